@@ -1,0 +1,163 @@
+package dynamodel
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// Sentinel errors. Every error dynamodel returns wraps one of these where one
+// applies, so callers test with errors.Is; the SDK's own error, when there was
+// one, stays reachable with errors.As.
+var (
+	// ErrNotFound reports that no item has the requested key.
+	ErrNotFound = errors.New("dynamodel: item not found")
+
+	// ErrAlreadyExists reports that Create found an item with the same key.
+	// It also matches ErrConditionFailed.
+	ErrAlreadyExists = errors.New("dynamodel: item already exists")
+
+	// ErrConditionFailed reports that a write's condition did not hold, so
+	// nothing was written.
+	ErrConditionFailed = errors.New("dynamodel: condition check failed")
+
+	// ErrVersionConflict reports that a versioned item changed since it was
+	// read: the write lost a race and wrote nothing. It also matches
+	// ErrConditionFailed.
+	ErrVersionConflict = errors.New("dynamodel: version conflict")
+
+	// ErrInvalidKey reports a key that is empty, of the wrong type or too
+	// long. It is returned before any network call.
+	ErrInvalidKey = errors.New("dynamodel: invalid key")
+
+	// ErrInvalidModel reports a Go type that cannot be a model: no hash key,
+	// a key of a type DynamoDB keys cannot hold, conflicting tags.
+	ErrInvalidModel = errors.New("dynamodel: invalid model")
+
+	// ErrInvalidTable reports a table name that DynamoDB would reject.
+	ErrInvalidTable = errors.New("dynamodel: invalid table name")
+
+	// ErrTableNotFound reports that the table does not exist (the service's
+	// ResourceNotFoundException).
+	ErrTableNotFound = errors.New("dynamodel: table not found")
+
+	// ErrItemTooLarge reports an item over DynamoDB's 400 KB limit.
+	ErrItemTooLarge = errors.New("dynamodel: item too large")
+
+	// ErrInvalidItem reports an item that cannot be encoded or decoded.
+	ErrInvalidItem = errors.New("dynamodel: invalid item")
+
+	// ErrEmptyUpdate reports an update with nothing to set, remove, add or
+	// delete. No call is made.
+	ErrEmptyUpdate = errors.New("dynamodel: empty update")
+
+	// ErrInvalidUpdate reports an update DynamoDB would reject: a key
+	// attribute changed, one attribute changed twice, a bad value.
+	ErrInvalidUpdate = errors.New("dynamodel: invalid update")
+
+	// ErrInvalidSchema reports a create-table file that fails to parse or
+	// validate. The error is a *SchemaError naming the file and field.
+	ErrInvalidSchema = errors.New("dynamodel: invalid schema")
+
+	// ErrSchemaMismatch reports a live table or a model that differs from a
+	// schema.
+	ErrSchemaMismatch = errors.New("dynamodel: schema mismatch")
+)
+
+// InvalidKeyError is a key problem found before any network call. It matches
+// ErrInvalidKey.
+type InvalidKeyError struct {
+	Attribute string // the key attribute, e.g. "email"
+	Reason    string // what is wrong with it
+}
+
+func (e *InvalidKeyError) Error() string {
+	if e.Attribute == "" {
+		return "dynamodel: invalid key: " + e.Reason
+	}
+	return fmt.Sprintf("dynamodel: invalid key %q: %s", e.Attribute, e.Reason)
+}
+
+// Is reports whether target is ErrInvalidKey.
+func (e *InvalidKeyError) Is(target error) bool { return target == ErrInvalidKey }
+
+// OpError records the operation, table and key of a failed call. It wraps
+// both a dynamodel sentinel error (when one applies) and the SDK's error, so
+// errors.Is(err, ErrNotFound) and errors.As(err, &apiErr) both work.
+type OpError struct {
+	Op    string // the DynamoDB operation, e.g. "PutItem"
+	Table string // the table name
+	Key   string // a readable form of the key, when the call had one
+	Err   error  // the sentinel, the SDK error, or both joined
+}
+
+func (e *OpError) Error() string {
+	var b strings.Builder
+	b.WriteString("dynamodel: ")
+	b.WriteString(e.Op)
+	if e.Table != "" {
+		b.WriteString(" ")
+		b.WriteString(e.Table)
+	}
+	if e.Key != "" {
+		b.WriteString(" ")
+		b.WriteString(e.Key)
+	}
+	b.WriteString(": ")
+	b.WriteString(strings.TrimPrefix(e.Err.Error(), "dynamodel: "))
+	return b.String()
+}
+
+// Unwrap returns the wrapped error.
+func (e *OpError) Unwrap() error { return e.Err }
+
+// withSentinel wraps err so that it also matches sentinel.
+type withSentinel struct {
+	sentinel error
+	err      error
+}
+
+func (e *withSentinel) Error() string {
+	return strings.TrimPrefix(e.sentinel.Error(), "dynamodel: ") + ": " + e.err.Error()
+}
+func (e *withSentinel) Unwrap() []error { return []error{e.sentinel, e.err} }
+
+// mark returns err wrapped so that errors.Is(result, sentinel) holds, keeping
+// err reachable.
+func mark(sentinel, err error) error {
+	if err == nil {
+		return sentinel
+	}
+	return &withSentinel{sentinel: sentinel, err: err}
+}
+
+// classify marks an SDK error with the sentinel it corresponds to.
+func classify(err error) error {
+	var (
+		notFound  *types.ResourceNotFoundException
+		condition *types.ConditionalCheckFailedException
+		canceled  *types.TransactionCanceledException
+	)
+	switch {
+	case errors.As(err, &notFound):
+		return mark(ErrTableNotFound, err)
+	case errors.As(err, &condition):
+		return mark(ErrConditionFailed, err)
+	case errors.As(err, &canceled):
+		return err
+	case isItemSizeError(err):
+		return mark(ErrItemTooLarge, err)
+	}
+	return err
+}
+
+// isItemSizeError recognises the ValidationException DynamoDB returns for an
+// item over the size limit.
+func isItemSizeError(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "ValidationException") &&
+		(strings.Contains(msg, "Item size has exceeded") ||
+			strings.Contains(msg, "Item size to update has exceeded"))
+}

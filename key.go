@@ -1,0 +1,401 @@
+package dynamodel
+
+import (
+	"fmt"
+	"maps"
+	"math"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// Key identifies one item by the value of its hash key and, for a table with
+// a sort key, the value of its range key.
+//
+// Repository methods that take a key accept a Key, the hash key value alone
+// (for a model without a range key), or an item of the model's type, whose
+// key fields are used.
+type Key struct {
+	Hash  any
+	Range any
+}
+
+// DynamoDB's limits on key values, in bytes.
+const (
+	maxHashKeyBytes  = 2048
+	maxRangeKeyBytes = 1024
+)
+
+// itemKey is an encoded, checked key.
+type itemKey map[string]types.AttributeValue
+
+// keyFor turns what a caller passed as a key into an encoded key, checking it
+// against the model. Nothing here touches the network.
+func (m *Model) keyFor(k any) (itemKey, error) {
+	switch v := k.(type) {
+	case Key:
+		return m.keyFromValues(v.Hash, v.Range)
+	case *Key:
+		if v == nil {
+			return nil, &InvalidKeyError{Reason: "nil *Key"}
+		}
+		return m.keyFromValues(v.Hash, v.Range)
+	case nil:
+		return nil, &InvalidKeyError{Attribute: m.HashKey().Name, Reason: "missing (nil)"}
+	}
+	rv := reflect.ValueOf(k)
+	if rv.Type() == m.typ || (rv.Kind() == reflect.Pointer && rv.Type().Elem() == m.typ) {
+		if rv.Kind() == reflect.Pointer {
+			if rv.IsNil() {
+				return nil, &InvalidKeyError{Reason: fmt.Sprintf("nil *%v", m.typ)}
+			}
+			rv = rv.Elem()
+		}
+		return m.keyFromStruct(rv)
+	}
+	if _, ok := m.RangeKey(); ok {
+		return nil, &InvalidKeyError{Reason: fmt.Sprintf(
+			"%v has a range key: pass dynamodel.Key{Hash: ..., Range: ...} or a %v", m.typ, m.typ)}
+	}
+	return m.keyFromValues(k, nil)
+}
+
+func (m *Model) keyFromValues(hash, rng any) (itemKey, error) {
+	h := m.HashKey()
+	hv, err := encodeKeyValue(h, hash)
+	if err != nil {
+		return nil, err
+	}
+	out := itemKey{h.Name: hv}
+	r, ok := m.RangeKey()
+	switch {
+	case ok:
+		rv, err := encodeKeyValue(r, rng)
+		if err != nil {
+			return nil, err
+		}
+		out[r.Name] = rv
+	case rng != nil:
+		return nil, &InvalidKeyError{Reason: fmt.Sprintf("%v has no range key, but one was given", m.typ)}
+	}
+	return out, nil
+}
+
+// keyFromStruct reads the key fields of an item.
+func (m *Model) keyFromStruct(v reflect.Value) (itemKey, error) {
+	if !v.CanAddr() {
+		p := reflect.New(v.Type())
+		p.Elem().Set(v)
+		v = p.Elem()
+	}
+	out := itemKey{}
+	for _, name := range m.keyNames() {
+		a, _ := m.Attribute(name)
+		var val any
+		if f, ok := fieldAt(v, a.field.Index, false); ok && f.CanInterface() {
+			val = f.Interface()
+		}
+		av, err := encodeKeyValue(a, val)
+		if err != nil {
+			return nil, err
+		}
+		out[name] = av
+	}
+	return out, nil
+}
+
+// keyOfItem extracts and checks the key attributes of an encoded item.
+func (m *Model) keyOfItem(item map[string]types.AttributeValue) (itemKey, error) {
+	out := itemKey{}
+	for _, name := range m.keyNames() {
+		a, _ := m.Attribute(name)
+		av, ok := item[name]
+		if !ok {
+			return nil, &InvalidKeyError{Attribute: name, Reason: "missing"}
+		}
+		if err := checkKeyValue(a, av); err != nil {
+			return nil, err
+		}
+		out[name] = av
+	}
+	return out, nil
+}
+
+// encodeKeyValue encodes a caller's key value for key attribute a. The value
+// may be of the field's type or of a type that converts to it without loss
+// (a string for a named string type, an int for an int64 field).
+func encodeKeyValue(a Attribute, val any) (types.AttributeValue, error) {
+	ft := a.field.Type
+	rv := reflect.ValueOf(val)
+	for rv.IsValid() && rv.Kind() == reflect.Pointer && rv.Type() != ft {
+		if rv.IsNil() {
+			rv = reflect.Value{}
+			break
+		}
+		rv = rv.Elem()
+	}
+	if !rv.IsValid() {
+		return nil, &InvalidKeyError{Attribute: a.Name, Reason: "missing (nil)"}
+	}
+	if rv.Type() != ft {
+		cv, ok := convertKey(rv, ft)
+		if !ok {
+			return nil, &InvalidKeyError{Attribute: a.Name, Reason: fmt.Sprintf("want %v, got %v", ft, rv.Type())}
+		}
+		rv = cv
+	}
+	av, err := marshalKeyValue(rv, a)
+	if err != nil {
+		return nil, &InvalidKeyError{Attribute: a.Name, Reason: err.Error()}
+	}
+	if err := checkKeyValue(a, av); err != nil {
+		return nil, err
+	}
+	return av, nil
+}
+
+// convertKey converts v to type t when both are strings, both numbers (and
+// the value fits), or both byte sequences.
+func convertKey(v reflect.Value, t reflect.Type) (reflect.Value, bool) {
+	vk, tk := v.Kind(), t.Kind()
+	switch {
+	case vk == reflect.String && tk == reflect.String:
+	case isBytes(v.Type()) && isBytes(t) && tk == reflect.Slice:
+	case isInteger(vk) && isInteger(tk):
+		if isSigned(vk) && v.Int() < 0 {
+			if !isSigned(tk) || reflect.New(t).Elem().OverflowInt(v.Int()) {
+				return v, false
+			}
+		} else {
+			u := v.Convert(reflect.TypeFor[uint64]()).Uint()
+			if u > math.MaxInt64 && isSigned(tk) {
+				return v, false
+			}
+			if isSigned(tk) && reflect.New(t).Elem().OverflowInt(int64(u)) ||
+				!isSigned(tk) && reflect.New(t).Elem().OverflowUint(u) {
+				return v, false
+			}
+		}
+	case isInteger(vk) && (tk == reflect.Float32 || tk == reflect.Float64):
+	case (vk == reflect.Float32 || vk == reflect.Float64) && (tk == reflect.Float32 || tk == reflect.Float64):
+	default:
+		return v, false
+	}
+	if !v.Type().ConvertibleTo(t) {
+		return v, false
+	}
+	return v.Convert(t), true
+}
+
+func isSigned(k reflect.Kind) bool {
+	switch k {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return true
+	}
+	return false
+}
+
+func isBytes(t reflect.Type) bool {
+	return (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) && t.Elem().Kind() == reflect.Uint8
+}
+
+// marshalKeyValue encodes a key field's value as the item encoder would,
+// honouring the field's string and unixtime options.
+func marshalKeyValue(v reflect.Value, a Attribute) (types.AttributeValue, error) {
+	if implements(v.Type(), avMarshaler) {
+		p := reflect.New(v.Type())
+		p.Elem().Set(v)
+		return p.Interface().(attributevalue.Marshaler).MarshalDynamoDBAttributeValue()
+	}
+	tag := a.field.Tag
+	if v.Type() == timeType {
+		t := v.Interface().(time.Time)
+		if tag.AsUnixTime {
+			return &types.AttributeValueMemberN{Value: strconv.FormatInt(t.Unix(), 10)}, nil
+		}
+		return &types.AttributeValueMemberS{Value: t.Format(time.RFC3339Nano)}, nil
+	}
+	var n string
+	switch k := v.Kind(); {
+	case k == reflect.String:
+		if a.KeyType == types.ScalarAttributeTypeN {
+			return &types.AttributeValueMemberN{Value: v.String()}, nil
+		}
+		return &types.AttributeValueMemberS{Value: v.String()}, nil
+	case isBytes(v.Type()):
+		b := make([]byte, v.Len())
+		reflect.Copy(reflect.ValueOf(b), v)
+		return &types.AttributeValueMemberB{Value: b}, nil
+	case isSigned(k):
+		n = strconv.FormatInt(v.Int(), 10)
+	case isInteger(k):
+		n = strconv.FormatUint(v.Uint(), 10)
+	case k == reflect.Float32:
+		n = strconv.FormatFloat(v.Float(), 'f', -1, 32)
+	case k == reflect.Float64:
+		n = strconv.FormatFloat(v.Float(), 'f', -1, 64)
+	default:
+		return nil, fmt.Errorf("cannot encode %v as a key", v.Type())
+	}
+	if tag.AsString {
+		return &types.AttributeValueMemberS{Value: n}, nil
+	}
+	return &types.AttributeValueMemberN{Value: n}, nil
+}
+
+// checkKeyValue checks an encoded key value: the model's scalar type, not
+// empty, within DynamoDB's length limits.
+func checkKeyValue(a Attribute, av types.AttributeValue) error {
+	limit := maxHashKeyBytes
+	if a.Role == RoleRange {
+		limit = maxRangeKeyBytes
+	}
+	var size int
+	switch v := av.(type) {
+	case *types.AttributeValueMemberS:
+		if a.KeyType != types.ScalarAttributeTypeS {
+			break
+		}
+		if v.Value == "" {
+			return &InvalidKeyError{Attribute: a.Name, Reason: "empty string"}
+		}
+		if !utf8.ValidString(v.Value) {
+			return &InvalidKeyError{Attribute: a.Name, Reason: "not valid UTF-8"}
+		}
+		size = len(v.Value)
+	case *types.AttributeValueMemberN:
+		if a.KeyType != types.ScalarAttributeTypeN {
+			break
+		}
+		if !validNumber(v.Value) {
+			return &InvalidKeyError{Attribute: a.Name, Reason: fmt.Sprintf("%q is not a number DynamoDB accepts", v.Value)}
+		}
+		return nil
+	case *types.AttributeValueMemberB:
+		if a.KeyType != types.ScalarAttributeTypeB {
+			break
+		}
+		if len(v.Value) == 0 {
+			return &InvalidKeyError{Attribute: a.Name, Reason: "empty binary"}
+		}
+		size = len(v.Value)
+	case *types.AttributeValueMemberNULL:
+		return &InvalidKeyError{Attribute: a.Name, Reason: "missing (NULL)"}
+	}
+	if size == 0 {
+		return &InvalidKeyError{Attribute: a.Name, Reason: fmt.Sprintf("want type %s, got %s", a.KeyType, avType(av))}
+	}
+	if size > limit {
+		return &InvalidKeyError{Attribute: a.Name, Reason: fmt.Sprintf("%d bytes, over the %d-byte limit", size, limit)}
+	}
+	return nil
+}
+
+// validNumber reports whether s is a decimal number in a form DynamoDB
+// accepts, with at most 38 significant digits.
+func validNumber(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits, dot := 0, false
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c >= '0' && c <= '9' {
+			digits++
+		} else if c == '.' && !dot {
+			dot = true
+		} else {
+			break
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		exp := 0
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			exp++
+		}
+		if exp == 0 {
+			return false
+		}
+	}
+	return i == len(s) && significantDigits(s) <= 38
+}
+
+// significantDigits counts the digits of a decimal string without leading or
+// trailing zeros.
+func significantDigits(s string) int {
+	mant, _, _ := strings.Cut(strings.ToLower(s), "e")
+	mant = strings.TrimLeft(mant, "+-")
+	digits := strings.Replace(mant, ".", "", 1)
+	digits = strings.TrimLeft(digits, "0")
+	digits = strings.TrimRight(digits, "0")
+	return len(digits)
+}
+
+// avType names an attribute value's DynamoDB type.
+func avType(av types.AttributeValue) string {
+	switch av.(type) {
+	case *types.AttributeValueMemberS:
+		return "S"
+	case *types.AttributeValueMemberN:
+		return "N"
+	case *types.AttributeValueMemberB:
+		return "B"
+	case *types.AttributeValueMemberBOOL:
+		return "BOOL"
+	case *types.AttributeValueMemberNULL:
+		return "NULL"
+	case *types.AttributeValueMemberL:
+		return "L"
+	case *types.AttributeValueMemberM:
+		return "M"
+	case *types.AttributeValueMemberSS:
+		return "SS"
+	case *types.AttributeValueMemberNS:
+		return "NS"
+	case *types.AttributeValueMemberBS:
+		return "BS"
+	case nil:
+		return "nothing"
+	}
+	return fmt.Sprintf("%T", av)
+}
+
+// String renders the key for error messages, e.g. `email="ada@example.com"`.
+func (k itemKey) String() string {
+	var b strings.Builder
+	for i, name := range slices.Sorted(maps.Keys(k)) {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(name)
+		b.WriteByte('=')
+		b.WriteString(avString(k[name]))
+	}
+	return b.String()
+}
+
+func avString(av types.AttributeValue) string {
+	switch v := av.(type) {
+	case *types.AttributeValueMemberS:
+		return strconv.Quote(v.Value)
+	case *types.AttributeValueMemberN:
+		return v.Value
+	case *types.AttributeValueMemberB:
+		return fmt.Sprintf("0x%x", v.Value)
+	}
+	return avType(av)
+}
