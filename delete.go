@@ -1,0 +1,92 @@
+package dynamodel
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// DeleteOptions are the options of Delete and DeleteReturning.
+type DeleteOptions struct {
+	// Condition must hold for the delete to happen; otherwise the call fails
+	// with ErrConditionFailed and the item stays.
+	Condition Condition
+
+	// MustExist makes deleting a missing item fail with ErrNotFound.
+	// Without it, deleting a missing item succeeds and does nothing, as in
+	// DynamoDB.
+	MustExist bool
+}
+
+// Delete deletes the item with key. For a versioned model, passing the item
+// itself as the key deletes it only if its version is unchanged
+// (ErrVersionConflict otherwise).
+func (r *Repository[T]) Delete(ctx context.Context, key any, optFns ...func(*DeleteOptions)) error {
+	_, _, err := r.delete(ctx, key, types.ReturnValueNone, optFns)
+	return err
+}
+
+// DeleteReturning deletes the item with key and returns it as it was, or an
+// error wrapping ErrNotFound when there was no such item (and so nothing was
+// deleted).
+func (r *Repository[T]) DeleteReturning(ctx context.Context, key any, optFns ...func(*DeleteOptions)) (T, error) {
+	old, k, err := r.delete(ctx, key, types.ReturnValueAllOld, optFns)
+	var item T
+	if err != nil {
+		return item, err
+	}
+	if old == nil {
+		return item, r.opError("DeleteItem", k, ErrNotFound)
+	}
+	item, err = decodeItem[T](old)
+	if err != nil {
+		return item, r.opError("DeleteItem", k, err)
+	}
+	return item, nil
+}
+
+func (r *Repository[T]) delete(ctx context.Context, key any, rv types.ReturnValue, optFns []func(*DeleteOptions)) (map[string]types.AttributeValue, itemKey, error) {
+	var opts DeleteOptions
+	for _, fn := range optFns {
+		fn(&opts)
+	}
+	m := r.model
+	k, err := m.keyFor(key)
+	if err != nil {
+		return nil, nil, r.opError("DeleteItem", nil, err)
+	}
+	w := writeReq{mode: writeDelete, key: k}
+	conds := []Condition{opts.Condition}
+	if opts.MustExist {
+		w.mode = writeUpdate // a failed existence check reads as ErrNotFound
+		conds = append(conds, Exists(m.HashKey().Name))
+	}
+	if a, ok := m.WithRole(RoleVersion); ok {
+		if want := m.itemVersion(key); want != 0 {
+			conds = append(conds, Equal(a.Name, want))
+			w.version = &want
+		}
+	}
+	var ew exprWriter
+	cond, err := And(conds...).build(&ew)
+	if err != nil {
+		return nil, k, r.opError("DeleteItem", k, err)
+	}
+	in := &dynamodb.DeleteItemInput{
+		TableName:                 &r.table,
+		Key:                       k,
+		ExpressionAttributeNames:  ew.attributeNames(),
+		ExpressionAttributeValues: ew.attributeValues(),
+		ReturnValues:              rv,
+	}
+	if cond != "" {
+		in.ConditionExpression = &cond
+		in.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
+	}
+	out, err := r.client.DeleteItem(ctx, in, r.opts.ClientOptions...)
+	if err != nil {
+		return nil, k, r.opError("DeleteItem", k, r.conditionError(ctx, err, w))
+	}
+	return out.Attributes, k, nil
+}

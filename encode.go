@@ -1,0 +1,75 @@
+package dynamodel
+
+import (
+	"fmt"
+	"reflect"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodel/dynamodel/codec"
+)
+
+// marshalValue encodes one Go value as an attribute value. A
+// types.AttributeValue is passed through.
+func marshalValue(v any) (types.AttributeValue, error) {
+	if av, ok := v.(types.AttributeValue); ok {
+		return av, nil
+	}
+	return attributevalue.Marshal(v)
+}
+
+// marshalTagged encodes v as a field with the given tag would be encoded.
+func marshalTagged(v any, tag codec.Tag) (types.AttributeValue, error) {
+	var opts string
+	switch {
+	case tag.AsBinarySet:
+		opts = "binaryset"
+	case tag.AsNumberSet:
+		opts = "numberset"
+	case tag.AsStringSet:
+		opts = "stringset"
+	}
+	st := reflect.StructOf([]reflect.StructField{{
+		Name: "V",
+		Type: reflect.TypeOf(v),
+		Tag:  reflect.StructTag(`dynamodbav:"v,` + opts + `"`),
+	}})
+	sv := reflect.New(st).Elem()
+	sv.Field(0).Set(reflect.ValueOf(v))
+	m, err := attributevalue.MarshalMap(sv.Interface())
+	if err != nil {
+		return nil, err
+	}
+	return m["v"], nil
+}
+
+// marshalStruct encodes a struct value as an item.
+func marshalStruct(v reflect.Value) (map[string]types.AttributeValue, error) {
+	if v.CanAddr() {
+		v = v.Addr()
+	} else {
+		p := reflect.New(v.Type())
+		p.Elem().Set(v)
+		v = p
+	}
+	return attributevalue.MarshalMap(v.Interface())
+}
+
+// encodeItem encodes a model item.
+func encodeItem[T any](item *T) (map[string]types.AttributeValue, error) {
+	m, err := attributevalue.MarshalMap(item)
+	if err != nil {
+		return nil, fmt.Errorf("%w: encode %T: %v", ErrInvalidItem, *item, err)
+	}
+	return m, nil
+}
+
+// decodeItem decodes an item into a new T.
+func decodeItem[T any](m map[string]types.AttributeValue) (T, error) {
+	var out T
+	if err := attributevalue.UnmarshalMap(m, &out); err != nil {
+		return out, fmt.Errorf("%w: decode %T: %v", ErrInvalidItem, out, err)
+	}
+	return out, nil
+}

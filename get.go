@@ -1,0 +1,87 @@
+package dynamodel
+
+import (
+	"context"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+)
+
+// GetOptions are the options of Get and Lookup.
+type GetOptions struct {
+	// ConsistentRead asks for a strongly consistent read. It starts as the
+	// repository's Options.ConsistentRead.
+	ConsistentRead bool
+
+	// Projection lists the attributes to read; empty reads them all. Fields
+	// of attributes not read keep their zero values.
+	Projection []string
+}
+
+// ConsistentRead is a GetOptions function that asks for a strongly
+// consistent read:
+//
+//	users.Get(ctx, email, dynamodel.ConsistentRead)
+func ConsistentRead(o *GetOptions) { o.ConsistentRead = true }
+
+// Get returns the item with key, or an error wrapping ErrNotFound when there
+// is none. The key is a Key, the hash key value, or an item whose key fields
+// are set; it is checked before any network call (ErrInvalidKey).
+func (r *Repository[T]) Get(ctx context.Context, key any, optFns ...func(*GetOptions)) (T, error) {
+	item, k, err := r.lookup(ctx, key, optFns)
+	if err == nil && k != nil {
+		err = r.opError("GetItem", k, ErrNotFound)
+	}
+	return item, err
+}
+
+// Lookup returns the item with key and true, or the zero T and false when
+// there is none: a missing item is not an error.
+func (r *Repository[T]) Lookup(ctx context.Context, key any, optFns ...func(*GetOptions)) (T, bool, error) {
+	item, missing, err := r.lookup(ctx, key, optFns)
+	return item, err == nil && missing == nil, err
+}
+
+// lookup reads one item; missing is its key when there is no such item.
+func (r *Repository[T]) lookup(ctx context.Context, key any, optFns []func(*GetOptions)) (item T, missing itemKey, err error) {
+	k, err := r.model.keyFor(key)
+	if err != nil {
+		return item, nil, r.opError("GetItem", nil, err)
+	}
+	opts := GetOptions{ConsistentRead: r.opts.ConsistentRead}
+	for _, fn := range optFns {
+		fn(&opts)
+	}
+	in := &dynamodb.GetItemInput{
+		TableName:      &r.table,
+		Key:            k,
+		ConsistentRead: aws.Bool(opts.ConsistentRead),
+	}
+	if len(opts.Projection) > 0 {
+		var w exprWriter
+		in.ProjectionExpression = aws.String(projection(&w, opts.Projection))
+		in.ExpressionAttributeNames = w.attributeNames()
+	}
+	out, err := r.client.GetItem(ctx, in, r.opts.ClientOptions...)
+	if err != nil {
+		return item, nil, r.opError("GetItem", k, classify(err))
+	}
+	if out.Item == nil {
+		return item, k, nil
+	}
+	item, err = decodeItem[T](out.Item)
+	if err != nil {
+		return item, nil, r.opError("GetItem", k, err)
+	}
+	return item, nil, nil
+}
+
+// projection renders a projection expression for the named attributes.
+func projection(w *exprWriter, names []string) string {
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = w.name(n)
+	}
+	return strings.Join(parts, ", ")
+}

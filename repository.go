@@ -1,0 +1,106 @@
+package dynamodel
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+)
+
+// A Repository reads and writes the items of one table as values of the
+// model type T: it encodes T into attribute value maps and back, builds every
+// expression with placeholders, checks keys and sizes before any network
+// call, and returns errors that work with errors.Is and errors.As.
+//
+// A Repository is safe for concurrent use; make one per table when the
+// program starts (in a Lambda handler, outside the handler function).
+type Repository[T any] struct {
+	client API
+	table  string
+	model  *Model
+	opts   Options
+}
+
+// Options configure a Repository. Change them with functions passed to
+// NewRepository, in the style of the SDK's client options.
+type Options struct {
+	// ConsistentRead makes reads strongly consistent unless a call's own
+	// options say otherwise.
+	ConsistentRead bool
+
+	// Clock returns the current time, for created and updated timestamps.
+	// Nil means time.Now.
+	Clock func() time.Time
+
+	// ClientOptions are passed to every SDK call the repository makes, e.g.
+	// a retryer or middleware for one table.
+	ClientOptions []func(*dynamodb.Options)
+}
+
+// NewRepository returns a repository for the items of table, stored as
+// values of T. It checks T's model (see ModelOf) and the table name, and
+// makes no network call.
+func NewRepository[T any](client API, table string, optFns ...func(*Options)) (*Repository[T], error) {
+	if client == nil {
+		return nil, errors.New("dynamodel: NewRepository: nil client")
+	}
+	if err := CheckTableName(table); err != nil {
+		return nil, err
+	}
+	m, err := ModelOf[T]()
+	if err != nil {
+		return nil, err
+	}
+	r := &Repository[T]{client: client, table: table, model: m}
+	for _, fn := range optFns {
+		fn(&r.opts)
+	}
+	if r.opts.Clock == nil {
+		r.opts.Clock = time.Now
+	}
+	return r, nil
+}
+
+// Table returns the name of the repository's table.
+func (r *Repository[T]) Table() string { return r.table }
+
+// Model returns the model of T.
+func (r *Repository[T]) Model() *Model { return r.model }
+
+// Client returns the client the repository calls.
+func (r *Repository[T]) Client() API { return r.client }
+
+func (r *Repository[T]) opError(op string, k itemKey, err error) error {
+	e := &OpError{Op: op, Table: r.table, Err: err}
+	if k != nil {
+		e.Key = k.String()
+	}
+	return e
+}
+
+// CheckTableName returns an error wrapping ErrInvalidTable when name is not
+// a valid DynamoDB table name: 3 to 255 characters of a-z, A-Z, 0-9, '_',
+// '-' and '.'.
+func CheckTableName(name string) error {
+	if err := checkName(name, 3, 255); err != "" {
+		return fmt.Errorf("%w %q: %s", ErrInvalidTable, name, err)
+	}
+	return nil
+}
+
+// checkName checks a table or index name, returning what is wrong or "".
+func checkName(name string, lo, hi int) string {
+	if len(name) < lo || len(name) > hi {
+		if name == "" {
+			return "empty"
+		}
+		return fmt.Sprintf("must be %d to %d characters long", lo, hi)
+	}
+	for _, c := range name {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
+			return fmt.Sprintf("character %q not allowed (use a-z, A-Z, 0-9, '_', '-', '.')", c)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,251 @@
+package dynamodel
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// writeMode says what kind of write a request is, which decides the
+// conditions the model adds and how a failed condition is reported.
+type writeMode uint8
+
+const (
+	writePut    writeMode = iota // replace or create
+	writeCreate                  // create only
+	writeUpdate                  // change an existing item
+	writeUpsert                  // change or create
+	writeDelete                  // delete
+)
+
+// writeReq is a write checked and ready to send.
+type writeReq struct {
+	mode      writeMode
+	item      map[string]types.AttributeValue // the encoded item, for puts
+	key       itemKey
+	condition Condition // what the model itself requires (no overwrite, version)
+	version   *int64    // the version the item must have, when checked
+}
+
+// prepareWrite encodes an item for Put or Create: it applies the model's
+// roles to item (version, timestamps), encodes it, stores TTLs as epoch
+// seconds, and checks the key and the size. item is updated in place to what
+// will be stored.
+func (r *Repository[T]) prepareWrite(item *T, mode writeMode) (writeReq, error) {
+	w := writeReq{mode: mode}
+	m := r.model
+	v := reflect.ValueOf(item).Elem()
+	now := r.now()
+
+	if a, ok := m.WithRole(RoleVersion); ok {
+		f, _ := fieldAt(v, a.field.Index, true)
+		f = indirectAlloc(f)
+		current := versionOf(f)
+		switch {
+		case mode == writeCreate:
+			// A new item starts at version 1, whatever the value says.
+		case current == 0:
+			// Version 0 means "not stored yet": the write must create.
+			w.condition = NotExists(m.HashKey().Name)
+			w.version = &current
+		default:
+			w.condition = Equal(a.Name, current)
+			w.version = &current
+		}
+		setVersion(f, nextVersion(mode, current))
+	}
+	if a, ok := m.WithRole(RoleCreated); ok {
+		f, _ := fieldAt(v, a.field.Index, true)
+		f = indirectAlloc(f)
+		if f.Interface().(time.Time).IsZero() {
+			f.Set(reflect.ValueOf(stamp(now, a)))
+		}
+	}
+	if a, ok := m.WithRole(RoleUpdated); ok {
+		f, _ := fieldAt(v, a.field.Index, true)
+		indirectAlloc(f).Set(reflect.ValueOf(stamp(now, a)))
+	}
+	if mode == writeCreate {
+		w.condition = NotExists(m.HashKey().Name)
+	}
+
+	enc, err := encodeItem(item)
+	if err != nil {
+		return w, err
+	}
+	if err := r.model.storeTTL(v, enc); err != nil {
+		return w, err
+	}
+	w.item = enc
+	if w.key, err = m.keyOfItem(enc); err != nil {
+		return w, err
+	}
+	if err := checkItemSize(enc); err != nil {
+		return w, err
+	}
+	return w, nil
+}
+
+func (r *Repository[T]) now() time.Time { return r.opts.Clock().UTC().Round(0) }
+
+// stamp is now as a timestamp attribute stores it: whole seconds for a
+// unixtime attribute, so the value returned equals the value read back.
+func stamp(now time.Time, a Attribute) time.Time {
+	if a.field.Tag.AsUnixTime {
+		return now.Truncate(time.Second)
+	}
+	return now
+}
+
+// indirectAlloc follows (and allocates) pointers down to a settable value.
+func indirectAlloc(f reflect.Value) reflect.Value {
+	for f.Kind() == reflect.Pointer {
+		if f.IsNil() {
+			f.Set(reflect.New(f.Type().Elem()))
+		}
+		f = f.Elem()
+	}
+	return f
+}
+
+// itemVersion returns the version of keyArg when it is an item of the
+// model's type (or a pointer to one), and 0 otherwise.
+func (m *Model) itemVersion(keyArg any) int64 {
+	a, ok := m.WithRole(RoleVersion)
+	if !ok {
+		return 0
+	}
+	v := reflect.ValueOf(keyArg)
+	if v.Kind() == reflect.Pointer && !v.IsNil() {
+		v = v.Elem()
+	}
+	if !v.IsValid() || v.Type() != m.typ {
+		return 0
+	}
+	f, ok := fieldAt(v, a.field.Index, false)
+	for ok && f.Kind() == reflect.Pointer {
+		if ok = !f.IsNil(); ok {
+			f = f.Elem()
+		}
+	}
+	if !ok {
+		return 0
+	}
+	return versionOf(f)
+}
+
+func versionOf(f reflect.Value) int64 {
+	if isSigned(f.Kind()) {
+		return f.Int()
+	}
+	return int64(f.Uint())
+}
+
+func setVersion(f reflect.Value, n int64) {
+	if isSigned(f.Kind()) {
+		f.SetInt(n)
+	} else {
+		f.SetUint(uint64(n))
+	}
+}
+
+func nextVersion(mode writeMode, current int64) int64 {
+	if mode == writeCreate {
+		return 1
+	}
+	return current + 1
+}
+
+// storeTTL rewrites the TTL attribute of an encoded item as epoch seconds
+// (the only form DynamoDB's TTL reads), and drops it for a zero time, which
+// means "never expires".
+func (m *Model) storeTTL(v reflect.Value, item map[string]types.AttributeValue) error {
+	a, ok := m.WithRole(RoleTTL)
+	if !ok {
+		return nil
+	}
+	f, ok := fieldAt(v, a.field.Index, false)
+	for ok && f.Kind() == reflect.Pointer {
+		ok = !f.IsNil()
+		if ok {
+			f = f.Elem()
+		}
+	}
+	if !ok {
+		delete(item, a.Name)
+		return nil
+	}
+	var secs int64
+	if t, isTime := f.Interface().(time.Time); isTime {
+		if t.IsZero() {
+			delete(item, a.Name)
+			return nil
+		}
+		secs = t.Unix()
+	} else {
+		secs = versionOf(f)
+		if secs == 0 {
+			delete(item, a.Name)
+			return nil
+		}
+	}
+	item[a.Name] = &types.AttributeValueMemberN{Value: strconv.FormatInt(secs, 10)}
+	return nil
+}
+
+// conditionError turns a failed condition into the error the caller can act
+// on: ErrAlreadyExists, ErrNotFound, ErrVersionConflict or
+// ErrConditionFailed. Other errors are classified as usual. It looks at the
+// item as it was when the condition failed, which DynamoDB returns with the
+// error; an engine that does not is asked with a consistent read.
+func (r *Repository[T]) conditionError(ctx context.Context, err error, w writeReq) error {
+	var ccf *types.ConditionalCheckFailedException
+	if !errors.As(err, &ccf) {
+		return classify(err)
+	}
+	old := ccf.Item
+	if old == nil {
+		out, gerr := r.client.GetItem(ctx, &dynamodb.GetItemInput{
+			TableName: &r.table, Key: w.key, ConsistentRead: aws.Bool(true),
+		}, r.opts.ClientOptions...)
+		if gerr == nil {
+			old = out.Item
+		}
+	}
+	return classifyCondition(r.model, w, old, err)
+}
+
+// classifyCondition decides why a write's condition failed, given the item
+// as it was (nil when there was none).
+func classifyCondition(m *Model, w writeReq, old map[string]types.AttributeValue, err error) error {
+	switch {
+	case w.mode == writeCreate && old != nil:
+		return mark(ErrAlreadyExists, mark(ErrConditionFailed, err))
+	case w.version != nil && versionChanged(m, old, *w.version):
+		return mark(ErrVersionConflict, mark(ErrConditionFailed, err))
+	case w.mode == writeUpdate && old == nil:
+		return mark(ErrNotFound, err)
+	}
+	return mark(ErrConditionFailed, err)
+}
+
+// versionChanged reports whether old (nil when missing) does not have the
+// expected version.
+func versionChanged(m *Model, old map[string]types.AttributeValue, want int64) bool {
+	if old == nil {
+		return want != 0
+	}
+	a, _ := m.WithRole(RoleVersion)
+	n, ok := old[a.Name].(*types.AttributeValueMemberN)
+	if !ok {
+		return want != 0
+	}
+	got, err := strconv.ParseInt(n.Value, 10, 64)
+	return err != nil || got != want
+}
