@@ -1,0 +1,356 @@
+package dynamodel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// ApplyOptions are the options of Apply, Diff, Schema.Create and
+// DeleteTables.
+type ApplyOptions struct {
+	// TablePrefix and TableSuffix are added to every table name, so one set
+	// of files serves several environments: TablePrefix "dev-" turns table
+	// User into dev-User.
+	TablePrefix, TableSuffix string
+
+	// AddIndexes makes Apply add, through UpdateTable, the global secondary
+	// indexes a file has and its live table lacks. Without it they are
+	// reported as differences.
+	AddIndexes bool
+
+	// NoWait returns as soon as the requests are accepted, without waiting
+	// for tables and indexes to become ACTIVE (or, for deletes, to be gone).
+	NoWait bool
+
+	// PollInterval is the first pause between status checks while waiting;
+	// it doubles up to two seconds. Zero means 50 milliseconds. The wait
+	// ends with the context.
+	PollInterval time.Duration
+
+	// ClientOptions are passed to every SDK call.
+	ClientOptions []func(*dynamodb.Options)
+}
+
+// TableName returns the name a schema's table has under these options.
+func (o *ApplyOptions) TableName(s *Schema) string {
+	return o.TablePrefix + s.TableName() + o.TableSuffix
+}
+
+// Action is what Apply did, or Diff would do, to one table.
+type Action string
+
+// The actions of Apply and Diff.
+const (
+	ActionCreate    Action = "create"    // the table did not exist
+	ActionUnchanged Action = "unchanged" // the table matches its file
+	ActionUpdate    Action = "update"    // global secondary indexes were (or would be) added
+	ActionDiffers   Action = "differs"   // the table differs in ways Apply does not change
+)
+
+// A TableChange reports what Apply did, or Diff found, for one table.
+type TableChange struct {
+	Table       string       // the table's name, with prefix and suffix
+	Action      Action       // what was done
+	Differences []Difference // how the live table differs from its file
+	Added       []string     // global secondary indexes added
+}
+
+func (c TableChange) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s", c.Table, c.Action)
+	if len(c.Added) > 0 {
+		fmt.Fprintf(&b, " (added index %s)", strings.Join(c.Added, ", "))
+	}
+	for _, d := range c.Differences {
+		fmt.Fprintf(&b, "\n  %s", d)
+	}
+	return b.String()
+}
+
+// A Difference is one way a live table differs from its file.
+type Difference struct {
+	Path string // what differs, e.g. KeySchema or GlobalSecondaryIndexes[byEmail]
+	File string // what the file says ("" when it lacks the thing)
+	Live string // what the table has ("" when it lacks the thing)
+}
+
+func (d Difference) String() string {
+	switch {
+	case d.Live == "":
+		return fmt.Sprintf("%s: missing from the table (file: %s)", d.Path, d.File)
+	case d.File == "":
+		return fmt.Sprintf("%s: not in the file (table: %s)", d.Path, d.Live)
+	}
+	return fmt.Sprintf("%s: file has %s, table has %s", d.Path, d.File, d.Live)
+}
+
+func applyOptions(optFns []func(*ApplyOptions)) ApplyOptions {
+	var o ApplyOptions
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = 50 * time.Millisecond
+	}
+	return o
+}
+
+// Create creates the schema's table when it does not exist and waits until
+// it is ACTIVE. A table that already exists is not an error: created is
+// false, and its key schema is checked against the file (ErrSchemaMismatch
+// when it differs).
+func (s *Schema) Create(ctx context.Context, client TableAPI, optFns ...func(*ApplyOptions)) (created bool, err error) {
+	changes, err := Apply(ctx, client, []*Schema{s}, optFns...)
+	if len(changes) == 1 {
+		created = changes[0].Action == ActionCreate
+	}
+	if errors.Is(err, ErrSchemaMismatch) && !keysDiffer(changes) {
+		err = nil // only indexes or settings differ; the table is usable
+	}
+	return created, err
+}
+
+func keysDiffer(changes []TableChange) bool {
+	for _, c := range changes {
+		for _, d := range c.Differences {
+			if d.Path == "KeySchema" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Apply makes the live tables match the schemas: it creates missing tables
+// and waits until they are ACTIVE; for tables that exist it compares keys,
+// indexes and settings with the files and reports each difference (and, with
+// AddIndexes, adds missing global secondary indexes). Applying the same
+// schemas twice changes nothing the second time: every table is reported
+// ActionUnchanged. The error wraps ErrSchemaMismatch when a table still
+// differs from its file.
+func Apply(ctx context.Context, client TableAPI, schemas []*Schema, optFns ...func(*ApplyOptions)) ([]TableChange, error) {
+	return apply(ctx, client, schemas, applyOptions(optFns), false)
+}
+
+// Diff reports how the live tables differ from the schemas, changing
+// nothing: a missing table is ActionCreate, a table whose missing global
+// secondary indexes Apply would add (with AddIndexes) is ActionUpdate.
+func Diff(ctx context.Context, client TableAPI, schemas []*Schema, optFns ...func(*ApplyOptions)) ([]TableChange, error) {
+	return apply(ctx, client, schemas, applyOptions(optFns), true)
+}
+
+func apply(ctx context.Context, client TableAPI, schemas []*Schema, o ApplyOptions, dryRun bool) ([]TableChange, error) {
+	var (
+		changes  []TableChange
+		differ   []string
+		toCreate []int
+	)
+	for _, s := range schemas {
+		name := o.TableName(s)
+		if err := CheckTableName(name); err != nil {
+			return changes, err
+		}
+		live, err := describe(ctx, client, name, o)
+		if err != nil {
+			return changes, err
+		}
+		c := TableChange{Table: name}
+		if live == nil {
+			c.Action = ActionCreate
+			if !dryRun {
+				in := s.CreateTableInput()
+				in.TableName = &name
+				if _, err := client.CreateTable(ctx, in, o.ClientOptions...); err != nil {
+					var inUse *types.ResourceInUseException
+					if !errors.As(err, &inUse) { // created meanwhile by someone else: fine
+						return changes, fmt.Errorf("dynamodel: CreateTable %s: %w", name, classify(err))
+					}
+				}
+				toCreate = append(toCreate, len(changes))
+			}
+			changes = append(changes, c)
+			continue
+		}
+		c.Differences = compareTable(s, fromDescription(live))
+		missing := missingIndexes(s, live)
+		switch {
+		case len(c.Differences) == 0:
+			c.Action = ActionUnchanged
+		case o.AddIndexes && len(missing) > 0 && len(missing) == len(c.Differences):
+			c.Action = ActionUpdate
+			if !dryRun {
+				if err := addIndexes(ctx, client, name, s, missing, o); err != nil {
+					return changes, err
+				}
+				c.Added = missing
+				c.Differences = nil
+			}
+		default:
+			c.Action = ActionDiffers
+			differ = append(differ, name)
+		}
+		changes = append(changes, c)
+	}
+	if !dryRun && !o.NoWait {
+		for _, c := range changes {
+			if c.Action == ActionCreate || c.Action == ActionUpdate {
+				if err := waitActive(ctx, client, c.Table, o); err != nil {
+					return changes, err
+				}
+			}
+		}
+	}
+	if len(differ) > 0 {
+		return changes, fmt.Errorf("%w: %s differ from their files", ErrSchemaMismatch, strings.Join(differ, ", "))
+	}
+	return changes, nil
+}
+
+// describe returns the table's description, or nil when it does not exist.
+func describe(ctx context.Context, client TableAPI, name string, o ApplyOptions) (*types.TableDescription, error) {
+	out, err := client.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &name}, o.ClientOptions...)
+	var nf *types.ResourceNotFoundException
+	if errors.As(err, &nf) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("dynamodel: DescribeTable %s: %w", name, err)
+	}
+	return out.Table, nil
+}
+
+// missingIndexes lists the schema's global secondary indexes the live table
+// lacks.
+func missingIndexes(s *Schema, live *types.TableDescription) []string {
+	var out []string
+	for _, ix := range s.input.GlobalSecondaryIndexes {
+		found := false
+		for _, l := range live.GlobalSecondaryIndexes {
+			found = found || aws.ToString(l.IndexName) == aws.ToString(ix.IndexName)
+		}
+		if !found {
+			out = append(out, aws.ToString(ix.IndexName))
+		}
+	}
+	return out
+}
+
+// addIndexes creates global secondary indexes one at a time (DynamoDB takes
+// one index creation per UpdateTable call), waiting between them.
+func addIndexes(ctx context.Context, client TableAPI, name string, s *Schema, missing []string, o ApplyOptions) error {
+	for i, ixName := range missing {
+		var ix types.GlobalSecondaryIndex
+		for _, g := range s.input.GlobalSecondaryIndexes {
+			if aws.ToString(g.IndexName) == ixName {
+				ix = g
+			}
+		}
+		var defs []types.AttributeDefinition
+		for _, k := range ix.KeySchema {
+			for _, d := range s.input.AttributeDefinitions {
+				if aws.ToString(d.AttributeName) == aws.ToString(k.AttributeName) {
+					defs = append(defs, d)
+				}
+			}
+		}
+		_, err := client.UpdateTable(ctx, &dynamodb.UpdateTableInput{
+			TableName:            &name,
+			AttributeDefinitions: defs,
+			GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{{Create: &types.CreateGlobalSecondaryIndexAction{
+				IndexName:             ix.IndexName,
+				KeySchema:             ix.KeySchema,
+				Projection:            ix.Projection,
+				ProvisionedThroughput: ix.ProvisionedThroughput,
+				OnDemandThroughput:    ix.OnDemandThroughput,
+			}}},
+		}, o.ClientOptions...)
+		if err != nil {
+			return fmt.Errorf("dynamodel: UpdateTable %s: add index %s: %w", name, ixName, classify(err))
+		}
+		if i < len(missing)-1 || !o.NoWait {
+			if err := waitActive(ctx, client, name, o); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// waitActive polls until the table and all its indexes are ACTIVE.
+func waitActive(ctx context.Context, client TableAPI, name string, o ApplyOptions) error {
+	return poll(ctx, o, func() (bool, error) {
+		live, err := describe(ctx, client, name, o)
+		if err != nil || live == nil {
+			return false, err
+		}
+		if live.TableStatus != types.TableStatusActive {
+			return false, nil
+		}
+		for _, ix := range live.GlobalSecondaryIndexes {
+			if ix.IndexStatus != "" && ix.IndexStatus != types.IndexStatusActive {
+				return false, nil
+			}
+		}
+		return true, nil
+	}, "dynamodel: waiting for table "+name+" to become ACTIVE")
+}
+
+// poll calls done until it reports true, pausing between calls, and gives
+// up with the context.
+func poll(ctx context.Context, o ApplyOptions, done func() (bool, error), what string) error {
+	pause := o.PollInterval
+	for {
+		ok, err := done()
+		if err != nil || ok {
+			return err
+		}
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("%s: %w", what, ctx.Err())
+		case <-t.C:
+		}
+		pause = min(pause*2, 2*time.Second)
+	}
+}
+
+// DeleteTables deletes the schemas' tables (with prefix and suffix) and waits
+// until they are gone. Tables that do not exist are skipped. It is meant for
+// tests and for tearing down an environment.
+func DeleteTables(ctx context.Context, client TableAPI, schemas []*Schema, optFns ...func(*ApplyOptions)) ([]string, error) {
+	o := applyOptions(optFns)
+	var deleted []string
+	for _, s := range schemas {
+		name := o.TableName(s)
+		_, err := client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: &name}, o.ClientOptions...)
+		var nf *types.ResourceNotFoundException
+		if errors.As(err, &nf) {
+			continue
+		}
+		if err != nil {
+			return deleted, fmt.Errorf("dynamodel: DeleteTable %s: %w", name, err)
+		}
+		deleted = append(deleted, name)
+	}
+	if o.NoWait {
+		return deleted, nil
+	}
+	for _, name := range deleted {
+		err := poll(ctx, o, func() (bool, error) {
+			live, err := describe(ctx, client, name, o)
+			return live == nil, err
+		}, "dynamodel: waiting for table "+name+" to be deleted")
+		if err != nil {
+			return deleted, err
+		}
+	}
+	return deleted, nil
+}

@@ -1,0 +1,117 @@
+package dynamodel
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// compareTable lists how a live table (as a create request) differs from
+// its schema in what cannot drift without breaking code: keys and their
+// types, local and global secondary indexes with their projections, billing
+// mode and stream. Throughput, tags and encryption are left to whoever
+// manages them.
+func compareTable(s *Schema, live dynamodb.CreateTableInput) []Difference {
+	want := &s.input
+	var out []Difference
+	add := func(path, file, table string) {
+		if file != table {
+			out = append(out, Difference{Path: path, File: file, Live: table})
+		}
+	}
+	add("KeySchema", renderKeys(want.KeySchema, want.AttributeDefinitions), renderKeys(live.KeySchema, live.AttributeDefinitions))
+
+	wantLocal, liveLocal := map[string]string{}, map[string]string{}
+	for _, ix := range want.LocalSecondaryIndexes {
+		wantLocal[aws.ToString(ix.IndexName)] = renderIndex(ix.KeySchema, ix.Projection, want.AttributeDefinitions)
+	}
+	for _, ix := range live.LocalSecondaryIndexes {
+		liveLocal[aws.ToString(ix.IndexName)] = renderIndex(ix.KeySchema, ix.Projection, live.AttributeDefinitions)
+	}
+	out = append(out, compareIndexes("LocalSecondaryIndexes", wantLocal, liveLocal)...)
+
+	wantGlobal, liveGlobal := map[string]string{}, map[string]string{}
+	for _, ix := range want.GlobalSecondaryIndexes {
+		wantGlobal[aws.ToString(ix.IndexName)] = renderIndex(ix.KeySchema, ix.Projection, want.AttributeDefinitions)
+	}
+	for _, ix := range live.GlobalSecondaryIndexes {
+		liveGlobal[aws.ToString(ix.IndexName)] = renderIndex(ix.KeySchema, ix.Projection, live.AttributeDefinitions)
+	}
+	out = append(out, compareIndexes("GlobalSecondaryIndexes", wantGlobal, liveGlobal)...)
+
+	add("BillingMode", billingMode(want.BillingMode), billingMode(live.BillingMode))
+	add("StreamSpecification", renderStream(want.StreamSpecification), renderStream(live.StreamSpecification))
+	return out
+}
+
+func compareIndexes(path string, want, live map[string]string) []Difference {
+	var out []Difference
+	for _, name := range sortedUnion(want, live) {
+		if w, l := want[name], live[name]; w != l {
+			out = append(out, Difference{Path: path + "[" + name + "]", File: w, Live: l})
+		}
+	}
+	return out
+}
+
+func sortedUnion(a, b map[string]string) []string {
+	var names []string
+	for k := range a {
+		names = append(names, k)
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			names = append(names, k)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// renderKeys renders a key schema with attribute types: "email S HASH, at N RANGE".
+func renderKeys(ks []types.KeySchemaElement, defs []types.AttributeDefinition) string {
+	parts := make([]string, len(ks))
+	for i, k := range ks {
+		name := aws.ToString(k.AttributeName)
+		var t types.ScalarAttributeType
+		for _, d := range defs {
+			if aws.ToString(d.AttributeName) == name {
+				t = d.AttributeType
+			}
+		}
+		parts[i] = fmt.Sprintf("%s %s %s", name, t, k.KeyType)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func renderIndex(ks []types.KeySchemaElement, p *types.Projection, defs []types.AttributeDefinition) string {
+	s := renderKeys(ks, defs)
+	if p == nil {
+		return s
+	}
+	s += "; projection " + string(p.ProjectionType)
+	if len(p.NonKeyAttributes) > 0 {
+		attrs := slices.Clone(p.NonKeyAttributes)
+		slices.Sort(attrs)
+		s += " " + strings.Join(attrs, " ")
+	}
+	return s
+}
+
+func billingMode(m types.BillingMode) string {
+	if m == "" {
+		return string(types.BillingModeProvisioned)
+	}
+	return string(m)
+}
+
+func renderStream(s *types.StreamSpecification) string {
+	if s == nil || !aws.ToBool(s.StreamEnabled) {
+		return "disabled"
+	}
+	return "enabled, " + string(s.StreamViewType)
+}
