@@ -1,0 +1,32 @@
+// Package awsenv builds the DynamoDB client dynamodel's examples and command
+// use: the SDK's default configuration, pointed at $DYNAMODB_ENDPOINT when it
+// is set.
+package awsenv
+
+import (
+	"context"
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/dynamodel/dynamodel"
+)
+
+// Client returns a DynamoDB client from the SDK's default configuration
+// (environment, shared files, the Lambda role). With $DYNAMODB_ENDPOINT set,
+// it talks to that endpoint, and when no AWS credentials are in the
+// environment it signs with placeholders, which local engines accept.
+func Client(ctx context.Context, optFns ...func(*config.LoadOptions) error) (*dynamodb.Client, error) {
+	endpoint := os.Getenv(dynamodel.EndpointEnv)
+	if endpoint != "" && os.Getenv("AWS_ACCESS_KEY_ID") == "" && os.Getenv("AWS_PROFILE") == "" {
+		optFns = append(optFns, config.WithCredentialsProvider(
+			credentials.NewStaticCredentialsProvider("local", "local", "")))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, optFns...)
+	if err != nil {
+		return nil, err
+	}
+	return dynamodb.NewFromConfig(cfg, dynamodel.WithEndpoint(endpoint)), nil
+}
