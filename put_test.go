@@ -1,0 +1,176 @@
+package dynamodel_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dynamodel/dynamodel"
+	"github.com/dynamodel/dynamodel/dynamotest"
+)
+
+func TestPutRejectsBadItemsBeforeAnyCall(t *testing.T) {
+	users, err := dynamodel.NewUserRepository(newStub(t))
+	require.NoError(t, err)
+	docs, err := dynamodel.NewRepository[Doc](newStub(t), "Docs")
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	_, err = users.Put(ctx, dynamodel.User{FirstName: "No", LastName: "Email"})
+	require.ErrorIs(t, err, dynamodel.ErrInvalidKey)
+	assert.Contains(t, err.Error(), `invalid key "email"`)
+
+	_, err = users.Create(ctx, dynamodel.User{})
+	require.ErrorIs(t, err, dynamodel.ErrInvalidKey)
+
+	// One byte over 400 KB, counting the attribute names.
+	big := Doc{ID: "d", Name: strings.Repeat("x", dynamodel.MaxItemSize)}
+	_, err = docs.Put(ctx, big)
+	require.ErrorIs(t, err, dynamodel.ErrItemTooLarge)
+	assert.Contains(t, err.Error(), "over the 409600-byte limit")
+}
+
+func TestItemSize(t *testing.T) {
+	item, err := attributevalue.MarshalMap(map[string]any{
+		"s":    "abc",      // 1 + 3
+		"n":    123.45,     // 1 + 3 (5 digits: 3 bytes) + 1
+		"b":    []byte{1},  // 1 + 1
+		"ok":   true,       // 2 + 1
+		"l":    []any{"x"}, // 1 + 3 + 1 + 1
+		"m":    map[string]any{"k": "v"},
+		"null": nil, // 4 + 1
+	})
+	require.NoError(t, err)
+	// m: 1 + 3 + (1 + 1 + 1) = 7
+	assert.Equal(t, 4+5+2+3+6+7+5, dynamodel.ItemSize(item))
+}
+
+func TestPutRequestKeepsNamesLiteral(t *testing.T) {
+	s := newStub(t)
+	var got *dynamodb.PutItemInput
+	s.put = func(in *dynamodb.PutItemInput) (*dynamodb.PutItemOutput, error) {
+		got = in
+		return &dynamodb.PutItemOutput{}, nil
+	}
+	docs, err := dynamodel.NewRepository[Doc](s, "Docs")
+	require.NoError(t, err)
+	_, err = docs.Create(context.Background(), Doc{ID: "d1", Name: "n", Dashed: "x"})
+	require.NoError(t, err)
+	assert.Equal(t, "attribute_not_exists(#n0)", aws.ToString(got.ConditionExpression))
+	assert.Equal(t, map[string]string{"#n0": "id"}, got.ExpressionAttributeNames)
+	assert.Equal(t, types.ReturnValuesOnConditionCheckFailureAllOld, got.ReturnValuesOnConditionCheckFailure)
+	assert.Equal(t, &types.AttributeValueMemberS{Value: "x"}, got.Item["first-name"])
+}
+
+func TestPutIntegration(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		docs := repo[Doc](t, db, "Docs")
+
+		d := Doc{ID: "d1", Name: "name", Status: "status", Dashed: "dash", Dotted: "dot", Count: 3,
+			Labels: map[string]string{"k": "v"}, Blob: []byte{0, 1, 2}}
+		_, err := docs.Create(ctx, d)
+		require.NoError(t, err)
+
+		// Create never overwrites, and says why.
+		_, err = docs.Create(ctx, Doc{ID: "d1", Name: "other"})
+		require.ErrorIs(t, err, dynamodel.ErrAlreadyExists)
+		require.ErrorIs(t, err, dynamodel.ErrConditionFailed)
+		var ccf *types.ConditionalCheckFailedException
+		require.ErrorAs(t, err, &ccf)
+		got, err := docs.Get(ctx, "d1")
+		require.NoError(t, err)
+		assert.Equal(t, d, got, "the failed Create changed nothing")
+
+		// Put replaces.
+		d.Name, d.Count = "renamed", 4
+		_, err = docs.Put(ctx, d)
+		require.NoError(t, err)
+		got, err = docs.Get(ctx, "d1")
+		require.NoError(t, err)
+		assert.Equal(t, d, got)
+
+		// Put with a condition that does not hold writes nothing.
+		_, err = docs.Put(ctx, Doc{ID: "d1", Name: "third"}, func(o *dynamodel.PutOptions) {
+			o.Condition = dynamodel.Equal("count", 99)
+		})
+		require.ErrorIs(t, err, dynamodel.ErrConditionFailed)
+		assert.NotErrorIs(t, err, dynamodel.ErrAlreadyExists)
+		got, err = docs.Get(ctx, "d1")
+		require.NoError(t, err)
+		assert.Equal(t, "renamed", got.Name)
+
+		// A condition that holds.
+		_, err = docs.Put(ctx, Doc{ID: "d1", Name: "fourth"}, func(o *dynamodel.PutOptions) {
+			o.Condition = dynamodel.Equal("count", 4).And(dynamodel.BeginsWith("name", "ren"))
+		})
+		require.NoError(t, err)
+	})
+}
+
+func TestPutRolesIntegration(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		clock := newClock()
+		orders := repo[Order](t, db, "Orders", func(o *dynamodel.Options) { o.Clock = clock.Now })
+
+		o, err := orders.Create(ctx, Order{Customer: "c1", ID: "o1", Total: 10, Version: 7})
+		require.NoError(t, err)
+		assert.Equal(t, int64(1), o.Version, "Create starts at version 1")
+		assert.True(t, o.Created.Equal(clock.Now()))
+		assert.True(t, o.Updated.Equal(clock.Now()))
+
+		stored, err := orders.Get(ctx, o)
+		require.NoError(t, err)
+		assert.Equal(t, int64(1), stored.Version)
+		assert.True(t, stored.Created.Equal(o.Created))
+		assert.True(t, stored.Expires.IsZero(), "a zero TTL is not stored")
+
+		clock.Advance(time.Hour)
+		stored.Total = 20
+		stored.Expires = clock.Now().Add(24 * time.Hour)
+		p, err := orders.Put(ctx, stored)
+		require.NoError(t, err)
+		assert.Equal(t, int64(2), p.Version)
+		assert.True(t, p.Created.Equal(o.Created), "Put keeps the creation time")
+		assert.True(t, p.Updated.Equal(clock.Now()))
+
+		// The TTL is stored as epoch seconds, the only form DynamoDB's TTL reads.
+		raw, err := db.Client.GetItem(ctx, &dynamodb.GetItemInput{
+			TableName: aws.String(db.Table("Orders")),
+			Key: map[string]types.AttributeValue{
+				"customer": &types.AttributeValueMemberS{Value: "c1"},
+				"id":       &types.AttributeValueMemberS{Value: "o1"},
+			},
+		})
+		require.NoError(t, err)
+		assert.Equal(t, &types.AttributeValueMemberN{Value: "1795689000"}, raw.Item["expires"])
+		back, err := orders.Get(ctx, p)
+		require.NoError(t, err)
+		assert.Equal(t, p.Expires.Unix(), back.Expires.Unix())
+
+		// A stale copy (version 1) loses.
+		stored.Total = 99
+		_, err = orders.Put(ctx, stored)
+		require.ErrorIs(t, err, dynamodel.ErrVersionConflict)
+		require.ErrorIs(t, err, dynamodel.ErrConditionFailed)
+		now, err := orders.Get(ctx, p)
+		require.NoError(t, err)
+		assert.Equal(t, 20, now.Total, "the losing write wrote nothing")
+
+		// Version 0 means new: it cannot overwrite a stored item.
+		_, err = orders.Put(ctx, Order{Customer: "c1", ID: "o1", Total: 1})
+		require.ErrorIs(t, err, dynamodel.ErrVersionConflict)
+		fresh, err := orders.Put(ctx, Order{Customer: "c1", ID: "o2", Total: 1})
+		require.NoError(t, err)
+		assert.Equal(t, int64(1), fresh.Version)
+	})
+}

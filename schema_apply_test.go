@@ -1,0 +1,123 @@
+package dynamodel_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dynamodel/dynamodel"
+	"github.com/dynamodel/dynamodel/dynamotest"
+	"github.com/dynamodel/dynamodel/internal/enginetest"
+)
+
+func prefixed(p string) func(*dynamodel.ApplyOptions) {
+	return func(o *dynamodel.ApplyOptions) { o.TablePrefix = p }
+}
+
+func TestSchemaCreateIntegration(t *testing.T) {
+	enginetest.Each(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		s, err := dynamodel.LoadSchema("testdata/create-user.json")
+		require.NoError(t, err)
+		t.Cleanup(func() {
+			_, _ = dynamodel.DeleteTables(context.Background(), db.Client, []*dynamodel.Schema{s}, prefixed(db.Prefix))
+		})
+
+		created, err := s.Create(ctx, db.Client, prefixed(db.Prefix))
+		require.NoError(t, err)
+		assert.True(t, created)
+		out, err := db.Client.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(db.Table("User"))})
+		require.NoError(t, err)
+		assert.Equal(t, types.TableStatusActive, out.Table.TableStatus, "Create waits until ACTIVE")
+
+		// Creating it again is not an error.
+		created, err = s.Create(ctx, db.Client, prefixed(db.Prefix))
+		require.NoError(t, err)
+		assert.False(t, created)
+
+		// A live table whose key differs from the file is.
+		other := strings.Replace(validTable, "Things", "User", 1)
+		otherSchema, err := dynamodel.ParseSchema("other.json", []byte(other))
+		require.NoError(t, err)
+		_, err = otherSchema.Create(ctx, db.Client, prefixed(db.Prefix))
+		require.ErrorIs(t, err, dynamodel.ErrSchemaMismatch)
+		assert.Contains(t, err.Error(), db.Table("User"))
+	})
+}
+
+func TestApplyIntegration(t *testing.T) {
+	enginetest.Each(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		schemas, err := dynamodel.LoadSchemaDir("testdata/tables")
+		require.NoError(t, err)
+		t.Cleanup(func() { _, _ = dynamodel.DeleteTables(context.Background(), db.Client, schemas, prefixed(db.Prefix)) })
+
+		diff, err := dynamodel.Diff(ctx, db.Client, schemas, prefixed(db.Prefix))
+		require.NoError(t, err)
+		for _, c := range diff {
+			assert.Equal(t, dynamodel.ActionCreate, c.Action, c.Table)
+		}
+
+		changes, err := dynamodel.Apply(ctx, db.Client, schemas, prefixed(db.Prefix))
+		require.NoError(t, err)
+		require.Len(t, changes, 3)
+		for _, c := range changes {
+			assert.Equal(t, dynamodel.ActionCreate, c.Action, c.Table)
+		}
+
+		// The second time, nothing changes, and the report says so.
+		again, err := dynamodel.Apply(ctx, db.Client, schemas, prefixed(db.Prefix))
+		require.NoError(t, err)
+		for _, c := range again {
+			assert.Equal(t, dynamodel.ActionUnchanged, c.Action, c.String())
+			assert.Empty(t, c.Differences)
+		}
+
+		deleted, err := dynamodel.DeleteTables(ctx, db.Client, schemas, prefixed(db.Prefix))
+		require.NoError(t, err)
+		assert.Len(t, deleted, 3)
+		diff, err = dynamodel.Diff(ctx, db.Client, schemas, prefixed(db.Prefix))
+		require.NoError(t, err)
+		assert.Equal(t, dynamodel.ActionCreate, diff[0].Action)
+	})
+}
+
+// creatingForever is a TableAPI whose tables, once created, never become
+// ACTIVE.
+type creatingForever struct {
+	dynamodel.TableAPI
+	created bool
+}
+
+func (c *creatingForever) CreateTable(context.Context, *dynamodb.CreateTableInput, ...func(*dynamodb.Options)) (*dynamodb.CreateTableOutput, error) {
+	c.created = true
+	return &dynamodb.CreateTableOutput{}, nil
+}
+
+func (c *creatingForever) DescribeTable(context.Context, *dynamodb.DescribeTableInput, ...func(*dynamodb.Options)) (*dynamodb.DescribeTableOutput, error) {
+	if !c.created {
+		return nil, &types.ResourceNotFoundException{Message: aws.String("not found")}
+	}
+	return &dynamodb.DescribeTableOutput{Table: &types.TableDescription{TableStatus: types.TableStatusCreating}}, nil
+}
+
+func TestWaitHonoursTheContext(t *testing.T) {
+	s, err := dynamodel.LoadSchema("testdata/create-user.json")
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	api := &creatingForever{}
+	created, err := s.Create(ctx, api)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Contains(t, err.Error(), "waiting for table User to become ACTIVE")
+	assert.True(t, created, "the table was created; only the wait gave up")
+	assert.Less(t, time.Since(start), 5*time.Second)
+}

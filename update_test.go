@@ -1,0 +1,153 @@
+package dynamodel_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dynamodel/dynamodel"
+	"github.com/dynamodel/dynamodel/dynamotest"
+)
+
+func TestUpdateRejectsBadUpdatesBeforeAnyCall(t *testing.T) {
+	orders, err := dynamodel.NewRepository[Order](newStub(t), "Orders")
+	require.NoError(t, err)
+	ctx := context.Background()
+	k := dynamodel.Key{Hash: "c1", Range: "o1"}
+	for _, tc := range []struct {
+		upd  dynamodel.Update
+		want error
+		msg  string
+	}{
+		{dynamodel.Update{}, dynamodel.ErrEmptyUpdate, "empty update"},
+		{dynamodel.Set("customer", "c2"), dynamodel.ErrInvalidUpdate, `"customer" is a key attribute`},
+		{dynamodel.Remove("id"), dynamodel.ErrInvalidUpdate, `"id" is a key attribute`},
+		{dynamodel.Set("version", 9), dynamodel.ErrInvalidUpdate, `"version" is the version attribute`},
+		{dynamodel.Set("expires", "soon"), dynamodel.ErrInvalidUpdate, `want a time or epoch seconds, got "soon"`},
+		{dynamodel.Set("total", make(chan int)), dynamodel.ErrInvalidUpdate, `attribute "total"`},
+	} {
+		_, err := orders.Update(ctx, k, tc.upd)
+		require.ErrorIs(t, err, tc.want, tc.msg)
+		assert.Contains(t, err.Error(), tc.msg)
+	}
+	_, err = orders.Update(ctx, dynamodel.Key{Hash: "c1"}, dynamodel.Set("total", 1))
+	assert.ErrorIs(t, err, dynamodel.ErrInvalidKey)
+}
+
+func TestUpdateRequest(t *testing.T) {
+	s := newStub(t)
+	var got *dynamodb.UpdateItemInput
+	s.update = func(in *dynamodb.UpdateItemInput) (*dynamodb.UpdateItemOutput, error) {
+		got = in
+		return &dynamodb.UpdateItemOutput{Attributes: in.Key}, nil
+	}
+	clock := newClock()
+	orders, err := dynamodel.NewRepository[Order](s, "Orders", func(o *dynamodel.Options) { o.Clock = clock.Now })
+	require.NoError(t, err)
+	_, err = orders.Update(context.Background(), Order{Customer: "c1", ID: "o1", Version: 3},
+		dynamodel.Set("status", "paid").Set("expires", time.Unix(1800000000, 0)),
+		func(o *dynamodel.UpdateOptions) { o.Condition = dynamodel.Less("total", 100) })
+	require.NoError(t, err)
+	assert.Equal(t, "SET #n0 = :v0, #n1 = :v1, #n3 = :v3 ADD #n2 :v2", aws.ToString(got.UpdateExpression))
+	assert.Equal(t, "(#n4 < :v4) AND (attribute_exists(#n5)) AND (#n2 = :v5)", aws.ToString(got.ConditionExpression))
+	assert.Equal(t, map[string]string{
+		"#n0": "status", "#n1": "expires", "#n2": "version", "#n3": "updated", "#n4": "total", "#n5": "customer",
+	}, got.ExpressionAttributeNames)
+	assert.Equal(t, "1800000000", numberValue(t, got.ExpressionAttributeValues[":v1"]))
+	assert.Equal(t, "1", numberValue(t, got.ExpressionAttributeValues[":v2"]))
+	assert.Equal(t, "3", numberValue(t, got.ExpressionAttributeValues[":v5"]))
+}
+
+func TestUpdateIntegration(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		docs := repo[Doc](t, db, "Docs")
+		_, err := docs.Create(ctx, Doc{ID: "d1", Name: "n", Count: 1, Labels: map[string]string{"a": "1"}})
+		require.NoError(t, err)
+
+		// Reserved words, a dash and a dot in attribute names all work.
+		d, err := docs.Update(ctx, "d1", dynamodel.Set("name", "new").Set("status", "ok").
+			Set("first-name", "Ada").Set("a.b", "literal").Add("count", 2).Remove("labels"))
+		require.NoError(t, err)
+		assert.Equal(t, Doc{ID: "d1", Name: "new", Status: "ok", Dashed: "Ada", Dotted: "literal", Count: 3}, d)
+
+		// Updating a missing item is ErrNotFound and creates nothing...
+		_, err = docs.Update(ctx, "missing", dynamodel.Set("name", "x"))
+		require.ErrorIs(t, err, dynamodel.ErrNotFound)
+		_, found, err := docs.Lookup(ctx, "missing")
+		require.NoError(t, err)
+		assert.False(t, found)
+		// ...unless asked to.
+		up, err := docs.Update(ctx, "missing", dynamodel.Set("name", "x"), func(o *dynamodel.UpdateOptions) { o.Upsert = true })
+		require.NoError(t, err)
+		assert.Equal(t, Doc{ID: "missing", Name: "x"}, up)
+
+		// A condition that fails leaves the item alone.
+		_, err = docs.Update(ctx, "d1", dynamodel.Set("name", "no"), func(o *dynamodel.UpdateOptions) {
+			o.Condition = dynamodel.Greater("count", 10)
+		})
+		require.ErrorIs(t, err, dynamodel.ErrConditionFailed)
+		assert.NotErrorIs(t, err, dynamodel.ErrNotFound)
+		got, err := docs.Get(ctx, "d1")
+		require.NoError(t, err)
+		assert.Equal(t, "new", got.Name)
+
+		// Sets and lists.
+		orders := repo[Order](t, db, "Orders")
+		_, err = orders.Create(ctx, Order{Customer: "c", ID: "o", Tags: []string{"a"}})
+		require.NoError(t, err)
+		o, err := orders.Update(ctx, dynamodel.Key{Hash: "c", Range: "o"}, dynamodel.Update{}.Add("tags", []string{"b", "c"}))
+		require.NoError(t, err)
+		assert.ElementsMatch(t, []string{"a", "b", "c"}, o.Tags)
+		o, err = orders.Update(ctx, dynamodel.Key{Hash: "c", Range: "o"}, dynamodel.Update{}.Delete("tags", []string{"a"}))
+		require.NoError(t, err)
+		assert.ElementsMatch(t, []string{"b", "c"}, o.Tags)
+	})
+}
+
+func TestUpdateRolesIntegration(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		clock := newClock()
+		orders := repo[Order](t, db, "Orders", func(o *dynamodel.Options) { o.Clock = clock.Now })
+		o, err := orders.Create(ctx, Order{Customer: "c1", ID: "o1"})
+		require.NoError(t, err)
+
+		clock.Advance(time.Minute)
+		exp := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+		u, err := orders.Update(ctx, o, dynamodel.Set("status", "paid").Set("expires", exp))
+		require.NoError(t, err)
+		assert.Equal(t, int64(2), u.Version)
+		assert.True(t, u.Updated.Equal(clock.Now()))
+		assert.True(t, u.Created.Equal(o.Created))
+		assert.True(t, u.Expires.Equal(exp))
+
+		// o is now stale: passing it as the key checks its version.
+		_, err = orders.Update(ctx, o, dynamodel.Set("status", "refunded"))
+		require.ErrorIs(t, err, dynamodel.ErrVersionConflict)
+		// A bare key does not check, but still increments.
+		u, err = orders.Update(ctx, dynamodel.Key{Hash: "c1", Range: "o1"}, dynamodel.Set("status", "shipped"))
+		require.NoError(t, err)
+		assert.Equal(t, int64(3), u.Version)
+		_, err = orders.Update(ctx, dynamodel.Key{Hash: "c1", Range: "o1"}, dynamodel.Set("status", "lost"),
+			func(o *dynamodel.UpdateOptions) { o.Version = 2 })
+		require.ErrorIs(t, err, dynamodel.ErrVersionConflict)
+
+		// Upserting a new item sets its creation time.
+		n, err := orders.Update(ctx, dynamodel.Key{Hash: "c1", Range: "new"}, dynamodel.Set("total", 5),
+			func(o *dynamodel.UpdateOptions) { o.Upsert = true })
+		require.NoError(t, err)
+		assert.True(t, n.Created.Equal(clock.Now()))
+		assert.Equal(t, int64(1), n.Version)
+
+		// Clearing the TTL removes it.
+		u, err = orders.Update(ctx, u, dynamodel.Set("expires", time.Time{}))
+		require.NoError(t, err)
+		assert.True(t, u.Expires.IsZero())
+	})
+}

@@ -1,0 +1,146 @@
+package dynamodel_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dynamodel/dynamodel"
+	"github.com/dynamodel/dynamodel/dynamotest"
+)
+
+func TestUserID(t *testing.T) {
+	assert.Equal(t, "ada@example.com", dynamodel.User{Email: "ada@example.com"}.ID())
+}
+
+func TestUserHelpersRejectEmptyEmailBeforeAnyCall(t *testing.T) {
+	users, err := dynamodel.NewUserRepository(newStub(t))
+	require.NoError(t, err)
+	ctx := context.Background()
+	_, err = dynamodel.GetUser(ctx, users, "")
+	assert.ErrorIs(t, err, dynamodel.ErrInvalidKey)
+	_, err = dynamodel.UpdateUser(ctx, users, "", dynamodel.UserChanges{LastName: dynamodel.Some("x")})
+	assert.ErrorIs(t, err, dynamodel.ErrInvalidKey)
+	_, err = dynamodel.UpdateUser(ctx, users, "a@example.com", dynamodel.UserChanges{})
+	assert.ErrorIs(t, err, dynamodel.ErrEmptyUpdate)
+	_, err = dynamodel.DeleteUser(ctx, users, "")
+	assert.ErrorIs(t, err, dynamodel.ErrInvalidKey)
+}
+
+func TestUserFlowIntegration(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		users := repo[dynamodel.User](t, db, "User")
+
+		missing, err := dynamodel.GetUser(ctx, users, "ada@example.com")
+		require.NoError(t, err)
+		assert.Nil(t, missing)
+
+		_, err = users.Create(ctx, dynamodel.User{Email: "ada@example.com", FirstName: "Ada", LastName: "Byron"})
+		require.NoError(t, err)
+		u, err := dynamodel.GetUser(ctx, users, "ada@example.com")
+		require.NoError(t, err)
+		assert.Equal(t, &dynamodel.User{Email: "ada@example.com", FirstName: "Ada", LastName: "Byron"}, u)
+
+		updated, err := dynamodel.UpdateUser(ctx, users, "ada@example.com", dynamodel.UserChanges{LastName: dynamodel.Some("Lovelace")})
+		require.NoError(t, err)
+		assert.Equal(t, dynamodel.User{Email: "ada@example.com", FirstName: "Ada", LastName: "Lovelace"}, updated)
+
+		updated, err = dynamodel.UpdateUser(ctx, users, "ada@example.com", dynamodel.UserChanges{FirstName: dynamodel.Clear[string]()})
+		require.NoError(t, err)
+		assert.Equal(t, dynamodel.User{Email: "ada@example.com", LastName: "Lovelace"}, updated)
+
+		_, err = dynamodel.UpdateUser(ctx, users, "nobody@example.com", dynamodel.UserChanges{LastName: dynamodel.Some("x")})
+		require.ErrorIs(t, err, dynamodel.ErrNotFound)
+		gone, err := dynamodel.GetUser(ctx, users, "nobody@example.com")
+		require.NoError(t, err)
+		assert.Nil(t, gone, "a failed update creates nothing")
+
+		deleted, err := dynamodel.DeleteUser(ctx, users, "ada@example.com")
+		require.NoError(t, err)
+		assert.True(t, deleted)
+		deleted, err = dynamodel.DeleteUser(ctx, users, "ada@example.com")
+		require.NoError(t, err)
+		assert.False(t, deleted)
+	})
+}
+
+// seedPython is the seed's model and get_user, as the post meant them (its
+// get_id returned a missing field and init_user dropped last_name), plus a
+// put of the item prepare_user describes, using boto3 as the seed does.
+const seedPython = `
+import json, os, sys
+import boto3
+
+client = boto3.client("dynamodb", endpoint_url=os.environ["ENDPOINT"], region_name="us-east-1",
+                      aws_access_key_id="local", aws_secret_access_key="local")
+table = os.environ["TABLE"]
+
+class User:
+    def __init__(self):
+        self.email = None
+        self.first_name = None
+        self.last_name = None
+    def get_id(self):
+        return self.email
+    def init_user(self, response):
+        self.email = response["email"]["S"]
+        if "first_name" in response:
+            self.first_name = response["first_name"]["S"]
+        if "last_name" in response:
+            self.last_name = response["last_name"]["S"]
+        return self
+
+def get_user(email):
+    response = client.get_item(Key={"email": {"S": email}}, TableName=table)
+    if "Item" in response:
+        return User().init_user(response["Item"])
+    return None
+
+def prepare_user(email, first_name=None, last_name=None):
+    return {"email": email, "first_name": first_name, "last_name": last_name}
+
+u = get_user(sys.argv[1])
+print(json.dumps({"id": u.get_id(), "email": u.email, "first_name": u.first_name, "last_name": u.last_name}))
+fields = prepare_user("grace@example.com", first_name="Grace", last_name="Hopper")
+client.put_item(TableName=table, Item={k: {"S": v} for k, v in fields.items() if v is not None})
+`
+
+func TestUserItemsReadTheSameFromPython(t *testing.T) {
+	python, err := filepath.Abs(".venv/bin/python")
+	require.NoError(t, err)
+	if _, err := os.Stat(python); err != nil {
+		t.Skipf("boto3 comes with moto's virtualenv (.venv), which is not installed: run make deps: %v", err)
+	}
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		users := repo[dynamodel.User](t, db, "User")
+		_, err := users.Create(ctx, dynamodel.User{Email: "ada@example.com", FirstName: "Ada", LastName: "Lovelace"})
+		require.NoError(t, err)
+
+		cmd := exec.CommandContext(ctx, python, "-c", seedPython, "ada@example.com")
+		cmd.Env = append(os.Environ(), "ENDPOINT="+db.Engine.Endpoint, "TABLE="+db.Table("User"))
+		out, err := cmd.Output()
+		require.NoError(t, err, "%s", exitStderr(err))
+		var got map[string]string
+		require.NoError(t, json.Unmarshal(out, &got))
+		assert.Equal(t, map[string]string{"id": "ada@example.com", "email": "ada@example.com", "first_name": "Ada", "last_name": "Lovelace"}, got)
+
+		grace, err := dynamodel.GetUser(ctx, users, "grace@example.com")
+		require.NoError(t, err)
+		assert.Equal(t, &dynamodel.User{Email: "grace@example.com", FirstName: "Grace", LastName: "Hopper"}, grace)
+	})
+}
+
+func exitStderr(err error) string {
+	if ee, ok := err.(*exec.ExitError); ok {
+		return string(ee.Stderr)
+	}
+	return ""
+}
