@@ -16,7 +16,11 @@ func marshalValue(v any) (types.AttributeValue, error) {
 	if av, ok := v.(types.AttributeValue); ok {
 		return av, nil
 	}
-	return attributevalue.Marshal(v)
+	av, err := attributevalue.Marshal(v)
+	if err == nil && av == nil {
+		err = fmt.Errorf("cannot encode a %T", v)
+	}
+	return av, err
 }
 
 // marshalTagged encodes v as a field with the given tag would be encoded.

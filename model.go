@@ -92,6 +92,9 @@ func ModelOf[T any]() (*Model, error) {
 	return modelOf(reflect.TypeFor[T]())
 }
 
+// ModelOfType is ModelOf for a type known only at run time.
+func ModelOfType(t reflect.Type) (*Model, error) { return modelOf(t) }
+
 func modelOf(t reflect.Type) (*Model, error) {
 	if r, ok := models.Load(t); ok {
 		return r.(modelResult).m, r.(modelResult).err

@@ -291,10 +291,10 @@ func duplicateKey(data []byte) string {
 	}
 }
 
+// lineColumn locates the byte a syntax error stopped at (the decoder's
+// offset counts it), both from 1.
 func lineColumn(data []byte, offset int64) (int, int) {
-	if offset > int64(len(data)) {
-		offset = int64(len(data))
-	}
+	offset = max(min(offset-1, int64(len(data))), 0)
 	before := data[:offset]
 	line := bytes.Count(before, []byte("\n")) + 1
 	col := int(offset) - bytes.LastIndexByte(before, '\n')
