@@ -275,6 +275,9 @@ func duplicateKey(data []byte) string {
 				valueDone()
 			}
 		case string:
+			if len(stack) == 0 {
+				continue
+			}
 			if f := stack[len(stack)-1]; f.object && f.key {
 				if f.keys[t] {
 					return childPath(f, t)
