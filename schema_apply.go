@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -186,7 +187,7 @@ func apply(ctx context.Context, client TableAPI, schemas []*Schema, o ApplyOptio
 		case o.AddIndexes && len(missing) > 0 && len(missing) == len(c.Differences):
 			c.Action = ActionUpdate
 			if !dryRun {
-				if err := addIndexes(ctx, client, name, s, missing, o); err != nil {
+				if err := addIndexes(ctx, client, name, s, live, missing, o); err != nil {
 					return changes, err
 				}
 				c.Added = missing
@@ -243,8 +244,10 @@ func missingIndexes(s *Schema, live *types.TableDescription) []string {
 }
 
 // addIndexes creates global secondary indexes one at a time (DynamoDB takes
-// one index creation per UpdateTable call), waiting between them.
-func addIndexes(ctx context.Context, client TableAPI, name string, s *Schema, missing []string, o ApplyOptions) error {
+// one index creation per UpdateTable call), waiting between them, and checks
+// each one is there: some local engines accept the request and do nothing.
+func addIndexes(ctx context.Context, client TableAPI, name string, s *Schema, live *types.TableDescription, missing []string, o ApplyOptions) error {
+	defs := slices.Clone(live.AttributeDefinitions)
 	for i, ixName := range missing {
 		var ix types.GlobalSecondaryIndex
 		for _, g := range s.input.GlobalSecondaryIndexes {
@@ -252,13 +255,14 @@ func addIndexes(ctx context.Context, client TableAPI, name string, s *Schema, mi
 				ix = g
 			}
 		}
-		var defs []types.AttributeDefinition
+		// The table's definitions and the new index's: the service wants the
+		// new key attributes, and some engines replace the whole list.
 		for _, k := range ix.KeySchema {
-			for _, d := range s.input.AttributeDefinitions {
-				if aws.ToString(d.AttributeName) == aws.ToString(k.AttributeName) {
-					defs = append(defs, d)
-				}
+			kn := aws.ToString(k.AttributeName)
+			if slices.ContainsFunc(defs, func(d types.AttributeDefinition) bool { return aws.ToString(d.AttributeName) == kn }) {
+				continue
 			}
+			defs = append(defs, types.AttributeDefinition{AttributeName: k.AttributeName, AttributeType: s.attrType(kn)})
 		}
 		_, err := client.UpdateTable(ctx, &dynamodb.UpdateTableInput{
 			TableName:            &name,
@@ -274,13 +278,29 @@ func addIndexes(ctx context.Context, client TableAPI, name string, s *Schema, mi
 		if err != nil {
 			return fmt.Errorf("dynamodel: UpdateTable %s: add index %s: %w", name, ixName, classify(err))
 		}
-		if i < len(missing)-1 || !o.NoWait {
-			if err := waitActive(ctx, client, name, o); err != nil {
-				return err
-			}
+		if i == len(missing)-1 && o.NoWait {
+			break
+		}
+		if err := waitActive(ctx, client, name, o); err != nil {
+			return err
+		}
+		now, err := describe(ctx, client, name, o)
+		if err != nil {
+			return err
+		}
+		if now == nil || !slices.ContainsFunc(now.GlobalSecondaryIndexes, func(g types.GlobalSecondaryIndexDescription) bool {
+			return aws.ToString(g.IndexName) == ixName
+		}) {
+			return fmt.Errorf("dynamodel: UpdateTable %s: the engine accepted index %s but did not create it", name, ixName)
 		}
 	}
 	return nil
+}
+
+// WaitActive waits until table and all its global secondary indexes are
+// ACTIVE, polling DescribeTable, and gives up with the context.
+func WaitActive(ctx context.Context, client TableAPI, table string, optFns ...func(*ApplyOptions)) error {
+	return waitActive(ctx, client, table, applyOptions(optFns))
 }
 
 // waitActive polls until the table and all its indexes are ACTIVE.

@@ -11,10 +11,10 @@ import (
 )
 
 // compareTable lists how a live table (as a create request) differs from
-// its schema in what cannot drift without breaking code: keys and their
-// types, local and global secondary indexes with their projections, billing
-// mode and stream. Throughput, tags and encryption are left to whoever
-// manages them.
+// its schema in what code depends on: keys and their types, local and
+// global secondary indexes with their projections, and billing mode.
+// Throughput, streams, tags and encryption are left to whoever manages them
+// (and some local engines do not keep them).
 func compareTable(s *Schema, live dynamodb.CreateTableInput) []Difference {
 	want := &s.input
 	var out []Difference
@@ -44,7 +44,6 @@ func compareTable(s *Schema, live dynamodb.CreateTableInput) []Difference {
 	out = append(out, compareIndexes("GlobalSecondaryIndexes", wantGlobal, liveGlobal)...)
 
 	add("BillingMode", billingMode(want.BillingMode), billingMode(live.BillingMode))
-	add("StreamSpecification", renderStream(want.StreamSpecification), renderStream(live.StreamSpecification))
 	return out
 }
 
@@ -107,11 +106,4 @@ func billingMode(m types.BillingMode) string {
 		return string(types.BillingModeProvisioned)
 	}
 	return string(m)
-}
-
-func renderStream(s *types.StreamSpecification) string {
-	if s == nil || !aws.ToBool(s.StreamEnabled) {
-		return "disabled"
-	}
-	return "enabled, " + string(s.StreamViewType)
 }

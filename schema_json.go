@@ -177,19 +177,19 @@ func cliWarmOf(p *types.WarmThroughput) *cliWarmThroughput {
 // ARNs, warm throughput, an on-demand table's zero capacity) is left out.
 func fromDescription(d *types.TableDescription) dynamodb.CreateTableInput {
 	in := dynamodb.CreateTableInput{
-		TableName:                 d.TableName,
-		AttributeDefinitions:      d.AttributeDefinitions,
-		KeySchema:                 d.KeySchema,
-		BillingMode:               types.BillingModeProvisioned,
-		DeletionProtectionEnabled: d.DeletionProtectionEnabled,
-		OnDemandThroughput:        d.OnDemandThroughput,
+		TableName:            d.TableName,
+		AttributeDefinitions: d.AttributeDefinitions,
+		KeySchema:            d.KeySchema,
+		OnDemandThroughput:   d.OnDemandThroughput,
 	}
-	if d.BillingModeSummary != nil && d.BillingModeSummary.BillingMode != "" {
-		in.BillingMode = d.BillingModeSummary.BillingMode
-	}
-	onDemand := in.BillingMode == types.BillingModePayPerRequest
+	// Defaults (provisioned billing, no deletion protection) are left
+	// implicit, as in a hand-written file.
+	onDemand := d.BillingModeSummary != nil && d.BillingModeSummary.BillingMode == types.BillingModePayPerRequest
 	if onDemand {
 		in.BillingMode = types.BillingModePayPerRequest
+	}
+	if aws.ToBool(d.DeletionProtectionEnabled) {
+		in.DeletionProtectionEnabled = aws.Bool(true)
 	}
 	in.ProvisionedThroughput = requestThroughput(d.ProvisionedThroughput, onDemand)
 	for _, ix := range d.LocalSecondaryIndexes {

@@ -1,0 +1,65 @@
+package dynamodel
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// CheckSchema reports whether the model can live in the schema's table: the
+// hash and range key attributes have the same names and scalar types in
+// both, and every index key attribute the model has is of the index's type.
+// The error wraps ErrSchemaMismatch and lists every problem.
+func (m *Model) CheckSchema(s *Schema) error {
+	var problems []error
+	fail := func(format string, args ...any) {
+		problems = append(problems, fmt.Errorf(format, args...))
+	}
+	checkKey := func(role string, fileName string, fileType types.ScalarAttributeType, a Attribute, ok bool) {
+		switch {
+		case fileName == "" && !ok:
+		case fileName == "":
+			fail("the model's %s key %q (field %s) is not a key of table %s", role, a.Name, a.Field, s.TableName())
+		case !ok:
+			fail("table %s has %s key %q, which the model lacks", s.TableName(), role, fileName)
+		case a.Name != fileName:
+			fail("%s key: the model has %q (field %s), table %s has %q", role, a.Name, a.Field, s.TableName(), fileName)
+		case a.KeyType != fileType:
+			fail("%s key %q: the model stores %s (field %s is %v), table %s defines %s", role, a.Name, a.KeyType, a.Field, a.Type, s.TableName(), fileType)
+		}
+	}
+	hashName, hashType := s.HashKey()
+	checkKey("hash", hashName, hashType, m.HashKey(), true)
+	rangeName, rangeType := s.RangeKey()
+	r, hasRange := m.RangeKey()
+	checkKey("range", rangeName, rangeType, r, hasRange)
+
+	// Index keys: an attribute the model stores must have the index's type.
+	for _, d := range s.input.AttributeDefinitions {
+		name := aws.ToString(d.AttributeName)
+		if m.isKey(name) {
+			continue
+		}
+		a, ok := m.Attribute(name)
+		if !ok {
+			continue
+		}
+		kt, err := keyType(a.field.Type, a.field.Tag)
+		switch {
+		case err != nil:
+			fail("index key %q: field %s cannot be an index key: %v", name, a.Field, err)
+		case kt != d.AttributeType:
+			fail("index key %q: the model stores %s (field %s is %v), table %s defines %s", name, kt, a.Field, a.Type, s.TableName(), d.AttributeType)
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%w: model %v and %s: %w", ErrSchemaMismatch, m.typ, s.Source, errors.Join(problems...))
+	}
+	return nil
+}
+
+// CheckSchema reports whether the repository's model fits the schema's
+// table (see Model.CheckSchema). It makes no call.
+func (r *Repository[T]) CheckSchema(s *Schema) error { return r.model.CheckSchema(s) }
