@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/dynamodel/dynamodel"
-	"github.com/dynamodel/dynamodel/examples/internal/awsenv"
+	"github.com/dynamodel/dynamodel/internal/awsenv"
 )
 
 func main() {
@@ -33,7 +33,7 @@ func main() {
 }
 
 func run(ctx context.Context, schemaFile string) error {
-	client, err := awsenv.Client(ctx)
+	client, err := awsenv.FromEnv(ctx)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dynamodel/dynamodel/dynamotest"
+	"github.com/dynamodel/dynamodel/internal/enginetest"
+)
+
+// cli runs the command and returns its exit status and output.
+func cli(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestUsage(t *testing.T) {
+	code, _, stderr := cli(t)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "usage: dynamodel COMMAND")
+	code, _, stderr = cli(t, "frobnicate")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, `unknown command "frobnicate"`)
+	code, _, stderr = cli(t, "apply")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "name a directory or files")
+	code, _, _ = cli(t, "apply", "-no-such-flag", "x")
+	assert.Equal(t, 2, code)
+	code, _, _ = cli(t, "-help")
+	assert.Equal(t, 0, code)
+}
+
+func TestMalformedFileStopsEverything(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile("../../testdata/create-user.json")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "a-user.json"), good, 0o644))
+	bad := strings.Replace(string(good), `"KeyType": "HASH"`, `"KeyType": "PRIMARY"`, 1)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "b-broken.json"), []byte(bad), 0o644))
+
+	// No engine is needed: the files are checked before any call.
+	code, stdout, stderr := cli(t, "apply", dir, "-endpoint", "http://127.0.0.1:1")
+	assert.Equal(t, 1, code)
+	assert.Empty(t, stdout)
+	assert.Equal(t, "dynamodel apply: dynamodel: schema "+filepath.Join(dir, "b-broken.json")+
+		`: KeySchema[0].KeyType: want one of HASH, RANGE, got "PRIMARY"`+"\n", stderr)
+}
+
+func TestCommandIntegration(t *testing.T) {
+	enginetest.Each(t, func(t *testing.T, db *dynamotest.DB) {
+		common := []string{"-endpoint", db.Engine.Endpoint, "-prefix", db.Prefix}
+		guide := "../../testdata/schemas/guide"
+		t.Cleanup(func() { cli(t, append([]string{"delete", guide, "-yes"}, common...)...) })
+
+		code, stdout, stderr := cli(t, append([]string{"diff", guide}, common...)...)
+		assert.Equal(t, 1, code, stderr)
+		assert.Contains(t, stdout, db.Prefix+"Music: would be created\n")
+
+		code, stdout, stderr = cli(t, append([]string{"apply", guide}, common...)...)
+		require.Equal(t, 0, code, stderr)
+		assert.Equal(t, 6, strings.Count(stdout, ": created\n"), stdout)
+
+		// The second apply changes nothing and says so.
+		code, stdout, stderr = cli(t, append([]string{"apply", guide}, common...)...)
+		require.Equal(t, 0, code, stderr)
+		assert.Equal(t, 6, strings.Count(stdout, ": unchanged\n"), stdout)
+		code, _, _ = cli(t, append([]string{"diff", guide}, common...)...)
+		assert.Equal(t, 0, code)
+
+		// dump writes files that apply takes, making the same tables.
+		out := t.TempDir()
+		code, stdout, stderr = cli(t, append([]string{"dump", "Reply", "GameScores", "-o", out}, common...)...)
+		require.Equal(t, 0, code, stderr)
+		assert.Contains(t, stdout, "Reply: written to "+filepath.Join(out, "Reply.json"))
+		copyPrefix := []string{"-endpoint", db.Engine.Endpoint, "-prefix", "copy-" + db.Prefix}
+		t.Cleanup(func() { cli(t, append([]string{"delete", out, "-yes"}, copyPrefix...)...) })
+		code, stdout, stderr = cli(t, append([]string{"apply", out}, copyPrefix...)...)
+		require.Equal(t, 0, code, stderr)
+		assert.Equal(t, 2, strings.Count(stdout, ": created\n"), stdout)
+		for _, table := range []string{"Reply", "GameScores"} {
+			_, a, _ := cli(t, append([]string{"dump", table}, common...)...)
+			_, b, _ := cli(t, append([]string{"dump", table}, copyPrefix...)...)
+			assert.JSONEq(t, a, b, table)
+		}
+		code, _, stderr = cli(t, append([]string{"dump", "NoSuchTable"}, common...)...)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, stderr, "table not found")
+
+		// delete asks for -yes.
+		code, stdout, _ = cli(t, append([]string{"delete", guide}, common...)...)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, stdout, db.Prefix+"Forum: would be deleted (add -yes to delete)")
+		code, stdout, stderr = cli(t, append([]string{"delete", guide, "-yes"}, common...)...)
+		require.Equal(t, 0, code, stderr)
+		assert.Equal(t, 6, strings.Count(stdout, ": deleted\n"), stdout)
+	})
+}
