@@ -207,8 +207,7 @@ func TestParseDescribeTableOutput(t *testing.T) {
   }],
   "BillingMode": "PAY_PER_REQUEST",
   "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"},
-  "TableClass": "STANDARD_INFREQUENT_ACCESS",
-  "DeletionProtectionEnabled": false
+  "TableClass": "STANDARD_INFREQUENT_ACCESS"
 }`, string(out))
 }
 

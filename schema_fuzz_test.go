@@ -1,0 +1,52 @@
+package dynamodel_test
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/dynamodel/dynamodel"
+)
+
+// FuzzParseSchema feeds the loader arbitrary bytes. It must never panic;
+// every rejection must be a *SchemaError; and what it accepts must write
+// out as a file it reads back to the same table.
+func FuzzParseSchema(f *testing.F) {
+	files, _ := filepath.Glob("testdata/schemas/guide/*.json")
+	more, _ := filepath.Glob("testdata/tables/*.json")
+	for _, name := range append(append(files, more...), "testdata/create-user.json") {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(validTable))
+	f.Add([]byte(`{"Table": {"TableName": "T1x", "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}], "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}]}}`))
+	f.Add([]byte(`{"TableName": "a", "TableName": "b"}`))
+	f.Add([]byte(`[1, {"x": [null, true]}]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := dynamodel.ParseSchema("fuzz.json", data)
+		if err != nil {
+			var se *dynamodel.SchemaError
+			if !errors.As(err, &se) || !errors.Is(err, dynamodel.ErrInvalidSchema) {
+				t.Fatalf("rejection is not a *SchemaError: %#v", err)
+			}
+			return
+		}
+		out, err := json.Marshal(s)
+		if err != nil {
+			t.Fatalf("accepted schema does not marshal: %v", err)
+		}
+		back, err := dynamodel.ParseSchema("fuzz-out.json", out)
+		if err != nil {
+			t.Fatalf("written schema does not read back: %v\n%s", err, out)
+		}
+		again, err := json.Marshal(back)
+		if err != nil || string(again) != string(out) {
+			t.Fatalf("round trip changed the schema:\n%s\n%s", out, again)
+		}
+	})
+}
