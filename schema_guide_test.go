@@ -175,7 +175,9 @@ sys.exit(failed)
 		for _, f := range files {
 			s, err := dynamodel.LoadSchema(f)
 			require.NoError(t, err)
-			t.Cleanup(func() { _, _ = dynamodel.DeleteTables(context.Background(), db.Client, []*dynamodel.Schema{s}, prefixed(db.Prefix)) })
+			t.Cleanup(func() {
+				_, _ = dynamodel.DeleteTables(context.Background(), db.Client, []*dynamodel.Schema{s}, prefixed(db.Prefix))
+			})
 			require.NoError(t, dynamodel.WaitActive(ctx, db.Client, db.Table(s.TableName())))
 			live, err := dynamodel.DescribeSchema(ctx, db.Client, s.TableName(), prefixed(db.Prefix))
 			require.NoError(t, err)
