@@ -36,6 +36,20 @@ type Options struct {
 	// ClientOptions are passed to every SDK call the repository makes, e.g.
 	// a retryer or middleware for one table.
 	ClientOptions []func(*dynamodb.Options)
+
+	// Schema is the table's definition. NewRepository checks the model
+	// against it (ErrSchemaMismatch), and queries on its indexes find the
+	// index key attributes in it.
+	Schema *Schema
+
+	// CursorSecret keys the MAC of pagination cursors, so clients cannot
+	// forge them. Without it, cursors still detect any alteration made
+	// without dynamodel's code. Keep it the same across instances that
+	// serve one API.
+	CursorSecret []byte
+
+	// Batch tunes BatchGet and BatchWrite.
+	Batch BatchOptions
 }
 
 // NewRepository returns a repository for the items of table, stored as
@@ -58,6 +72,12 @@ func NewRepository[T any](client API, table string, optFns ...func(*Options)) (*
 	}
 	if r.opts.Clock == nil {
 		r.opts.Clock = time.Now
+	}
+	r.opts.Batch = r.opts.Batch.withDefaults()
+	if r.opts.Schema != nil {
+		if err := m.CheckSchema(r.opts.Schema); err != nil {
+			return nil, err
+		}
 	}
 	return r, nil
 }

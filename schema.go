@@ -340,6 +340,30 @@ func (s *Schema) keyAttr(ks []types.KeySchemaElement, kt types.KeyType) (string,
 	return "", ""
 }
 
+// indexKeys returns the hash and range key attribute names of a secondary
+// index ("" for no range key); ok is false when there is no such index.
+func (s *Schema) indexKeys(index string) (keys [2]string, ok bool) {
+	var ks []types.KeySchemaElement
+	for _, ix := range s.input.GlobalSecondaryIndexes {
+		if aws.ToString(ix.IndexName) == index {
+			ks, ok = ix.KeySchema, true
+		}
+	}
+	for _, ix := range s.input.LocalSecondaryIndexes {
+		if aws.ToString(ix.IndexName) == index {
+			ks, ok = ix.KeySchema, true
+		}
+	}
+	for _, k := range ks {
+		if k.KeyType == types.KeyTypeHash {
+			keys[0] = aws.ToString(k.AttributeName)
+		} else {
+			keys[1] = aws.ToString(k.AttributeName)
+		}
+	}
+	return keys, ok
+}
+
 func (s *Schema) attrType(name string) types.ScalarAttributeType {
 	for _, d := range s.input.AttributeDefinitions {
 		if aws.ToString(d.AttributeName) == name {

@@ -1,0 +1,371 @@
+package dynamodel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// ErrInvalidQuery reports a query or scan that cannot be sent: a key
+// condition without a partition value, an index whose key attributes are
+// unknown, options that do not go together.
+var ErrInvalidQuery = errors.New("dynamodel: invalid query")
+
+// A KeyCondition selects the items of one partition, and optionally a range
+// of sort keys, for Query. On the table, attribute names come from the
+// model; on an index, from the repository's schema (Options.Schema) or from
+// PartitionAttr and SortAttr.
+//
+//	dynamodel.Partition("c1")                                   // customer = "c1"
+//	dynamodel.Partition("c1").SortBeginsWith("2026-")           // and id begins with "2026-"
+//	dynamodel.PartitionAttr("status", "paid").SortAttr("placed").SortGreater("2026-11")
+type KeyCondition struct {
+	hashName  string
+	hash      any
+	hasHash   bool
+	rangeName string
+	op        string
+	values    []any
+}
+
+// Partition selects the items whose partition (hash) key is value.
+func Partition(value any) KeyCondition { return KeyCondition{hash: value, hasHash: true} }
+
+// PartitionAttr selects the items whose partition key attribute name is
+// value, for an index the repository has no schema for.
+func PartitionAttr(name string, value any) KeyCondition {
+	return KeyCondition{hashName: name, hash: value, hasHash: true}
+}
+
+// SortAttr names the sort key attribute the Sort conditions apply to, for an
+// index the repository has no schema for.
+func (k KeyCondition) SortAttr(name string) KeyCondition { k.rangeName = name; return k }
+
+func (k KeyCondition) sort(op string, values ...any) KeyCondition {
+	k.op, k.values = op, values
+	return k
+}
+
+// SortEqual keeps items whose sort key equals v.
+func (k KeyCondition) SortEqual(v any) KeyCondition { return k.sort("=", v) }
+
+// SortLess keeps items whose sort key is below v.
+func (k KeyCondition) SortLess(v any) KeyCondition { return k.sort("<", v) }
+
+// SortLessOrEqual keeps items whose sort key is at most v.
+func (k KeyCondition) SortLessOrEqual(v any) KeyCondition { return k.sort("<=", v) }
+
+// SortGreater keeps items whose sort key is above v.
+func (k KeyCondition) SortGreater(v any) KeyCondition { return k.sort(">", v) }
+
+// SortGreaterOrEqual keeps items whose sort key is at least v.
+func (k KeyCondition) SortGreaterOrEqual(v any) KeyCondition { return k.sort(">=", v) }
+
+// SortBetween keeps items whose sort key is from lo to hi, both included.
+func (k KeyCondition) SortBetween(lo, hi any) KeyCondition { return k.sort("BETWEEN", lo, hi) }
+
+// SortBeginsWith keeps items whose string or binary sort key starts with
+// prefix.
+func (k KeyCondition) SortBeginsWith(prefix any) KeyCondition {
+	return k.sort("begins_with", prefix)
+}
+
+// QueryOptions are the options of Query, QueryPage and QueryCount.
+type QueryOptions struct {
+	// Index queries a global or local secondary index instead of the table.
+	Index string
+	// Filter drops items after they are read (they still count against
+	// read capacity and PageSize).
+	Filter Condition
+	// Projection lists the attributes to read; empty reads all (of the
+	// index's projection, for an index).
+	Projection []string
+	// Limit stops after this many items (0: all). For QueryPage it is the
+	// page size.
+	Limit int
+	// PageSize is how many items each request reads (DynamoDB's Limit);
+	// 0 lets DynamoDB fill 1 MB pages.
+	PageSize int
+	// Descending returns items in descending sort key order.
+	Descending bool
+	// ConsistentRead asks for strongly consistent reads (not on global
+	// secondary indexes). It starts as the repository's default.
+	ConsistentRead bool
+	// Cursor resumes a read where a Page's Cursor left it.
+	Cursor string
+}
+
+// Query returns the items kc selects, lazily: pages are read as the caller
+// ranges over them, and reading stops when the caller stops.
+//
+//	for order, err := range orders.Query(ctx, dynamodel.Partition("c1")) {
+//		if err != nil {
+//			return err
+//		}
+//		...
+//	}
+func (r *Repository[T]) Query(ctx context.Context, kc KeyCondition, optFns ...func(*QueryOptions)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		opts := r.queryOptions(optFns)
+		fetch, start, err := r.queryFetch(kc, opts, types.SelectAllAttributes)
+		if err != nil {
+			var zero T
+			yield(zero, err)
+			return
+		}
+		readAll(ctx, fetch, start, opts.Limit, opts.PageSize, yield)
+	}
+}
+
+// QueryPage returns one page of up to Limit items (one DynamoDB page when
+// Limit is 0) and the cursor that resumes after it.
+func (r *Repository[T]) QueryPage(ctx context.Context, kc KeyCondition, optFns ...func(*QueryOptions)) (Page[T], error) {
+	opts := r.queryOptions(optFns)
+	fetch, start, err := r.queryFetch(kc, opts, types.SelectAllAttributes)
+	if err != nil {
+		return Page[T]{}, err
+	}
+	items, next, err := readPage[T](ctx, fetch, start, opts.Limit)
+	if err != nil {
+		return Page[T]{}, err
+	}
+	c, err := encodeCursor(r.opts.CursorSecret, "query", r.table, opts.Index, next)
+	return Page[T]{Items: items, Cursor: c}, err
+}
+
+// QueryCount counts the items kc selects (after Filter), reading no items.
+func (r *Repository[T]) QueryCount(ctx context.Context, kc KeyCondition, optFns ...func(*QueryOptions)) (int, error) {
+	opts := r.queryOptions(optFns)
+	in, err := r.queryInput(kc, opts)
+	if err != nil {
+		return 0, err
+	}
+	in.Select = types.SelectCount
+	in.ProjectionExpression = nil
+	total := 0
+	for {
+		out, err := r.client.Query(ctx, in, r.opts.ClientOptions...)
+		if err != nil {
+			return total, r.opError("Query", nil, classify(err))
+		}
+		total += int(out.Count)
+		if len(out.LastEvaluatedKey) == 0 {
+			return total, nil
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
+}
+
+func (r *Repository[T]) queryOptions(optFns []func(*QueryOptions)) QueryOptions {
+	opts := QueryOptions{ConsistentRead: r.opts.ConsistentRead}
+	for _, fn := range optFns {
+		fn(&opts)
+	}
+	return opts
+}
+
+// queryFetch checks and renders a query and returns the page reader and the
+// key to start from.
+func (r *Repository[T]) queryFetch(kc KeyCondition, opts QueryOptions, sel types.Select) (fetchFunc, map[string]types.AttributeValue, error) {
+	in, err := r.queryInput(kc, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	in.Select = sel
+	if in.ProjectionExpression != nil {
+		in.Select = types.SelectSpecificAttributes
+	}
+	fetch := func(ctx context.Context, start map[string]types.AttributeValue, limit int32) ([]map[string]types.AttributeValue, map[string]types.AttributeValue, error) {
+		page := *in
+		page.ExclusiveStartKey = start
+		page.Limit = int32Ptr(limit)
+		out, err := r.client.Query(ctx, &page, r.opts.ClientOptions...)
+		if err != nil {
+			return nil, nil, r.opError("Query", nil, classify(err))
+		}
+		return out.Items, out.LastEvaluatedKey, nil
+	}
+	return fetch, in.ExclusiveStartKey, nil
+}
+
+// queryInput renders a Query request, checking everything it can first.
+func (r *Repository[T]) queryInput(kc KeyCondition, opts QueryOptions) (*dynamodb.QueryInput, error) {
+	fail := func(err error) (*dynamodb.QueryInput, error) { return nil, r.opError("Query", nil, err) }
+	if opts.Limit < 0 || opts.PageSize < 0 {
+		return fail(fmt.Errorf("%w: negative Limit or PageSize", ErrInvalidQuery))
+	}
+	hash, rng, err := r.keyAttributes(opts.Index, kc)
+	if err != nil {
+		return fail(err)
+	}
+	var w exprWriter
+	hv, err := encodeIndexKey(hash, kc.hash)
+	if err != nil {
+		return fail(err)
+	}
+	expr := w.name(hash.Name) + " = " + w.value(hv)
+	if kc.op != "" {
+		vals := make([]string, len(kc.values))
+		for i, v := range kc.values {
+			av, err := encodeIndexKey(rng, v)
+			if err != nil {
+				return fail(err)
+			}
+			vals[i] = w.value(av)
+		}
+		n := w.name(rng.Name)
+		switch kc.op {
+		case "BETWEEN":
+			expr += " AND " + n + " BETWEEN " + vals[0] + " AND " + vals[1]
+		case "begins_with":
+			expr += " AND begins_with(" + n + ", " + vals[0] + ")"
+		default:
+			expr += " AND " + n + " " + kc.op + " " + vals[0]
+		}
+	}
+	in := &dynamodb.QueryInput{
+		TableName:              &r.table,
+		KeyConditionExpression: &expr,
+		ScanIndexForward:       aws.Bool(!opts.Descending),
+		ConsistentRead:         aws.Bool(opts.ConsistentRead),
+	}
+	if opts.Index != "" {
+		in.IndexName = &opts.Index
+	}
+	if err := r.readExpressions(&w, opts.Filter, opts.Projection, &in.FilterExpression, &in.ProjectionExpression); err != nil {
+		return fail(err)
+	}
+	in.ExpressionAttributeNames = w.attributeNames()
+	in.ExpressionAttributeValues = w.attributeValues()
+	if opts.Cursor != "" {
+		start, err := decodeCursor(r.opts.CursorSecret, opts.Cursor, "query", r.table, opts.Index, r.model)
+		if err != nil {
+			return fail(err)
+		}
+		if !sameValue(start[hash.Name], hv) {
+			return fail(fmt.Errorf("%w: it belongs to another partition", ErrInvalidCursor))
+		}
+		in.ExclusiveStartKey = start
+	}
+	return in, nil
+}
+
+// readExpressions renders a filter and a projection into a request.
+func (r *Repository[T]) readExpressions(w *exprWriter, filter Condition, proj []string, filterOut, projOut **string) error {
+	f, err := filter.build(w)
+	if err != nil {
+		return err
+	}
+	if f != "" {
+		*filterOut = &f
+	}
+	if len(proj) > 0 {
+		p := projection(w, proj)
+		*projOut = &p
+	}
+	return nil
+}
+
+// keyAttributes resolves the partition and sort key attributes a key
+// condition applies to.
+func (r *Repository[T]) keyAttributes(index string, kc KeyCondition) (hash, rng Attribute, err error) {
+	if !kc.hasHash {
+		return hash, rng, fmt.Errorf("%w: the key condition has no partition value (use dynamodel.Partition)", ErrInvalidQuery)
+	}
+	m := r.model
+	var fileHash, fileRange string
+	if index != "" {
+		if s := r.opts.Schema; s != nil {
+			ks, ok := s.indexKeys(index)
+			if !ok {
+				return hash, rng, fmt.Errorf("%w: table %s has no index %q in %s", ErrInvalidQuery, r.table, index, s.Source)
+			}
+			fileHash, fileRange = ks[0], ks[1]
+		}
+	}
+	hashName := firstOf(kc.hashName, fileHash)
+	rangeName := firstOf(kc.rangeName, fileRange)
+	if index == "" {
+		hashName = firstOf(kc.hashName, m.HashKey().Name)
+		if r, ok := m.RangeKey(); ok {
+			rangeName = firstOf(kc.rangeName, r.Name)
+		}
+	}
+	if hashName == "" {
+		return hash, rng, fmt.Errorf("%w: the partition key of index %q is unknown: name it with PartitionAttr, or give the repository its schema (Options.Schema)", ErrInvalidQuery, index)
+	}
+	if kc.op != "" && rangeName == "" {
+		what := "table " + r.table
+		if index != "" {
+			what = "index " + index
+		}
+		return hash, rng, fmt.Errorf("%w: a sort key condition, but the sort key of %s is unknown: name it with SortAttr", ErrInvalidQuery, what)
+	}
+	return r.keyAttribute(hashName, RoleHash), r.keyAttribute(rangeName, RoleRange), nil
+}
+
+// keyAttribute describes an attribute used as a key: the model's attribute
+// when it has one (so values convert as the field's do), else one whose
+// type comes from the value.
+func (r *Repository[T]) keyAttribute(name string, role Role) Attribute {
+	a, ok := r.model.Attribute(name)
+	if ok && a.KeyType == "" {
+		if kt, err := keyType(a.field.Type, a.field.Tag); err == nil {
+			a.KeyType = kt
+		}
+	}
+	if !ok || a.KeyType == "" {
+		return Attribute{Name: name, Role: role}
+	}
+	a.Role = role
+	return a
+}
+
+// encodeIndexKey encodes a key condition value for attribute a.
+func encodeIndexKey(a Attribute, v any) (types.AttributeValue, error) {
+	if a.KeyType != "" {
+		return encodeKeyValue(a, v)
+	}
+	av, err := marshalValue(v)
+	if err != nil {
+		return nil, &InvalidKeyError{Attribute: a.Name, Reason: err.Error()}
+	}
+	switch av.(type) {
+	case *types.AttributeValueMemberS:
+		a.KeyType = types.ScalarAttributeTypeS
+	case *types.AttributeValueMemberN:
+		a.KeyType = types.ScalarAttributeTypeN
+	case *types.AttributeValueMemberB:
+		a.KeyType = types.ScalarAttributeTypeB
+	default:
+		return nil, &InvalidKeyError{Attribute: a.Name, Reason: fmt.Sprintf("a key value must be a string, number or binary, not %s", avType(av))}
+	}
+	return av, checkKeyValue(a, av)
+}
+
+func sameValue(a, b types.AttributeValue) bool {
+	switch x := a.(type) {
+	case *types.AttributeValueMemberS:
+		y, ok := b.(*types.AttributeValueMemberS)
+		return ok && x.Value == y.Value
+	case *types.AttributeValueMemberN:
+		y, ok := b.(*types.AttributeValueMemberN)
+		return ok && x.Value == y.Value
+	case *types.AttributeValueMemberB:
+		y, ok := b.(*types.AttributeValueMemberB)
+		return ok && string(x.Value) == string(y.Value)
+	}
+	return false
+}
+
+func firstOf(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,122 @@
+package dynamodel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// ErrTooManyItems reports that Collect met more items than its bound.
+var ErrTooManyItems = errors.New("dynamodel: more items than the bound")
+
+// A Page is one page of a query or scan, for APIs that hand results out a
+// page at a time.
+type Page[T any] struct {
+	// Items are the page's items, in the order DynamoDB returned them.
+	Items []T
+	// Cursor resumes the read after this page (QueryOptions.Cursor,
+	// ScanOptions.Cursor); it is empty when nothing is left. A page that
+	// ends exactly at the end of the results may still have a cursor, whose
+	// page is empty.
+	Cursor string
+}
+
+// First returns the first item of seq, or an error wrapping ErrNotFound
+// when seq is empty. It stops seq after one item.
+func First[T any](seq iter.Seq2[T, error]) (T, error) {
+	for item, err := range seq {
+		return item, err
+	}
+	var zero T
+	return zero, ErrNotFound
+}
+
+// Collect returns every item of seq, or an error wrapping ErrTooManyItems
+// when there are more than max (max <= 0 means no bound). It stops reading
+// as soon as it knows, so a bound also bounds memory and reads.
+func Collect[T any](seq iter.Seq2[T, error], max int) ([]T, error) {
+	var out []T
+	for item, err := range seq {
+		if err != nil {
+			return out, err
+		}
+		if max > 0 && len(out) == max {
+			return out, fmt.Errorf("%w of %d", ErrTooManyItems, max)
+		}
+		out = append(out, item)
+	}
+	return out, nil
+}
+
+// fetchFunc reads one page: at most limit items (0: as many as DynamoDB
+// returns) from start (nil: the beginning).
+type fetchFunc func(ctx context.Context, start map[string]types.AttributeValue, limit int32) (items []map[string]types.AttributeValue, next map[string]types.AttributeValue, err error)
+
+// readAll yields the items fetch reads, page by page, fetching the next page
+// only when the caller has taken every item of the last one, and stopping
+// after limit items (0: no limit) or when the caller stops.
+func readAll[T any](ctx context.Context, fetch fetchFunc, start map[string]types.AttributeValue, limit, pageSize int, yield func(T, error) bool) {
+	seen := 0
+	for {
+		want := pageSize
+		if limit > 0 && (want == 0 || limit-seen < want) {
+			want = limit - seen
+		}
+		items, next, err := fetch(ctx, start, int32(want))
+		if err != nil {
+			var zero T
+			yield(zero, err)
+			return
+		}
+		for _, raw := range items {
+			item, err := decodeItem[T](raw)
+			if !yield(item, err) || err != nil {
+				return
+			}
+			seen++
+		}
+		if len(next) == 0 || (limit > 0 && seen >= limit) {
+			return
+		}
+		start = next
+	}
+}
+
+// readPage reads up to limit items (0: one DynamoDB page) and returns them
+// with the key to resume from. It never reads past what it returns, so the
+// key is exact.
+func readPage[T any](ctx context.Context, fetch fetchFunc, start map[string]types.AttributeValue, limit int) ([]T, map[string]types.AttributeValue, error) {
+	var out []T
+	for {
+		want := 0
+		if limit > 0 {
+			want = limit - len(out)
+		}
+		items, next, err := fetch(ctx, start, int32(want))
+		if err != nil {
+			return out, nil, err
+		}
+		for _, raw := range items {
+			item, err := decodeItem[T](raw)
+			if err != nil {
+				return out, nil, err
+			}
+			out = append(out, item)
+		}
+		if len(next) == 0 || limit == 0 || len(out) >= limit {
+			return out, next, nil
+		}
+		start = next
+	}
+}
+
+// int32Ptr returns nil for 0, so "no limit" is left out of the request.
+func int32Ptr(n int32) *int32 {
+	if n <= 0 {
+		return nil
+	}
+	return &n
+}
