@@ -47,16 +47,30 @@ func (r *Repository[T]) DeleteReturning(ctx context.Context, key any, optFns ...
 }
 
 func (r *Repository[T]) delete(ctx context.Context, key any, rv types.ReturnValue, optFns []func(*DeleteOptions)) (map[string]types.AttributeValue, itemKey, error) {
+	in, w, err := r.deleteInput(key, optFns)
+	if err != nil {
+		return nil, w.key, r.opError("DeleteItem", w.key, err)
+	}
+	in.ReturnValues = rv
+	out, err := r.client.DeleteItem(ctx, in, r.opts.ClientOptions...)
+	if err != nil {
+		return nil, w.key, r.opError("DeleteItem", w.key, r.conditionError(ctx, err, w))
+	}
+	return out.Attributes, w.key, nil
+}
+
+// deleteInput checks and renders a delete.
+func (r *Repository[T]) deleteInput(key any, optFns []func(*DeleteOptions)) (*dynamodb.DeleteItemInput, writeReq, error) {
 	var opts DeleteOptions
 	for _, fn := range optFns {
 		fn(&opts)
 	}
 	m := r.model
 	k, err := m.keyFor(key)
-	if err != nil {
-		return nil, nil, r.opError("DeleteItem", nil, err)
-	}
 	w := writeReq{mode: writeDelete, key: k}
+	if err != nil {
+		return nil, w, err
+	}
 	conds := []Condition{opts.Condition}
 	if opts.MustExist {
 		w.mode = writeUpdate // a failed existence check reads as ErrNotFound
@@ -65,28 +79,23 @@ func (r *Repository[T]) delete(ctx context.Context, key any, rv types.ReturnValu
 	if a, ok := m.WithRole(RoleVersion); ok {
 		if want := m.itemVersion(key); want != 0 {
 			conds = append(conds, Equal(a.Name, want))
-			w.version = &want
+			w.expectVersion(a.Name, want)
 		}
 	}
 	var ew exprWriter
 	cond, err := And(conds...).build(&ew)
 	if err != nil {
-		return nil, k, r.opError("DeleteItem", k, err)
+		return nil, w, err
 	}
 	in := &dynamodb.DeleteItemInput{
 		TableName:                 &r.table,
 		Key:                       k,
 		ExpressionAttributeNames:  ew.attributeNames(),
 		ExpressionAttributeValues: ew.attributeValues(),
-		ReturnValues:              rv,
 	}
 	if cond != "" {
 		in.ConditionExpression = &cond
 		in.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
 	}
-	out, err := r.client.DeleteItem(ctx, in, r.opts.ClientOptions...)
-	if err != nil {
-		return nil, k, r.opError("DeleteItem", k, r.conditionError(ctx, err, w))
-	}
-	return out.Attributes, k, nil
+	return in, w, nil
 }

@@ -29,18 +29,31 @@ func (r *Repository[T]) Create(ctx context.Context, item T, optFns ...func(*PutO
 }
 
 func (r *Repository[T]) put(ctx context.Context, item T, mode writeMode, optFns []func(*PutOptions)) (T, error) {
+	in, w, err := r.putInput(&item, mode, optFns)
+	if err != nil {
+		return item, r.opError("PutItem", w.key, err)
+	}
+	if _, err := r.client.PutItem(ctx, in, r.opts.ClientOptions...); err != nil {
+		return item, r.opError("PutItem", w.key, r.conditionError(ctx, err, w))
+	}
+	return item, nil
+}
+
+// putInput checks and renders a put; item is updated to what will be
+// stored (version, timestamps).
+func (r *Repository[T]) putInput(item *T, mode writeMode, optFns []func(*PutOptions)) (*dynamodb.PutItemInput, writeReq, error) {
 	var opts PutOptions
 	for _, fn := range optFns {
 		fn(&opts)
 	}
-	w, err := r.prepareWrite(&item, mode)
+	w, err := r.prepareWrite(item, mode)
 	if err != nil {
-		return item, r.opError("PutItem", w.key, err)
+		return nil, w, err
 	}
 	var ew exprWriter
 	cond, err := And(w.condition, opts.Condition).build(&ew)
 	if err != nil {
-		return item, r.opError("PutItem", w.key, err)
+		return nil, w, err
 	}
 	in := &dynamodb.PutItemInput{
 		TableName:                 &r.table,
@@ -52,8 +65,5 @@ func (r *Repository[T]) put(ctx context.Context, item T, mode writeMode, optFns 
 		in.ConditionExpression = &cond
 		in.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
 	}
-	if _, err := r.client.PutItem(ctx, in, r.opts.ClientOptions...); err != nil {
-		return item, r.opError("PutItem", w.key, r.conditionError(ctx, err, w))
-	}
-	return item, nil
+	return in, w, nil
 }

@@ -84,7 +84,7 @@ func (r *Repository[T]) updateInput(keyArg any, k itemKey, upd Update, opts Upda
 		}
 		if want != 0 {
 			conds = append(conds, Equal(a.Name, want))
-			w.version = &want
+			w.expectVersion(a.Name, want)
 		}
 		upd = upd.Add(a.Name, 1)
 	}

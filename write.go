@@ -31,6 +31,12 @@ type writeReq struct {
 	key       itemKey
 	condition Condition // what the model itself requires (no overwrite, version)
 	version   *int64    // the version the item must have, when checked
+	versionAt string    // the version attribute, when checked
+}
+
+// expectVersion records that the write checks attribute attr for version v.
+func (w *writeReq) expectVersion(attr string, v int64) {
+	w.version, w.versionAt = &v, attr
 }
 
 // prepareWrite encodes an item for Put or Create: it applies the model's
@@ -53,10 +59,10 @@ func (r *Repository[T]) prepareWrite(item *T, mode writeMode) (writeReq, error) 
 		case current == 0:
 			// Version 0 means "not stored yet": the write must create.
 			w.condition = NotExists(m.HashKey().Name)
-			w.version = &current
+			w.expectVersion(a.Name, current)
 		default:
 			w.condition = Equal(a.Name, current)
-			w.version = &current
+			w.expectVersion(a.Name, current)
 		}
 		setVersion(f, nextVersion(mode, current))
 	}
@@ -211,38 +217,45 @@ func (r *Repository[T]) conditionError(ctx context.Context, err error, w writeRe
 	}
 	old := ccf.Item
 	if old == nil {
-		out, gerr := r.client.GetItem(ctx, &dynamodb.GetItemInput{
-			TableName: &r.table, Key: w.key, ConsistentRead: aws.Bool(true),
-		}, r.opts.ClientOptions...)
-		if gerr == nil {
-			old = out.Item
-		}
+		old = currentItem(ctx, r.client, r.table, w.key, r.opts.ClientOptions)
 	}
-	return classifyCondition(r.model, w, old, err)
+	return mark(conditionSentinel(w, old), err)
 }
 
-// classifyCondition decides why a write's condition failed, given the item
-// as it was (nil when there was none).
-func classifyCondition(m *Model, w writeReq, old map[string]types.AttributeValue, err error) error {
+// currentItem reads an item with a consistent read, for judging a failed
+// condition; nil when it is missing or cannot be read.
+func currentItem(ctx context.Context, client API, table string, key itemKey, optFns []func(*dynamodb.Options)) map[string]types.AttributeValue {
+	out, err := client.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: &table, Key: key, ConsistentRead: aws.Bool(true),
+	}, optFns...)
+	if err != nil {
+		return nil
+	}
+	return out.Item
+}
+
+// conditionSentinel decides why a write's condition failed, given the item
+// as it was (nil when there was none): the sentinel returned also matches
+// ErrConditionFailed.
+func conditionSentinel(w writeReq, old map[string]types.AttributeValue) error {
 	switch {
 	case w.mode == writeCreate && old != nil:
-		return mark(ErrAlreadyExists, mark(ErrConditionFailed, err))
-	case w.version != nil && versionChanged(m, old, *w.version):
-		return mark(ErrVersionConflict, mark(ErrConditionFailed, err))
+		return mark(ErrAlreadyExists, ErrConditionFailed)
+	case w.version != nil && versionChanged(old, w.versionAt, *w.version):
+		return mark(ErrVersionConflict, ErrConditionFailed)
 	case w.mode == writeUpdate && old == nil:
-		return mark(ErrNotFound, err)
+		return mark(ErrNotFound, ErrConditionFailed)
 	}
-	return mark(ErrConditionFailed, err)
+	return ErrConditionFailed
 }
 
-// versionChanged reports whether old (nil when missing) does not have the
-// expected version.
-func versionChanged(m *Model, old map[string]types.AttributeValue, want int64) bool {
+// versionChanged reports whether old (nil when missing) does not have
+// version want in attribute attr.
+func versionChanged(old map[string]types.AttributeValue, attr string, want int64) bool {
 	if old == nil {
 		return want != 0
 	}
-	a, _ := m.WithRole(RoleVersion)
-	n, ok := old[a.Name].(*types.AttributeValueMemberN)
+	n, ok := old[attr].(*types.AttributeValueMemberN)
 	if !ok {
 		return want != 0
 	}

@@ -1,0 +1,385 @@
+package dynamodel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// ErrTransactionCanceled reports a transaction DynamoDB canceled: nothing in
+// it was written. The error is a *TransactionCanceledError saying which
+// action failed and why.
+var ErrTransactionCanceled = errors.New("dynamodel: transaction canceled")
+
+// DynamoDB's limits per transaction.
+const (
+	maxTransactItems = 100
+	maxTransactBytes = 4 * 1024 * 1024
+)
+
+// A TxAction is one write of a transaction, made by a repository's TxPut,
+// TxCreate, TxUpdate, TxDelete or TxCheck. Actions of repositories of
+// different types mix in one TransactWrite.
+type TxAction struct {
+	item  types.TransactWriteItem
+	table string
+	op    string
+	w     writeReq
+	err   error
+}
+
+func (a TxAction) describe() string {
+	return fmt.Sprintf("%s %s %s", a.op, a.table, a.w.key)
+}
+
+// TxPut is Put as a transaction action.
+func (r *Repository[T]) TxPut(item T, optFns ...func(*PutOptions)) TxAction {
+	return r.txPut(item, writePut, optFns)
+}
+
+// TxCreate is Create as a transaction action: the transaction is canceled
+// when the key is taken.
+func (r *Repository[T]) TxCreate(item T, optFns ...func(*PutOptions)) TxAction {
+	return r.txPut(item, writeCreate, optFns)
+}
+
+func (r *Repository[T]) txPut(item T, mode writeMode, optFns []func(*PutOptions)) TxAction {
+	in, w, err := r.putInput(&item, mode, optFns)
+	a := TxAction{table: r.table, op: "Put", w: w, err: err}
+	if err == nil {
+		a.item.Put = &types.Put{
+			TableName: in.TableName, Item: in.Item,
+			ConditionExpression:                 in.ConditionExpression,
+			ExpressionAttributeNames:            in.ExpressionAttributeNames,
+			ExpressionAttributeValues:           in.ExpressionAttributeValues,
+			ReturnValuesOnConditionCheckFailure: in.ReturnValuesOnConditionCheckFailure,
+		}
+	}
+	return a
+}
+
+// TxUpdate is Update as a transaction action.
+func (r *Repository[T]) TxUpdate(key any, upd Update, optFns ...func(*UpdateOptions)) TxAction {
+	var opts UpdateOptions
+	for _, fn := range optFns {
+		fn(&opts)
+	}
+	a := TxAction{table: r.table, op: "Update"}
+	k, err := r.model.keyFor(key)
+	if err != nil {
+		a.err = err
+		return a
+	}
+	a.w = writeReq{mode: writeUpdate, key: k}
+	if opts.Upsert {
+		a.w.mode = writeUpsert
+	}
+	in, err := r.updateInput(key, k, upd, opts, &a.w)
+	if err != nil {
+		a.err = err
+		return a
+	}
+	a.item.Update = &types.Update{
+		TableName: in.TableName, Key: in.Key, UpdateExpression: in.UpdateExpression,
+		ConditionExpression:                 in.ConditionExpression,
+		ExpressionAttributeNames:            in.ExpressionAttributeNames,
+		ExpressionAttributeValues:           in.ExpressionAttributeValues,
+		ReturnValuesOnConditionCheckFailure: in.ReturnValuesOnConditionCheckFailure,
+	}
+	return a
+}
+
+// TxDelete is Delete as a transaction action.
+func (r *Repository[T]) TxDelete(key any, optFns ...func(*DeleteOptions)) TxAction {
+	in, w, err := r.deleteInput(key, optFns)
+	a := TxAction{table: r.table, op: "Delete", w: w, err: err}
+	if err == nil {
+		a.item.Delete = &types.Delete{
+			TableName: in.TableName, Key: in.Key,
+			ConditionExpression:                 in.ConditionExpression,
+			ExpressionAttributeNames:            in.ExpressionAttributeNames,
+			ExpressionAttributeValues:           in.ExpressionAttributeValues,
+			ReturnValuesOnConditionCheckFailure: in.ReturnValuesOnConditionCheckFailure,
+		}
+	}
+	return a
+}
+
+// TxCheck is a transaction action that writes nothing: the transaction is
+// canceled unless the item with key satisfies cond.
+func (r *Repository[T]) TxCheck(key any, cond Condition) TxAction {
+	a := TxAction{table: r.table, op: "ConditionCheck"}
+	k, err := r.model.keyFor(key)
+	if err != nil {
+		a.err = err
+		return a
+	}
+	a.w = writeReq{mode: writeDelete, key: k}
+	if cond.IsZero() {
+		a.err = fmt.Errorf("%w: a condition check needs a condition", ErrInvalidCondition)
+		return a
+	}
+	var ew exprWriter
+	c, err := cond.build(&ew)
+	if err != nil {
+		a.err = err
+		return a
+	}
+	a.item.ConditionCheck = &types.ConditionCheck{
+		TableName: &r.table, Key: k, ConditionExpression: &c,
+		ExpressionAttributeNames:            ew.attributeNames(),
+		ExpressionAttributeValues:           ew.attributeValues(),
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	}
+	return a
+}
+
+// TransactOptions are the options of TransactWrite and TransactGet.
+type TransactOptions struct {
+	// ClientRequestToken makes TransactWrite idempotent across calls: the
+	// same token within ten minutes is not applied twice. Empty lets the
+	// SDK pick one per call (its own retries are then idempotent).
+	ClientRequestToken string
+	// ClientOptions are passed to the SDK call.
+	ClientOptions []func(*dynamodb.Options)
+}
+
+// TransactWrite applies actions (up to 100, each on a different item) all
+// together or not at all. Bad actions, too many, or two on one item
+// (ErrDuplicateKey) are reported before any call. When DynamoDB cancels the
+// transaction, the error is a *TransactionCanceledError naming the action
+// that failed and why; it also matches ErrConditionFailed,
+// ErrVersionConflict, ErrAlreadyExists or ErrNotFound as the failing action
+// implies.
+func TransactWrite(ctx context.Context, client API, actions []TxAction, optFns ...func(*TransactOptions)) error {
+	var opts TransactOptions
+	for _, fn := range optFns {
+		fn(&opts)
+	}
+	if len(actions) == 0 || len(actions) > maxTransactItems {
+		return fmt.Errorf("%w: a transaction takes 1 to %d actions, got %d", ErrInvalidUpdate, maxTransactItems, len(actions))
+	}
+	items := make([]types.TransactWriteItem, len(actions))
+	seen := make(map[string]int, len(actions))
+	size := 0
+	for i, a := range actions {
+		if a.err != nil {
+			return fmt.Errorf("dynamodel: TransactWriteItems: action %d (%s): %w", i, a.describe(), a.err)
+		}
+		id := a.table + " " + a.w.key.String()
+		if j, dup := seen[id]; dup {
+			return fmt.Errorf("dynamodel: TransactWriteItems: %w: actions %d and %d both touch %s", ErrDuplicateKey, j, i, id)
+		}
+		seen[id] = i
+		if a.item.Put != nil {
+			size += ItemSize(a.item.Put.Item)
+		}
+		items[i] = a.item
+	}
+	if size > maxTransactBytes {
+		return fmt.Errorf("dynamodel: TransactWriteItems: %w: %d bytes of items, over the 4 MB limit of a transaction", ErrItemTooLarge, size)
+	}
+	in := &dynamodb.TransactWriteItemsInput{TransactItems: items}
+	if opts.ClientRequestToken != "" {
+		in.ClientRequestToken = &opts.ClientRequestToken
+	}
+	_, err := client.TransactWriteItems(ctx, in, opts.ClientOptions...)
+	if err != nil {
+		return transactionError(ctx, client, err, actions, opts.ClientOptions)
+	}
+	return nil
+}
+
+// TransactionCanceledError is a transaction DynamoDB canceled, with the
+// reason for each action. It matches ErrTransactionCanceled, and the
+// sentinel of the first action that failed (ErrConditionFailed and
+// ErrVersionConflict, ErrAlreadyExists or ErrNotFound as it implies); the
+// SDK's *types.TransactionCanceledException stays reachable.
+type TransactionCanceledError struct {
+	Reasons []CancellationReason // one per action, in order, when the engine gives them
+	Err     error                // the SDK's error
+}
+
+// CancellationReason is why DynamoDB canceled a transaction, for one action.
+type CancellationReason struct {
+	Index   int    // the action's position
+	Action  string // e.g. `Update Orders customer="c1" id="o1"`
+	Code    string // "None" for actions that did not fail; else e.g. ConditionalCheckFailed, TransactionConflict
+	Message string
+	// Item is the item as it was, for a failed condition, when the engine
+	// returns it.
+	Item map[string]types.AttributeValue
+
+	sentinel error
+}
+
+func (e *TransactionCanceledError) Error() string {
+	var parts []string
+	for _, r := range e.Reasons {
+		if r.Code == "" || r.Code == "None" {
+			continue
+		}
+		s := fmt.Sprintf("action %d (%s): %s", r.Index, r.Action, r.Code)
+		if r.Message != "" {
+			s += ": " + r.Message
+		}
+		parts = append(parts, s)
+	}
+	if len(parts) == 0 {
+		return "dynamodel: transaction canceled: " + e.Err.Error()
+	}
+	return "dynamodel: transaction canceled: " + strings.Join(parts, "; ")
+}
+
+// Failed returns the reasons of the actions that failed.
+func (e *TransactionCanceledError) Failed() []CancellationReason {
+	var out []CancellationReason
+	for _, r := range e.Reasons {
+		if r.Code != "" && r.Code != "None" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Unwrap returns the SDK's error.
+func (e *TransactionCanceledError) Unwrap() error { return e.Err }
+
+// Is reports whether target is ErrTransactionCanceled or the sentinel of a
+// failed action.
+func (e *TransactionCanceledError) Is(target error) bool {
+	if target == ErrTransactionCanceled {
+		return true
+	}
+	for _, r := range e.Reasons {
+		if r.sentinel != nil && errors.Is(r.sentinel, target) {
+			return true
+		}
+	}
+	return false
+}
+
+// transactionError turns a TransactionCanceledException into a
+// *TransactionCanceledError; other errors are classified as usual. A failed
+// condition is judged from the item as it was, read when the engine did not
+// return it.
+func transactionError(ctx context.Context, client API, err error, actions []TxAction, optFns []func(*dynamodb.Options)) error {
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) {
+		return fmt.Errorf("dynamodel: TransactWriteItems: %w", classify(err))
+	}
+	out := &TransactionCanceledError{Err: err, Reasons: reasons(tce)}
+	for i := range out.Reasons {
+		r := &out.Reasons[i]
+		cr := tce.CancellationReasons[i]
+		if i < len(actions) {
+			a := actions[i]
+			r.Action = a.describe()
+			if r.Code == "ConditionalCheckFailed" {
+				old := cr.Item
+				if old == nil {
+					old = currentItem(ctx, client, a.table, a.w.key, optFns)
+				}
+				r.sentinel = conditionSentinel(a.w, old)
+			}
+		}
+	}
+	return out
+}
+
+// A TxGetAction is one read of TransactGet, made by a repository's TxGet.
+type TxGetAction struct {
+	item   types.TransactGetItem
+	table  string
+	key    itemKey
+	decode func(map[string]types.AttributeValue) error
+	err    error
+}
+
+// TxGet is a read for TransactGet: the item with key is decoded into dst.
+func (r *Repository[T]) TxGet(key any, dst *T) TxGetAction {
+	a := TxGetAction{table: r.table}
+	k, err := r.model.keyFor(key)
+	if err != nil {
+		a.err = err
+		return a
+	}
+	if dst == nil {
+		a.err = fmt.Errorf("%w: nil destination", ErrInvalidItem)
+		return a
+	}
+	a.key = k
+	a.item.Get = &types.Get{TableName: &r.table, Key: k}
+	a.decode = func(m map[string]types.AttributeValue) error {
+		item, err := decodeItem[T](m)
+		if err == nil {
+			*dst = item
+		}
+		return err
+	}
+	return a
+}
+
+// TransactGet reads items (up to 100) as one consistent snapshot, decoding
+// each into its TxGet destination. found[i] reports whether the i-th item
+// exists; a missing item leaves its destination alone.
+func TransactGet(ctx context.Context, client API, gets []TxGetAction, optFns ...func(*TransactOptions)) (found []bool, err error) {
+	var opts TransactOptions
+	for _, fn := range optFns {
+		fn(&opts)
+	}
+	if len(gets) == 0 || len(gets) > maxTransactItems {
+		return nil, fmt.Errorf("%w: a transaction takes 1 to %d reads, got %d", ErrInvalidQuery, maxTransactItems, len(gets))
+	}
+	items := make([]types.TransactGetItem, len(gets))
+	seen := make(map[string]int, len(gets))
+	for i, g := range gets {
+		if g.err != nil {
+			return nil, fmt.Errorf("dynamodel: TransactGetItems: read %d (%s): %w", i, g.table, g.err)
+		}
+		id := g.table + " " + g.key.String()
+		if j, dup := seen[id]; dup {
+			return nil, fmt.Errorf("dynamodel: TransactGetItems: %w: reads %d and %d both read %s", ErrDuplicateKey, j, i, id)
+		}
+		seen[id] = i
+		items[i] = g.item
+	}
+	out, err := client.TransactGetItems(ctx, &dynamodb.TransactGetItemsInput{TransactItems: items}, opts.ClientOptions...)
+	if err != nil {
+		var tce *types.TransactionCanceledException
+		if errors.As(err, &tce) {
+			return nil, &TransactionCanceledError{Err: err, Reasons: reasons(tce)}
+		}
+		return nil, fmt.Errorf("dynamodel: TransactGetItems: %w", classify(err))
+	}
+	found = make([]bool, len(gets))
+	for i, resp := range out.Responses {
+		if i >= len(gets) || resp.Item == nil {
+			continue
+		}
+		if err := gets[i].decode(resp.Item); err != nil {
+			return found, fmt.Errorf("dynamodel: TransactGetItems: read %d (%s %s): %w", i, gets[i].table, gets[i].key, err)
+		}
+		found[i] = true
+	}
+	return found, nil
+}
+
+// reasons copies a cancellation's reasons without judging them.
+func reasons(tce *types.TransactionCanceledException) []CancellationReason {
+	out := make([]CancellationReason, len(tce.CancellationReasons))
+	for i, cr := range tce.CancellationReasons {
+		out[i] = CancellationReason{Index: i, Item: cr.Item}
+		if cr.Code != nil {
+			out[i].Code = *cr.Code
+		}
+		if cr.Message != nil {
+			out[i].Message = *cr.Message
+		}
+	}
+	return out
+}
