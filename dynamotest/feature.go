@@ -60,7 +60,10 @@ func probe(client *dynamodb.Client, f Feature) error {
 			Get: &types.Get{TableName: table, Key: map[string]types.AttributeValue{"k": &types.AttributeValueMemberS{Value: "k"}}},
 		}}})
 	case TTL:
-		_, err = client.DescribeTimeToLive(ctx, &dynamodb.DescribeTimeToLiveInput{TableName: table})
+		// dynalite has DescribeTimeToLive but not UpdateTimeToLive.
+		_, err = client.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{TableName: table, TimeToLiveSpecification: &types.TimeToLiveSpecification{
+			AttributeName: aws.String("ttl"), Enabled: aws.Bool(true),
+		}})
 	}
 	var apiErr smithy.APIError
 	if errors.As(err, &apiErr) && apiErr.ErrorCode() == "UnknownOperationException" {

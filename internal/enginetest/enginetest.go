@@ -10,11 +10,13 @@ import (
 )
 
 // Each runs fn in a subtest per engine of dynamotest.Engines, each with a
-// fresh DB holding the tables optFns ask for.
+// fresh DB holding the tables optFns ask for. The engines' subtests run in
+// parallel with each other (their tables never overlap).
 func Each(t *testing.T, fn func(t *testing.T, db *dynamotest.DB), optFns ...func(*dynamotest.Options)) {
 	t.Helper()
 	for _, e := range dynamotest.Engines(t) {
 		t.Run(e.Name, func(t *testing.T) {
+			t.Parallel()
 			db := dynamotest.New(t, append([]func(*dynamotest.Options){dynamotest.WithEngine(e)}, optFns...)...)
 			fn(t, db)
 		})
