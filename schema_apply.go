@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -200,12 +201,14 @@ func apply(ctx context.Context, client TableAPI, schemas []*Schema, o ApplyOptio
 		changes = append(changes, c)
 	}
 	if !dryRun && !o.NoWait {
+		var pending []string
 		for _, c := range changes {
 			if c.Action == ActionCreate || c.Action == ActionUpdate {
-				if err := waitActive(ctx, client, c.Table, o); err != nil {
-					return changes, err
-				}
+				pending = append(pending, c.Table)
 			}
+		}
+		if err := waitActive(ctx, client, o, pending...); err != nil {
+			return changes, err
 		}
 	}
 	if len(differ) > 0 {
@@ -281,7 +284,7 @@ func addIndexes(ctx context.Context, client TableAPI, name string, s *Schema, li
 		if i == len(missing)-1 && o.NoWait {
 			break
 		}
-		if err := waitActive(ctx, client, name, o); err != nil {
+		if err := waitActive(ctx, client, o, name); err != nil {
 			return err
 		}
 		now, err := describe(ctx, client, name, o)
@@ -300,26 +303,43 @@ func addIndexes(ctx context.Context, client TableAPI, name string, s *Schema, li
 // WaitActive waits until table and all its global secondary indexes are
 // ACTIVE, polling DescribeTable, and gives up with the context.
 func WaitActive(ctx context.Context, client TableAPI, table string, optFns ...func(*ApplyOptions)) error {
-	return waitActive(ctx, client, table, applyOptions(optFns))
+	return waitActive(ctx, client, applyOptions(optFns), table)
 }
 
-// waitActive polls until the table and all its indexes are ACTIVE.
-func waitActive(ctx context.Context, client TableAPI, name string, o ApplyOptions) error {
+// waitActive polls the tables, all in each round, until each of them and
+// all its indexes are ACTIVE.
+func waitActive(ctx context.Context, client TableAPI, o ApplyOptions, tables ...string) error {
+	if len(tables) == 0 {
+		return nil
+	}
+	pending := slices.Clone(tables)
 	return poll(ctx, o, func() (bool, error) {
-		live, err := describe(ctx, client, name, o)
-		if err != nil || live == nil {
-			return false, err
-		}
-		if live.TableStatus != types.TableStatusActive {
-			return false, nil
-		}
-		for _, ix := range live.GlobalSecondaryIndexes {
-			if ix.IndexStatus != "" && ix.IndexStatus != types.IndexStatusActive {
-				return false, nil
+		var still []string
+		for _, name := range pending {
+			live, err := describe(ctx, client, name, o)
+			if err != nil {
+				return false, err
+			}
+			if !isActive(live) {
+				still = append(still, name)
 			}
 		}
-		return true, nil
-	}, "dynamodel: waiting for table "+name+" to become ACTIVE")
+		pending = still
+		return len(pending) == 0, nil
+	}, "dynamodel: waiting for table "+strings.Join(tables, ", ")+" to become ACTIVE")
+}
+
+// isActive reports whether a table and all its indexes are ACTIVE.
+func isActive(live *types.TableDescription) bool {
+	if live == nil || live.TableStatus != types.TableStatusActive {
+		return false
+	}
+	for _, ix := range live.GlobalSecondaryIndexes {
+		if ix.IndexStatus != "" && ix.IndexStatus != types.IndexStatusActive {
+			return false
+		}
+	}
+	return true
 }
 
 // poll calls done until it reports true, pausing between calls, and gives
@@ -342,35 +362,48 @@ func poll(ctx context.Context, o ApplyOptions, done func() (bool, error), what s
 	}
 }
 
-// DeleteTables deletes the schemas' tables (with prefix and suffix) and waits
-// until they are gone. Tables that do not exist are skipped. It is meant for
-// tests and for tearing down an environment.
+// DeleteTables deletes the schemas' tables (with prefix and suffix), several
+// at once, and waits until they are gone. Tables that do not exist are
+// skipped. It is meant for tests and for tearing down an environment.
 func DeleteTables(ctx context.Context, client TableAPI, schemas []*Schema, optFns ...func(*ApplyOptions)) ([]string, error) {
 	o := applyOptions(optFns)
-	var deleted []string
-	for _, s := range schemas {
-		name := o.TableName(s)
+	var (
+		mu      sync.Mutex
+		deleted []string
+	)
+	_, err := runChunks(ctx, len(schemas), 4, func(ctx context.Context, i int) error {
+		name := o.TableName(schemas[i])
 		_, err := client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: &name}, o.ClientOptions...)
 		var nf *types.ResourceNotFoundException
 		if errors.As(err, &nf) {
-			continue
+			return nil
 		}
 		if err != nil {
-			return deleted, fmt.Errorf("dynamodel: DeleteTable %s: %w", name, err)
+			return fmt.Errorf("dynamodel: DeleteTable %s: %w", name, err)
 		}
+		mu.Lock()
 		deleted = append(deleted, name)
+		mu.Unlock()
+		return nil
+	})
+	slices.Sort(deleted)
+	if err != nil || o.NoWait {
+		return deleted, err
 	}
-	if o.NoWait {
-		return deleted, nil
-	}
-	for _, name := range deleted {
-		err := poll(ctx, o, func() (bool, error) {
+	pending := slices.Clone(deleted)
+	err = poll(ctx, o, func() (bool, error) {
+		var still []string
+		for _, name := range pending {
 			live, err := describe(ctx, client, name, o)
-			return live == nil, err
-		}, "dynamodel: waiting for table "+name+" to be deleted")
-		if err != nil {
-			return deleted, err
+			if err != nil {
+				return false, err
+			}
+			if live != nil {
+				still = append(still, name)
+			}
 		}
-	}
-	return deleted, nil
+		pending = still
+		return len(pending) == 0, nil
+	}, "dynamodel: waiting for tables to be deleted")
+	return deleted, err
 }
