@@ -1,0 +1,294 @@
+package dynamodel_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go/middleware"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dynamodel/dynamodel"
+	"github.com/dynamodel/dynamodel/dynamotest"
+)
+
+func fastBatch(o *dynamodel.Options) {
+	o.Batch.BaseDelay = 1e6 // 1ms
+	o.Batch.MaxDelay = 5e6
+}
+
+func TestBatchRejectsBadInputBeforeAnyCall(t *testing.T) {
+	docs, err := dynamodel.NewRepository[Doc](newStub(t), "Docs")
+	require.NoError(t, err)
+	orders, err := dynamodel.NewRepository[Order](newStub(t), "Orders")
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	err = docs.BatchPut(ctx, []Doc{{ID: "a"}, {ID: "b"}, {ID: "a"}})
+	require.ErrorIs(t, err, dynamodel.ErrDuplicateKey)
+	err = docs.BatchWrite(ctx, []Doc{{ID: "a"}}, []any{"a"})
+	require.ErrorIs(t, err, dynamodel.ErrDuplicateKey)
+	_, err = docs.BatchGet(ctx, []any{"a", "a"})
+	require.ErrorIs(t, err, dynamodel.ErrDuplicateKey)
+	err = docs.BatchPut(ctx, []Doc{{ID: "a"}, {}})
+	require.ErrorIs(t, err, dynamodel.ErrInvalidKey)
+	assert.Contains(t, err.Error(), "item 1")
+	err = docs.BatchDelete(ctx, []any{"a", 3})
+	require.ErrorIs(t, err, dynamodel.ErrInvalidKey)
+	_, err = docs.BatchGet(ctx, []any{""})
+	require.ErrorIs(t, err, dynamodel.ErrInvalidKey)
+	err = orders.BatchPut(ctx, []Order{{Customer: "c", ID: "o"}})
+	require.ErrorIs(t, err, dynamodel.ErrInvalidItem)
+	assert.Contains(t, err.Error(), "a batch cannot check versions")
+}
+
+// unprocessedStub answers batch calls, leaving every other request's first
+// item unprocessed, and records what it stored.
+func unprocessedStub(t *testing.T) (*stub, map[string]int, *sync.Mutex) {
+	s := newStub(t)
+	stored := map[string]int{}
+	var mu sync.Mutex
+	n := 0
+	s.batchPut = func(in *dynamodb.BatchWriteItemInput) (*dynamodb.BatchWriteItemOutput, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		out := &dynamodb.BatchWriteItemOutput{UnprocessedItems: map[string][]types.WriteRequest{}}
+		for table, reqs := range in.RequestItems {
+			for i, r := range reqs {
+				if n++; i == 0 && n%2 == 0 {
+					out.UnprocessedItems[table] = append(out.UnprocessedItems[table], r)
+					continue
+				}
+				stored[r.PutRequest.Item["id"].(*types.AttributeValueMemberS).Value]++
+			}
+		}
+		return out, nil
+	}
+	return s, stored, &mu
+}
+
+func TestBatchPutRetriesUnprocessed(t *testing.T) {
+	s, stored, _ := unprocessedStub(t)
+	docs, err := dynamodel.NewRepository[Doc](s, "Docs", fastBatch)
+	require.NoError(t, err)
+	items := make([]Doc, 260)
+	for i := range items {
+		items[i] = Doc{ID: fmt.Sprintf("d%03d", i)}
+	}
+	require.NoError(t, docs.BatchPut(context.Background(), items))
+	assert.Len(t, stored, 260)
+	for id, n := range stored {
+		assert.Equal(t, 1, n, id)
+	}
+}
+
+func TestBatchWriteReportsExactlyWhatWasNotDone(t *testing.T) {
+	s := newStub(t)
+	var mu sync.Mutex
+	s.batchPut = func(in *dynamodb.BatchWriteItemInput) (*dynamodb.BatchWriteItemOutput, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		// Items whose id ends in 7 are never processed.
+		out := &dynamodb.BatchWriteItemOutput{UnprocessedItems: map[string][]types.WriteRequest{}}
+		for table, reqs := range in.RequestItems {
+			for _, r := range reqs {
+				var id string
+				if r.PutRequest != nil {
+					id = r.PutRequest.Item["id"].(*types.AttributeValueMemberS).Value
+				} else {
+					id = r.DeleteRequest.Key["id"].(*types.AttributeValueMemberS).Value
+				}
+				if id[len(id)-1] == '7' {
+					out.UnprocessedItems[table] = append(out.UnprocessedItems[table], r)
+				}
+			}
+		}
+		return out, nil
+	}
+	docs, err := dynamodel.NewRepository[Doc](s, "Docs", fastBatch, func(o *dynamodel.Options) { o.Batch.MaxAttempts = 3 })
+	require.NoError(t, err)
+	var puts []Doc
+	var dels []any
+	for i := range 40 {
+		puts = append(puts, Doc{ID: fmt.Sprintf("p%02d", i), Count: i})
+		dels = append(dels, fmt.Sprintf("x%02d", i))
+	}
+	err = docs.BatchWrite(context.Background(), puts, dels)
+	require.ErrorIs(t, err, dynamodel.ErrBatchIncomplete)
+	var be *dynamodel.BatchWriteError[Doc]
+	require.ErrorAs(t, err, &be)
+	assert.ElementsMatch(t, []Doc{{ID: "p07", Count: 7}, {ID: "p17", Count: 17}, {ID: "p27", Count: 27}, {ID: "p37", Count: 37}}, be.Puts)
+	assert.ElementsMatch(t, []any{"x07", "x17", "x27", "x37"}, be.Deletes)
+	assert.Contains(t, be.Error(), "still unprocessed after 3 attempts")
+}
+
+func TestBatchGetRetriesUnprocessedAndKeepsOrder(t *testing.T) {
+	s := newStub(t)
+	var mu sync.Mutex
+	calls := 0
+	s.batchGet = func(in *dynamodb.BatchGetItemInput) (*dynamodb.BatchGetItemOutput, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		out := &dynamodb.BatchGetItemOutput{Responses: map[string][]map[string]types.AttributeValue{}, UnprocessedKeys: map[string]types.KeysAndAttributes{}}
+		for table, ka := range in.RequestItems {
+			assert.LessOrEqual(t, len(ka.Keys), 100)
+			for i, k := range ka.Keys {
+				id := k["id"].(*types.AttributeValueMemberS).Value
+				switch {
+				case i%3 == 0 && len(ka.Keys) > 1: // a third come back unprocessed
+					u := out.UnprocessedKeys[table]
+					u.Keys = append(u.Keys, k)
+					out.UnprocessedKeys[table] = u
+				case id[0] == 'm': // missing
+				default:
+					out.Responses[table] = append(out.Responses[table], map[string]types.AttributeValue{
+						"id": k["id"], "name": &types.AttributeValueMemberS{Value: "n-" + id},
+					})
+				}
+			}
+		}
+		return out, nil
+	}
+	docs, err := dynamodel.NewRepository[Doc](s, "Docs", fastBatch)
+	require.NoError(t, err)
+	var keys []any
+	var want []string
+	for i := range 250 {
+		if i%10 == 5 {
+			keys = append(keys, fmt.Sprintf("m%03d", i))
+			continue
+		}
+		keys = append(keys, fmt.Sprintf("d%03d", i))
+		want = append(want, fmt.Sprintf("d%03d", i))
+	}
+	got, err := docs.BatchGet(context.Background(), keys)
+	require.NoError(t, err)
+	var gotIDs []string
+	for _, d := range got {
+		gotIDs = append(gotIDs, d.ID)
+		assert.Equal(t, "n-"+d.ID, d.Name)
+	}
+	assert.Equal(t, want, gotIDs, "found items, in the order asked")
+	assert.Greater(t, calls, 3)
+}
+
+// dropQuarter is SDK middleware that, for every BatchWriteItem, sends only
+// three quarters of the writes to the engine and returns the rest as
+// unprocessed, as DynamoDB does under load. It counts how often the engine
+// received each key.
+type dropQuarter struct {
+	mu       sync.Mutex
+	received map[string]int
+	requests int
+}
+
+func (d *dropQuarter) option(o *dynamodb.Options) {
+	o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("dropQuarter", d.handle), middleware.After)
+	})
+}
+
+func (d *dropQuarter) handle(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+	params, ok := in.Parameters.(*dynamodb.BatchWriteItemInput)
+	if !ok {
+		return next.HandleInitialize(ctx, in)
+	}
+	dropped := map[string][]types.WriteRequest{}
+	sent := map[string][]types.WriteRequest{}
+	for table, reqs := range params.RequestItems {
+		for i, r := range reqs {
+			if i%4 == 3 {
+				dropped[table] = append(dropped[table], r)
+			} else {
+				sent[table] = append(sent[table], r)
+			}
+		}
+	}
+	in.Parameters = &dynamodb.BatchWriteItemInput{RequestItems: sent}
+	out, md, err := next.HandleInitialize(ctx, in)
+	if err != nil {
+		return out, md, err
+	}
+	d.mu.Lock()
+	d.requests++
+	for _, reqs := range sent {
+		for _, r := range reqs {
+			if r.PutRequest != nil {
+				d.received[r.PutRequest.Item["id"].(*types.AttributeValueMemberS).Value]++
+			}
+		}
+	}
+	d.mu.Unlock()
+	res := out.Result.(*dynamodb.BatchWriteItemOutput)
+	if res.UnprocessedItems == nil {
+		res.UnprocessedItems = map[string][]types.WriteRequest{}
+	}
+	for table, reqs := range dropped {
+		res.UnprocessedItems[table] = append(res.UnprocessedItems[table], reqs...)
+	}
+	return out, md, err
+}
+
+// TestBatchWrite10000WithAQuarterUnprocessed writes 10,000 items in one call
+// while a quarter of every request comes back unprocessed: all are stored,
+// and the engine receives each exactly once.
+func TestBatchWrite10000WithAQuarterUnprocessed(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		drop := &dropQuarter{received: map[string]int{}}
+		docs := repo[Doc](t, db, "Docs", fastBatch, func(o *dynamodel.Options) {
+			o.ClientOptions = append(o.ClientOptions, drop.option)
+			o.Batch.Concurrency = 8
+		})
+		items := make([]Doc, 10000)
+		for i := range items {
+			items[i] = Doc{ID: fmt.Sprintf("d%05d", i), Count: i}
+		}
+		require.NoError(t, docs.BatchPut(ctx, items))
+
+		assert.Len(t, drop.received, 10000)
+		for id, n := range drop.received {
+			require.Equal(t, 1, n, "%s written %d times", id, n)
+		}
+		assert.Greater(t, drop.requests, 400, "the unprocessed quarter took extra requests")
+		n, err := docs.ScanCount(ctx, func(o *dynamodel.ScanOptions) { o.Segments = 4 })
+		require.NoError(t, err)
+		assert.Equal(t, 10000, n)
+
+		// And read back in one call, in order.
+		keys := make([]any, 0, 1000)
+		for i := 0; i < 10000; i += 10 {
+			keys = append(keys, fmt.Sprintf("d%05d", i))
+		}
+		got, err := docs.BatchGet(ctx, keys)
+		require.NoError(t, err)
+		require.Len(t, got, 1000)
+		for i, d := range got {
+			assert.Equal(t, i*10, d.Count)
+		}
+
+		require.NoError(t, docs.BatchDelete(ctx, keys))
+		n, err = docs.ScanCount(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, 9000, n)
+	})
+}
+
+func TestBatchGetProjectionIntegration(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		docs := repo[Doc](t, db, "Docs")
+		require.NoError(t, docs.BatchPut(ctx, []Doc{{ID: "a", Name: "A", Count: 1}, {ID: "b", Name: "B", Count: 2}}))
+		got, err := docs.BatchGet(ctx, []any{"b", "missing", "a"}, func(o *dynamodel.BatchGetOptions) {
+			o.Projection = []string{"name", "id"}
+			o.ConsistentRead = true
+		})
+		require.NoError(t, err)
+		assert.Equal(t, []Doc{{ID: "b", Name: "B"}, {ID: "a", Name: "A"}}, got)
+	})
+}

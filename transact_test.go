@@ -1,0 +1,251 @@
+package dynamodel_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dynamodel/dynamodel"
+	"github.com/dynamodel/dynamodel/dynamotest"
+)
+
+func TestTransactWriteRejectsBadInputBeforeAnyCall(t *testing.T) {
+	s := newStub(t)
+	docs, err := dynamodel.NewRepository[Doc](s, "Docs")
+	require.NoError(t, err)
+	users, err := dynamodel.NewUserRepository(s)
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	err = dynamodel.TransactWrite(ctx, s, nil)
+	require.ErrorIs(t, err, dynamodel.ErrInvalidUpdate)
+	many := make([]dynamodel.TxAction, 101)
+	for i := range many {
+		many[i] = docs.TxPut(Doc{ID: fmt.Sprint(i)})
+	}
+	err = dynamodel.TransactWrite(ctx, s, many)
+	require.ErrorIs(t, err, dynamodel.ErrInvalidUpdate)
+	assert.Contains(t, err.Error(), "1 to 100 actions, got 101")
+
+	err = dynamodel.TransactWrite(ctx, s, []dynamodel.TxAction{
+		docs.TxPut(Doc{ID: "a"}),
+		docs.TxUpdate("a", dynamodel.Set("name", "x")),
+	})
+	require.ErrorIs(t, err, dynamodel.ErrDuplicateKey)
+	assert.Contains(t, err.Error(), `actions 0 and 1 both touch Docs id="a"`)
+
+	// The same key in two tables is two items.
+	s.txWrite = func(in *dynamodb.TransactWriteItemsInput) (*dynamodb.TransactWriteItemsOutput, error) {
+		require.Len(t, in.TransactItems, 2)
+		assert.Equal(t, "tok-1", aws.ToString(in.ClientRequestToken))
+		return &dynamodb.TransactWriteItemsOutput{}, nil
+	}
+	require.NoError(t, dynamodel.TransactWrite(ctx, s, []dynamodel.TxAction{
+		docs.TxPut(Doc{ID: "a@example.com"}),
+		users.TxCheck("a@example.com", dynamodel.Exists("email")),
+	}, func(o *dynamodel.TransactOptions) { o.ClientRequestToken = "tok-1" }))
+
+	for _, bad := range []dynamodel.TxAction{
+		users.TxPut(dynamodel.User{}),
+		users.TxUpdate("", dynamodel.Set("first_name", "x")),
+		users.TxUpdate("a@b", dynamodel.Update{}),
+		users.TxDelete(3),
+		users.TxCheck("a@b", dynamodel.Condition{}),
+	} {
+		err := dynamodel.TransactWrite(ctx, s, []dynamodel.TxAction{bad})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "action 0")
+	}
+	_, err = dynamodel.TransactGet(ctx, s, []dynamodel.TxGetAction{users.TxGet("", new(dynamodel.User))})
+	require.ErrorIs(t, err, dynamodel.ErrInvalidKey)
+}
+
+func TestTransactionsIntegration(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		db.Require(dynamotest.Transactions)
+		ctx := ctxT(t)
+		users := repo[dynamodel.User](t, db, "User")
+		orders := repo[Order](t, db, "Orders")
+		docs := repo[Doc](t, db, "Docs")
+
+		_, err := users.Create(ctx, dynamodel.User{Email: "ada@example.com", FirstName: "Ada"})
+		require.NoError(t, err)
+		_, err = docs.Create(ctx, Doc{ID: "stock", Count: 1})
+		require.NoError(t, err)
+		_, err = docs.Create(ctx, Doc{ID: "old"})
+		require.NoError(t, err)
+
+		// Puts, updates, deletes and checks across three tables, all at once.
+		order := Order{Customer: "ada@example.com", ID: "o1", Total: 10}
+		err = dynamodel.TransactWrite(ctx, db.Client, []dynamodel.TxAction{
+			users.TxCheck("ada@example.com", dynamodel.Exists("email")),
+			orders.TxCreate(order),
+			docs.TxUpdate("stock", dynamodel.Update{}.Add("count", -1), func(o *dynamodel.UpdateOptions) {
+				o.Condition = dynamodel.Greater("count", 0)
+			}),
+			docs.TxDelete("old"),
+		})
+		require.NoError(t, err)
+		stored, err := orders.Get(ctx, order)
+		require.NoError(t, err)
+		assert.Equal(t, int64(1), stored.Version)
+		stock, err := docs.Get(ctx, "stock")
+		require.NoError(t, err)
+		assert.Equal(t, 0, stock.Count)
+		_, found, err := docs.Lookup(ctx, "old")
+		require.NoError(t, err)
+		assert.False(t, found)
+
+		// Out of stock: the whole transaction is canceled, and the error
+		// says which action failed and why.
+		err = dynamodel.TransactWrite(ctx, db.Client, []dynamodel.TxAction{
+			orders.TxCreate(Order{Customer: "ada@example.com", ID: "o2"}),
+			docs.TxUpdate("stock", dynamodel.Update{}.Add("count", -1), func(o *dynamodel.UpdateOptions) {
+				o.Condition = dynamodel.Greater("count", 0)
+			}),
+		})
+		require.ErrorIs(t, err, dynamodel.ErrTransactionCanceled)
+		require.ErrorIs(t, err, dynamodel.ErrConditionFailed)
+		var tce *dynamodel.TransactionCanceledError
+		require.ErrorAs(t, err, &tce)
+		failed := tce.Failed()
+		require.Len(t, failed, 1)
+		assert.Equal(t, 1, failed[0].Index)
+		assert.Equal(t, "ConditionalCheckFailed", failed[0].Code)
+		assert.Equal(t, fmt.Sprintf(`Update %s id="stock"`, db.Table("Docs")), failed[0].Action)
+		var sdkErr *types.TransactionCanceledException
+		require.ErrorAs(t, err, &sdkErr)
+		_, found, err = orders.Lookup(ctx, dynamodel.Key{Hash: "ada@example.com", Range: "o2"})
+		require.NoError(t, err)
+		assert.False(t, found, "nothing of a canceled transaction is written")
+
+		// A create of an existing item, and a stale version.
+		err = dynamodel.TransactWrite(ctx, db.Client, []dynamodel.TxAction{orders.TxCreate(order)})
+		require.ErrorIs(t, err, dynamodel.ErrAlreadyExists)
+		stale := stored
+		_, err = orders.Update(ctx, stored, dynamodel.Set("status", "paid"))
+		require.NoError(t, err)
+		err = dynamodel.TransactWrite(ctx, db.Client, []dynamodel.TxAction{
+			orders.TxUpdate(stale, dynamodel.Set("status", "refunded")),
+			users.TxUpdate("ada@example.com", dynamodel.Set("last_name", "Lovelace")),
+		})
+		require.ErrorIs(t, err, dynamodel.ErrVersionConflict)
+		u, err := users.Get(ctx, "ada@example.com")
+		require.NoError(t, err)
+		assert.Empty(t, u.LastName)
+		err = dynamodel.TransactWrite(ctx, db.Client, []dynamodel.TxAction{users.TxUpdate("nobody@example.com", dynamodel.Set("last_name", "x"))})
+		require.ErrorIs(t, err, dynamodel.ErrNotFound)
+
+		// TransactGet reads a snapshot across tables.
+		var gotUser dynamodel.User
+		var gotOrder, missing Order
+		found2, err := dynamodel.TransactGet(ctx, db.Client, []dynamodel.TxGetAction{
+			users.TxGet("ada@example.com", &gotUser),
+			orders.TxGet(order, &gotOrder),
+			orders.TxGet(dynamodel.Key{Hash: "x", Range: "y"}, &missing),
+		})
+		require.NoError(t, err)
+		assert.Equal(t, []bool{true, true, false}, found2)
+		assert.Equal(t, "Ada", gotUser.FirstName)
+		assert.Equal(t, "paid", gotOrder.Status)
+		assert.Equal(t, Order{}, missing)
+	})
+}
+
+func TestIdempotentTransactionIntegration(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		db.Require(dynamotest.Transactions)
+		ctx := ctxT(t)
+		docs := repo[Doc](t, db, "Docs")
+		_, err := docs.Create(ctx, Doc{ID: "counter"})
+		require.NoError(t, err)
+		add := []dynamodel.TxAction{docs.TxUpdate("counter", dynamodel.Update{}.Add("count", 1))}
+		token := func(o *dynamodel.TransactOptions) { o.ClientRequestToken = "add-once-" + db.Prefix }
+		require.NoError(t, dynamodel.TransactWrite(ctx, db.Client, add, token))
+		err = dynamodel.TransactWrite(ctx, db.Client, add, token)
+		require.NoError(t, err)
+		d, err := docs.Get(ctx, "counter")
+		require.NoError(t, err)
+		if d.Count == 2 {
+			t.Skipf("%s applies a repeated ClientRequestToken again (DynamoDB does not)", db.Engine.Name)
+		}
+		assert.Equal(t, 1, d.Count, "the same token is applied once")
+	})
+}
+
+// TestVersionRace has two goroutines update the same versioned item from
+// the same read: exactly one wins, the other gets ErrVersionConflict and
+// writes nothing.
+func TestVersionRace(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		orders := repo[Order](t, db, "Orders")
+		for round := range 10 {
+			o, err := orders.Create(ctx, Order{Customer: "race", ID: fmt.Sprint(round)})
+			require.NoError(t, err)
+			var wg sync.WaitGroup
+			errs := make([]error, 2)
+			for g := range 2 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, errs[g] = orders.Update(ctx, o, dynamodel.Set("status", fmt.Sprint("winner-", g)))
+				}()
+			}
+			wg.Wait()
+			wins, conflicts := 0, 0
+			for _, err := range errs {
+				switch {
+				case err == nil:
+					wins++
+				case errors.Is(err, dynamodel.ErrVersionConflict):
+					conflicts++
+				default:
+					t.Fatalf("unexpected error: %v", err)
+				}
+			}
+			if wins == 2 {
+				final, err := orders.Get(ctx, o)
+				require.NoError(t, err)
+				require.Equal(t, int64(3), final.Version, "both updates were applied")
+				t.Skipf("%s applied both of two racing updates that each required version 1 "+
+					"(its conditional writes are not atomic; DynamoDB's are)", db.Engine.Name)
+			}
+			require.Equal(t, 1, wins, "round %d", round)
+			require.Equal(t, 1, conflicts, "round %d", round)
+			final, err := orders.Get(ctx, o)
+			require.NoError(t, err)
+			assert.Equal(t, int64(2), final.Version, "one write, one increment")
+			winner := 0
+			if errs[0] != nil {
+				winner = 1
+			}
+			assert.Equal(t, fmt.Sprint("winner-", winner), final.Status)
+		}
+	})
+}
+
+func TestEnableTTLIntegration(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		db.Require(dynamotest.TTL)
+		ctx := ctxT(t)
+		orders := repo[Order](t, db, "Orders")
+		require.NoError(t, orders.EnableTTL(ctx))
+		require.NoError(t, orders.EnableTTL(ctx), "a second time is a no-op")
+		out, err := db.Client.DescribeTimeToLive(ctx, &dynamodb.DescribeTimeToLiveInput{TableName: aws.String(db.Table("Orders"))})
+		require.NoError(t, err)
+		assert.Equal(t, "expires", aws.ToString(out.TimeToLiveDescription.AttributeName))
+		assert.Contains(t, []types.TimeToLiveStatus{types.TimeToLiveStatusEnabled, types.TimeToLiveStatusEnabling}, out.TimeToLiveDescription.TimeToLiveStatus)
+
+		docs := repo[Doc](t, db, "Docs")
+		require.ErrorIs(t, docs.EnableTTL(ctx), dynamodel.ErrInvalidModel)
+	})
+}
