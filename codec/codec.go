@@ -1,0 +1,128 @@
+// Package codec converts Go values to DynamoDB items and back, with exactly
+// the meaning the SDK's attributevalue package gives them (the `dynamodbav`
+// tag and its options, embedded structs, pointers, maps, slices, []byte,
+// time.Time, and attributevalue's Marshaler and Unmarshaler), but compiled
+// once per type instead of walked with reflection on every call.
+//
+// For each Go type it builds a plan of the fields it can encode and decode
+// directly: strings, numbers, booleans, []byte, time.Time, pointers to those,
+// nested structs, slices (lists and sets) and maps with string keys. Values
+// of types outside that plan, and the rare item the plan does not cover (an
+// attribute of an unexpected type, a malformed number, a set of the wrong
+// kind), are handed to attributevalue itself, so results and errors are
+// attributevalue's in every case. A differential fuzz test holds the two
+// together.
+//
+// A type can also encode and decode itself as a whole item by implementing
+// Marshaler and Unmarshaler, for hot paths where even a compiled plan is too
+// slow; attributevalue knows nothing of these two interfaces.
+package codec
+
+import (
+	"fmt"
+	"reflect"
+	"sync"
+	"unsafe"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// Marshaler is implemented by types that encode themselves as a whole item.
+// A Codec calls it instead of its plan.
+type Marshaler interface {
+	MarshalDynamoDBItem() (map[string]types.AttributeValue, error)
+}
+
+// Unmarshaler is implemented by pointer types that decode themselves from a
+// whole item. A Codec calls it instead of its plan.
+type Unmarshaler interface {
+	UnmarshalDynamoDBItem(map[string]types.AttributeValue) error
+}
+
+// A Codec encodes values of T as items and decodes items into values of T.
+// It is built once per type (see For) and safe for concurrent use.
+type Codec[T any] struct {
+	typ        reflect.Type
+	enc        *structEnc // nil: encode with attributevalue
+	dec        *structDec // nil: decode with attributevalue
+	self       bool       // *T implements Marshaler
+	selfDecode bool       // *T implements Unmarshaler
+}
+
+var codecs sync.Map // reflect.Type -> any (*Codec[T])
+
+// For returns the codec of T. T should be a struct type; for other types
+// the codec delegates everything to attributevalue.
+func For[T any]() *Codec[T] {
+	t := reflect.TypeFor[T]()
+	if c, ok := codecs.Load(t); ok {
+		return c.(*Codec[T])
+	}
+	c := &Codec[T]{typ: t}
+	_, c.self = any((*T)(nil)).(Marshaler)
+	_, c.selfDecode = any((*T)(nil)).(Unmarshaler)
+	if t.Kind() == reflect.Struct {
+		c.enc = compileStructEnc(t)
+		c.dec = compileStructDec(t)
+	}
+	actual, _ := codecs.LoadOrStore(t, c)
+	return actual.(*Codec[T])
+}
+
+// Encode returns v as an item, as attributevalue.MarshalMap(v) does.
+func (c *Codec[T]) Encode(v *T) (map[string]types.AttributeValue, error) {
+	if v == nil {
+		return nil, fmt.Errorf("codec: Encode of a nil *%v", c.typ)
+	}
+	if c.self {
+		return any(v).(Marshaler).MarshalDynamoDBItem()
+	}
+	if c.enc != nil {
+		if m, ok := c.enc.encode(unsafe.Pointer(v)); ok {
+			return m, nil
+		}
+	}
+	return attributevalue.MarshalMap(v)
+}
+
+// Decode returns the item as a new T, as attributevalue.UnmarshalMap does
+// into a zero T.
+func (c *Codec[T]) Decode(item map[string]types.AttributeValue) (T, error) {
+	if c.selfDecode {
+		var out T
+		err := any(&out).(Unmarshaler).UnmarshalDynamoDBItem(item)
+		return out, err
+	}
+	if c.dec != nil {
+		// Separate variables, so the scalar path's can stay on the stack.
+		if c.dec.scalars {
+			var out T
+			if c.dec.decodeScalars(item, unsafe.Pointer(&out)) {
+				return out, nil
+			}
+		}
+		out := new(T)
+		if c.dec.decode(item, unsafe.Pointer(out)) {
+			return *out, nil
+		}
+	}
+	var out T
+	err := attributevalue.UnmarshalMap(item, &out)
+	return out, err
+}
+
+// Fast reports whether T is encoded and decoded by a compiled plan (true),
+// or handed to attributevalue (false).
+func (c *Codec[T]) Fast() bool { return c.enc != nil && c.dec != nil }
+
+// Marshal encodes v (a struct or a pointer to one) as an item with the
+// codec of its type.
+func Marshal[T any](v T) (map[string]types.AttributeValue, error) {
+	return For[T]().Encode(&v)
+}
+
+// Unmarshal decodes an item into a new T with the codec of T.
+func Unmarshal[T any](item map[string]types.AttributeValue) (T, error) {
+	return For[T]().Decode(item)
+}
