@@ -3,6 +3,8 @@ package dynamodel
 import (
 	"fmt"
 	"reflect"
+	"strconv"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -10,11 +12,29 @@ import (
 	"github.com/dynamodel/dynamodel/codec"
 )
 
-// marshalValue encodes one Go value as an attribute value. A
-// types.AttributeValue is passed through.
+// marshalValue encodes one Go value as attributevalue.Marshal does (the
+// common scalars directly, without reflection). A types.AttributeValue is
+// passed through.
 func marshalValue(v any) (types.AttributeValue, error) {
-	if av, ok := v.(types.AttributeValue); ok {
-		return av, nil
+	switch x := v.(type) {
+	case types.AttributeValue:
+		return x, nil
+	case string:
+		return &types.AttributeValueMemberS{Value: x}, nil
+	case int:
+		return &types.AttributeValueMemberN{Value: strconv.Itoa(x)}, nil
+	case int64:
+		return &types.AttributeValueMemberN{Value: strconv.FormatInt(x, 10)}, nil
+	case int32:
+		return &types.AttributeValueMemberN{Value: strconv.FormatInt(int64(x), 10)}, nil
+	case uint64:
+		return &types.AttributeValueMemberN{Value: strconv.FormatUint(x, 10)}, nil
+	case float64:
+		return &types.AttributeValueMemberN{Value: strconv.FormatFloat(x, 'f', -1, 64)}, nil
+	case bool:
+		return &types.AttributeValueMemberBOOL{Value: x}, nil
+	case time.Time:
+		return &types.AttributeValueMemberS{Value: x.Format(time.RFC3339Nano)}, nil
 	}
 	av, err := attributevalue.Marshal(v)
 	if err == nil && av == nil {
@@ -60,19 +80,19 @@ func marshalStruct(v reflect.Value) (map[string]types.AttributeValue, error) {
 	return attributevalue.MarshalMap(v.Interface())
 }
 
-// encodeItem encodes a model item.
+// encodeItem encodes a model item with its type's compiled codec.
 func encodeItem[T any](item *T) (map[string]types.AttributeValue, error) {
-	m, err := attributevalue.MarshalMap(item)
+	m, err := codec.For[T]().Encode(item)
 	if err != nil {
 		return nil, fmt.Errorf("%w: encode %T: %v", ErrInvalidItem, *item, err)
 	}
 	return m, nil
 }
 
-// decodeItem decodes an item into a new T.
+// decodeItem decodes an item into a new T with its type's compiled codec.
 func decodeItem[T any](m map[string]types.AttributeValue) (T, error) {
-	var out T
-	if err := attributevalue.UnmarshalMap(m, &out); err != nil {
+	out, err := codec.For[T]().Decode(m)
+	if err != nil {
 		return out, fmt.Errorf("%w: decode %T: %v", ErrInvalidItem, out, err)
 	}
 	return out, nil
