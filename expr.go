@@ -12,27 +12,60 @@ import (
 // works like any other. One writer serves all the expressions of one request
 // (key condition, filter, projection, update and condition share their maps).
 type exprWriter struct {
-	names  map[string]string // placeholder -> attribute name
-	byName map[string]string // attribute name -> placeholder
-	values map[string]types.AttributeValue
-	buf    []byte // scratch for placeholders
+	names    map[string]string // placeholder -> attribute name
+	order    []string          // attribute names, in placeholder order
+	values   map[string]types.AttributeValue
+	orderBuf [8]string
+}
+
+// Placeholders for the first names and values of a request, so the common
+// case allocates no strings for them.
+var (
+	namePlaceholders  = placeholders("#n", 32)
+	valuePlaceholders = placeholders(":v", 32)
+)
+
+func placeholders(prefix string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = prefix + strconv.Itoa(i)
+	}
+	return out
+}
+
+func placeholder(table []string, prefix string, i int) string {
+	if i < len(table) {
+		return table[i]
+	}
+	return prefix + strconv.Itoa(i)
+}
+
+// grow makes room for the names and values a request will have.
+func (w *exprWriter) grow(names, values int) {
+	if w.names == nil {
+		w.names = make(map[string]string, names)
+		w.order = w.orderBuf[:0]
+	}
+	if w.values == nil {
+		w.values = make(map[string]types.AttributeValue, values)
+	}
 }
 
 // name returns the placeholder of attribute name n, reusing it when n was
 // seen before.
 func (w *exprWriter) name(n string) string {
-	if p, ok := w.byName[n]; ok {
-		return p
+	for i, seen := range w.order {
+		if seen == n {
+			return placeholder(namePlaceholders, "#n", i)
+		}
 	}
 	if w.names == nil {
 		w.names = make(map[string]string, 4)
-		w.byName = make(map[string]string, 4)
+		w.order = w.orderBuf[:0]
 	}
-	w.buf = append(w.buf[:0], "#n"...)
-	w.buf = strconv.AppendInt(w.buf, int64(len(w.names)), 10)
-	p := string(w.buf)
+	p := placeholder(namePlaceholders, "#n", len(w.order))
 	w.names[p] = n
-	w.byName[n] = p
+	w.order = append(w.order, n)
 	return p
 }
 
@@ -41,9 +74,7 @@ func (w *exprWriter) value(av types.AttributeValue) string {
 	if w.values == nil {
 		w.values = make(map[string]types.AttributeValue, 4)
 	}
-	w.buf = append(w.buf[:0], ":v"...)
-	w.buf = strconv.AppendInt(w.buf, int64(len(w.values)), 10)
-	p := string(w.buf)
+	p := placeholder(valuePlaceholders, ":v", len(w.values))
 	w.values[p] = av
 	return p
 }

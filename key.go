@@ -38,6 +38,16 @@ type itemKey map[string]types.AttributeValue
 // keyFor turns what a caller passed as a key into an encoded key, checking it
 // against the model. Nothing here touches the network.
 func (m *Model) keyFor(k any) (itemKey, error) {
+	if s, ok := k.(string); ok && m.stringHash {
+		// The common case, without reflection: a string for a hash key of
+		// type string.
+		h := &m.attrs[m.roles[RoleHash]]
+		av := &types.AttributeValueMemberS{Value: s}
+		if err := checkKeyValue(*h, av); err != nil {
+			return nil, err
+		}
+		return itemKey{h.Name: av}, nil
+	}
 	switch v := k.(type) {
 	case Key:
 		return m.keyFromValues(v.Hash, v.Range)

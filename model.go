@@ -77,6 +77,10 @@ type Model struct {
 	typ   reflect.Type
 	attrs []Attribute
 	roles [numRoles]int // index into attrs, -1 when no attribute has the role
+
+	// stringHash is set when the model has no range key and its hash key is
+	// a plain string field: a string key then needs no reflection.
+	stringHash bool
 }
 
 var models sync.Map // reflect.Type -> modelResult
@@ -139,6 +143,9 @@ func buildModel(t reflect.Type) (*Model, error) {
 	if m.roles[RoleHash] < 0 {
 		return nil, modelError(t, "no hash key: tag one field `dynamodel:\"hash\"`")
 	}
+	h := m.attrs[m.roles[RoleHash]]
+	m.stringHash = m.roles[RoleRange] < 0 && h.field.Type.Kind() == reflect.String &&
+		h.KeyType == types.ScalarAttributeTypeS && !implements(h.field.Type, avMarshaler)
 	return m, nil
 }
 
@@ -272,13 +279,30 @@ func (m *Model) Attribute(name string) (Attribute, bool) {
 	return Attribute{}, false
 }
 
+// role returns the attribute with role r, or nil, without copying it.
+func (m *Model) role(r Role) *Attribute {
+	if i := m.roles[r]; i >= 0 {
+		return &m.attrs[i]
+	}
+	return nil
+}
+
+// roleName returns the name of the attribute with role r, without copying
+// the attribute.
+func (m *Model) roleName(r Role) (string, bool) {
+	if i := m.roles[r]; i >= 0 {
+		return m.attrs[i].Name, true
+	}
+	return "", false
+}
+
 // isKey reports whether name is the hash or range key attribute.
 func (m *Model) isKey(name string) bool {
-	if m.HashKey().Name == name {
+	if h, _ := m.roleName(RoleHash); h == name {
 		return true
 	}
-	r, ok := m.RangeKey()
-	return ok && r.Name == name
+	r, ok := m.roleName(RoleRange)
+	return ok && r == name
 }
 
 // keyNames returns the key attribute names, hash first.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -23,7 +24,19 @@ import (
 //
 //	upd := dynamodel.Set("first_name", "Ada").Set("last_name", "Lovelace").Remove("nickname")
 type Update struct {
-	ops []updateOp
+	head [inlineOps]updateOp // the first changes, held in the value itself
+	n    int                 // how many changes in all
+	more *updateNode         // changes after the first inlineOps, newest first
+}
+
+// inlineOps is how many changes an Update holds without allocating.
+const inlineOps = 4
+
+// updateNode is one change of an Update past the inline ones. Nodes are
+// shared between updates made from one another, never modified.
+type updateNode struct {
+	op   updateOp
+	prev *updateNode
 }
 
 type opKind uint8
@@ -45,10 +58,31 @@ type updateOp struct {
 }
 
 func (u Update) with(op updateOp) Update {
-	ops := make([]updateOp, len(u.ops), len(u.ops)+1)
-	copy(ops, u.ops)
-	return Update{ops: append(ops, op)}
+	if u.n < inlineOps {
+		u.head[u.n] = op
+	} else {
+		u.more = &updateNode{op: op, prev: u.more}
+	}
+	u.n++
+	return u
 }
+
+// appendOps appends the changes, in the order they were added, to dst.
+func (u Update) appendOps(dst []updateOp) []updateOp {
+	dst = append(dst, u.head[:min(u.n, inlineOps)]...)
+	if u.n <= inlineOps {
+		return dst
+	}
+	start := len(dst)
+	for n := u.more; n != nil; n = n.prev {
+		dst = append(dst, n.op)
+	}
+	slices.Reverse(dst[start:])
+	return dst
+}
+
+// ops returns the changes in the order they were added, in a new slice.
+func (u Update) ops() []updateOp { return u.appendOps(make([]updateOp, 0, u.n)) }
 
 // Set returns an update that sets attribute name to value.
 func Set(name string, value any) Update { return Update{}.Set(name, value) }
@@ -96,12 +130,13 @@ func (u Update) Delete(name string, value any) Update {
 }
 
 // IsEmpty reports whether the update changes nothing.
-func (u Update) IsEmpty() bool { return len(u.ops) == 0 }
+func (u Update) IsEmpty() bool { return u.n == 0 }
 
 // Names returns the attributes the update touches, in the order given.
 func (u Update) Names() []string {
-	names := make([]string, len(u.ops))
-	for i, op := range u.ops {
+	ops := u.ops()
+	names := make([]string, len(ops))
+	for i, op := range ops {
 		names[i] = op.name
 	}
 	return names
@@ -109,8 +144,10 @@ func (u Update) Names() []string {
 
 // Merge returns an update with the changes of u followed by those of other.
 func (u Update) Merge(other Update) Update {
-	ops := make([]updateOp, 0, len(u.ops)+len(other.ops))
-	return Update{ops: append(append(ops, u.ops...), other.ops...)}
+	for _, op := range other.ops() {
+		u = u.with(op)
+	}
+	return u
 }
 
 // String renders the update expression with placeholders, for logs and tests.
@@ -123,55 +160,87 @@ func (u Update) String() string {
 	return s
 }
 
-// build renders the update expression: SET, REMOVE, ADD and DELETE clauses,
-// each listing its actions in the order they were added.
+// build renders the update expression.
 func (u Update) build(w *exprWriter) (string, error) {
-	if len(u.ops) == 0 {
+	return renderUpdate(w, u.ops())
+}
+
+// renderUpdate renders an update expression: SET, REMOVE, ADD and DELETE
+// clauses, each listing its actions in the order given. Placeholders are
+// handed out in the order of the changes, whatever clause they land in.
+func renderUpdate(w *exprWriter, ops []updateOp) (string, error) {
+	if len(ops) == 0 {
 		return "", ErrEmptyUpdate
 	}
-	seen := make(map[string]bool, len(u.ops))
-	var clauses [opDelete + 1][]string
-	for _, op := range u.ops {
+	for i, op := range ops {
 		if op.name == "" {
 			return "", fmt.Errorf("%w: empty attribute name", ErrInvalidUpdate)
 		}
-		if seen[op.name] {
-			return "", fmt.Errorf("%w: attribute %q is changed twice", ErrInvalidUpdate, op.name)
+		for _, prev := range ops[:i] {
+			if prev.name == op.name {
+				return "", fmt.Errorf("%w: attribute %q is changed twice", ErrInvalidUpdate, op.name)
+			}
 		}
-		seen[op.name] = true
-		n := w.name(op.name)
+	}
+	var nb, vb [8]string
+	names, values := nb[:0], vb[:0]
+	if len(ops) > len(nb) {
+		names, values = make([]string, 0, len(ops)), make([]string, 0, len(ops))
+	}
+	for _, op := range ops {
+		names = append(names, w.name(op.name))
 		if op.kind == opRemove {
-			clauses[opRemove] = append(clauses[opRemove], n)
+			values = append(values, "")
 			continue
 		}
 		av, err := op.encode()
 		if err != nil {
 			return "", fmt.Errorf("%w: attribute %q: %v", ErrInvalidUpdate, op.name, err)
 		}
-		v := w.value(av)
-		switch op.kind {
-		case opSet:
-			clauses[opSet] = append(clauses[opSet], n+" = "+v)
-		case opSetIfMissing:
-			clauses[opSet] = append(clauses[opSet], n+" = if_not_exists("+n+", "+v+")")
-		case opAppend:
-			empty := w.value(&types.AttributeValueMemberL{Value: []types.AttributeValue{}})
-			clauses[opSet] = append(clauses[opSet], n+" = list_append(if_not_exists("+n+", "+empty+"), "+v+")")
-		case opAdd, opDelete:
-			clauses[op.kind] = append(clauses[op.kind], n+" "+v)
-		}
+		values = append(values, w.value(av))
 	}
 	var b strings.Builder
-	for kind, keyword := range [...]string{opSet: "SET", opRemove: "REMOVE", opAdd: "ADD", opDelete: "DELETE"} {
-		if len(clauses[kind]) == 0 || keyword == "" {
-			continue
+	b.Grow(20 * len(ops))
+	for _, clause := range [...]struct {
+		keyword string
+		kinds   [3]opKind
+	}{
+		{"SET", [3]opKind{opSet, opSetIfMissing, opAppend}},
+		{"REMOVE", [3]opKind{opRemove, opRemove, opRemove}},
+		{"ADD", [3]opKind{opAdd, opAdd, opAdd}},
+		{"DELETE", [3]opKind{opDelete, opDelete, opDelete}},
+	} {
+		first := true
+		for i, op := range ops {
+			if op.kind != clause.kinds[0] && op.kind != clause.kinds[1] && op.kind != clause.kinds[2] {
+				continue
+			}
+			if first {
+				if b.Len() > 0 {
+					b.WriteByte(' ')
+				}
+				b.WriteString(clause.keyword)
+				b.WriteByte(' ')
+				first = false
+			} else {
+				b.WriteString(", ")
+			}
+			n, v := names[i], values[i]
+			b.WriteString(n)
+			switch op.kind {
+			case opSet:
+				b.WriteString(" = ")
+				b.WriteString(v)
+			case opSetIfMissing:
+				b.WriteString(" = if_not_exists(" + n + ", " + v + ")")
+			case opAppend:
+				empty := w.value(&types.AttributeValueMemberL{Value: []types.AttributeValue{}})
+				b.WriteString(" = list_append(if_not_exists(" + n + ", " + empty + "), " + v + ")")
+			case opAdd, opDelete:
+				b.WriteByte(' ')
+				b.WriteString(v)
+			}
 		}
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(keyword)
-		b.WriteByte(' ')
-		b.WriteString(strings.Join(clauses[kind], ", "))
 	}
 	return b.String(), nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -61,6 +62,25 @@ func (r *Repository[T]) Update(ctx context.Context, key any, upd Update, optFns 
 	return item, nil
 }
 
+// UpdateItemInput returns the UpdateItem request Update would send, without
+// sending it: for code that calls the SDK itself (with its own middleware,
+// say) but wants dynamodel's checks, roles and placeholders.
+func (r *Repository[T]) UpdateItemInput(key any, upd Update, optFns ...func(*UpdateOptions)) (*dynamodb.UpdateItemInput, error) {
+	var opts UpdateOptions
+	for _, fn := range optFns {
+		fn(&opts)
+	}
+	k, err := r.model.keyFor(key)
+	if err != nil {
+		return nil, err
+	}
+	w := writeReq{mode: writeUpdate, key: k}
+	if opts.Upsert {
+		w.mode = writeUpsert
+	}
+	return r.updateInput(key, k, upd, opts, &w)
+}
+
 // updateInput checks an update against the model, adds what the model's
 // roles require, and renders the request.
 func (r *Repository[T]) updateInput(keyArg any, k itemKey, upd Update, opts UpdateOptions, w *writeReq) (*dynamodb.UpdateItemInput, error) {
@@ -68,38 +88,42 @@ func (r *Repository[T]) updateInput(keyArg any, k itemKey, upd Update, opts Upda
 		return nil, ErrEmptyUpdate
 	}
 	m := r.model
-	upd, err := m.checkUpdate(upd)
+	var buf [8]updateOp
+	ops := upd.appendOps(buf[:0])
+	if err := m.checkUpdate(ops); err != nil {
+		return nil, err
+	}
+	var ew exprWriter
+	ew.grow(len(ops)+3, len(ops)+2)
+	// The caller's condition comes first, then the model's own, rendered
+	// directly: they are on every update's path.
+	userCond, err := opts.Condition.build(&ew)
 	if err != nil {
 		return nil, err
 	}
-	now := r.now()
-	conds := []Condition{opts.Condition}
+	var own [2]string
+	conds := own[:0]
 	if w.mode == writeUpdate {
-		conds = append(conds, Exists(m.HashKey().Name))
+		conds = append(conds, "attribute_exists("+ew.name(m.attrs[m.roles[RoleHash]].Name)+")")
 	}
-	if a, ok := m.WithRole(RoleVersion); ok {
+	if a := m.role(RoleVersion); a != nil {
 		want := opts.Version
 		if want == 0 {
 			want = m.itemVersion(keyArg)
 		}
 		if want != 0 {
-			conds = append(conds, Equal(a.Name, want))
+			conds = append(conds, ew.name(a.Name)+" = "+ew.value(&types.AttributeValueMemberN{Value: strconv.FormatInt(want, 10)}))
 			w.expectVersion(a.Name, want)
 		}
-		upd = upd.Add(a.Name, 1)
+		ops = append(ops, updateOp{kind: opAdd, name: a.Name, av: &types.AttributeValueMemberN{Value: "1"}})
 	}
-	if a, ok := m.WithRole(RoleUpdated); ok && !upd.touches(a.Name) {
-		upd = upd.Set(a.Name, stampValue(now, a))
+	if a := m.role(RoleUpdated); a != nil && !touches(ops, a.Name) {
+		ops = append(ops, updateOp{kind: opSet, name: a.Name, av: stampValue(r.now(), *a)})
 	}
-	if a, ok := m.WithRole(RoleCreated); ok && w.mode == writeUpsert && !upd.touches(a.Name) {
-		upd = upd.SetIfMissing(a.Name, stampValue(now, a))
+	if a := m.role(RoleCreated); a != nil && w.mode == writeUpsert && !touches(ops, a.Name) {
+		ops = append(ops, updateOp{kind: opSetIfMissing, name: a.Name, av: stampValue(r.now(), *a)})
 	}
-	var ew exprWriter
-	expr, err := upd.build(&ew)
-	if err != nil {
-		return nil, err
-	}
-	cond, err := And(conds...).build(&ew)
+	expr, err := renderUpdate(&ew, ops)
 	if err != nil {
 		return nil, err
 	}
@@ -111,16 +135,49 @@ func (r *Repository[T]) updateInput(keyArg any, k itemKey, upd Update, opts Upda
 		ExpressionAttributeValues: ew.attributeValues(),
 		ReturnValues:              types.ReturnValueAllNew,
 	}
-	if cond != "" {
+	if cond := joinConditions(userCond, conds); cond != "" {
 		in.ConditionExpression = &cond
 		in.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
 	}
 	return in, nil
 }
 
-// touches reports whether the update changes attribute name.
-func (u Update) touches(name string) bool {
-	for _, op := range u.ops {
+// joinConditions joins rendered conditions with AND, each in parentheses
+// when there is more than one.
+func joinConditions(first string, rest []string) string {
+	n := len(rest)
+	if first != "" {
+		n++
+	}
+	switch {
+	case n == 0:
+		return ""
+	case n == 1 && first != "":
+		return first
+	case n == 1:
+		return rest[0]
+	}
+	var b strings.Builder
+	add := func(s string) {
+		if b.Len() > 0 {
+			b.WriteString(" AND ")
+		}
+		b.WriteByte('(')
+		b.WriteString(s)
+		b.WriteByte(')')
+	}
+	if first != "" {
+		add(first)
+	}
+	for _, s := range rest {
+		add(s)
+	}
+	return b.String()
+}
+
+// touches reports whether the changes touch attribute name.
+func touches(ops []updateOp, name string) bool {
+	for _, op := range ops {
 		if op.name == name {
 			return true
 		}
@@ -128,32 +185,30 @@ func (u Update) touches(name string) bool {
 	return false
 }
 
-// checkUpdate rejects changes to the key or the version, and stores a TTL
-// set from a time as epoch seconds.
-func (m *Model) checkUpdate(u Update) (Update, error) {
-	ttl, hasTTL := m.WithRole(RoleTTL)
-	ver, hasVer := m.WithRole(RoleVersion)
-	out := Update{ops: make([]updateOp, 0, len(u.ops))}
-	for _, op := range u.ops {
+// checkUpdate rejects changes to the key or the version, and rewrites a TTL
+// set from a time as epoch seconds, in place.
+func (m *Model) checkUpdate(ops []updateOp) error {
+	ttl, hasTTL := m.roleName(RoleTTL)
+	ver, hasVer := m.roleName(RoleVersion)
+	for i, op := range ops {
 		switch {
 		case m.isKey(op.name):
-			return Update{}, fmt.Errorf("%w: %q is a key attribute and cannot be changed", ErrInvalidUpdate, op.name)
-		case hasVer && op.name == ver.Name:
-			return Update{}, fmt.Errorf("%w: %q is the version attribute, which dynamodel maintains", ErrInvalidUpdate, op.name)
-		case hasTTL && op.name == ttl.Name && (op.kind == opSet || op.kind == opSetIfMissing):
+			return fmt.Errorf("%w: %q is a key attribute and cannot be changed", ErrInvalidUpdate, op.name)
+		case hasVer && op.name == ver:
+			return fmt.Errorf("%w: %q is the version attribute, which dynamodel maintains", ErrInvalidUpdate, op.name)
+		case hasTTL && op.name == ttl && (op.kind == opSet || op.kind == opSetIfMissing):
 			av, err := ttlValue(op)
 			if err != nil {
-				return Update{}, fmt.Errorf("%w: TTL %q: %v", ErrInvalidUpdate, op.name, err)
+				return fmt.Errorf("%w: TTL %q: %v", ErrInvalidUpdate, op.name, err)
 			}
 			if av == nil {
-				op = updateOp{kind: opRemove, name: op.name}
+				ops[i] = updateOp{kind: opRemove, name: op.name}
 			} else {
-				op.av = av
+				ops[i].av = av
 			}
 		}
-		out.ops = append(out.ops, op)
 	}
-	return out, nil
+	return nil
 }
 
 // ttlValue encodes a TTL being set as epoch seconds; nil means remove (a zero

@@ -53,14 +53,14 @@ func TestUpdateRequest(t *testing.T) {
 		dynamodel.Set("status", "paid").Set("expires", time.Unix(1800000000, 0)),
 		func(o *dynamodel.UpdateOptions) { o.Condition = dynamodel.Less("total", 100) })
 	require.NoError(t, err)
-	assert.Equal(t, "SET #n0 = :v0, #n1 = :v1, #n3 = :v3 ADD #n2 :v2", aws.ToString(got.UpdateExpression))
-	assert.Equal(t, "(#n4 < :v4) AND (attribute_exists(#n5)) AND (#n2 = :v5)", aws.ToString(got.ConditionExpression))
+	assert.Equal(t, "SET #n3 = :v2, #n4 = :v3, #n5 = :v5 ADD #n2 :v4", aws.ToString(got.UpdateExpression))
+	assert.Equal(t, "(#n0 < :v0) AND (attribute_exists(#n1)) AND (#n2 = :v1)", aws.ToString(got.ConditionExpression))
 	assert.Equal(t, map[string]string{
-		"#n0": "status", "#n1": "expires", "#n2": "version", "#n3": "updated", "#n4": "total", "#n5": "customer",
+		"#n0": "total", "#n1": "customer", "#n2": "version", "#n3": "status", "#n4": "expires", "#n5": "updated",
 	}, got.ExpressionAttributeNames)
-	assert.Equal(t, "1800000000", numberValue(t, got.ExpressionAttributeValues[":v1"]))
-	assert.Equal(t, "1", numberValue(t, got.ExpressionAttributeValues[":v2"]))
-	assert.Equal(t, "3", numberValue(t, got.ExpressionAttributeValues[":v5"]))
+	assert.Equal(t, "1800000000", numberValue(t, got.ExpressionAttributeValues[":v3"]))
+	assert.Equal(t, "1", numberValue(t, got.ExpressionAttributeValues[":v4"]))
+	assert.Equal(t, "3", numberValue(t, got.ExpressionAttributeValues[":v1"]))
 }
 
 func TestUpdateIntegration(t *testing.T) {
