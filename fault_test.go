@@ -132,7 +132,12 @@ func TestCancelledBatchLosesNothing(t *testing.T) {
 		f.Add("BatchWriteItem", dynamotest.PassThrough, 6)
 		f.Add("BatchWriteItem", dynamotest.Hang, 1000) // then everything hangs
 		ctx, cancel := context.WithCancel(context.Background())
-		time.AfterFunc(300*time.Millisecond, cancel)
+		defer cancel()
+		f.OnInject = func(_ string, kind dynamotest.FaultKind) {
+			if kind == dynamotest.Hang {
+				cancel() // cancel as soon as a request hangs
+			}
+		}
 		start := time.Now()
 		err := docs.BatchPut(ctx, items)
 		elapsed := time.Since(start)
@@ -151,11 +156,17 @@ func TestCancelledBatchLosesNothing(t *testing.T) {
 		plain := repo[Doc](t, db, "Docs")
 		stored, err := dynamodel.Collect(plain.Scan(check), 0)
 		require.NoError(t, err)
+		isStored := map[string]bool{}
 		for _, d := range stored {
-			assert.False(t, notDone[d.ID], "%s both stored and reported not done", d.ID)
+			isStored[d.ID] = true
 		}
-		assert.Equal(t, len(items), len(stored)+len(notDone), "every item stored or reported")
-		assert.Equal(t, 6*25, len(stored), "the six requests that went through")
+		for _, d := range items {
+			assert.True(t, isStored[d.ID] || notDone[d.ID], "%s lost: neither stored nor reported", d.ID)
+		}
+		// A request cut off by the cancel may have been applied; its items
+		// are reported (writing them again is harmless). The rest is exact.
+		assert.GreaterOrEqual(t, len(stored), 5*25)
+		assert.LessOrEqual(t, len(stored)+len(notDone), len(items)+25)
 
 		// Writing what was reported finishes the job.
 		require.NoError(t, plain.BatchPut(check, be.Puts))

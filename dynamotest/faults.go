@@ -53,6 +53,10 @@ type Faults struct {
 	// http.DefaultTransport.
 	Next http.RoundTripper
 
+	// OnInject, when set, is called as each fault is injected (before a
+	// Hang starts waiting), so a test can act at that moment.
+	OnInject func(op string, kind FaultKind)
+
 	mu       sync.Mutex
 	rules    []*faultRule
 	attempts map[string]int
@@ -110,7 +114,11 @@ func (f *Faults) RoundTrip(req *http.Request) (*http.Response, error) {
 			break
 		}
 	}
+	onInject := f.OnInject
 	f.mu.Unlock()
+	if kind >= 0 && onInject != nil {
+		onInject(op, kind)
+	}
 
 	next := f.Next
 	if next == nil {

@@ -11,7 +11,8 @@ import (
 
 // Each runs fn in a subtest per engine of dynamotest.Engines, each with a
 // fresh DB holding the tables optFns ask for. The engines' subtests run in
-// parallel with each other (their tables never overlap).
+// parallel with each other (their tables never overlap); tests do not, since
+// timing-sensitive ones would then wait on a busy single-threaded dynalite.
 func Each(t *testing.T, fn func(t *testing.T, db *dynamotest.DB), optFns ...func(*dynamotest.Options)) {
 	t.Helper()
 	for _, e := range dynamotest.Engines(t) {
