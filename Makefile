@@ -17,6 +17,7 @@ example: ## Run the quickstart, starting dynalite on :8000 unless an engine answ
 
 test: lint ## Every gate, then the whole suite with -race against both engines
 	$(ENGINES) test -- $(GO) test -race -count=1 ./...
+	cd bench && $(GO) vet ./... && $(GO) test -short -count=1 -run '^Test' ./...
 
 unit: ## Quick tests without any engine (integration tests are skipped)
 	DYNAMODEL_TEST_ENGINES=none $(GO) test -race -count=1 ./...
@@ -32,6 +33,13 @@ lint: ## gofmt, go vet
 deps: ## Install the local engines and Go modules
 	$(ENGINES) install dynalite moto
 	$(GO) mod download
+
+BENCH_COUNT ?= 6
+BENCH ?= .
+
+bench: ## Benchmarks against hand-written code, the raw SDK, attributevalue and guregu/dynamo; benchstat tables
+	$(ENGINES) dynalite -- bash -c 'set -o pipefail; cd bench && $(GO) test -run "^$$" -bench "$(BENCH)" -count $(BENCH_COUNT) -timeout 2h . | tee ../.engines/bench.txt'
+	cd bench && $(GO) tool benchstat -col /impl ../.engines/bench.txt
 
 clean: ## Remove installed engines and logs
 	rm -rf node_modules .venv .engines
