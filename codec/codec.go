@@ -88,28 +88,30 @@ func (c *Codec[T]) Encode(v *T) (map[string]types.AttributeValue, error) {
 
 // Decode returns the item as a new T, as attributevalue.UnmarshalMap does
 // into a zero T.
-func (c *Codec[T]) Decode(item map[string]types.AttributeValue) (T, error) {
+func (c *Codec[T]) Decode(item map[string]types.AttributeValue) (out T, err error) {
 	if c.selfDecode {
-		var out T
-		err := any(&out).(Unmarshaler).UnmarshalDynamoDBItem(item)
-		return out, err
+		p := new(T)
+		err = any(p).(Unmarshaler).UnmarshalDynamoDBItem(item)
+		return *p, err
 	}
 	if c.dec != nil {
-		// Separate variables, so the scalar path's can stay on the stack.
+		// Straight into the result: for a struct of scalars nothing else is
+		// allocated or copied.
 		if c.dec.scalars {
-			var out T
 			if c.dec.decodeScalars(item, unsafe.Pointer(&out)) {
 				return out, nil
 			}
+			var zero T
+			out = zero
 		}
-		out := new(T)
-		if c.dec.decode(item, unsafe.Pointer(out)) {
-			return *out, nil
+		p := new(T)
+		if c.dec.decode(item, unsafe.Pointer(p)) {
+			return *p, nil
 		}
 	}
-	var out T
-	err := attributevalue.UnmarshalMap(item, &out)
-	return out, err
+	var fallback T
+	err = attributevalue.UnmarshalMap(item, &fallback)
+	return fallback, err
 }
 
 // Fast reports whether T is encoded and decoded by a compiled plan (true),
