@@ -12,10 +12,9 @@ import (
 // works like any other. One writer serves all the expressions of one request
 // (key condition, filter, projection, update and condition share their maps).
 type exprWriter struct {
-	names    map[string]string // placeholder -> attribute name
-	order    []string          // attribute names, in placeholder order
-	values   map[string]types.AttributeValue
-	orderBuf [8]string
+	names  map[string]string // placeholder -> attribute name
+	order  []string          // attribute names, in placeholder order
+	values map[string]types.AttributeValue
 }
 
 // Placeholders for the first names and values of a request, so the common
@@ -44,7 +43,7 @@ func placeholder(table []string, prefix string, i int) string {
 func (w *exprWriter) grow(names, values int) {
 	if w.names == nil {
 		w.names = make(map[string]string, names)
-		w.order = w.orderBuf[:0]
+		w.order = make([]string, 0, names)
 	}
 	if w.values == nil {
 		w.values = make(map[string]types.AttributeValue, values)
@@ -61,7 +60,6 @@ func (w *exprWriter) name(n string) string {
 	}
 	if w.names == nil {
 		w.names = make(map[string]string, 4)
-		w.order = w.orderBuf[:0]
 	}
 	p := placeholder(namePlaceholders, "#n", len(w.order))
 	w.names[p] = n
