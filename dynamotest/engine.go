@@ -78,12 +78,7 @@ const RequireEnv = "DYNAMODEL_REQUIRE_ENGINES"
 // $DYNAMODEL_REQUIRE_ENGINES is 1.
 func Engines(tb testing.TB) []Engine {
 	tb.Helper()
-	engines, err := configuredEngines()
-	if err == nil && len(engines) == 0 {
-		var e Engine
-		e, err = sharedDynalite()
-		engines = []Engine{e}
-	}
+	engines, err := allEngines()
 	if err != nil {
 		if os.Getenv(RequireEnv) == "1" {
 			tb.Fatalf("dynamotest: no DynamoDB engine: %v", err)
@@ -91,6 +86,26 @@ func Engines(tb testing.TB) []Engine {
 		tb.Skipf("dynamotest: no DynamoDB engine, skipping: %v", err)
 	}
 	return engines
+}
+
+func allEngines() ([]Engine, error) {
+	engines, err := configuredEngines()
+	if err == nil && len(engines) == 0 {
+		var e Engine
+		e, err = sharedDynalite()
+		engines = []Engine{e}
+	}
+	return engines, err
+}
+
+// Default returns the first engine Engines would return, for code that has
+// no testing.TB: Example functions, benchmarks' setup, tools.
+func Default() (Engine, error) {
+	engines, err := allEngines()
+	if err != nil {
+		return Engine{}, err
+	}
+	return engines[0], nil
 }
 
 // errNoEngine says why no engine could be found, and what to do.
