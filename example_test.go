@@ -1,0 +1,320 @@
+package dynamodel_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/dynamodel/dynamodel"
+	"github.com/dynamodel/dynamodel/dynamotest"
+)
+
+// The examples run against a real engine: the first of $DYNAMODEL_TEST_ENGINES
+// (make test sets it), else $DYNAMODB_ENDPOINT, else a dynalite started for
+// the test process. Their tables get a prefix of their own.
+var examples struct {
+	once   sync.Once
+	client *dynamodb.Client
+	prefix string
+}
+
+// localClient returns a client for the examples' engine, with the User,
+// Orders and Docs tables made under the examples' prefix.
+func localClient() *dynamodb.Client {
+	examples.once.Do(func() {
+		e, err := dynamotest.Default()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "examples need a DynamoDB engine:", err)
+			os.Exit(1)
+		}
+		examples.client = e.Client()
+		examples.prefix = fmt.Sprintf("ex%d-", time.Now().UnixNano()%1e9)
+		user, err := dynamodel.LoadSchema("testdata/create-user.json")
+		if err != nil {
+			panic(err)
+		}
+		tables, err := dynamodel.LoadSchemaDir("testdata/tables")
+		if err != nil {
+			panic(err)
+		}
+		if _, err := dynamodel.Apply(context.Background(), examples.client, append(tables, user),
+			func(o *dynamodel.ApplyOptions) { o.TablePrefix = examples.prefix }); err != nil {
+			panic(err)
+		}
+	})
+	return examples.client
+}
+
+// table is the examples' name for a table.
+func table(name string) string { return examples.prefix + name }
+
+func ExampleNewRepository() {
+	type Order struct {
+		Customer string    `dynamodbav:"customer" dynamodel:"hash"`
+		ID       string    `dynamodbav:"id"       dynamodel:"range"`
+		Total    int       `dynamodbav:"total"`
+		Version  int64     `dynamodbav:"version"  dynamodel:"version"`
+		Created  time.Time `dynamodbav:"created"  dynamodel:"created"`
+	}
+	ctx := context.Background()
+	client := localClient() // a *dynamodb.Client
+	orders, err := dynamodel.NewRepository[Order](client, table("Orders"))
+	if err != nil {
+		panic(err)
+	}
+	o, err := orders.Create(ctx, Order{Customer: "c1", ID: "o1", Total: 30})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("version", o.Version, "created set:", !o.Created.IsZero())
+	// Output: version 1 created set: true
+}
+
+func ExampleRepository_Get() {
+	ctx := context.Background()
+	users, _ := dynamodel.NewRepository[dynamodel.User](localClient(), table("User"))
+	_, _ = users.Put(ctx, dynamodel.User{Email: "get@example.com", FirstName: "Ada"})
+
+	u, err := users.Get(ctx, "get@example.com")
+	fmt.Println(u.FirstName, err)
+
+	_, err = users.Get(ctx, "nobody@example.com")
+	fmt.Println(errors.Is(err, dynamodel.ErrNotFound))
+
+	_, err = users.Get(ctx, "") // checked before any call
+	fmt.Println(errors.Is(err, dynamodel.ErrInvalidKey))
+	// Output:
+	// Ada <nil>
+	// true
+	// true
+}
+
+func ExampleRepository_Lookup() {
+	ctx := context.Background()
+	users, _ := dynamodel.NewRepository[dynamodel.User](localClient(), table("User"))
+	_, found, err := users.Lookup(ctx, "lookup@example.com")
+	fmt.Println(found, err)
+	// Output: false <nil>
+}
+
+func ExampleRepository_Create() {
+	ctx := context.Background()
+	users, _ := dynamodel.NewRepository[dynamodel.User](localClient(), table("User"))
+	_, err := users.Create(ctx, dynamodel.User{Email: "create@example.com", FirstName: "Grace"})
+	fmt.Println(err)
+	_, err = users.Create(ctx, dynamodel.User{Email: "create@example.com", FirstName: "Someone else"})
+	fmt.Println(errors.Is(err, dynamodel.ErrAlreadyExists))
+	// Output:
+	// <nil>
+	// true
+}
+
+func ExampleRepository_Update() {
+	ctx := context.Background()
+	users, _ := dynamodel.NewRepository[dynamodel.User](localClient(), table("User"))
+	_, _ = users.Put(ctx, dynamodel.User{Email: "update@example.com", FirstName: "Ada", LastName: "Byron"})
+
+	u, err := users.Update(ctx, "update@example.com", dynamodel.Set("last_name", "Lovelace"))
+	fmt.Println(u.FirstName, u.LastName, err)
+
+	_, err = users.Update(ctx, "missing@example.com", dynamodel.Set("last_name", "X"))
+	fmt.Println(errors.Is(err, dynamodel.ErrNotFound))
+	// Output:
+	// Ada Lovelace <nil>
+	// true
+}
+
+func ExampleRepository_DeleteReturning() {
+	ctx := context.Background()
+	users, _ := dynamodel.NewRepository[dynamodel.User](localClient(), table("User"))
+	_, _ = users.Put(ctx, dynamodel.User{Email: "delete@example.com", FirstName: "Ada"})
+	old, err := users.DeleteReturning(ctx, "delete@example.com")
+	fmt.Println(old.FirstName, err)
+	_, err = users.DeleteReturning(ctx, "delete@example.com")
+	fmt.Println(errors.Is(err, dynamodel.ErrNotFound))
+	// Output:
+	// Ada <nil>
+	// true
+}
+
+func ExampleRepository_Query() {
+	ctx := context.Background()
+	orders, _ := dynamodel.NewRepository[Order](localClient(), table("Orders"))
+	for i := range 5 {
+		_, _ = orders.Create(ctx, Order{Customer: "q1", ID: fmt.Sprintf("2026-11-%02d", 20+i), Total: i * 10})
+	}
+	for o, err := range orders.Query(ctx, dynamodel.Partition("q1").SortGreaterOrEqual("2026-11-22"),
+		func(o *dynamodel.QueryOptions) { o.Descending = true }) {
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(o.ID, o.Total)
+	}
+	// Output:
+	// 2026-11-24 40
+	// 2026-11-23 30
+	// 2026-11-22 20
+}
+
+func ExampleRepository_QueryPage() {
+	ctx := context.Background()
+	orders, _ := dynamodel.NewRepository[Order](localClient(), table("Orders"))
+	for i := range 5 {
+		_, _ = orders.Create(ctx, Order{Customer: "p1", ID: fmt.Sprint(i)})
+	}
+	cursor := ""
+	for {
+		page, err := orders.QueryPage(ctx, dynamodel.Partition("p1"), func(o *dynamodel.QueryOptions) {
+			o.Limit, o.Cursor = 2, cursor
+		})
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(len(page.Items), "items")
+		if cursor = page.Cursor; cursor == "" { // an API hands the cursor to its client
+			break
+		}
+	}
+	// Output:
+	// 2 items
+	// 2 items
+	// 1 items
+}
+
+func ExampleRepository_Scan() {
+	ctx := context.Background()
+	docs, _ := dynamodel.NewRepository[Doc](localClient(), table("Docs"))
+	_ = docs.BatchPut(ctx, []Doc{{ID: "s1", Count: 1}, {ID: "s2", Count: 2}, {ID: "s3", Count: 3}})
+	total := 0
+	for d, err := range docs.Scan(ctx, func(o *dynamodel.ScanOptions) { o.Segments = 3 }) {
+		if err != nil {
+			panic(err)
+		}
+		total += d.Count
+	}
+	fmt.Println(total)
+	// Output: 6
+}
+
+func ExampleRepository_BatchGet() {
+	ctx := context.Background()
+	users, _ := dynamodel.NewRepository[dynamodel.User](localClient(), table("User"))
+	_ = users.BatchPut(ctx, []dynamodel.User{{Email: "b1@example.com"}, {Email: "b2@example.com"}})
+	got, err := users.BatchGet(ctx, []any{"b2@example.com", "nobody@example.com", "b1@example.com"})
+	for _, u := range got {
+		fmt.Println(u.Email)
+	}
+	fmt.Println(err)
+	// Output:
+	// b2@example.com
+	// b1@example.com
+	// <nil>
+}
+
+// Transactions need an engine that has them (moto, DynamoDB Local, AWS;
+// not dynalite), so this example is compiled but not run.
+func ExampleTransactWrite() {
+	ctx := context.Background()
+	client := localClient()
+	users, _ := dynamodel.NewRepository[dynamodel.User](client, table("User"))
+	orders, _ := dynamodel.NewRepository[Order](client, table("Orders"))
+	err := dynamodel.TransactWrite(ctx, client, []dynamodel.TxAction{
+		users.TxCheck("ada@example.com", dynamodel.Exists("email")),
+		orders.TxCreate(Order{Customer: "ada@example.com", ID: "o1", Total: 10}),
+	})
+	var tce *dynamodel.TransactionCanceledError
+	if errors.As(err, &tce) {
+		for _, r := range tce.Failed() {
+			fmt.Println(r.Index, r.Code) // which action failed, and why
+		}
+	}
+}
+
+func ExamplePrepareUpdate() {
+	type Patch struct {
+		FirstName *string                    `dynamodbav:"first_name"`
+		LastName  dynamodel.Optional[string] `dynamodbav:"last_name"`
+		Nickname  dynamodel.Optional[string] `dynamodbav:"nickname"`
+	}
+	first := "Ada"
+	upd, err := dynamodel.PrepareUpdate(Patch{FirstName: &first, Nickname: dynamodel.Clear[string]()})
+	fmt.Println(upd, err)
+	// Output: SET #n0 = :v0 REMOVE #n1 <nil>
+}
+
+func ExampleSet() {
+	upd := dynamodel.Set("status", "paid").Add("count", 1).Remove("draft")
+	fmt.Println(upd)
+	// Output: SET #n0 = :v0 REMOVE #n2 ADD #n1 :v1
+}
+
+func ExampleCondition() {
+	c := dynamodel.Equal("status", "active").And(dynamodel.Size("tags").Less(10), dynamodel.NotExists("deleted"))
+	fmt.Println(c)
+	// Output: (#n0 = :v0) AND (size(#n1) < :v1) AND (attribute_not_exists(#n2))
+}
+
+func ExampleModelOf() {
+	m, err := dynamodel.ModelOf[dynamodel.User]()
+	fmt.Println(m.HashKey().Name, m.HashKey().KeyType, err)
+
+	type NoKey struct{ Name string }
+	_, err = dynamodel.ModelOf[NoKey]()
+	fmt.Println(errors.Is(err, dynamodel.ErrInvalidModel))
+	// Output:
+	// email S <nil>
+	// true
+}
+
+func ExampleLoadSchema() {
+	s, err := dynamodel.LoadSchema("file://testdata/create-user.json")
+	fmt.Println(s.TableName(), err)
+
+	_, err = dynamodel.ParseSchema("bad.json", []byte(`{"TableName": "User", "KeySchema": [{"AttributeName": "email", "KeyType": "PRIMARY"}]}`))
+	fmt.Println(err)
+	// Output:
+	// User <nil>
+	// dynamodel: schema bad.json: AttributeDefinitions: required field is missing
+}
+
+func ExampleApply() {
+	ctx := context.Background()
+	client := localClient()
+	schemas, _ := dynamodel.LoadSchemaDir("testdata/tables")
+	prefix := func(o *dynamodel.ApplyOptions) { o.TablePrefix = examples.prefix }
+	changes, err := dynamodel.Apply(ctx, client, schemas, prefix) // made by localClient already
+	for _, c := range changes {
+		fmt.Println(c.Action)
+	}
+	fmt.Println(err)
+	// Output:
+	// unchanged
+	// unchanged
+	// unchanged
+	// <nil>
+}
+
+func ExampleGetUser() {
+	ctx := context.Background()
+	users, _ := dynamodel.NewRepository[dynamodel.User](localClient(), table("User"))
+	_, _ = users.Put(ctx, dynamodel.User{Email: "seed@example.com", FirstName: "Ada", LastName: "Byron"})
+
+	u, _ := dynamodel.GetUser(ctx, users, "seed@example.com")
+	fmt.Println(u.ID(), u.LastName)
+
+	updated, _ := dynamodel.UpdateUser(ctx, users, "seed@example.com", dynamodel.UserChanges{LastName: dynamodel.Some("Lovelace")})
+	fmt.Println(updated.LastName)
+
+	deleted, _ := dynamodel.DeleteUser(ctx, users, "seed@example.com")
+	missing, _ := dynamodel.GetUser(ctx, users, "seed@example.com")
+	fmt.Println(deleted, missing)
+	// Output:
+	// seed@example.com Byron
+	// Lovelace
+	// true <nil>
+}
