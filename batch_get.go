@@ -19,6 +19,7 @@ type BatchGetError struct {
 	Err   error // why
 }
 
+// Error says how many keys were not read, and why.
 func (e *BatchGetError) Error() string {
 	return fmt.Sprintf("dynamodel: BatchGetItem %s: %d key(s) not read: %v", e.Table, len(e.Keys), e.Err)
 }

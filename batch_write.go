@@ -26,6 +26,7 @@ type BatchWriteError[T any] struct {
 	Err     error // why: the last request's error, the context's, or unprocessed items after the last attempt
 }
 
+// Error says how many writes were not done, and why.
 func (e *BatchWriteError[T]) Error() string {
 	return fmt.Sprintf("dynamodel: BatchWriteItem %s: %d put(s) and %d delete(s) not done: %v",
 		e.Table, len(e.Puts), len(e.Deletes), e.Err)

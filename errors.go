@@ -73,6 +73,7 @@ type InvalidKeyError struct {
 	Reason    string // what is wrong with it
 }
 
+// Error names the key attribute and the problem.
 func (e *InvalidKeyError) Error() string {
 	if e.Attribute == "" {
 		return "dynamodel: invalid key: " + e.Reason
@@ -93,6 +94,7 @@ type OpError struct {
 	Err   error  // the sentinel, the SDK error, or both joined
 }
 
+// Error renders "dynamodel: OP TABLE KEY: cause".
 func (e *OpError) Error() string {
 	var b strings.Builder
 	b.WriteString("dynamodel: ")

@@ -46,6 +46,7 @@ type SchemaError struct {
 	Msg    string // what is wrong
 }
 
+// Error renders "dynamodel: schema FILE[:LINE:COL]: PATH: MESSAGE".
 func (e *SchemaError) Error() string {
 	var b strings.Builder
 	b.WriteString("dynamodel: schema ")

@@ -64,6 +64,7 @@ type TableChange struct {
 	Added       []string     // global secondary indexes added
 }
 
+// String renders the change and its differences, a line each.
 func (c TableChange) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s", c.Table, c.Action)
@@ -83,6 +84,7 @@ type Difference struct {
 	Live string // what the table has ("" when it lacks the thing)
 }
 
+// String renders the difference for people.
 func (d Difference) String() string {
 	switch {
 	case d.Live == "":
@@ -150,9 +152,8 @@ func Diff(ctx context.Context, client TableAPI, schemas []*Schema, optFns ...fun
 
 func apply(ctx context.Context, client TableAPI, schemas []*Schema, o ApplyOptions, dryRun bool) ([]TableChange, error) {
 	var (
-		changes  []TableChange
-		differ   []string
-		toCreate []int
+		changes []TableChange
+		differ  []string
 	)
 	for _, s := range schemas {
 		name := o.TableName(s)
@@ -175,7 +176,6 @@ func apply(ctx context.Context, client TableAPI, schemas []*Schema, o ApplyOptio
 						return changes, fmt.Errorf("dynamodel: CreateTable %s: %w", name, classify(err))
 					}
 				}
-				toCreate = append(toCreate, len(changes))
 			}
 			changes = append(changes, c)
 			continue

@@ -217,6 +217,7 @@ type CancellationReason struct {
 	sentinel error
 }
 
+// Error lists each failed action with its code and message.
 func (e *TransactionCanceledError) Error() string {
 	var parts []string
 	for _, r := range e.Reasons {

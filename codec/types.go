@@ -49,11 +49,6 @@ func isUint(k reflect.Kind) bool {
 
 func isFloat(k reflect.Kind) bool { return k == reflect.Float32 || k == reflect.Float64 }
 
-// scalar reports whether kind k is one the plans read and write directly.
-func scalar(k reflect.Kind) bool {
-	return k == reflect.String || k == reflect.Bool || isInt(k) || isUint(k) || isFloat(k)
-}
-
 // access is how a plan reaches a struct field from the struct's address.
 type access struct {
 	offset uintptr // when hops is nil: the field's offset from the struct

@@ -30,6 +30,7 @@ type Engine struct {
 	Endpoint string
 }
 
+// String names the engine and its endpoint.
 func (e Engine) String() string { return e.Name + " at " + e.Endpoint }
 
 // Client returns a client for the engine, signing with placeholder

@@ -49,6 +49,7 @@ const (
 	KindAny
 )
 
+// String names the kind for messages: "an object", "a string"...
 func (k Kind) String() string {
 	return [...]string{"an object", "an array", "a string", "an integer", "a number", "true or false", "anything"}[k]
 }

@@ -1,0 +1,34 @@
+// Package dynamodel is a typed model layer for Amazon DynamoDB on
+// aws-sdk-go-v2.
+//
+// A model is a Go struct whose `dynamodbav` tags name and encode its
+// attributes (with the meaning the SDK's attributevalue package gives them)
+// and whose `dynamodel` tag marks the key and other roles:
+//
+//	type User struct {
+//		Email     string `dynamodbav:"email" dynamodel:"hash"`
+//		FirstName string `dynamodbav:"first_name,omitempty"`
+//		LastName  string `dynamodbav:"last_name,omitempty"`
+//	}
+//
+// A Repository reads and writes the items of one table as values of a model:
+// Get, Lookup, Put, Create, Update, Delete, Query, Scan, batches and
+// transactions. It checks keys, updates and sizes before any network call,
+// builds every expression with placeholders, encodes with a codec compiled
+// once per type, and returns errors that work with errors.Is and errors.As
+// (ErrNotFound, ErrAlreadyExists, ErrConditionFailed, ErrVersionConflict,
+// *TransactionCanceledError, ...).
+//
+// Updates are prepared values (Set, Remove, Add, ...), or come from a change
+// set struct with PrepareUpdate. Conditions are typed (Equal, Exists,
+// BeginsWith, And, Or, Not, ...).
+//
+// Tables are kept in the JSON files `aws dynamodb create-table
+// --cli-input-json` takes: LoadSchema, LoadSchemaDir and LoadSchemaFS read
+// and check them, Apply creates what is missing and reports differences,
+// DescribeSchema captures a live table. The command cmd/dynamodel does the
+// same from a shell.
+//
+// The subpackages: codec (the compiled codec), dynamotest (tests against a
+// real engine), streams (DynamoDB Streams events in Lambda).
+package dynamodel
