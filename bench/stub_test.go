@@ -42,18 +42,23 @@ func (s stubTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}, nil
 }
 
-func stubClient() *dynamodb.Client {
+// clientWith returns a client whose requests go to rt.
+func clientWith(rt http.RoundTripper) *dynamodb.Client {
 	return dynamodb.New(dynamodb.Options{
 		Region:       "us-east-1",
 		BaseEndpoint: aws.String("http://stub.invalid"),
 		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
 			return aws.Credentials{AccessKeyID: "a", SecretAccessKey: "b"}, nil
 		}),
-		HTTPClient: &http.Client{Transport: stubTransport{bodies: map[string][]byte{
-			"GetItem": []byte(`{"Item":{"email":{"S":"ada@example.com"},"first_name":{"S":"Ada"},"last_name":{"S":"Lovelace"}}}`),
-			"PutItem": []byte(`{}`),
-		}}},
+		HTTPClient: &http.Client{Transport: rt},
 	})
+}
+
+func stubClient() *dynamodb.Client {
+	return clientWith(stubTransport{bodies: map[string][]byte{
+		"GetItem": []byte(`{"Item":{"email":{"S":"ada@example.com"},"first_name":{"S":"Ada"},"last_name":{"S":"Lovelace"}}}`),
+		"PutItem": []byte(`{}`),
+	}})
 }
 
 // BenchmarkStubGet reads a user through the SDK's whole path: the raw
@@ -139,16 +144,9 @@ func (l latencyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // concurrent batches.
 func BenchmarkBatchWriteLatency(b *testing.B) {
 	ctx := context.Background()
-	client := dynamodb.New(dynamodb.Options{
-		Region:       "us-east-1",
-		BaseEndpoint: aws.String("http://stub.invalid"),
-		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-			return aws.Credentials{AccessKeyID: "a", SecretAccessKey: "b"}, nil
-		}),
-		HTTPClient: &http.Client{Transport: latencyTransport{
-			stubTransport: stubTransport{bodies: map[string][]byte{"BatchWriteItem": []byte(`{"UnprocessedItems":{}}`)}},
-			delay:         2 * time.Millisecond,
-		}},
+	client := clientWith(latencyTransport{
+		stubTransport: stubTransport{bodies: map[string][]byte{"BatchWriteItem": []byte(`{"UnprocessedItems":{}}`)}},
+		delay:         2 * time.Millisecond,
 	})
 	items := make([]User, 10000)
 	for i := range items {
