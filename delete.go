@@ -93,9 +93,6 @@ func (r *Repository[T]) deleteInput(key any, optFns []func(*DeleteOptions)) (*dy
 		ExpressionAttributeNames:  ew.attributeNames(),
 		ExpressionAttributeValues: ew.attributeValues(),
 	}
-	if cond != "" {
-		in.ConditionExpression = &cond
-		in.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
-	}
+	in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(cond)
 	return in, w, nil
 }

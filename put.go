@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 // PutOptions are the options of Put and Create.
@@ -61,9 +60,6 @@ func (r *Repository[T]) putInput(item *T, mode writeMode, optFns []func(*PutOpti
 		ExpressionAttributeNames:  ew.attributeNames(),
 		ExpressionAttributeValues: ew.attributeValues(),
 	}
-	if cond != "" {
-		in.ConditionExpression = &cond
-		in.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
-	}
+	in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(cond)
 	return in, w, nil
 }

@@ -25,26 +25,26 @@ func compareTable(s *Schema, live dynamodb.CreateTableInput) []Difference {
 	}
 	add("KeySchema", renderKeys(want.KeySchema, want.AttributeDefinitions), renderKeys(live.KeySchema, live.AttributeDefinitions))
 
-	wantLocal, liveLocal := map[string]string{}, map[string]string{}
-	for _, ix := range want.LocalSecondaryIndexes {
-		wantLocal[aws.ToString(ix.IndexName)] = renderIndex(ix.KeySchema, ix.Projection, want.AttributeDefinitions)
-	}
-	for _, ix := range live.LocalSecondaryIndexes {
-		liveLocal[aws.ToString(ix.IndexName)] = renderIndex(ix.KeySchema, ix.Projection, live.AttributeDefinitions)
-	}
+	wantLocal, wantGlobal := renderIndexes(want)
+	liveLocal, liveGlobal := renderIndexes(&live)
 	out = append(out, compareIndexes("LocalSecondaryIndexes", wantLocal, liveLocal)...)
-
-	wantGlobal, liveGlobal := map[string]string{}, map[string]string{}
-	for _, ix := range want.GlobalSecondaryIndexes {
-		wantGlobal[aws.ToString(ix.IndexName)] = renderIndex(ix.KeySchema, ix.Projection, want.AttributeDefinitions)
-	}
-	for _, ix := range live.GlobalSecondaryIndexes {
-		liveGlobal[aws.ToString(ix.IndexName)] = renderIndex(ix.KeySchema, ix.Projection, live.AttributeDefinitions)
-	}
 	out = append(out, compareIndexes("GlobalSecondaryIndexes", wantGlobal, liveGlobal)...)
 
 	add("BillingMode", billingMode(want.BillingMode), billingMode(live.BillingMode))
 	return out
+}
+
+// renderIndexes renders a table's local and global secondary indexes, by
+// name.
+func renderIndexes(in *dynamodb.CreateTableInput) (local, global map[string]string) {
+	local, global = map[string]string{}, map[string]string{}
+	for _, ix := range in.LocalSecondaryIndexes {
+		local[aws.ToString(ix.IndexName)] = renderIndex(ix.KeySchema, ix.Projection, in.AttributeDefinitions)
+	}
+	for _, ix := range in.GlobalSecondaryIndexes {
+		global[aws.ToString(ix.IndexName)] = renderIndex(ix.KeySchema, ix.Projection, in.AttributeDefinitions)
+	}
+	return local, global
 }
 
 func compareIndexes(path string, want, live map[string]string) []Difference {

@@ -135,10 +135,7 @@ func (r *Repository[T]) updateInput(keyArg any, k itemKey, upd Update, opts Upda
 		ExpressionAttributeValues: ew.attributeValues(),
 		ReturnValues:              types.ReturnValueAllNew,
 	}
-	if cond := joinConditions(userCond, conds); cond != "" {
-		in.ConditionExpression = &cond
-		in.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
-	}
+	in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(joinConditions(userCond, conds))
 	return in, nil
 }
 
