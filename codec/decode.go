@@ -111,9 +111,10 @@ func (s *structDec) decode(item map[string]types.AttributeValue, p unsafe.Pointe
 	return true
 }
 
-// decodeScalars is decode for structs of scalars only. It reports false for
-// anything but the expected attribute type (NULL included), leaving the
-// item to the general path.
+// decodeScalars is decode for structs of scalars only. It calls through no
+// function value, so the value it decodes into can stay on the caller's
+// stack. It reports false for anything storeScalar does not take (a NULL
+// included), leaving the item to the general path.
 func (s *structDec) decodeScalars(item map[string]types.AttributeValue, p unsafe.Pointer) bool {
 	matched := 0
 	for i := range s.fields {
@@ -123,71 +124,15 @@ func (s *structDec) decodeScalars(item map[string]types.AttributeValue, p unsafe
 			continue
 		}
 		matched++
-		fp := unsafe.Add(p, f.at.offset)
-		switch f.op {
-		case opString:
-			v, ok := av.(*types.AttributeValueMemberS)
-			if !ok {
-				return false
-			}
-			*(*string)(fp) = v.Value
-		case opBool:
-			v, ok := av.(*types.AttributeValueMemberBOOL)
-			if !ok {
-				return false
-			}
-			*(*bool)(fp) = v.Value
-		case opInt:
-			v, ok := av.(*types.AttributeValueMemberN)
-			if !ok {
-				return false
-			}
-			n, err := strconv.ParseInt(v.Value, 10, 64)
-			bits := f.size * 8
-			if err != nil || n < -1<<(bits-1) || n > 1<<(bits-1)-1 {
-				return false
-			}
-			storeInt(fp, f.size, n)
-		case opUint:
-			v, ok := av.(*types.AttributeValueMemberN)
-			if !ok {
-				return false
-			}
-			n, err := strconv.ParseUint(v.Value, 10, 64)
-			bits := f.size * 8
-			if err != nil || (bits < 64 && n > 1<<bits-1) {
-				return false
-			}
-			storeInt(fp, f.size, int64(n))
-		case opFloat64:
-			v, ok := av.(*types.AttributeValueMemberN)
-			if !ok {
-				return false
-			}
-			x, err := strconv.ParseFloat(v.Value, 64)
-			if err != nil {
-				return false
-			}
-			*(*float64)(fp) = x
-		case opTime:
-			v, ok := av.(*types.AttributeValueMemberS)
-			if !ok {
-				return false
-			}
-			t, err := time.Parse(time.RFC3339, v.Value)
-			if err != nil {
-				return false
-			}
-			*(*time.Time)(fp) = t
-		default:
+		if handled, ok := f.storeScalar(av, unsafe.Add(p, f.at.offset)); !handled || !ok {
 			return false
 		}
 	}
 	return matched == len(item)
 }
 
-// decodeField stores one attribute into its field of the struct at p,
-// inline for the common scalar cases.
+// decodeField stores one attribute into its field of the struct at p:
+// inline for the common scalar cases, else with the field's decoder.
 func (f *fieldDec) decodeField(av types.AttributeValue, p unsafe.Pointer) bool {
 	var fp unsafe.Pointer
 	if f.at.hops == nil {
@@ -195,46 +140,69 @@ func (f *fieldDec) decodeField(av types.AttributeValue, p unsafe.Pointer) bool {
 	} else {
 		fp = f.at.write(p)
 	}
-	switch f.op {
-	case opString:
-		if v, ok := av.(*types.AttributeValueMemberS); ok {
-			*(*string)(fp) = v.Value
-			return true
-		}
-	case opBool:
-		if v, ok := av.(*types.AttributeValueMemberBOOL); ok {
-			*(*bool)(fp) = v.Value
-			return true
-		}
-	case opInt:
-		if v, ok := av.(*types.AttributeValueMemberN); ok && f.size == 8 {
-			n, err := strconv.ParseInt(v.Value, 10, 64)
-			if err != nil {
-				return false
-			}
-			*(*int64)(fp) = n
-			return true
-		}
-	case opFloat64:
-		if v, ok := av.(*types.AttributeValueMemberN); ok {
-			x, err := strconv.ParseFloat(v.Value, 64)
-			if err != nil {
-				return false
-			}
-			*(*float64)(fp) = x
-			return true
-		}
-	case opTime:
-		if v, ok := av.(*types.AttributeValueMemberS); ok && !f.tag.AsString {
-			t, err := time.Parse(time.RFC3339, v.Value)
-			if err != nil {
-				return false
-			}
-			*(*time.Time)(fp) = t
-			return true
-		}
+	if handled, ok := f.storeScalar(av, fp); handled {
+		return ok
 	}
 	return f.dec(av, fp)
+}
+
+// storeScalar stores av into the scalar field at fp when av is of the type
+// the field takes directly (S for strings and times, N for numbers, BOOL for
+// bools). handled is false for anything else, which the field's decoder
+// judges; ok is false for a value attributevalue would refuse (a malformed
+// or overflowing number, an unparsable time).
+func (f *fieldDec) storeScalar(av types.AttributeValue, fp unsafe.Pointer) (handled, ok bool) {
+	switch f.op {
+	case opString:
+		if v, isS := av.(*types.AttributeValueMemberS); isS {
+			*(*string)(fp) = v.Value
+			return true, true
+		}
+	case opBool:
+		if v, isBool := av.(*types.AttributeValueMemberBOOL); isBool {
+			*(*bool)(fp) = v.Value
+			return true, true
+		}
+	case opInt:
+		if v, isN := av.(*types.AttributeValueMemberN); isN {
+			n, err := strconv.ParseInt(v.Value, 10, 64)
+			bits := f.size * 8
+			if err != nil || n < -1<<(bits-1) || n > 1<<(bits-1)-1 {
+				return true, false
+			}
+			storeInt(fp, f.size, n)
+			return true, true
+		}
+	case opUint:
+		if v, isN := av.(*types.AttributeValueMemberN); isN {
+			n, err := strconv.ParseUint(v.Value, 10, 64)
+			bits := f.size * 8
+			if err != nil || (bits < 64 && n > 1<<bits-1) {
+				return true, false
+			}
+			storeInt(fp, f.size, int64(n))
+			return true, true
+		}
+	case opFloat64:
+		if v, isN := av.(*types.AttributeValueMemberN); isN {
+			x, err := strconv.ParseFloat(v.Value, 64)
+			if err != nil {
+				return true, false
+			}
+			*(*float64)(fp) = x
+			return true, true
+		}
+	case opTime:
+		if v, isS := av.(*types.AttributeValueMemberS); isS && !f.tag.AsString {
+			t, err := time.Parse(time.RFC3339, v.Value)
+			if err != nil {
+				return true, false
+			}
+			*(*time.Time)(fp) = t
+			return true, true
+		}
+	}
+	return false, false
 }
 
 func isNull(av types.AttributeValue) bool {
