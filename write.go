@@ -134,16 +134,24 @@ func (m *Model) itemVersion(keyArg any) int64 {
 	if !v.IsValid() || v.Type() != m.typ {
 		return 0
 	}
+	f, ok := fieldValue(v, a)
+	if !ok {
+		return 0
+	}
+	return versionOf(f)
+}
+
+// fieldValue returns the value of attribute a's field in struct value v,
+// through embedded and field pointers; ok is false when a nil pointer is in
+// the way.
+func fieldValue(v reflect.Value, a Attribute) (reflect.Value, bool) {
 	f, ok := fieldAt(v, a.field.Index, false)
 	for ok && f.Kind() == reflect.Pointer {
 		if ok = !f.IsNil(); ok {
 			f = f.Elem()
 		}
 	}
-	if !ok {
-		return 0
-	}
-	return versionOf(f)
+	return f, ok
 }
 
 func versionOf(f reflect.Value) int64 {
@@ -176,13 +184,7 @@ func (m *Model) storeTTL(v reflect.Value, item map[string]types.AttributeValue) 
 	if !ok {
 		return nil
 	}
-	f, ok := fieldAt(v, a.field.Index, false)
-	for ok && f.Kind() == reflect.Pointer {
-		ok = !f.IsNil()
-		if ok {
-			f = f.Elem()
-		}
-	}
+	f, ok := fieldValue(v, a)
 	if !ok {
 		delete(item, a.Name)
 		return nil
