@@ -93,6 +93,6 @@ func (r *Repository[T]) deleteInput(key any, optFns []func(*DeleteOptions)) (*dy
 		ExpressionAttributeNames:  ew.attributeNames(),
 		ExpressionAttributeValues: ew.attributeValues(),
 	}
-	in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(cond)
+	in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(&cond)
 	return in, w, nil
 }

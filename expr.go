@@ -20,14 +20,15 @@ type exprWriter struct {
 // Placeholders for the first names and values of a request, so the common
 // case allocates no strings for them.
 var (
-	namePlaceholders  = placeholders("#n", 32)
-	valuePlaceholders = placeholders(":v", 32)
+	namePlaceholders  = placeholders("#n", "", 32)
+	valuePlaceholders = placeholders(":v", "", 32)
+	existsConditions  = placeholders("attribute_exists(#n", ")", 32)
 )
 
-func placeholders(prefix string, n int) []string {
+func placeholders(prefix, suffix string, n int) []string {
 	out := make([]string, n)
 	for i := range out {
-		out[i] = prefix + strconv.Itoa(i)
+		out[i] = prefix + strconv.Itoa(i) + suffix
 	}
 	return out
 }
@@ -43,6 +44,8 @@ func placeholder(table []string, prefix string, i int) string {
 func (w *exprWriter) grow(names, values int) {
 	if w.names == nil {
 		w.names = make(map[string]string, names)
+	}
+	if w.order == nil {
 		w.order = make([]string, 0, names)
 	}
 	if w.values == nil {
@@ -53,18 +56,32 @@ func (w *exprWriter) grow(names, values int) {
 // name returns the placeholder of attribute name n, reusing it when n was
 // seen before.
 func (w *exprWriter) name(n string) string {
+	return placeholder(namePlaceholders, "#n", w.nameIndex(n))
+}
+
+// exists returns the condition "attribute n exists".
+func (w *exprWriter) exists(n string) string {
+	if i := w.nameIndex(n); i < len(existsConditions) {
+		return existsConditions[i]
+	}
+	return "attribute_exists(" + w.name(n) + ")"
+}
+
+// nameIndex returns the number of attribute name n's placeholder, handing
+// out the next one when n is new.
+func (w *exprWriter) nameIndex(n string) int {
 	for i, seen := range w.order {
 		if seen == n {
-			return placeholder(namePlaceholders, "#n", i)
+			return i
 		}
 	}
 	if w.names == nil {
 		w.names = make(map[string]string, 4)
 	}
-	p := placeholder(namePlaceholders, "#n", len(w.order))
-	w.names[p] = n
+	i := len(w.order)
+	w.names[placeholder(namePlaceholders, "#n", i)] = n
 	w.order = append(w.order, n)
-	return p
+	return i
 }
 
 // value returns a fresh placeholder for av.

@@ -53,8 +53,7 @@ const (
 type updateOp struct {
 	kind  opKind
 	name  string
-	value any                  // a Go value, or a types.AttributeValue
-	av    types.AttributeValue // pre-encoded value (from PrepareUpdate)
+	value any // a Go value, or a types.AttributeValue used as it is
 }
 
 func (u Update) with(op updateOp) Update {
@@ -68,7 +67,7 @@ func (u Update) with(op updateOp) Update {
 }
 
 // appendOps appends the changes, in the order they were added, to dst.
-func (u Update) appendOps(dst []updateOp) []updateOp {
+func (u *Update) appendOps(dst []updateOp) []updateOp {
 	dst = append(dst, u.head[:min(u.n, inlineOps)]...)
 	if u.n <= inlineOps {
 		return dst
@@ -82,7 +81,7 @@ func (u Update) appendOps(dst []updateOp) []updateOp {
 }
 
 // ops returns the changes in the order they were added, in a new slice.
-func (u Update) ops() []updateOp { return u.appendOps(make([]updateOp, 0, u.n)) }
+func (u *Update) ops() []updateOp { return u.appendOps(make([]updateOp, 0, u.n)) }
 
 // Set returns an update that sets attribute name to value.
 func Set(name string, value any) Update { return Update{}.Set(name, value) }
@@ -172,69 +171,65 @@ func renderUpdate(w *exprWriter, ops []updateOp) (string, error) {
 	if len(ops) == 0 {
 		return "", ErrEmptyUpdate
 	}
-	for i, op := range ops {
+	var present [opDelete + 1]bool
+	for i := range ops {
+		op := &ops[i]
 		if op.name == "" {
 			return "", fmt.Errorf("%w: empty attribute name", ErrInvalidUpdate)
 		}
-		for _, prev := range ops[:i] {
-			if prev.name == op.name {
+		for j := range i {
+			if ops[j].name == op.name {
 				return "", fmt.Errorf("%w: attribute %q is changed twice", ErrInvalidUpdate, op.name)
 			}
 		}
+		present[op.kind] = true
 	}
 	var nb, vb [8]string
 	names, values := nb[:0], vb[:0]
 	if len(ops) > len(nb) {
 		names, values = make([]string, 0, len(ops)), make([]string, 0, len(ops))
 	}
-	for _, op := range ops {
+	for i := range ops {
+		op := &ops[i]
 		names = append(names, w.name(op.name))
 		if op.kind == opRemove {
 			values = append(values, "")
 			continue
 		}
-		av, err := op.encode()
+		av, err := op.encodeValue()
 		if err != nil {
-			return "", fmt.Errorf("%w: attribute %q: %v", ErrInvalidUpdate, op.name, err)
+			return "", err
 		}
 		values = append(values, w.value(av))
 	}
 	var b strings.Builder
-	b.Grow(20 * len(ops))
-	for _, clause := range [...]struct {
-		keyword string
-		kinds   [3]opKind
-	}{
-		{"SET", [3]opKind{opSet, opSetIfMissing, opAppend}},
-		{"REMOVE", [3]opKind{opRemove, opRemove, opRemove}},
-		{"ADD", [3]opKind{opAdd, opAdd, opAdd}},
-		{"DELETE", [3]opKind{opDelete, opDelete, opDelete}},
-	} {
-		first := true
-		for i, op := range ops {
-			if op.kind != clause.kinds[0] && op.kind != clause.kinds[1] && op.kind != clause.kinds[2] {
+	b.Grow(16 * len(ops))
+	for _, c := range updateClauses {
+		if !present[c.kinds[0]] && !present[c.kinds[1]] && !present[c.kinds[2]] {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(c.keyword)
+		sep := " "
+		for i := range ops {
+			kind := ops[i].kind
+			if kind != c.kinds[0] && kind != c.kinds[1] && kind != c.kinds[2] {
 				continue
 			}
-			if first {
-				if b.Len() > 0 {
-					b.WriteByte(' ')
-				}
-				b.WriteString(clause.keyword)
-				b.WriteByte(' ')
-				first = false
-			} else {
-				b.WriteString(", ")
-			}
+			b.WriteString(sep)
+			sep = ", "
 			n, v := names[i], values[i]
 			b.WriteString(n)
-			switch op.kind {
+			switch kind {
 			case opSet:
 				b.WriteString(" = ")
 				b.WriteString(v)
 			case opSetIfMissing:
 				b.WriteString(" = if_not_exists(" + n + ", " + v + ")")
 			case opAppend:
-				empty := w.value(&types.AttributeValueMemberL{Value: []types.AttributeValue{}})
+				empty := w.value(emptyList())
 				b.WriteString(" = list_append(if_not_exists(" + n + ", " + empty + "), " + v + ")")
 			case opAdd, opDelete:
 				b.WriteByte(' ')
@@ -245,11 +240,37 @@ func renderUpdate(w *exprWriter, ops []updateOp) (string, error) {
 	return b.String(), nil
 }
 
+// updateClauses are the clauses of an update expression, in the order they
+// are written, with the kinds of change each lists.
+var updateClauses = [...]struct {
+	keyword string
+	kinds   [3]opKind
+}{
+	{"SET", [3]opKind{opSet, opSetIfMissing, opAppend}},
+	{"REMOVE", [3]opKind{opRemove, opRemove, opRemove}},
+	{"ADD", [3]opKind{opAdd, opAdd, opAdd}},
+	{"DELETE", [3]opKind{opDelete, opDelete, opDelete}},
+}
+
+// emptyList is the list an append starts from when the attribute is missing.
+func emptyList() types.AttributeValue {
+	return &types.AttributeValueMemberL{Value: []types.AttributeValue{}}
+}
+
+// encodeValue is encode, with an error that names the attribute.
+func (op *updateOp) encodeValue() (types.AttributeValue, error) {
+	av, err := op.encode()
+	if err != nil {
+		return nil, fmt.Errorf("%w: attribute %q: %v", ErrInvalidUpdate, op.name, err)
+	}
+	return av, nil
+}
+
 // encode turns the operation's value into an attribute value of the kind
 // the action needs.
 func (op updateOp) encode() (types.AttributeValue, error) {
-	if op.av != nil {
-		return op.av, nil
+	if av, ok := op.value.(types.AttributeValue); ok && op.kind != opDelete {
+		return av, nil
 	}
 	switch op.kind {
 	case opAppend:
@@ -416,7 +437,7 @@ func PrepareUpdate(changes any, remove ...string) (Update, error) {
 		if !present {
 			continue // omitempty
 		}
-		u = u.with(updateOp{kind: opSet, name: f.Name, av: av})
+		u = u.with(updateOp{kind: opSet, name: f.Name, value: av})
 	}
 	return u.Remove(remove...), nil
 }

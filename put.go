@@ -60,6 +60,6 @@ func (r *Repository[T]) putInput(item *T, mode writeMode, optFns []func(*PutOpti
 		ExpressionAttributeNames:  ew.attributeNames(),
 		ExpressionAttributeValues: ew.attributeValues(),
 	}
-	in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(cond)
+	in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(&cond)
 	return in, w, nil
 }

@@ -20,6 +20,8 @@ type Repository[T any] struct {
 	table  string
 	model  *Model
 	opts   Options
+
+	updates updateCache // rendered update expressions, by shape
 }
 
 // Options configure a Repository. Change them with functions passed to

@@ -64,25 +64,13 @@ func (r *Repository[T]) txPut(item T, mode writeMode, optFns []func(*PutOptions)
 
 // TxUpdate is Update as a transaction action.
 func (r *Repository[T]) TxUpdate(key any, upd Update, optFns ...func(*UpdateOptions)) TxAction {
-	var opts UpdateOptions
-	for _, fn := range optFns {
-		fn(&opts)
-	}
 	a := TxAction{table: r.table, op: "Update"}
-	k, err := r.model.keyFor(key)
+	in, w, err := r.prepareUpdate(key, upd, optFns)
 	if err != nil {
 		a.err = err
 		return a
 	}
-	a.w = writeReq{mode: writeUpdate, key: k}
-	if opts.Upsert {
-		a.w.mode = writeUpsert
-	}
-	in, err := r.updateInput(key, k, upd, opts, &a.w)
-	if err != nil {
-		a.err = err
-		return a
-	}
+	a.w = w
 	a.item.Update = &types.Update{
 		TableName: in.TableName, Key: in.Key, UpdateExpression: in.UpdateExpression,
 		ConditionExpression:                 in.ConditionExpression,

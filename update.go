@@ -3,6 +3,7 @@ package dynamodel
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -35,29 +36,17 @@ type UpdateOptions struct {
 // timestamp is set.
 func (r *Repository[T]) Update(ctx context.Context, key any, upd Update, optFns ...func(*UpdateOptions)) (T, error) {
 	var zero T
-	var opts UpdateOptions
-	for _, fn := range optFns {
-		fn(&opts)
-	}
-	k, err := r.model.keyFor(key)
+	in, w, err := r.prepareUpdate(key, upd, optFns)
 	if err != nil {
-		return zero, r.opError("UpdateItem", nil, err)
-	}
-	w := writeReq{mode: writeUpdate, key: k}
-	if opts.Upsert {
-		w.mode = writeUpsert
-	}
-	in, err := r.updateInput(key, k, upd, opts, &w)
-	if err != nil {
-		return zero, r.opError("UpdateItem", k, err)
+		return zero, r.opError("UpdateItem", w.key, err)
 	}
 	out, err := r.client.UpdateItem(ctx, in, r.opts.ClientOptions...)
 	if err != nil {
-		return zero, r.opError("UpdateItem", k, r.conditionError(ctx, err, w))
+		return zero, r.opError("UpdateItem", w.key, r.conditionError(ctx, err, w))
 	}
 	item, err := decodeItem[T](out.Attributes)
 	if err != nil {
-		return zero, r.opError("UpdateItem", k, err)
+		return zero, r.opError("UpdateItem", w.key, err)
 	}
 	return item, nil
 }
@@ -66,77 +55,146 @@ func (r *Repository[T]) Update(ctx context.Context, key any, upd Update, optFns 
 // sending it: for code that calls the SDK itself (with its own middleware,
 // say) but wants dynamodel's checks, roles and placeholders.
 func (r *Repository[T]) UpdateItemInput(key any, upd Update, optFns ...func(*UpdateOptions)) (*dynamodb.UpdateItemInput, error) {
-	var opts UpdateOptions
-	for _, fn := range optFns {
-		fn(&opts)
-	}
-	k, err := r.model.keyFor(key)
+	in, _, err := r.prepareUpdate(key, upd, optFns)
+	return in, err
+}
+
+// updateRequest is an UpdateItem request together with the strings it
+// points to, so that preparing an update allocates once for all of them.
+type updateRequest struct {
+	in   dynamodb.UpdateItemInput
+	expr string
+	cond string
+}
+
+// prepareUpdate applies the options, checks an update against the model,
+// adds what the model's roles require, and renders the request. It also
+// returns what a failed condition must be explained with. On an error the
+// returned writeReq has the key when the key was valid.
+func (r *Repository[T]) prepareUpdate(keyArg any, upd Update, optFns []func(*UpdateOptions)) (*dynamodb.UpdateItemInput, writeReq, error) {
+	opts := collectOptions(optFns)
+	k, err := r.model.keyFor(keyArg)
 	if err != nil {
-		return nil, err
+		return nil, writeReq{}, err
 	}
 	w := writeReq{mode: writeUpdate, key: k}
 	if opts.Upsert {
 		w.mode = writeUpsert
 	}
-	return r.updateInput(key, k, upd, opts, &w)
-}
-
-// updateInput checks an update against the model, adds what the model's
-// roles require, and renders the request.
-func (r *Repository[T]) updateInput(keyArg any, k itemKey, upd Update, opts UpdateOptions, w *writeReq) (*dynamodb.UpdateItemInput, error) {
 	if upd.IsEmpty() {
-		return nil, ErrEmptyUpdate
+		return nil, w, ErrEmptyUpdate
 	}
 	m := r.model
-	var buf [8]updateOp
+	var buf [maxShapeOps]updateOp
 	ops := upd.appendOps(buf[:0])
 	if err := m.checkUpdate(ops); err != nil {
-		return nil, err
+		return nil, w, err
+	}
+	var want int64 // the version the item must have; 0 for none
+	if a := m.role(RoleVersion); a != nil {
+		if want = opts.Version; want == 0 {
+			want = m.itemVersion(keyArg)
+		}
+		if want != 0 {
+			w.expectVersion(a.Name, want)
+		}
+		ops = append(ops, updateOp{kind: opAdd, name: a.Name, value: &types.AttributeValueMemberN{Value: "1"}})
+	}
+	if a := m.role(RoleUpdated); a != nil && !touches(ops, a.Name) {
+		ops = append(ops, updateOp{kind: opSet, name: a.Name, value: stampValue(r.now(), *a)})
+	}
+	if a := m.role(RoleCreated); a != nil && w.mode == writeUpsert && !touches(ops, a.Name) {
+		ops = append(ops, updateOp{kind: opSetIfMissing, name: a.Name, value: stampValue(r.now(), *a)})
+	}
+	req := new(updateRequest)
+	in := &req.in
+	// Field by field: the request is on the heap already, and a composite
+	// literal would be built aside and copied over.
+	in.TableName = &r.table
+	in.Key = k
+	in.UpdateExpression = &req.expr
+	in.ReturnValues = types.ReturnValueAllNew
+	// A caller's condition is a function, so it has no shape: such
+	// updates are rendered every time.
+	shape, cacheable := shapeOf(w.mode, want != 0, ops)
+	cacheable = cacheable && opts.Condition.IsZero()
+	if cacheable {
+		if t := r.updates.get(&shape); t != nil {
+			values, err := templateValues(t.values, want, ops)
+			if err != nil {
+				return nil, w, err
+			}
+			req.expr, req.cond = t.expr, t.cond
+			in.ExpressionAttributeNames = maps.Clone(t.names)
+			in.ExpressionAttributeValues = values
+			in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(&req.cond)
+			return in, w, nil
+		}
 	}
 	var ew exprWriter
 	ew.grow(len(ops)+3, len(ops)+2)
-	// The caller's condition comes first, then the model's own, rendered
-	// directly: they are on every update's path.
+	// The caller's condition comes first, then the model's own. Without a
+	// caller's condition, placeholders are handed out in the order
+	// templateValues relies on: the version checked, then the changes'
+	// values, then an empty list for each append.
 	userCond, err := opts.Condition.build(&ew)
 	if err != nil {
-		return nil, err
+		return nil, w, err
 	}
 	var own [2]string
 	conds := own[:0]
 	if w.mode == writeUpdate {
-		conds = append(conds, "attribute_exists("+ew.name(m.attrs[m.roles[RoleHash]].Name)+")")
+		conds = append(conds, ew.exists(m.attrs[m.roles[RoleHash]].Name))
 	}
-	if a := m.role(RoleVersion); a != nil {
-		want := opts.Version
-		if want == 0 {
-			want = m.itemVersion(keyArg)
+	if want != 0 {
+		conds = append(conds, ew.name(m.role(RoleVersion).Name)+" = "+ew.value(versionValue(want)))
+	}
+	if req.expr, err = renderUpdate(&ew, ops); err != nil {
+		return nil, w, err
+	}
+	req.cond = joinConditions(userCond, conds)
+	in.ExpressionAttributeNames = ew.attributeNames()
+	in.ExpressionAttributeValues = ew.attributeValues()
+	in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(&req.cond)
+	if cacheable {
+		r.updates.add(shape, &updateTemplate{expr: req.expr, cond: req.cond, names: maps.Clone(ew.names), values: len(ew.values)})
+	}
+	return in, w, nil
+}
+
+// versionValue is the value a version is compared with.
+func versionValue(v int64) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.FormatInt(v, 10)}
+}
+
+// templateValues encodes the values of an update of a cached shape, under
+// the placeholders renderUpdate would give them.
+func templateValues(n int, want int64, ops []updateOp) (map[string]types.AttributeValue, error) {
+	values := make(map[string]types.AttributeValue, n)
+	i := 0
+	add := func(av types.AttributeValue) {
+		values[placeholder(valuePlaceholders, ":v", i)] = av
+		i++
+	}
+	if want != 0 {
+		add(versionValue(want))
+	}
+	for j := range ops {
+		if ops[j].kind == opRemove {
+			continue
 		}
-		if want != 0 {
-			conds = append(conds, ew.name(a.Name)+" = "+ew.value(&types.AttributeValueMemberN{Value: strconv.FormatInt(want, 10)}))
-			w.expectVersion(a.Name, want)
+		av, err := ops[j].encodeValue()
+		if err != nil {
+			return nil, err
 		}
-		ops = append(ops, updateOp{kind: opAdd, name: a.Name, av: &types.AttributeValueMemberN{Value: "1"}})
+		add(av)
 	}
-	if a := m.role(RoleUpdated); a != nil && !touches(ops, a.Name) {
-		ops = append(ops, updateOp{kind: opSet, name: a.Name, av: stampValue(r.now(), *a)})
+	for j := range ops {
+		if ops[j].kind == opAppend {
+			add(emptyList())
+		}
 	}
-	if a := m.role(RoleCreated); a != nil && w.mode == writeUpsert && !touches(ops, a.Name) {
-		ops = append(ops, updateOp{kind: opSetIfMissing, name: a.Name, av: stampValue(r.now(), *a)})
-	}
-	expr, err := renderUpdate(&ew, ops)
-	if err != nil {
-		return nil, err
-	}
-	in := &dynamodb.UpdateItemInput{
-		TableName:                 &r.table,
-		Key:                       k,
-		UpdateExpression:          &expr,
-		ExpressionAttributeNames:  ew.attributeNames(),
-		ExpressionAttributeValues: ew.attributeValues(),
-		ReturnValues:              types.ReturnValueAllNew,
-	}
-	in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(joinConditions(userCond, conds))
-	return in, nil
+	return values, nil
 }
 
 // joinConditions joins rendered conditions with AND, each in parentheses
@@ -172,6 +230,20 @@ func joinConditions(first string, rest []string) string {
 	return b.String()
 }
 
+// collectOptions returns the options optFns set. Options live on the heap
+// only when there are some: the functions could keep a pointer to them.
+func collectOptions[O any](optFns []func(*O)) O {
+	var opts O
+	if len(optFns) > 0 {
+		p := new(O)
+		for _, fn := range optFns {
+			fn(p)
+		}
+		opts = *p
+	}
+	return opts
+}
+
 // touches reports whether the changes touch attribute name.
 func touches(ops []updateOp, name string) bool {
 	for _, op := range ops {
@@ -187,21 +259,22 @@ func touches(ops []updateOp, name string) bool {
 func (m *Model) checkUpdate(ops []updateOp) error {
 	ttl, hasTTL := m.roleName(RoleTTL)
 	ver, hasVer := m.roleName(RoleVersion)
-	for i, op := range ops {
+	for i := range ops {
+		op := &ops[i]
 		switch {
 		case m.isKey(op.name):
 			return fmt.Errorf("%w: %q is a key attribute and cannot be changed", ErrInvalidUpdate, op.name)
 		case hasVer && op.name == ver:
 			return fmt.Errorf("%w: %q is the version attribute, which dynamodel maintains", ErrInvalidUpdate, op.name)
 		case hasTTL && op.name == ttl && (op.kind == opSet || op.kind == opSetIfMissing):
-			av, err := ttlValue(op)
+			av, err := ttlValue(*op)
 			if err != nil {
 				return fmt.Errorf("%w: TTL %q: %v", ErrInvalidUpdate, op.name, err)
 			}
 			if av == nil {
-				ops[i] = updateOp{kind: opRemove, name: op.name}
+				*op = updateOp{kind: opRemove, name: op.name}
 			} else {
-				ops[i].av = av
+				op.value = av
 			}
 		}
 	}

@@ -209,11 +209,11 @@ func (m *Model) storeTTL(v reflect.Value, item map[string]types.AttributeValue) 
 
 // conditionFields returns a write request's condition expression, and asks
 // for the item as it was when the condition fails (nil and "" for none).
-func conditionFields(cond string) (*string, types.ReturnValuesOnConditionCheckFailure) {
-	if cond == "" {
+func conditionFields(cond *string) (*string, types.ReturnValuesOnConditionCheckFailure) {
+	if *cond == "" {
 		return nil, ""
 	}
-	return &cond, types.ReturnValuesOnConditionCheckFailureAllOld
+	return cond, types.ReturnValuesOnConditionCheckFailureAllOld
 }
 
 // conditionError turns a failed condition into the error the caller can act

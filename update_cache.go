@@ -1,0 +1,83 @@
+package dynamodel
+
+import (
+	"maps"
+	"sync"
+	"sync/atomic"
+)
+
+// An update's expressions depend on its shape (which attributes change, and
+// how), not on its values. A repository keeps the expressions of the shapes
+// it has rendered, so an update of a known shape only encodes its values.
+
+// maxShapeOps is the most changes (with those the model's roles add) an
+// update may have and still be cached.
+const maxShapeOps = 8
+
+// maxShapes bounds a repository's cache: code that makes attribute names up
+// at run time renders every update afresh instead of growing it forever.
+const maxShapes = 128
+
+// updateShape is everything an update's expressions are rendered from when
+// there is no caller's condition.
+type updateShape struct {
+	mode         writeMode
+	versionCheck bool // the condition compares the version
+	n            uint8
+	kinds        [maxShapeOps]opKind
+	names        [maxShapeOps]string
+}
+
+// shapeOf returns the shape of ops, false when ops are too many to cache.
+func shapeOf(mode writeMode, versionCheck bool, ops []updateOp) (updateShape, bool) {
+	s := updateShape{mode: mode, versionCheck: versionCheck, n: uint8(len(ops))}
+	if len(ops) > maxShapeOps {
+		return s, false
+	}
+	for i := range ops {
+		s.kinds[i] = ops[i].kind
+		s.names[i] = ops[i].name
+	}
+	return s, true
+}
+
+// updateTemplate is what a shape renders to. Its name map is a prototype,
+// cloned for every request, since callers may change a request's maps.
+type updateTemplate struct {
+	expr, cond string
+	names      map[string]string
+	values     int // how many values the request carries
+}
+
+// updateCache maps shapes to templates. Lookups take no lock: the map is
+// replaced, never changed, when a shape is added.
+type updateCache struct {
+	mu sync.Mutex // serializes adds
+	m  atomic.Pointer[map[updateShape]*updateTemplate]
+}
+
+func (c *updateCache) get(s *updateShape) *updateTemplate {
+	if m := c.m.Load(); m != nil {
+		return (*m)[*s]
+	}
+	return nil
+}
+
+func (c *updateCache) add(s updateShape, t *updateTemplate) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var next map[updateShape]*updateTemplate
+	if old := c.m.Load(); old != nil {
+		if len(*old) >= maxShapes {
+			return
+		}
+		if _, ok := (*old)[s]; ok {
+			return
+		}
+		next = maps.Clone(*old)
+	} else {
+		next = make(map[updateShape]*updateTemplate, 1)
+	}
+	next[s] = t
+	c.m.Store(&next)
+}

@@ -1,0 +1,182 @@
+package dynamodel
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// cacheOrder has every role, so updates of it get version checks, stamps
+// and TTL rewriting.
+type cacheOrder struct {
+	Customer string    `dynamodbav:"customer" dynamodel:"hash"`
+	ID       string    `dynamodbav:"id" dynamodel:"range"`
+	Status   string    `dynamodbav:"status,omitempty"`
+	Total    int       `dynamodbav:"total"`
+	Tags     []string  `dynamodbav:"tags,stringset,omitempty"`
+	Version  int64     `dynamodbav:"version" dynamodel:"version"`
+	Created  time.Time `dynamodbav:"created" dynamodel:"created"`
+	Updated  time.Time `dynamodbav:"updated" dynamodel:"updated"`
+	Expires  time.Time `dynamodbav:"expires,omitempty" dynamodel:"ttl"`
+}
+
+func cacheRepo(t testing.TB) *Repository[cacheOrder] {
+	t.Helper()
+	now := time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
+	r, err := NewRepository[cacheOrder](struct{ API }{}, "Orders", func(o *Options) { o.Clock = func() time.Time { return now } })
+	require.NoError(t, err)
+	return r
+}
+
+func cachedShapes(r *Repository[cacheOrder]) int {
+	if m := r.updates.m.Load(); m != nil {
+		return len(*m)
+	}
+	return 0
+}
+
+// TestUpdateCacheMatchesRendering checks that an update of a cached shape
+// gets exactly the request a repository that never saw the shape renders,
+// for other values than those the shape was cached with.
+func TestUpdateCacheMatchesRendering(t *testing.T) {
+	key := Key{Hash: "c1", Range: "o1"}
+	item := cacheOrder{Customer: "c1", ID: "o1", Version: 7}
+	upsert := func(o *UpdateOptions) { o.Upsert = true }
+	version := func(o *UpdateOptions) { o.Version = 4 }
+	prepared, err := PrepareUpdate(struct {
+		Status *string `dynamodbav:"status"`
+		Total  *int    `dynamodbav:"total"`
+	}{Status: new(string), Total: new(int)})
+	require.NoError(t, err)
+	cases := []struct {
+		name string
+		key  any
+		upd  func(i int) Update
+		opts []func(*UpdateOptions)
+	}{
+		{"set", key, func(i int) Update { return Set("status", fmt.Sprint("s", i)) }, nil},
+		{"set and remove", key, func(i int) Update { return Set("total", i).Remove("status") }, nil},
+		{"add number", key, func(i int) Update { return Update{}.Add("total", i+1) }, nil},
+		{"add and delete sets", key, func(i int) Update {
+			return Update{}.Add("tags", []string{fmt.Sprint("t", i)}).Delete("labels", []string{"x", fmt.Sprint(i)})
+		}, nil},
+		{"appends", key, func(i int) Update {
+			return Set("status", "a").Append("log", i, i+1).Append("more", "x").SetIfMissing("first", i)
+		}, nil},
+		{"ttl as time", key, func(i int) Update { return Set("expires", time.Unix(int64(1800000000+i), 0)) }, nil},
+		{"ttl cleared", key, func(i int) Update { return Set("expires", time.Time{}).Set("status", "gone") }, nil},
+		{"upsert", key, func(i int) Update { return Set("status", fmt.Sprint(i)) }, []func(*UpdateOptions){upsert}},
+		{"version from item", item, func(i int) Update { return Set("total", i) }, nil},
+		{"version option", key, func(i int) Update { return Set("total", i) }, []func(*UpdateOptions){version}},
+		{"version option upsert", item, func(i int) Update { return Set("total", i).Remove("tags") }, []func(*UpdateOptions){version, upsert}},
+		{"sets the updated stamp itself", key, func(i int) Update { return Set("updated", time.Unix(int64(i), 0)) }, nil},
+		{"prepared", key, func(int) Update { return prepared }, nil},
+		{"attribute values", key, func(i int) Update {
+			return Set("status", &types.AttributeValueMemberS{Value: fmt.Sprint(i)}).Add("total", &types.AttributeValueMemberN{Value: "2"})
+		}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cached := cacheRepo(t)
+			_, err := cached.UpdateItemInput(tc.key, tc.upd(1), tc.opts...)
+			require.NoError(t, err)
+			require.Equal(t, 1, cachedShapes(cached), "the shape is cached")
+			for i := 2; i < 5; i++ {
+				got, err := cached.UpdateItemInput(tc.key, tc.upd(i), tc.opts...)
+				require.NoError(t, err)
+				want, err := cacheRepo(t).UpdateItemInput(tc.key, tc.upd(i), tc.opts...)
+				require.NoError(t, err)
+				assert.Equal(t, want, got)
+			}
+			assert.Equal(t, 1, cachedShapes(cached), "one shape, cached once")
+		})
+	}
+}
+
+func TestUpdateCacheSkips(t *testing.T) {
+	key := Key{Hash: "c1", Range: "o1"}
+	r := cacheRepo(t)
+	// A caller's condition has no shape.
+	cond := func(o *UpdateOptions) { o.Condition = Less("total", 10) }
+	for range 2 {
+		in, err := r.UpdateItemInput(key, Set("status", "x"), cond)
+		require.NoError(t, err)
+		assert.Equal(t, "(#n0 < :v0) AND (attribute_exists(#n1))", *in.ConditionExpression)
+	}
+	// Nor are updates with more changes than a shape holds.
+	var many Update
+	for i := range maxShapeOps {
+		many = many.Set(fmt.Sprint("a", i), i)
+	}
+	for range 2 {
+		in, err := r.UpdateItemInput(key, many)
+		require.NoError(t, err)
+		assert.Len(t, in.ExpressionAttributeValues, maxShapeOps+2) // with the version and the stamp
+	}
+	assert.Equal(t, 0, cachedShapes(r))
+
+	// A cached shape still checks its values.
+	_, err := r.UpdateItemInput(key, Set("status", "ok").Delete("tags", []string{"a"}))
+	require.NoError(t, err)
+	_, err = r.UpdateItemInput(key, Set("status", make(chan int)).Delete("tags", []string{"a"}))
+	require.ErrorIs(t, err, ErrInvalidUpdate)
+	assert.ErrorContains(t, err, `attribute "status"`)
+	_, err = r.UpdateItemInput(key, Set("status", "ok").Delete("tags", 3))
+	require.ErrorIs(t, err, ErrInvalidUpdate)
+	assert.ErrorContains(t, err, "DELETE takes a set")
+
+	// The cache is bounded: past maxShapes, updates are rendered every time.
+	for i := range maxShapes + 20 {
+		name := fmt.Sprint("attr", i)
+		in, err := r.UpdateItemInput(key, Set(name, i))
+		require.NoError(t, err)
+		assert.Equal(t, name, in.ExpressionAttributeNames["#n1"])
+	}
+	assert.Equal(t, maxShapes, cachedShapes(r))
+}
+
+// TestUpdateCacheRequestsAreTheirOwn checks that changing one request's
+// maps does not change the next request of the same shape.
+func TestUpdateCacheRequestsAreTheirOwn(t *testing.T) {
+	r := cacheRepo(t)
+	key := Key{Hash: "c1", Range: "o1"}
+	first, err := r.UpdateItemInput(key, Set("status", "a"))
+	require.NoError(t, err)
+	second, err := r.UpdateItemInput(key, Set("status", "b"))
+	require.NoError(t, err)
+	second.ExpressionAttributeNames["#n9"] = "changed"
+	*second.UpdateExpression = "changed"
+	third, err := r.UpdateItemInput(key, Set("status", "c"))
+	require.NoError(t, err)
+	assert.Equal(t, first.ExpressionAttributeNames, third.ExpressionAttributeNames)
+	assert.Equal(t, *first.UpdateExpression, *third.UpdateExpression)
+	assert.Equal(t, &types.AttributeValueMemberS{Value: "c"}, third.ExpressionAttributeValues[":v0"])
+}
+
+func TestUpdateCacheConcurrent(t *testing.T) {
+	r := cacheRepo(t)
+	key := Key{Hash: "c1", Range: "o1"}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				name := fmt.Sprint("attr", (g+i)%20)
+				in, err := r.UpdateItemInput(key, Set(name, i))
+				if !assert.NoError(t, err) {
+					return
+				}
+				assert.Equal(t, name, in.ExpressionAttributeNames["#n1"])
+				assert.Equal(t, &types.AttributeValueMemberN{Value: fmt.Sprint(i)}, in.ExpressionAttributeValues[":v0"])
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, 20, cachedShapes(r))
+}
