@@ -23,6 +23,13 @@ const benchTable = `{
   "BillingMode": "PAY_PER_REQUEST"
 }`
 
+const userTable = `{
+  "TableName": "User",
+  "AttributeDefinitions": [{"AttributeName": "email", "AttributeType": "S"}],
+  "KeySchema": [{"AttributeName": "email", "KeyType": "HASH"}],
+  "BillingMode": "PAY_PER_REQUEST"
+}`
+
 const queryTable = `{
   "TableName": "Events",
   "AttributeDefinitions": [
@@ -121,12 +128,12 @@ func BenchmarkEngineGetPut(b *testing.B) {
 
 // batchBySDK is the loop people write with the raw SDK: 25 items a
 // request, one request at a time, resending what comes back unprocessed.
-func batchBySDK(ctx context.Context, client *dynamodb.Client, table string, items []Wide) error {
+func batchBySDK[T any](ctx context.Context, client *dynamodb.Client, table string, items []T, encode func(*T) map[string]types.AttributeValue) error {
 	for start := 0; start < len(items); start += 25 {
 		end := min(start+25, len(items))
 		reqs := make([]types.WriteRequest, 0, end-start)
 		for i := start; i < end; i++ {
-			reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: EncodeWideByHand(&items[i])}})
+			reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: encode(&items[i])}})
 		}
 		for attempt := 0; len(reqs) > 0; attempt++ {
 			if attempt > 0 {
@@ -144,39 +151,49 @@ func batchBySDK(ctx context.Context, client *dynamodb.Client, table string, item
 	return nil
 }
 
-// BenchmarkBatchWrite10000 stores 10,000 items in one call.
+// BenchmarkBatchWrite10000 stores 10,000 items in one call: users (the
+// seed's model, three short strings) and Wide items (15 fields, nested).
 func BenchmarkBatchWrite10000(b *testing.B) {
-	db := engineDB(b, benchTable)
-	ctx := context.Background()
-	table := db.Table("Wide")
-	items := make([]Wide, 10000)
-	for i := range items {
-		items[i] = SampleWide
-		items[i].ID = fmt.Sprintf("w-%05d", i)
+	users := make([]User, 10000)
+	for i := range users {
+		users[i] = User{Email: fmt.Sprintf("u%05d@example.com", i), FirstName: "Ada", LastName: "Lovelace"}
 	}
+	wides := make([]Wide, 10000)
+	for i := range wides {
+		wides[i] = SampleWide
+		wides[i].ID = fmt.Sprintf("w-%05d", i)
+	}
+	b.Run("item=User", func(b *testing.B) { benchBatchWrite(b, userTable, "User", users, EncodeUserByHand) })
+	b.Run("item=Wide", func(b *testing.B) { benchBatchWrite(b, benchTable, "Wide", wides, EncodeWideByHand) })
+}
+
+func benchBatchWrite[T any](b *testing.B, schema, name string, items []T, encode func(*T) map[string]types.AttributeValue) {
+	db := engineDB(b, schema)
+	ctx := context.Background()
+	table := db.Table(name)
 	b.Run("impl=sdk-sequential", func(b *testing.B) {
 		for b.Loop() {
-			if err := batchBySDK(ctx, db.Client, table, items); err != nil {
+			if err := batchBySDK(ctx, db.Client, table, items, encode); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
 	for _, c := range []int{4, 8, 16, 32} {
 		b.Run(fmt.Sprintf("impl=dynamodel-concurrency-%d", c), func(b *testing.B) {
-			wides, err := dynamodel.NewRepository[Wide](db.Client, table, func(o *dynamodel.Options) { o.Batch.Concurrency = c })
+			repo, err := dynamodel.NewRepository[T](db.Client, table, func(o *dynamodel.Options) { o.Batch.Concurrency = c })
 			if err != nil {
 				b.Fatal(err)
 			}
 			for b.Loop() {
-				if err := wides.BatchPut(ctx, items); err != nil {
+				if err := repo.BatchPut(ctx, items); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
 	}
-	n, err := dynamodel.Collect(mustRepo[Wide](b, db.Client, table).Scan(ctx, func(o *dynamodel.ScanOptions) { o.Projection = []string{"id"} }), 0)
-	if err != nil || len(n) != len(items) {
-		b.Fatalf("stored %d items, want %d (%v)", len(n), len(items), err)
+	n, err := mustRepo[T](b, db.Client, table).ScanCount(ctx)
+	if err != nil || n != len(items) {
+		b.Fatalf("stored %d items, want %d (%v)", n, len(items), err)
 	}
 }
 
