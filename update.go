@@ -170,6 +170,9 @@ func versionValue(v int64) types.AttributeValue {
 // templateValues encodes the values of an update of a cached shape, under
 // the placeholders renderUpdate would give them.
 func templateValues(n int, want int64, ops []updateOp) (map[string]types.AttributeValue, error) {
+	if n == 0 {
+		return nil, nil // the service rejects an empty map
+	}
 	values := make(map[string]types.AttributeValue, n)
 	i := 0
 	add := func(av types.AttributeValue) {

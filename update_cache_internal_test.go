@@ -98,6 +98,26 @@ func TestUpdateCacheMatchesRendering(t *testing.T) {
 	}
 }
 
+// TestUpdateCacheNoValues checks that an update of a cached shape without
+// values has no value map, as a rendered one has none: the service rejects
+// an empty map.
+func TestUpdateCacheNoValues(t *testing.T) {
+	type plain struct {
+		ID   string `dynamodbav:"id" dynamodel:"hash"`
+		Note string `dynamodbav:"note"`
+	}
+	r, err := NewRepository[plain](struct{ API }{}, "Plain")
+	require.NoError(t, err)
+	for range 2 {
+		in, err := r.UpdateItemInput("p1", Remove("note"))
+		require.NoError(t, err)
+		assert.Equal(t, "REMOVE #n1", *in.UpdateExpression)
+		assert.Nil(t, in.ExpressionAttributeValues)
+		assert.Equal(t, map[string]string{"#n0": "id", "#n1": "note"}, in.ExpressionAttributeNames)
+	}
+	assert.Len(t, *r.updates.m.Load(), 1)
+}
+
 func TestUpdateCacheSkips(t *testing.T) {
 	key := Key{Hash: "c1", Range: "o1"}
 	r := cacheRepo(t)

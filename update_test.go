@@ -2,6 +2,7 @@ package dynamodel_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -73,6 +74,20 @@ func TestUpdateIntegration(t *testing.T) {
 		// Reserved words, a dash and a dot in attribute names all work.
 		d, err := docs.Update(ctx, "d1", dynamodel.Set("name", "new").Set("status", "ok").
 			Set("first-name", "Ada").Set("a.b", "literal").Add("count", 2).Remove("labels"))
+		require.NoError(t, err)
+		assert.Equal(t, Doc{ID: "d1", Name: "new", Status: "ok", Dashed: "Ada", Dotted: "literal", Count: 3}, d)
+
+		// Updates of a shape seen before take their expressions from the
+		// repository's cache; they work the same, with values or none.
+		for i := range 3 {
+			d, err = docs.Update(ctx, "d1", dynamodel.Set("status", fmt.Sprint("ok", i)).Add("count", 1))
+			require.NoError(t, err)
+			assert.Equal(t, fmt.Sprint("ok", i), d.Status)
+			assert.Equal(t, 4+i, d.Count)
+			d, err = docs.Update(ctx, "d1", dynamodel.Remove("blob"))
+			require.NoError(t, err)
+		}
+		d, err = docs.Update(ctx, "d1", dynamodel.Set("status", "ok").Add("count", -3))
 		require.NoError(t, err)
 		assert.Equal(t, Doc{ID: "d1", Name: "new", Status: "ok", Dashed: "Ada", Dotted: "literal", Count: 3}, d)
 
