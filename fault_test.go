@@ -3,6 +3,8 @@ package dynamodel_test
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/url"
 	"testing"
 	"time"
 
@@ -196,5 +198,36 @@ func TestBatchSurvivesThrottledRequests(t *testing.T) {
 		assert.Len(t, got, 120)
 		assert.Equal(t, 3, f.Injected("BatchWriteItem"))
 		assert.GreaterOrEqual(t, f.Attempts("BatchWriteItem"), 5+3)
+	})
+}
+
+// TestEngineSurvivesAClientHangingUp sends half a request and hangs up, as
+// a cancelled or timed-out call does, a few times: the engine must go on
+// answering. dynalite alone would exit (architect/dynalite#183); the
+// launchers (scripts/dynalite.js, dynamotest) keep it running.
+func TestEngineSurvivesAClientHangingUp(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		users := repo[dynamodel.User](t, db, "User")
+		u, err := url.Parse(db.Engine.Endpoint)
+		require.NoError(t, err)
+		for range 3 {
+			conn, err := net.DialTimeout("tcp", u.Host, 5*time.Second)
+			require.NoError(t, err)
+			_, err = fmt.Fprintf(conn, "POST / HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-amz-json-1.0\r\n"+
+				"X-Amz-Target: DynamoDB_20120810.ListTables\r\nContent-Length: 1000\r\n\r\n{\"Lim", u.Host)
+			require.NoError(t, err)
+			time.Sleep(50 * time.Millisecond) // the engine is reading the body
+			if tc, ok := conn.(*net.TCPConn); ok {
+				require.NoError(t, tc.SetLinger(0)) // a reset, not a polite close
+			}
+			require.NoError(t, conn.Close())
+		}
+		time.Sleep(100 * time.Millisecond)
+		_, err = users.Put(ctx, dynamodel.User{Email: "still@example.com", FirstName: "Still", LastName: "Here"})
+		require.NoError(t, err, "the engine stopped answering after a client hung up")
+		got, err := users.Get(ctx, "still@example.com")
+		require.NoError(t, err)
+		assert.Equal(t, "Here", got.LastName)
 	})
 }

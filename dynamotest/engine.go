@@ -164,8 +164,15 @@ func sharedDynalite() (Engine, error) {
 
 // dynaliteScript starts dynalite on a free port, prints the port, and exits
 // when its standard input closes, which happens when the test process ends
-// however it ends: no dynalite is left behind.
+// however it ends: no dynalite is left behind. A client that hangs up in the
+// middle of a request (a cancelled or timed-out call) would otherwise end
+// dynalite, which rethrows the request's error (architect/dynalite#183).
 const dynaliteScript = `
+process.on('uncaughtException', (err) => {
+  if (err && err.code === 'ECONNRESET') return;
+  console.error(err);
+  process.exit(1);
+});
 const dynalite = require('dynalite');
 const server = dynalite({createTableMs: 0, deleteTableMs: 0, updateTableMs: 0});
 server.listen(0, '127.0.0.1', () => console.log(server.address().port));
