@@ -200,3 +200,80 @@ func TestUpdateCacheConcurrent(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, 20, cachedShapes(r))
 }
+
+// FuzzUpdateCache builds updates from bytes (changes of every kind, on
+// names that include the key, the roles and a repeat) and checks that a
+// repository that has cached many shapes gives exactly what a fresh one
+// renders: the same request, or the same error.
+func FuzzUpdateCache(f *testing.F) {
+	f.Add([]byte{0, 0, 2, 1})
+	f.Add([]byte{1, 0, 3, 1, 3, 4, 0, 5, 5, 9})
+	f.Add([]byte{6, 2, 6, 2, 4, 7, 3, 1, 8, 0, 1, 9})
+	f.Add([]byte{3, 1, 0, 1, 1, 0, 2})
+	names := []string{"status", "total", "tags", "log", "expires", "updated", "created", "version", "customer", "", "note"}
+	values := func(b byte) any {
+		switch b % 8 {
+		case 0:
+			return fmt.Sprint("s", b)
+		case 1:
+			return int(b)
+		case 2:
+			return []string{"a", fmt.Sprint(b)}
+		case 3:
+			return time.Unix(1800000000+int64(b), 0)
+		case 4:
+			return time.Time{}
+		case 5:
+			return &types.AttributeValueMemberN{Value: fmt.Sprint(b)}
+		case 6:
+			return []int{int(b), int(b) + 1}
+		default:
+			return make(chan int) // cannot be encoded
+		}
+	}
+	cached := cacheRepo(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) < 1 {
+			return
+		}
+		var key any = Key{Hash: "c1", Range: "o1"}
+		var opts []func(*UpdateOptions)
+		if data[0]&1 != 0 {
+			opts = append(opts, func(o *UpdateOptions) { o.Upsert = true })
+		}
+		if data[0]&2 != 0 {
+			key = cacheOrder{Customer: "c1", ID: "o1", Version: int64(data[0])}
+		}
+		if data[0]&4 != 0 {
+			opts = append(opts, func(o *UpdateOptions) { o.Version = 2 })
+		}
+		var upd Update
+		for ops := data[1:]; len(ops) >= 3; ops = ops[3:] {
+			name, v := names[int(ops[1])%len(names)], values(ops[2])
+			switch ops[0] % 6 {
+			case 0:
+				upd = upd.Set(name, v)
+			case 1:
+				upd = upd.SetIfMissing(name, v)
+			case 2:
+				upd = upd.Append(name, v)
+			case 3:
+				upd = upd.Remove(name)
+			case 4:
+				upd = upd.Add(name, v)
+			case 5:
+				upd = upd.Delete(name, v)
+			}
+		}
+		want, wantErr := cacheRepo(t).UpdateItemInput(key, upd, opts...)
+		for range 2 { // the second call of a cacheable shape takes it from the cache
+			got, err := cached.UpdateItemInput(key, upd, opts...)
+			if wantErr != nil {
+				require.EqualError(t, err, wantErr.Error())
+				continue
+			}
+			require.NoError(t, err)
+			require.Equal(t, want, got)
+		}
+	})
+}
