@@ -34,6 +34,11 @@ type UpdateOptions struct {
 // network call. A versioned model's version is incremented, and checked when
 // the key is an item of T or UpdateOptions.Version is set; an "updated"
 // timestamp is set.
+//
+// The repository renders the expressions of each update shape (which
+// attributes change, and how) once and keeps them, for up to 128 shapes;
+// later updates of a shape only encode their values. Updates with a
+// Condition are rendered every time.
 func (r *Repository[T]) Update(ctx context.Context, key any, upd Update, optFns ...func(*UpdateOptions)) (T, error) {
 	var zero T
 	in, w, err := r.prepareUpdate(key, upd, optFns)
