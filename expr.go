@@ -44,8 +44,6 @@ func placeholder(table []string, prefix string, i int) string {
 func (w *exprWriter) grow(names, values int) {
 	if w.names == nil {
 		w.names = make(map[string]string, names)
-	}
-	if w.order == nil {
 		w.order = make([]string, 0, names)
 	}
 	if w.values == nil {

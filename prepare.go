@@ -269,6 +269,8 @@ func (op *updateOp) encodeValue() (types.AttributeValue, error) {
 // encode turns the operation's value into an attribute value of the kind
 // the action needs.
 func (op updateOp) encode() (types.AttributeValue, error) {
+	// An attribute value is used as it is, except that DELETE still checks
+	// that it is a set.
 	if av, ok := op.value.(types.AttributeValue); ok && op.kind != opDelete {
 		return av, nil
 	}

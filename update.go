@@ -96,14 +96,15 @@ func (r *Repository[T]) prepareUpdate(keyArg any, upd Update, optFns []func(*Upd
 		return nil, w, err
 	}
 	var want int64 // the version the item must have; 0 for none
-	if a := m.role(RoleVersion); a != nil {
+	ver := m.role(RoleVersion)
+	if ver != nil {
 		if want = opts.Version; want == 0 {
 			want = m.itemVersion(keyArg)
 		}
 		if want != 0 {
-			w.expectVersion(a.Name, want)
+			w.expectVersion(ver.Name, want)
 		}
-		ops = append(ops, updateOp{kind: opAdd, name: a.Name, value: &types.AttributeValueMemberN{Value: "1"}})
+		ops = append(ops, updateOp{kind: opAdd, name: ver.Name, value: &types.AttributeValueMemberN{Value: "1"}})
 	}
 	if a := m.role(RoleUpdated); a != nil && !touches(ops, a.Name) {
 		ops = append(ops, updateOp{kind: opSet, name: a.Name, value: stampValue(r.now(), *a)})
@@ -152,7 +153,7 @@ func (r *Repository[T]) prepareUpdate(keyArg any, upd Update, optFns []func(*Upd
 		conds = append(conds, ew.exists(m.attrs[m.roles[RoleHash]].Name))
 	}
 	if want != 0 {
-		conds = append(conds, ew.name(m.role(RoleVersion).Name)+" = "+ew.value(versionValue(want)))
+		conds = append(conds, ew.name(ver.Name)+" = "+ew.value(versionValue(want)))
 	}
 	if req.expr, err = renderUpdate(&ew, ops); err != nil {
 		return nil, w, err
