@@ -44,10 +44,7 @@ type BatchGetOptions struct {
 // On failure it returns what it read and a *BatchGetError listing the keys
 // not read.
 func (r *Repository[T]) BatchGet(ctx context.Context, keys []any, optFns ...func(*BatchGetOptions)) ([]T, error) {
-	opts := BatchGetOptions{ConsistentRead: r.opts.ConsistentRead}
-	for _, fn := range optFns {
-		fn(&opts)
-	}
+	opts := collectOptions(BatchGetOptions{ConsistentRead: r.opts.ConsistentRead}, optFns)
 	m := r.model
 	encoded := make([]map[string]types.AttributeValue, len(keys))
 	index := make(map[string]int, len(keys))

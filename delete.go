@@ -61,10 +61,7 @@ func (r *Repository[T]) delete(ctx context.Context, key any, rv types.ReturnValu
 
 // deleteInput checks and renders a delete.
 func (r *Repository[T]) deleteInput(key any, optFns []func(*DeleteOptions)) (*dynamodb.DeleteItemInput, writeReq, error) {
-	var opts DeleteOptions
-	for _, fn := range optFns {
-		fn(&opts)
-	}
+	opts := collectOptions(DeleteOptions{}, optFns)
 	m := r.model
 	k, err := m.keyFor(key)
 	w := writeReq{mode: writeDelete, key: k}

@@ -49,10 +49,7 @@ func (r *Repository[T]) lookup(ctx context.Context, key any, optFns []func(*GetO
 	if err != nil {
 		return item, nil, r.opError("GetItem", nil, err)
 	}
-	opts := GetOptions{ConsistentRead: r.opts.ConsistentRead}
-	for _, fn := range optFns {
-		fn(&opts)
-	}
+	opts := collectOptions(GetOptions{ConsistentRead: r.opts.ConsistentRead}, optFns)
 	in := &dynamodb.GetItemInput{
 		TableName:      &r.table,
 		Key:            k,

@@ -41,10 +41,7 @@ func (r *Repository[T]) put(ctx context.Context, item T, mode writeMode, optFns 
 // putInput checks and renders a put; item is updated to what will be
 // stored (version, timestamps).
 func (r *Repository[T]) putInput(item *T, mode writeMode, optFns []func(*PutOptions)) (*dynamodb.PutItemInput, writeReq, error) {
-	var opts PutOptions
-	for _, fn := range optFns {
-		fn(&opts)
-	}
+	opts := collectOptions(PutOptions{}, optFns)
 	w, err := r.prepareWrite(item, mode)
 	if err != nil {
 		return nil, w, err

@@ -162,11 +162,7 @@ func (r *Repository[T]) QueryCount(ctx context.Context, kc KeyCondition, optFns 
 }
 
 func (r *Repository[T]) queryOptions(optFns []func(*QueryOptions)) QueryOptions {
-	opts := QueryOptions{ConsistentRead: r.opts.ConsistentRead}
-	for _, fn := range optFns {
-		fn(&opts)
-	}
-	return opts
+	return collectOptions(QueryOptions{ConsistentRead: r.opts.ConsistentRead}, optFns)
 }
 
 // queryFetch checks and renders a query and returns the page reader and the

@@ -126,3 +126,17 @@ func checkName(name string, lo, hi int) string {
 	}
 	return ""
 }
+
+// collectOptions returns opts as optFns change it. The options move to the
+// heap only when there are functions to call (they could keep a pointer),
+// so a call without options allocates none for them.
+func collectOptions[O any](opts O, optFns []func(*O)) O {
+	if len(optFns) == 0 {
+		return opts
+	}
+	p := &opts
+	for _, fn := range optFns {
+		fn(p)
+	}
+	return *p
+}

@@ -139,11 +139,7 @@ func (r *Repository[T]) ScanCount(ctx context.Context, optFns ...func(*ScanOptio
 }
 
 func (r *Repository[T]) scanOptions(optFns []func(*ScanOptions)) ScanOptions {
-	opts := ScanOptions{ConsistentRead: r.opts.ConsistentRead}
-	for _, fn := range optFns {
-		fn(&opts)
-	}
-	return opts
+	return collectOptions(ScanOptions{ConsistentRead: r.opts.ConsistentRead}, optFns)
 }
 
 func (r *Repository[T]) scanInput(opts ScanOptions) (*dynamodb.ScanInput, error) {

@@ -96,10 +96,7 @@ func (d Difference) String() string {
 }
 
 func applyOptions(optFns []func(*ApplyOptions)) ApplyOptions {
-	var o ApplyOptions
-	for _, fn := range optFns {
-		fn(&o)
-	}
+	o := collectOptions(ApplyOptions{}, optFns)
 	if o.PollInterval <= 0 {
 		o.PollInterval = 50 * time.Millisecond
 	}

@@ -144,10 +144,7 @@ type TransactOptions struct {
 // ErrVersionConflict, ErrAlreadyExists or ErrNotFound as the failing action
 // implies.
 func TransactWrite(ctx context.Context, client API, actions []TxAction, optFns ...func(*TransactOptions)) error {
-	var opts TransactOptions
-	for _, fn := range optFns {
-		fn(&opts)
-	}
+	opts := collectOptions(TransactOptions{}, optFns)
 	if len(actions) == 0 || len(actions) > maxTransactItems {
 		return fmt.Errorf("%w: a transaction takes 1 to %d actions, got %d", ErrInvalidUpdate, maxTransactItems, len(actions))
 	}
@@ -317,10 +314,7 @@ func (r *Repository[T]) TxGet(key any, dst *T) TxGetAction {
 // each into its TxGet destination. found[i] reports whether the i-th item
 // exists; a missing item leaves its destination alone.
 func TransactGet(ctx context.Context, client API, gets []TxGetAction, optFns ...func(*TransactOptions)) (found []bool, err error) {
-	var opts TransactOptions
-	for _, fn := range optFns {
-		fn(&opts)
-	}
+	opts := collectOptions(TransactOptions{}, optFns)
 	if len(gets) == 0 || len(gets) > maxTransactItems {
 		return nil, fmt.Errorf("%w: a transaction takes 1 to %d reads, got %d", ErrInvalidQuery, maxTransactItems, len(gets))
 	}

@@ -77,7 +77,7 @@ type updateRequest struct {
 // returns what a failed condition must be explained with. On an error the
 // returned writeReq has the key when the key was valid.
 func (r *Repository[T]) prepareUpdate(keyArg any, upd Update, optFns []func(*UpdateOptions)) (*dynamodb.UpdateItemInput, writeReq, error) {
-	opts := collectOptions(optFns)
+	opts := collectOptions(UpdateOptions{}, optFns)
 	k, err := r.model.keyFor(keyArg)
 	if err != nil {
 		return nil, writeReq{}, err
@@ -237,20 +237,6 @@ func joinConditions(first string, rest []string) string {
 		add(s)
 	}
 	return b.String()
-}
-
-// collectOptions returns the options optFns set. Options live on the heap
-// only when there are some: the functions could keep a pointer to them.
-func collectOptions[O any](optFns []func(*O)) O {
-	var opts O
-	if len(optFns) > 0 {
-		p := new(O)
-		for _, fn := range optFns {
-			fn(p)
-		}
-		opts = *p
-	}
-	return opts
 }
 
 // touches reports whether the changes touch attribute name.
