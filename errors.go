@@ -56,14 +56,6 @@ var (
 	// ErrInvalidUpdate reports an update DynamoDB would reject: a key
 	// attribute changed, one attribute changed twice, a bad value.
 	ErrInvalidUpdate = errors.New("dynamodel: invalid update")
-
-	// ErrInvalidSchema reports a create-table file that fails to parse or
-	// validate. The error is a *SchemaError naming the file and field.
-	ErrInvalidSchema = errors.New("dynamodel: invalid schema")
-
-	// ErrSchemaMismatch reports a live table or a model that differs from a
-	// schema.
-	ErrSchemaMismatch = errors.New("dynamodel: schema mismatch")
 )
 
 // InvalidKeyError is a key problem found before any network call. It matches

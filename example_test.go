@@ -12,6 +12,7 @@ import (
 
 	"github.com/dynamodel/dynamodel"
 	"github.com/dynamodel/dynamodel/dynamotest"
+	"github.com/dynamodel/dynamodel/schema"
 )
 
 // The examples run against a real engine: the first of $DYNAMODEL_TEST_ENGINES
@@ -34,16 +35,16 @@ func localClient() *dynamodb.Client {
 		}
 		examples.client = e.Client()
 		examples.prefix = fmt.Sprintf("ex%d-", time.Now().UnixNano()%1e9)
-		user, err := dynamodel.LoadSchema("testdata/create-user.json")
+		user, err := schema.Load("testdata/create-user.json")
 		if err != nil {
 			panic(err)
 		}
-		tables, err := dynamodel.LoadSchemaDir("testdata/tables")
+		tables, err := schema.LoadDir("testdata/tables")
 		if err != nil {
 			panic(err)
 		}
-		if _, err := dynamodel.Apply(context.Background(), examples.client, append(tables, user),
-			func(o *dynamodel.ApplyOptions) { o.TablePrefix = examples.prefix }); err != nil {
+		if _, err := schema.Apply(context.Background(), examples.client, append(tables, user),
+			func(o *schema.Options) { o.TablePrefix = examples.prefix }); err != nil {
 			panic(err)
 		}
 	})
@@ -269,34 +270,6 @@ func ExampleModelOf() {
 	// Output:
 	// email S <nil>
 	// true
-}
-
-func ExampleLoadSchema() {
-	s, err := dynamodel.LoadSchema("file://testdata/create-user.json")
-	fmt.Println(s.TableName(), err)
-
-	_, err = dynamodel.ParseSchema("bad.json", []byte(`{"TableName": "User", "KeySchema": [{"AttributeName": "email", "KeyType": "PRIMARY"}]}`))
-	fmt.Println(err)
-	// Output:
-	// User <nil>
-	// dynamodel: schema bad.json: AttributeDefinitions: required field is missing
-}
-
-func ExampleApply() {
-	ctx := context.Background()
-	client := localClient()
-	schemas, _ := dynamodel.LoadSchemaDir("testdata/tables")
-	prefix := func(o *dynamodel.ApplyOptions) { o.TablePrefix = examples.prefix }
-	changes, err := dynamodel.Apply(ctx, client, schemas, prefix) // made by localClient already
-	for _, c := range changes {
-		fmt.Println(c.Action)
-	}
-	fmt.Println(err)
-	// Output:
-	// unchanged
-	// unchanged
-	// unchanged
-	// <nil>
 }
 
 func ExampleGetUser() {

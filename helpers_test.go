@@ -14,6 +14,7 @@ import (
 	"github.com/dynamodel/dynamodel"
 	"github.com/dynamodel/dynamodel/dynamotest"
 	"github.com/dynamodel/dynamodel/internal/enginetest"
+	"github.com/dynamodel/dynamodel/schema"
 )
 
 // Order is a test model with a composite key and every role.
@@ -76,7 +77,7 @@ func newClock() *fixedClock {
 // (the seed's file), Orders, Docs and Readings.
 func eachEngine(t *testing.T, fn func(t *testing.T, db *dynamotest.DB)) {
 	t.Helper()
-	user, err := dynamodel.LoadSchema("testdata/create-user.json")
+	user, err := schema.Load("testdata/create-user.json")
 	require.NoError(t, err)
 	enginetest.Each(t, fn, dynamotest.WithSchemas(user), dynamotest.WithSchemaDir("testdata/tables"))
 }

@@ -276,12 +276,12 @@ func (r *Repository[T]) keyAttributes(index string, kc KeyCondition) (hash, rng 
 	m := r.model
 	var fileHash, fileRange string
 	if index != "" {
-		if s := r.opts.Schema; s != nil {
-			ks, ok := s.indexKeys(index)
+		if t := r.opts.Schema; t != nil {
+			var ok bool
+			fileHash, fileRange, ok = t.IndexKeys(index)
 			if !ok {
-				return hash, rng, fmt.Errorf("%w: table %s has no index %q in %s", ErrInvalidQuery, r.table, index, s.Source)
+				return hash, rng, fmt.Errorf("%w: table %s has no index %q in %s", ErrInvalidQuery, r.table, index, t.Source)
 			}
-			fileHash, fileRange = ks[0], ks[1]
 		}
 	}
 	hashName := firstOf(kc.hashName, fileHash)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/dynamodel/dynamodel"
 	"github.com/dynamodel/dynamodel/dynamotest"
+	"github.com/dynamodel/dynamodel/schema"
 )
 
 func TestQueryRequest(t *testing.T) {
@@ -136,11 +137,11 @@ func ids(orders []Order) []string {
 }
 
 func TestQueryIntegration(t *testing.T) {
-	schema, err := dynamodel.LoadSchema("testdata/tables/orders.json")
+	ordersTable, err := schema.Load("testdata/tables/orders.json")
 	require.NoError(t, err)
 	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
 		ctx := ctxT(t)
-		batch := func(o *dynamodel.Options) { o.Batch.SkipVersionCheck = true; o.Schema = schema }
+		batch := func(o *dynamodel.Options) { o.Batch.SkipVersionCheck = true; o.Schema = ordersTable }
 		orders := repo[Order](t, db, "Orders", batch)
 		putOrders(t, ctx, orders, "c1", 30)
 		putOrders(t, ctx, orders, "c2", 3)

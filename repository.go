@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/dynamodel/dynamodel/internal/names"
+	"github.com/dynamodel/dynamodel/schema"
 )
 
 // A Repository reads and writes the items of one table as values of the
@@ -40,9 +43,9 @@ type Options struct {
 	ClientOptions []func(*dynamodb.Options)
 
 	// Schema is the table's definition. NewRepository checks the model
-	// against it (ErrSchemaMismatch), and queries on its indexes find the
+	// against it (schema.ErrMismatch), and queries on its indexes find the
 	// index key attributes in it.
-	Schema *Schema
+	Schema *schema.Table
 
 	// CursorSecret keys the MAC of pagination cursors, so clients cannot
 	// forge them. Without it, cursors still detect any alteration made
@@ -105,26 +108,10 @@ func (r *Repository[T]) opError(op string, k itemKey, err error) error {
 // a valid DynamoDB table name: 3 to 255 characters of a-z, A-Z, 0-9, '_',
 // '-' and '.'.
 func CheckTableName(name string) error {
-	if err := checkName(name, 3, 255); err != "" {
-		return fmt.Errorf("%w %q: %s", ErrInvalidTable, name, err)
+	if msg := names.Check(name); msg != "" {
+		return fmt.Errorf("%w %q: %s", ErrInvalidTable, name, msg)
 	}
 	return nil
-}
-
-// checkName checks a table or index name, returning what is wrong or "".
-func checkName(name string, lo, hi int) string {
-	if len(name) < lo || len(name) > hi {
-		if name == "" {
-			return "empty"
-		}
-		return fmt.Sprintf("must be %d to %d characters long", lo, hi)
-	}
-	for _, c := range name {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
-			return fmt.Sprintf("character %q not allowed (use a-z, A-Z, 0-9, '_', '-', '.')", c)
-		}
-	}
-	return ""
 }
 
 // collectOptions returns opts as optFns change it. The options move to the

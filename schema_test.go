@@ -1,243 +1,54 @@
 package dynamodel_test
 
 import (
-	"encoding/json"
-	"errors"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
-	"testing/fstest"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dynamodel/dynamodel"
+	"github.com/dynamodel/dynamodel/schema"
 )
 
-func TestLoadSchemaSeedFile(t *testing.T) {
-	abs, err := filepath.Abs("testdata/create-user.json")
+func TestModelCheckSchema(t *testing.T) {
+	user, err := schema.Load("testdata/create-user.json")
 	require.NoError(t, err)
-	for _, name := range []string{
-		"testdata/create-user.json",
-		"file://testdata/create-user.json", // as the AWS CLI takes it
-		"file://" + abs,
-		"file:///" + abs, // the seed's file://// form
-	} {
-		s, err := dynamodel.LoadSchema(name)
-		require.NoError(t, err, name)
-		assert.Equal(t, "User", s.TableName())
-		in := s.CreateTableInput()
-		assert.Equal(t, "User", aws.ToString(in.TableName))
-		hash, typ := s.HashKey()
-		assert.Equal(t, "email", hash)
-		assert.Equal(t, types.ScalarAttributeTypeS, typ)
-		rangeKey, _ := s.RangeKey()
-		assert.Empty(t, rangeKey)
-		assert.Equal(t, int64(5), aws.ToInt64(in.ProvisionedThroughput.ReadCapacityUnits))
+	orders, err := schema.Load("testdata/tables/orders.json")
+	require.NoError(t, err)
+	readings, err := schema.Load("testdata/tables/readings.json")
+	require.NoError(t, err)
+
+	users, err := dynamodel.NewUserRepository(newStub(t))
+	require.NoError(t, err)
+	require.NoError(t, users.CheckSchema(user))
+	ordersRepo, err := dynamodel.NewRepository[Order](newStub(t), "Orders")
+	require.NoError(t, err)
+	require.NoError(t, ordersRepo.CheckSchema(orders))
+	readingsRepo, err := dynamodel.NewRepository[Reading](newStub(t), "Readings")
+	require.NoError(t, err)
+	require.NoError(t, readingsRepo.CheckSchema(readings))
+
+	err = users.CheckSchema(orders)
+	require.ErrorIs(t, err, schema.ErrMismatch)
+	assert.Contains(t, err.Error(), `hash key: the model has "email" (field Email), table Orders has "customer"`)
+	assert.Contains(t, err.Error(), `table Orders has range key "id", which the model lacks`)
+
+	err = ordersRepo.CheckSchema(readings)
+	require.ErrorIs(t, err, schema.ErrMismatch)
+	assert.Contains(t, err.Error(), `hash key: the model has "customer"`)
+
+	// Same names, wrong types.
+	type wrongTypes struct {
+		Customer int    `dynamodbav:"customer" dynamodel:"hash"`
+		ID       string `dynamodbav:"id" dynamodel:"range"`
+		Total    string `dynamodbav:"total"`
+		Status   bool   `dynamodbav:"status"`
 	}
-}
-
-// schemaErr parses doc and returns its SchemaError.
-func schemaErr(t *testing.T, doc string) *dynamodel.SchemaError {
-	t.Helper()
-	_, err := dynamodel.ParseSchema("bad.json", []byte(doc))
-	require.ErrorIs(t, err, dynamodel.ErrInvalidSchema, doc)
-	var se *dynamodel.SchemaError
-	require.ErrorAs(t, err, &se)
-	assert.Equal(t, "bad.json", se.File)
-	return se
-}
-
-const validTable = `{
-  "TableName": "Things",
-  "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
-  "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
-  "BillingMode": "PAY_PER_REQUEST"
-}`
-
-func TestParseSchemaErrorsNameTheField(t *testing.T) {
-	for _, tc := range []struct {
-		name, doc, path, msg string
-	}{
-		{"not JSON", `{"TableName": "x",}`, "", "invalid JSON"},
-		{"empty", ``, "", "empty file"},
-		{"array", `[]`, "", "want a JSON object"},
-		{"trailing", validTable + `{}`, "", "unexpected data after the JSON object"},
-		{"duplicate field", `{"TableName": "a", "TableName": "b"}`, "", "field TableName appears twice"},
-		{"missing name", `{"KeySchema": []}`, "TableName", "required field is missing"},
-		{"unknown field", strings.Replace(validTable, `"BillingMode"`, `"BilingMode"`, 1), "BilingMode", "unknown field (did you mean BillingMode?)"},
-		{"wrong case", strings.Replace(validTable, `"TableName"`, `"tableName"`, 1), "TableName", "required field is missing"},
-		{"wrong type", strings.Replace(validTable, `"Things"`, `42`, 1), "TableName", "want a string, got 42"},
-		{"bad enum", strings.Replace(validTable, `"HASH"`, `"PRIMARY"`, 1), "KeySchema[0].KeyType", `want one of HASH, RANGE, got "PRIMARY"`},
-		{"bad attribute type", strings.Replace(validTable, `"AttributeType": "S"`, `"AttributeType": "STRING"`, 1), "AttributeDefinitions[0].AttributeType", `want one of S, N, B`},
-		{"null", strings.Replace(validTable, `"PAY_PER_REQUEST"`, `null`, 1), "BillingMode", "must not be null"},
-		{"short name", strings.Replace(validTable, `"Things"`, `"ab"`, 1), "TableName", "must be 3 to 255 characters long"},
-		{"bad name", strings.Replace(validTable, `"Things"`, `"my table"`, 1), "TableName", `character ' ' not allowed`},
-		{"undefined key", strings.Replace(validTable, `"AttributeName": "id", "KeyType"`, `"AttributeName": "pk", "KeyType"`, 1), "KeySchema[0].AttributeName", `"pk" is not in AttributeDefinitions`},
-		{"unused definition", strings.Replace(validTable, `[{"AttributeName": "id", "AttributeType": "S"}]`, `[{"AttributeName": "id", "AttributeType": "S"}, {"AttributeName": "x", "AttributeType": "N"}]`, 1), "AttributeDefinitions[1]", `"x" is not used`},
-		{"range first", `{"TableName": "T1x", "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}], "KeySchema": [{"AttributeName": "a", "KeyType": "RANGE"}], "BillingMode": "PAY_PER_REQUEST"}`, "KeySchema[0].KeyType", "want HASH"},
-		{"three keys", `{"TableName": "T1x", "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}], "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}, {"AttributeName": "a", "KeyType": "RANGE"}, {"AttributeName": "a", "KeyType": "RANGE"}], "BillingMode": "PAY_PER_REQUEST"}`, "KeySchema", "want at most 2 elements, got 3"},
-		{"no throughput", strings.Replace(validTable, `"BillingMode": "PAY_PER_REQUEST"`, `"BillingMode": "PROVISIONED"`, 1), "ProvisionedThroughput", "required with BillingMode PROVISIONED"},
-		{"throughput on demand", strings.Replace(validTable, `"BillingMode": "PAY_PER_REQUEST"`, `"BillingMode": "PAY_PER_REQUEST", "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}`, 1), "ProvisionedThroughput", "not allowed with BillingMode PAY_PER_REQUEST"},
-		{"zero capacity", strings.Replace(validTable, `"BillingMode": "PAY_PER_REQUEST"`, `"ProvisionedThroughput": {"ReadCapacityUnits": 0, "WriteCapacityUnits": 1}`, 1), "ProvisionedThroughput.ReadCapacityUnits", "want at least 1, got 0"},
-		{"fraction", strings.Replace(validTable, `"BillingMode": "PAY_PER_REQUEST"`, `"ProvisionedThroughput": {"ReadCapacityUnits": 1.5, "WriteCapacityUnits": 1}`, 1), "ProvisionedThroughput.ReadCapacityUnits", "want a whole number, got 1.5"},
-		{"stream without view", strings.Replace(validTable, `"BillingMode"`, `"StreamSpecification": {"StreamEnabled": true}, "BillingMode"`, 1), "StreamSpecification.StreamViewType", "required when StreamEnabled is true"},
-		{"duplicate tags", strings.Replace(validTable, `"BillingMode"`, `"Tags": [{"Key": "a", "Value": "1"}, {"Key": "a", "Value": "2"}], "BillingMode"`, 1), "Tags[1].Key", `"a" is used twice`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			se := schemaErr(t, tc.doc)
-			assert.Equal(t, tc.path, se.Path)
-			assert.Contains(t, se.Msg, tc.msg)
-			assert.Contains(t, se.Error(), "bad.json")
-		})
-	}
-}
-
-func TestParseSchemaSyntaxErrorHasLineAndColumn(t *testing.T) {
-	se := schemaErr(t, "{\n  \"TableName\": \"x\",\n  oops\n}")
-	assert.Equal(t, 3, se.Line)
-	assert.Equal(t, 3, se.Column)
-	assert.Equal(t, "dynamodel: schema bad.json:3:3: invalid JSON: invalid character 'o' looking for beginning of object key string", se.Error())
-}
-
-func TestParseSchemaIndexes(t *testing.T) {
-	s, err := dynamodel.LoadSchema("testdata/tables/orders.json")
+	m, err := dynamodel.ModelOf[wrongTypes]()
 	require.NoError(t, err)
-	in := s.CreateTableInput()
-	require.Len(t, in.GlobalSecondaryIndexes, 1)
-	require.Len(t, in.LocalSecondaryIndexes, 1)
-	assert.Equal(t, types.ProjectionTypeKeysOnly, in.LocalSecondaryIndexes[0].Projection.ProjectionType)
-
-	orders, err := os.ReadFile("testdata/tables/orders.json")
-	require.NoError(t, err)
-	doc := string(orders)
-	for _, tc := range []struct {
-		name, from, to, path, msg string
-	}{
-		{"LSI on a different hash", `{ "AttributeName": "customer", "KeyType": "HASH" },
-        { "AttributeName": "total", "KeyType": "RANGE" }`, `{ "AttributeName": "status", "KeyType": "HASH" },
-        { "AttributeName": "total", "KeyType": "RANGE" }`, "LocalSecondaryIndexes[0].KeySchema[0].AttributeName", `has the table's hash key "customer"`},
-		{"duplicate index name", `"IndexName": "byTotal"`, `"IndexName": "byStatus"`, "GlobalSecondaryIndexes[0].IndexName", `"byStatus" is also the name of LocalSecondaryIndexes[0]`},
-		{"INCLUDE without attributes", `"Projection": { "ProjectionType": "ALL" }`, `"Projection": { "ProjectionType": "INCLUDE" }`, "GlobalSecondaryIndexes[0].Projection.NonKeyAttributes", "required with ProjectionType INCLUDE"},
-		{"attributes without INCLUDE", `"Projection": { "ProjectionType": "ALL" }`, `"Projection": { "ProjectionType": "ALL", "NonKeyAttributes": ["x"] }`, "GlobalSecondaryIndexes[0].Projection.NonKeyAttributes", "only allowed with ProjectionType INCLUDE"},
-		{"GSI throughput on demand", `"Projection": { "ProjectionType": "ALL" }`, `"Projection": { "ProjectionType": "ALL" }, "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}`, "GlobalSecondaryIndexes[0].ProvisionedThroughput", "not allowed with BillingMode PAY_PER_REQUEST"},
-		{"short index name", `"IndexName": "byStatus"`, `"IndexName": "by"`, "GlobalSecondaryIndexes[0].IndexName", "must be 3 to 255 bytes long"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			bad := strings.Replace(doc, tc.from, tc.to, 1)
-			require.NotEqual(t, doc, bad, "the replacement applies")
-			se := schemaErr(t, bad)
-			assert.Equal(t, tc.path, se.Path)
-			assert.Contains(t, se.Msg, tc.msg)
-		})
-	}
-
-	// An LSI needs a table with a range key.
-	se := schemaErr(t, strings.Replace(validTable, `"BillingMode"`, `"LocalSecondaryIndexes": [{"IndexName": "lsi", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}], "Projection": {"ProjectionType": "ALL"}}], "BillingMode"`, 1))
-	assert.Equal(t, "LocalSecondaryIndexes[0]", se.Path)
-	assert.Contains(t, se.Msg, "needs a table with a range key")
-}
-
-func TestSchemaJSONRoundTrip(t *testing.T) {
-	for _, file := range []string{"testdata/create-user.json", "testdata/tables/orders.json", "testdata/tables/readings.json"} {
-		s, err := dynamodel.LoadSchema(file)
-		require.NoError(t, err)
-		out, err := json.Marshal(s)
-		require.NoError(t, err)
-		back, err := dynamodel.ParseSchema("round-trip", out)
-		require.NoError(t, err, "%s", out)
-		again, err := json.Marshal(back)
-		require.NoError(t, err)
-		assert.JSONEq(t, string(out), string(again), file)
-		assert.Equal(t, s.CreateTableInput(), back.CreateTableInput(), file)
-	}
-}
-
-func TestParseDescribeTableOutput(t *testing.T) {
-	// What `aws dynamodb describe-table` printed for an on-demand table.
-	doc := `{
-    "Table": {
-        "AttributeDefinitions": [
-            {"AttributeName": "customer", "AttributeType": "S"},
-            {"AttributeName": "status", "AttributeType": "S"}
-        ],
-        "TableName": "Orders",
-        "KeySchema": [{"AttributeName": "customer", "KeyType": "HASH"}],
-        "TableStatus": "ACTIVE",
-        "CreationDateTime": 1795611608.478,
-        "ProvisionedThroughput": {"NumberOfDecreasesToday": 0, "ReadCapacityUnits": 0, "WriteCapacityUnits": 0},
-        "TableSizeBytes": 0,
-        "ItemCount": 0,
-        "TableArn": "arn:aws:dynamodb:us-east-1:000000000000:table/Orders",
-        "BillingModeSummary": {"BillingMode": "PAY_PER_REQUEST", "LastUpdateToPayPerRequestDateTime": 1795611608.478},
-        "GlobalSecondaryIndexes": [{
-            "IndexName": "byStatus",
-            "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"}],
-            "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["total"]},
-            "IndexStatus": "ACTIVE",
-            "ProvisionedThroughput": {"NumberOfDecreasesToday": 0, "ReadCapacityUnits": 0, "WriteCapacityUnits": 0},
-            "IndexSizeBytes": 0, "ItemCount": 0,
-            "IndexArn": "arn:aws:dynamodb:us-east-1:000000000000:table/Orders/index/byStatus",
-            "WarmThroughput": {"ReadUnitsPerSecond": 12000, "WriteUnitsPerSecond": 4000, "Status": "ACTIVE"}
-        }],
-        "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"},
-        "LatestStreamArn": "arn:aws:dynamodb:us-east-1:000000000000:table/Orders/stream/2026-11-25T00:00:00.000",
-        "TableClassSummary": {"TableClass": "STANDARD_INFREQUENT_ACCESS"},
-        "DeletionProtectionEnabled": false
-    }
-}`
-	s, err := dynamodel.ParseSchema("describe.json", []byte(doc))
-	require.NoError(t, err)
-	out, err := json.Marshal(s)
-	require.NoError(t, err)
-	assert.JSONEq(t, `{
-  "TableName": "Orders",
-  "AttributeDefinitions": [
-    {"AttributeName": "customer", "AttributeType": "S"},
-    {"AttributeName": "status", "AttributeType": "S"}
-  ],
-  "KeySchema": [{"AttributeName": "customer", "KeyType": "HASH"}],
-  "GlobalSecondaryIndexes": [{
-    "IndexName": "byStatus",
-    "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"}],
-    "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["total"]}
-  }],
-  "BillingMode": "PAY_PER_REQUEST",
-  "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"},
-  "TableClass": "STANDARD_INFREQUENT_ACCESS"
-}`, string(out))
-}
-
-func TestLoadSchemaFS(t *testing.T) {
-	fsys := fstest.MapFS{
-		"tables/b.json":    {Data: []byte(strings.Replace(validTable, "Things", "Beta", 1))},
-		"tables/a.json":    {Data: []byte(strings.Replace(validTable, "Things", "Alpha", 1))},
-		"tables/notes.txt": {Data: []byte("not a schema")},
-	}
-	schemas, err := dynamodel.LoadSchemaFS(fsys, "tables")
-	require.NoError(t, err)
-	require.Len(t, schemas, 2)
-	assert.Equal(t, "Alpha", schemas[0].TableName(), "name order")
-	assert.Equal(t, "tables/a.json", schemas[0].Source)
-
-	fsys["tables/c.json"] = &fstest.MapFile{Data: []byte(strings.Replace(validTable, "Things", "Alpha", 1))}
-	_, err = dynamodel.LoadSchemaFS(fsys, "tables")
-	var se *dynamodel.SchemaError
-	require.ErrorAs(t, err, &se)
-	assert.Equal(t, "tables/c.json", se.File)
-	assert.Contains(t, se.Msg, `table "Alpha" is also defined in tables/a.json`)
-
-	_, err = dynamodel.LoadSchemaFS(fsys, "nowhere")
-	assert.ErrorIs(t, err, dynamodel.ErrInvalidSchema)
-
-	dir, err := dynamodel.LoadSchemaDir("testdata/tables")
-	require.NoError(t, err)
-	require.Len(t, dir, 3)
-	assert.Equal(t, filepath.Join("testdata/tables", "docs.json"), dir[0].Source)
-
-	_, err = dynamodel.LoadSchema("testdata/missing.json")
-	assert.True(t, errors.Is(err, os.ErrNotExist))
+	err = m.CheckSchema(orders)
+	require.ErrorIs(t, err, schema.ErrMismatch)
+	assert.Contains(t, err.Error(), `hash key "customer": the model stores N (field Customer is int), table Orders defines S`)
+	assert.Contains(t, err.Error(), `index key "total": the model stores S (field Total is string), table Orders defines N`)
+	assert.Contains(t, err.Error(), `index key "status": field Status cannot be an index key`)
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodel/dynamodel/schema"
 )
 
 // TTLAPI is the part of the DynamoDB client that turns expiry on.
@@ -45,7 +47,7 @@ func (r *Repository[T]) EnableTTL(ctx context.Context) error {
 			if current == a.Name {
 				return nil
 			}
-			return r.opError("UpdateTimeToLive", nil, fmt.Errorf("%w: TTL is already on for attribute %q, not %q", ErrSchemaMismatch, current, a.Name))
+			return r.opError("UpdateTimeToLive", nil, fmt.Errorf("%w: TTL is already on for attribute %q, not %q", schema.ErrMismatch, current, a.Name))
 		}
 	}
 	_, err = api.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{

@@ -14,6 +14,7 @@ import (
 
 	"github.com/dynamodel/dynamodel"
 	"github.com/dynamodel/dynamodel/dynamotest"
+	"github.com/dynamodel/dynamodel/schema"
 )
 
 const benchTable = `{
@@ -52,9 +53,9 @@ type Event struct {
 }
 
 // engineDB returns a DB on the first engine, with the benchmark tables.
-func engineDB(b *testing.B, schema string) *dynamotest.DB {
+func engineDB(b *testing.B, tableJSON string) *dynamotest.DB {
 	b.Helper()
-	s, err := dynamodel.ParseSchema("bench.json", []byte(schema))
+	s, err := schema.Parse("bench.json", []byte(tableJSON))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -167,8 +168,8 @@ func BenchmarkBatchWrite10000(b *testing.B) {
 	b.Run("item=Wide", func(b *testing.B) { benchBatchWrite(b, benchTable, "Wide", wides, EncodeWideByHand) })
 }
 
-func benchBatchWrite[T any](b *testing.B, schema, name string, items []T, encode func(*T) map[string]types.AttributeValue) {
-	db := engineDB(b, schema)
+func benchBatchWrite[T any](b *testing.B, tableJSON, name string, items []T, encode func(*T) map[string]types.AttributeValue) {
+	db := engineDB(b, tableJSON)
 	ctx := context.Background()
 	table := db.Table(name)
 	b.Run("impl=sdk-sequential", func(b *testing.B) {
@@ -221,7 +222,7 @@ func BenchmarkQuery100000(b *testing.B) {
 	}
 	ctx := context.Background()
 	queryOnce.Do(func() {
-		s, err := dynamodel.ParseSchema("events.json", []byte(queryTable))
+		s, err := schema.Parse("events.json", []byte(queryTable))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/dynamodel/dynamodel"
+	"github.com/dynamodel/dynamodel/schema"
 )
 
 // DB is a test's view of an engine: a client and the test's own tables.
@@ -30,8 +30,8 @@ type DB struct {
 type Options struct {
 	// Engine is the engine to use; zero means the first of Engines.
 	Engine Engine
-	// Schemas are created (with Prefix) before New returns.
-	Schemas []*dynamodel.Schema
+	// Schemas are the tables created (with Prefix) before New returns.
+	Schemas []*schema.Table
 	// Keep leaves the tables in place when the test ends, for looking at
 	// them afterwards.
 	Keep bool
@@ -44,7 +44,7 @@ type Options struct {
 // WithSchemaDir creates the tables defined by the *.json files in dir.
 func WithSchemaDir(dir string) func(*Options) {
 	return func(o *Options) {
-		s, err := dynamodel.LoadSchemaDir(dir)
+		s, err := schema.LoadDir(dir)
 		o.Schemas = append(o.Schemas, s...)
 		o.errs = append(o.errs, err)
 	}
@@ -54,15 +54,15 @@ func WithSchemaDir(dir string) func(*Options) {
 // dir of fsys (an embed.FS, for example).
 func WithSchemaFS(fsys fs.FS, dir string) func(*Options) {
 	return func(o *Options) {
-		s, err := dynamodel.LoadSchemaFS(fsys, dir)
+		s, err := schema.LoadFS(fsys, dir)
 		o.Schemas = append(o.Schemas, s...)
 		o.errs = append(o.errs, err)
 	}
 }
 
-// WithSchemas creates the tables of already loaded schemas.
-func WithSchemas(schemas ...*dynamodel.Schema) func(*Options) {
-	return func(o *Options) { o.Schemas = append(o.Schemas, schemas...) }
+// WithSchemas creates the tables of already loaded definitions.
+func WithSchemas(tables ...*schema.Table) func(*Options) {
+	return func(o *Options) { o.Schemas = append(o.Schemas, tables...) }
 }
 
 // WithEngine uses engine instead of the default one.
@@ -97,25 +97,25 @@ func New(tb testing.TB, optFns ...func(*Options)) *DB {
 // Table returns the name under which this DB created table name.
 func (db *DB) Table(name string) string { return db.Prefix + name }
 
-// CreateTables creates the schemas' tables under the DB's prefix and, unless
-// keep is set, deletes them when the test ends.
-func (db *DB) CreateTables(schemas []*dynamodel.Schema, keep bool) {
+// CreateTables creates the tables under the DB's prefix and, unless keep is
+// set, deletes them when the test ends.
+func (db *DB) CreateTables(tables []*schema.Table, keep bool) {
 	tb := db.tb
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	prefix := func(o *dynamodel.ApplyOptions) { o.TablePrefix = db.Prefix }
+	prefix := func(o *schema.Options) { o.TablePrefix = db.Prefix }
 	if !keep {
 		tb.Cleanup(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
-			noWait := func(o *dynamodel.ApplyOptions) { o.NoWait = true }
-			if _, err := dynamodel.DeleteTables(ctx, db.Client, schemas, prefix, noWait); err != nil {
+			noWait := func(o *schema.Options) { o.NoWait = true }
+			if _, err := schema.Delete(ctx, db.Client, tables, prefix, noWait); err != nil {
 				tb.Errorf("dynamotest: delete tables: %v", err)
 			}
 		})
 	}
-	if _, err := dynamodel.Apply(ctx, db.Client, schemas, prefix); err != nil {
+	if _, err := schema.Apply(ctx, db.Client, tables, prefix); err != nil {
 		tb.Fatalf("dynamotest: create tables on %v: %v", db.Engine, err)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/dynamodel/dynamodel"
 	"github.com/dynamodel/dynamodel/dynamotest"
 	"github.com/dynamodel/dynamodel/internal/enginetest"
+	"github.com/dynamodel/dynamodel/schema"
 	"github.com/dynamodel/dynamodel/streams"
 )
 
@@ -120,7 +121,7 @@ type Every struct {
 // back with Get, and decodes the same item as a stream record built the way
 // Lambda delivers it: the two values are equal.
 func TestStreamImageEqualsGet(t *testing.T) {
-	s, err := dynamodel.ParseSchema("every.json", []byte(`{"TableName": "Every",
+	s, err := schema.Parse("every.json", []byte(`{"TableName": "Every",
 		"AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
 		"KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}], "BillingMode": "PAY_PER_REQUEST"}`))
 	require.NoError(t, err)

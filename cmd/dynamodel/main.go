@@ -40,6 +40,7 @@ import (
 
 	"github.com/dynamodel/dynamodel"
 	"github.com/dynamodel/dynamodel/internal/awsenv"
+	"github.com/dynamodel/dynamodel/schema"
 )
 
 func main() {
@@ -106,7 +107,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	var schemas []*dynamodel.Schema
+	var schemas []*schema.Table
 	if cmd != "dump" {
 		// Every file is checked before anything is sent: one bad file
 		// stops the whole run, and nothing is created.
@@ -125,24 +126,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
-	applyOpts := func(a *dynamodel.ApplyOptions) {
+	applyOpts := func(a *schema.Options) {
 		a.TablePrefix, a.TableSuffix = o.prefix, o.suffix
 		a.AddIndexes, a.NoWait = o.addIndexes, o.noWait
 	}
 
 	switch cmd {
 	case "apply", "diff":
-		fn := dynamodel.Apply
+		fn := schema.Apply
 		if cmd == "diff" {
-			fn = dynamodel.Diff
+			fn = schema.Diff
 		}
 		changes, err := fn(ctx, client, schemas, applyOpts)
 		pending := false
 		for _, c := range changes {
 			fmt.Fprintln(stdout, describeChange(cmd, c))
-			pending = pending || c.Action != dynamodel.ActionUnchanged
+			pending = pending || c.Action != schema.ActionUnchanged
 		}
-		if err != nil && !errors.Is(err, dynamodel.ErrSchemaMismatch) {
+		if err != nil && !errors.Is(err, schema.ErrMismatch) {
 			return fail(err)
 		}
 		if err != nil || (cmd == "diff" && pending) {
@@ -152,7 +153,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	case "dump":
 		for _, table := range rest {
-			s, err := dynamodel.DescribeSchema(ctx, client, table, applyOpts)
+			s, err := schema.Describe(ctx, client, table, applyOpts)
 			if err != nil {
 				return fail(err)
 			}
@@ -176,11 +177,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	default: // delete
 		if !o.yes {
 			for _, s := range schemas {
-				fmt.Fprintf(stdout, "%s%s%s: would be deleted (add -yes to delete)\n", o.prefix, s.TableName(), o.suffix)
+				fmt.Fprintf(stdout, "%s%s%s: would be deleted (add -yes to delete)\n", o.prefix, s.Name(), o.suffix)
 			}
 			return 1
 		}
-		deleted, err := dynamodel.DeleteTables(ctx, client, schemas, applyOpts)
+		deleted, err := schema.Delete(ctx, client, schemas, applyOpts)
 		for _, name := range deleted {
 			fmt.Fprintf(stdout, "%s: deleted\n", name)
 		}
@@ -227,8 +228,8 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 // load reads schema files and directories, in the order given.
-func load(paths []string) ([]*dynamodel.Schema, error) {
-	var out []*dynamodel.Schema
+func load(paths []string) ([]*schema.Table, error) {
+	var out []*schema.Table
 	for _, p := range paths {
 		p = strings.TrimPrefix(p, "file://")
 		info, err := os.Stat(p)
@@ -236,14 +237,14 @@ func load(paths []string) ([]*dynamodel.Schema, error) {
 			return nil, err
 		}
 		if info.IsDir() {
-			s, err := dynamodel.LoadSchemaDir(p)
+			s, err := schema.LoadDir(p)
 			if err != nil {
 				return nil, err
 			}
 			out = append(out, s...)
 			continue
 		}
-		s, err := dynamodel.LoadSchema(p)
+		s, err := schema.Load(p)
 		if err != nil {
 			return nil, err
 		}
@@ -251,28 +252,28 @@ func load(paths []string) ([]*dynamodel.Schema, error) {
 	}
 	seen := map[string]string{}
 	for _, s := range out {
-		if prev, dup := seen[s.TableName()]; dup {
-			return nil, fmt.Errorf("table %s is defined in both %s and %s", s.TableName(), prev, s.Source)
+		if prev, dup := seen[s.Name()]; dup {
+			return nil, fmt.Errorf("table %s is defined in both %s and %s", s.Name(), prev, s.Source)
 		}
-		seen[s.TableName()] = s.Source
+		seen[s.Name()] = s.Source
 	}
 	return out, nil
 }
 
-func describeChange(cmd string, c dynamodel.TableChange) string {
+func describeChange(cmd string, c schema.Change) string {
 	var b strings.Builder
 	b.WriteString(c.Table)
 	b.WriteString(": ")
 	switch {
-	case c.Action == dynamodel.ActionCreate && cmd == "diff":
+	case c.Action == schema.ActionCreate && cmd == "diff":
 		b.WriteString("would be created")
-	case c.Action == dynamodel.ActionCreate:
+	case c.Action == schema.ActionCreate:
 		b.WriteString("created")
-	case c.Action == dynamodel.ActionUnchanged:
+	case c.Action == schema.ActionUnchanged:
 		b.WriteString("unchanged")
-	case c.Action == dynamodel.ActionUpdate && cmd == "diff":
+	case c.Action == schema.ActionUpdate && cmd == "diff":
 		b.WriteString("would get its missing indexes")
-	case c.Action == dynamodel.ActionUpdate:
+	case c.Action == schema.ActionUpdate:
 		b.WriteString("added index " + strings.Join(c.Added, ", "))
 	default:
 		b.WriteString("differs from its file")

@@ -58,7 +58,7 @@ func TestMalformedFileStopsEverything(t *testing.T) {
 func TestCommandIntegration(t *testing.T) {
 	enginetest.Each(t, func(t *testing.T, db *dynamotest.DB) {
 		common := []string{"-endpoint", db.Engine.Endpoint, "-prefix", db.Prefix}
-		guide := "../../testdata/schemas/guide"
+		guide := "../../schema/testdata/guide"
 		t.Cleanup(func() { cli(t, append([]string{"delete", guide, "-yes"}, common...)...) })
 
 		code, stdout, stderr := cli(t, append([]string{"diff", guide}, common...)...)

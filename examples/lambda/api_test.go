@@ -19,6 +19,7 @@ import (
 	"github.com/dynamodel/dynamodel"
 	"github.com/dynamodel/dynamodel/dynamotest"
 	"github.com/dynamodel/dynamodel/internal/enginetest"
+	"github.com/dynamodel/dynamodel/schema"
 )
 
 // event loads a recorded API Gateway event and adjusts it.
@@ -53,7 +54,7 @@ func newAPI(t *testing.T, db *dynamotest.DB) *API {
 }
 
 func userSchema(t *testing.T) func(*dynamotest.Options) {
-	s, err := dynamodel.LoadSchema("../../testdata/create-user.json")
+	s, err := schema.Load("../../testdata/create-user.json")
 	require.NoError(t, err)
 	return dynamotest.WithSchemas(s)
 }

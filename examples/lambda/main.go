@@ -25,11 +25,12 @@ import (
 
 	"github.com/dynamodel/dynamodel"
 	"github.com/dynamodel/dynamodel/internal/awsenv"
+	"github.com/dynamodel/dynamodel/schema"
 )
 
 func main() {
 	addr := flag.String("http", "", "serve HTTP on this address instead of running as a Lambda function")
-	schema := flag.String("schema", "testdata/create-user.json", "with -http: create the User table from this file first")
+	schemaFile := flag.String("schema", "testdata/create-user.json", "with -http: create the User table from this file first")
 	flag.Parse()
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 
@@ -51,7 +52,7 @@ func main() {
 		lambda.Start(api.Handle)
 		return
 	}
-	if s, err := dynamodel.LoadSchema(*schema); err == nil {
+	if s, err := schema.Load(*schemaFile); err == nil {
 		if _, err := s.Create(ctx, client); err != nil {
 			log.Error("create table", "err", err)
 			os.Exit(1)

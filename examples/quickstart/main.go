@@ -18,6 +18,7 @@ import (
 
 	"github.com/dynamodel/dynamodel"
 	"github.com/dynamodel/dynamodel/internal/awsenv"
+	"github.com/dynamodel/dynamodel/schema"
 )
 
 func main() {
@@ -40,15 +41,15 @@ func run(ctx context.Context, schemaFile string) error {
 	fmt.Printf("endpoint: %s\n", endpointName())
 
 	// 1. The table, from the same JSON file `aws dynamodb create-table --cli-input-json` takes.
-	schema, err := dynamodel.LoadSchema(schemaFile)
+	table, err := schema.Load(schemaFile)
 	if err != nil {
 		return err
 	}
-	created, err := schema.Create(ctx, client)
+	created, err := table.Create(ctx, client)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("1. table %s from %s: %s\n", schema.TableName(), schemaFile, map[bool]string{true: "created", false: "already there"}[created])
+	fmt.Printf("1. table %s from %s: %s\n", table.Name(), schemaFile, map[bool]string{true: "created", false: "already there"}[created])
 
 	users, err := dynamodel.NewUserRepository(client)
 	if err != nil {

@@ -1,4 +1,4 @@
-package dynamodel_test
+package schema_test
 
 import (
 	"encoding/json"
@@ -7,16 +7,16 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/dynamodel/dynamodel"
+	"github.com/dynamodel/dynamodel/schema"
 )
 
 // FuzzParseSchema feeds the loader arbitrary bytes. It must never panic;
 // every rejection must be a *SchemaError; and what it accepts must write
 // out as a file it reads back to the same table.
 func FuzzParseSchema(f *testing.F) {
-	files, _ := filepath.Glob("testdata/schemas/guide/*.json")
-	more, _ := filepath.Glob("testdata/tables/*.json")
-	for _, name := range append(append(files, more...), "testdata/create-user.json") {
+	files, _ := filepath.Glob("testdata/guide/*.json")
+	more, _ := filepath.Glob("../testdata/tables/*.json")
+	for _, name := range append(append(files, more...), "../testdata/create-user.json") {
 		data, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
@@ -28,10 +28,10 @@ func FuzzParseSchema(f *testing.F) {
 	f.Add([]byte(`{"TableName": "a", "TableName": "b"}`))
 	f.Add([]byte(`[1, {"x": [null, true]}]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := dynamodel.ParseSchema("fuzz.json", data)
+		s, err := schema.Parse("fuzz.json", data)
 		if err != nil {
-			var se *dynamodel.SchemaError
-			if !errors.As(err, &se) || !errors.Is(err, dynamodel.ErrInvalidSchema) {
+			var se *schema.Error
+			if !errors.As(err, &se) || !errors.Is(err, schema.ErrInvalid) {
 				t.Fatalf("rejection is not a *SchemaError: %#v", err)
 			}
 			return
@@ -40,7 +40,7 @@ func FuzzParseSchema(f *testing.F) {
 		if err != nil {
 			t.Fatalf("accepted schema does not marshal: %v", err)
 		}
-		back, err := dynamodel.ParseSchema("fuzz-out.json", out)
+		back, err := schema.Parse("fuzz-out.json", out)
 		if err != nil {
 			t.Fatalf("written schema does not read back: %v\n%s", err, out)
 		}

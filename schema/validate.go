@@ -1,4 +1,4 @@
-package dynamodel
+package schema
 
 import (
 	"fmt"
@@ -7,23 +7,23 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodel/dynamodel/internal/names"
 )
 
 // DynamoDB's limits on table definitions.
 const (
-	maxGlobalIndexes   = 20  // per table (the default quota)
-	maxLocalIndexes    = 5   // per table
-	maxProjectedAttrs  = 100 // NonKeyAttributes across all of a table's indexes
-	maxTags            = 50  // per resource
-	minTableNameLength = 3
-	maxTableNameLength = 255
+	maxGlobalIndexes  = 20  // per table (the default quota)
+	maxLocalIndexes   = 5   // per table
+	maxProjectedAttrs = 100 // NonKeyAttributes across all of a table's indexes
+	maxTags           = 50  // per resource
 )
 
 // validateTable applies the rules DynamoDB applies to a CreateTable request
 // that the JSON shape alone cannot express. It returns the JSON path of the
 // first problem and what is wrong, or two empty strings.
 func validateTable(in *dynamodb.CreateTableInput) (string, string) {
-	if msg := checkName(aws.ToString(in.TableName), minTableNameLength, maxTableNameLength); msg != "" {
+	if msg := names.Check(aws.ToString(in.TableName)); msg != "" {
 		return "TableName", msg
 	}
 
@@ -74,7 +74,7 @@ func validateTable(in *dynamodb.CreateTableInput) (string, string) {
 	indexNames := map[string]string{}
 	projected := 0
 	checkIndex := func(path, name string, ks []types.KeySchemaElement, p *types.Projection) (string, string) {
-		if msg := checkName(name, 3, 255); msg != "" {
+		if msg := names.Check(name); msg != "" {
 			return path + ".IndexName", msg
 		}
 		if prev, dup := indexNames[name]; dup {

@@ -1,6 +1,7 @@
-package dynamodel
+package schema
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,13 +11,22 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
+// Diff reports how the live tables differ from their definitions, changing
+// nothing: a missing table is ActionCreate, a table whose missing global
+// secondary indexes Apply would add (with Options.AddIndexes) is
+// ActionUpdate, and one that differs otherwise is ActionDiffers (and the
+// error wraps ErrMismatch, as Apply's would).
+func Diff(ctx context.Context, client API, tables []*Table, optFns ...func(*Options)) ([]Change, error) {
+	return apply(ctx, client, tables, collectOptions(optFns), true)
+}
+
 // compareTable lists how a live table (as a create request) differs from
-// its schema in what code depends on: keys and their types, local and
+// its definition in what code depends on: keys and their types, local and
 // global secondary indexes with their projections, and billing mode.
 // Throughput, streams, tags and encryption are left to whoever manages them
 // (and some local engines do not keep them).
-func compareTable(s *Schema, live dynamodb.CreateTableInput) []Difference {
-	want := &s.input
+func compareTable(t *Table, live dynamodb.CreateTableInput) []Difference {
+	want := &t.input
 	var out []Difference
 	add := func(path, file, table string) {
 		if file != table {

@@ -1,4 +1,4 @@
-package dynamodel_test
+package schema_test
 
 import (
 	"context"
@@ -12,22 +12,18 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/dynamodel/dynamodel"
 	"github.com/dynamodel/dynamodel/dynamotest"
 	"github.com/dynamodel/dynamodel/internal/enginetest"
+	"github.com/dynamodel/dynamodel/schema"
 )
-
-func prefixed(p string) func(*dynamodel.ApplyOptions) {
-	return func(o *dynamodel.ApplyOptions) { o.TablePrefix = p }
-}
 
 func TestSchemaCreateIntegration(t *testing.T) {
 	enginetest.Each(t, func(t *testing.T, db *dynamotest.DB) {
 		ctx := ctxT(t)
-		s, err := dynamodel.LoadSchema("testdata/create-user.json")
+		s, err := schema.Load("../testdata/create-user.json")
 		require.NoError(t, err)
 		t.Cleanup(func() {
-			_, _ = dynamodel.DeleteTables(context.Background(), db.Client, []*dynamodel.Schema{s}, prefixed(db.Prefix))
+			_, _ = schema.Delete(context.Background(), db.Client, []*schema.Table{s}, prefixed(db.Prefix))
 		})
 
 		created, err := s.Create(ctx, db.Client, prefixed(db.Prefix))
@@ -44,10 +40,10 @@ func TestSchemaCreateIntegration(t *testing.T) {
 
 		// A live table whose key differs from the file is.
 		other := strings.Replace(validTable, "Things", "User", 1)
-		otherSchema, err := dynamodel.ParseSchema("other.json", []byte(other))
+		otherSchema, err := schema.Parse("other.json", []byte(other))
 		require.NoError(t, err)
 		_, err = otherSchema.Create(ctx, db.Client, prefixed(db.Prefix))
-		require.ErrorIs(t, err, dynamodel.ErrSchemaMismatch)
+		require.ErrorIs(t, err, schema.ErrMismatch)
 		assert.Contains(t, err.Error(), db.Table("User"))
 	})
 }
@@ -55,44 +51,44 @@ func TestSchemaCreateIntegration(t *testing.T) {
 func TestApplyIntegration(t *testing.T) {
 	enginetest.Each(t, func(t *testing.T, db *dynamotest.DB) {
 		ctx := ctxT(t)
-		schemas, err := dynamodel.LoadSchemaDir("testdata/tables")
+		schemas, err := schema.LoadDir("../testdata/tables")
 		require.NoError(t, err)
-		t.Cleanup(func() { _, _ = dynamodel.DeleteTables(context.Background(), db.Client, schemas, prefixed(db.Prefix)) })
+		t.Cleanup(func() { _, _ = schema.Delete(context.Background(), db.Client, schemas, prefixed(db.Prefix)) })
 
-		diff, err := dynamodel.Diff(ctx, db.Client, schemas, prefixed(db.Prefix))
+		diff, err := schema.Diff(ctx, db.Client, schemas, prefixed(db.Prefix))
 		require.NoError(t, err)
 		for _, c := range diff {
-			assert.Equal(t, dynamodel.ActionCreate, c.Action, c.Table)
+			assert.Equal(t, schema.ActionCreate, c.Action, c.Table)
 		}
 
-		changes, err := dynamodel.Apply(ctx, db.Client, schemas, prefixed(db.Prefix))
+		changes, err := schema.Apply(ctx, db.Client, schemas, prefixed(db.Prefix))
 		require.NoError(t, err)
 		require.Len(t, changes, 3)
 		for _, c := range changes {
-			assert.Equal(t, dynamodel.ActionCreate, c.Action, c.Table)
+			assert.Equal(t, schema.ActionCreate, c.Action, c.Table)
 		}
 
 		// The second time, nothing changes, and the report says so.
-		again, err := dynamodel.Apply(ctx, db.Client, schemas, prefixed(db.Prefix))
+		again, err := schema.Apply(ctx, db.Client, schemas, prefixed(db.Prefix))
 		require.NoError(t, err)
 		for _, c := range again {
-			assert.Equal(t, dynamodel.ActionUnchanged, c.Action, c.String())
+			assert.Equal(t, schema.ActionUnchanged, c.Action, c.String())
 			assert.Empty(t, c.Differences)
 		}
 
-		deleted, err := dynamodel.DeleteTables(ctx, db.Client, schemas, prefixed(db.Prefix))
+		deleted, err := schema.Delete(ctx, db.Client, schemas, prefixed(db.Prefix))
 		require.NoError(t, err)
 		assert.Len(t, deleted, 3)
-		diff, err = dynamodel.Diff(ctx, db.Client, schemas, prefixed(db.Prefix))
+		diff, err = schema.Diff(ctx, db.Client, schemas, prefixed(db.Prefix))
 		require.NoError(t, err)
-		assert.Equal(t, dynamodel.ActionCreate, diff[0].Action)
+		assert.Equal(t, schema.ActionCreate, diff[0].Action)
 	})
 }
 
 // creatingForever is a TableAPI whose tables, once created, never become
 // ACTIVE.
 type creatingForever struct {
-	dynamodel.TableAPI
+	schema.API
 	created bool
 }
 
@@ -109,7 +105,7 @@ func (c *creatingForever) DescribeTable(context.Context, *dynamodb.DescribeTable
 }
 
 func TestWaitHonoursTheContext(t *testing.T) {
-	s, err := dynamodel.LoadSchema("testdata/create-user.json")
+	s, err := schema.Load("../testdata/create-user.json")
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
 	defer cancel()

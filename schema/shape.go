@@ -1,4 +1,4 @@
-package dynamodel
+package schema
 
 import js "github.com/dynamodel/dynamodel/internal/jsonshape"
 

@@ -1,4 +1,4 @@
-package dynamodel
+package schema
 
 import (
 	"strings"
@@ -10,7 +10,7 @@ import (
 
 // The create-table input as the AWS CLI writes it: field names and order as
 // in `aws dynamodb create-table --generate-cli-skeleton`, empty fields left
-// out. Schema.MarshalJSON writes this form.
+// out. Table.MarshalJSON writes this form.
 type cliTable struct {
 	TableName                 string              `json:"TableName"`
 	AttributeDefinitions      []cliAttribute      `json:"AttributeDefinitions"`

@@ -1,0 +1,49 @@
+package schema
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// The package's sentinel errors, for errors.Is.
+var (
+	// ErrInvalid reports a create-table file that fails to parse or
+	// validate. The error is an *Error naming the file and field.
+	ErrInvalid = errors.New("dynamodel: invalid schema")
+
+	// ErrMismatch reports a live table, or a model (see the root package's
+	// Model.CheckSchema), that differs from a table definition.
+	ErrMismatch = errors.New("dynamodel: schema mismatch")
+)
+
+// Error is a problem with a table file. It names the file, the JSON path of
+// the field (KeySchema[0].KeyType) when there is one, and what is wrong. It
+// matches ErrInvalid.
+type Error struct {
+	File   string // the file, as given to the loader
+	Line   int    // for JSON syntax errors: the line, from 1
+	Column int    // and the column, from 1
+	Path   string // the JSON path of the field, e.g. GlobalSecondaryIndexes[0].IndexName
+	Msg    string // what is wrong
+}
+
+// Error renders "dynamodel: schema FILE[:LINE:COL]: PATH: MESSAGE".
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("dynamodel: schema ")
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d:%d", e.Line, e.Column)
+	}
+	b.WriteString(": ")
+	if e.Path != "" {
+		b.WriteString(e.Path)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Is reports whether target is ErrInvalid.
+func (e *Error) Is(target error) bool { return target == ErrInvalid }

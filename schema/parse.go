@@ -1,0 +1,180 @@
+package schema
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	js "github.com/dynamodel/dynamodel/internal/jsonshape"
+)
+
+// Parse reads a table definition from data; name identifies it in errors.
+// It takes the create-table input the AWS CLI takes with --cli-input-json,
+// or the {"Table": {...}} document describe-table prints.
+func Parse(name string, data []byte) (*Table, error) {
+	fail := func(path, msg string) (*Table, error) {
+		return nil, &Error{File: name, Path: path, Msg: msg}
+	}
+	doc, err := decodeJSON(data)
+	if err != nil {
+		se := &Error{File: name, Msg: err.Error()}
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			se.Line, se.Column = lineColumn(data, syn.Offset)
+			se.Msg = "invalid JSON: " + syn.Error()
+		}
+		return nil, se
+	}
+	obj, ok := doc.(map[string]any)
+	if !ok {
+		return fail("", "want a JSON object (the create-table input), got "+js.Describe(doc))
+	}
+	t := &Table{Source: name}
+	if _, isDescribe := obj["Table"]; isDescribe && len(obj) == 1 {
+		if p, msg := describeTableShape.Check(obj, ""); msg != "" {
+			return fail(p, msg)
+		}
+		table := obj["Table"]
+		dropDates(table)
+		var d types.TableDescription
+		if err := remarshal(table, &d); err != nil {
+			return fail("Table", err.Error())
+		}
+		t.input = fromDescription(&d)
+		t.input.Tags = describedTags(table)
+	} else {
+		if p, msg := createTableShape.Check(obj, ""); msg != "" {
+			return fail(p, msg)
+		}
+		if err := json.Unmarshal(data, &t.input); err != nil {
+			return fail("", err.Error())
+		}
+	}
+	if p, msg := validateTable(&t.input); msg != "" {
+		return fail(p, msg)
+	}
+	return t, nil
+}
+
+// remarshal decodes generic JSON into out.
+func remarshal(v any, out any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, out)
+}
+
+// describedTags reads the Tags a dump may add to describe-table output.
+func describedTags(table any) []types.Tag {
+	var t struct{ Tags []types.Tag }
+	_ = remarshal(table, &t)
+	return t.Tags
+}
+
+// decodeJSON decodes one JSON value, keeping numbers exact, and rejects
+// trailing data and duplicate keys (which a plain decode would let win
+// silently).
+func decodeJSON(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		if err == io.EOF {
+			return nil, errors.New("empty file: want a JSON object (the create-table input)")
+		}
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("unexpected data after the JSON object")
+	}
+	if dup := duplicateKey(data); dup != "" {
+		return nil, fmt.Errorf("field %s appears twice", dup)
+	}
+	return v, nil
+}
+
+// duplicateKey returns the path of the first object key that appears twice
+// in one object, or "".
+func duplicateKey(data []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	type frame struct {
+		object bool
+		keys   map[string]bool
+		path   string
+		index  int
+		key    bool // the next string token is a key
+	}
+	var stack []*frame
+	valueDone := func() {
+		if len(stack) == 0 {
+			return
+		}
+		f := stack[len(stack)-1]
+		if f.object {
+			f.key = true
+		} else {
+			f.index++
+		}
+	}
+	childPath := func(f *frame, key string) string {
+		if f.object {
+			if f.path == "" {
+				return key
+			}
+			return f.path + "." + key
+		}
+		return fmt.Sprintf("%s[%d]", f.path, f.index)
+	}
+	lastKey := ""
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{', '[':
+				p := ""
+				if len(stack) > 0 {
+					p = childPath(stack[len(stack)-1], lastKey)
+				}
+				stack = append(stack, &frame{object: t == '{', keys: map[string]bool{}, path: p, key: t == '{'})
+			default:
+				stack = stack[:len(stack)-1]
+				valueDone()
+			}
+		case string:
+			if len(stack) == 0 {
+				continue
+			}
+			if f := stack[len(stack)-1]; f.object && f.key {
+				if f.keys[t] {
+					return childPath(f, t)
+				}
+				f.keys[t] = true
+				f.key = false
+				lastKey = t
+				continue
+			}
+			valueDone()
+		default:
+			valueDone()
+		}
+	}
+}
+
+// lineColumn locates the byte a syntax error stopped at (the decoder's
+// offset counts it), both from 1.
+func lineColumn(data []byte, offset int64) (int, int) {
+	offset = max(min(offset-1, int64(len(data))), 0)
+	before := data[:offset]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := int(offset) - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
