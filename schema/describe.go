@@ -37,8 +37,8 @@ func Describe(ctx context.Context, client API, table string, optFns ...func(*Opt
 		return nil, fmt.Errorf("dynamodel: ListTagsOfResource %s: %w", name, err)
 	}
 	t.input.Tags = tags
-	if p, msg := validateTable(&t.input); msg != "" {
-		return nil, &Error{File: t.Source, Path: p, Msg: msg}
+	if err := validate(t.Source, &t.input); err != nil {
+		return nil, err
 	}
 	return t, nil
 }

@@ -54,8 +54,8 @@ func Parse(name string, data []byte) (*Table, error) {
 			return fail("", err.Error())
 		}
 	}
-	if p, msg := validateTable(&t.input); msg != "" {
-		return fail(p, msg)
+	if err := validate(name, &t.input); err != nil {
+		return nil, err
 	}
 	return t, nil
 }
