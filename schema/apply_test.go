@@ -17,7 +17,7 @@ import (
 	"github.com/dynamodel/dynamodel/schema"
 )
 
-func TestSchemaCreateIntegration(t *testing.T) {
+func TestCreateIntegration(t *testing.T) {
 	enginetest.Each(t, func(t *testing.T, db *dynamotest.DB) {
 		ctx := ctxT(t)
 		s, err := schema.Load("../testdata/create-user.json")
@@ -40,9 +40,9 @@ func TestSchemaCreateIntegration(t *testing.T) {
 
 		// A live table whose key differs from the file is.
 		other := strings.Replace(validTable, "Things", "User", 1)
-		otherSchema, err := schema.Parse("other.json", []byte(other))
+		otherTable, err := schema.Parse("other.json", []byte(other))
 		require.NoError(t, err)
-		_, err = otherSchema.Create(ctx, db.Client, prefixed(db.Prefix))
+		_, err = otherTable.Create(ctx, db.Client, prefixed(db.Prefix))
 		require.ErrorIs(t, err, schema.ErrMismatch)
 		assert.Contains(t, err.Error(), db.Table("User"))
 	})
@@ -85,7 +85,7 @@ func TestApplyIntegration(t *testing.T) {
 	})
 }
 
-// creatingForever is a TableAPI whose tables, once created, never become
+// creatingForever is an API whose tables, once created, never become
 // ACTIVE.
 type creatingForever struct {
 	schema.API

@@ -10,10 +10,10 @@ import (
 	"github.com/dynamodel/dynamodel/schema"
 )
 
-// FuzzParseSchema feeds the loader arbitrary bytes. It must never panic;
-// every rejection must be a *SchemaError; and what it accepts must write
+// FuzzParse feeds the loader arbitrary bytes. It must never panic;
+// every rejection must be a *schema.Error; and what it accepts must write
 // out as a file it reads back to the same table.
-func FuzzParseSchema(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	files, _ := filepath.Glob("testdata/guide/*.json")
 	more, _ := filepath.Glob("../testdata/tables/*.json")
 	for _, name := range append(append(files, more...), "../testdata/create-user.json") {
@@ -32,7 +32,7 @@ func FuzzParseSchema(f *testing.F) {
 		if err != nil {
 			var se *schema.Error
 			if !errors.As(err, &se) || !errors.Is(err, schema.ErrInvalid) {
-				t.Fatalf("rejection is not a *SchemaError: %#v", err)
+				t.Fatalf("rejection is not a *schema.Error: %#v", err)
 			}
 			return
 		}

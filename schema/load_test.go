@@ -17,7 +17,7 @@ import (
 	"github.com/dynamodel/dynamodel/schema"
 )
 
-func TestLoadSchemaSeedFile(t *testing.T) {
+func TestLoadSeedFile(t *testing.T) {
 	abs, err := filepath.Abs("../testdata/create-user.json")
 	require.NoError(t, err)
 	for _, name := range []string{
@@ -40,7 +40,7 @@ func TestLoadSchemaSeedFile(t *testing.T) {
 	}
 }
 
-// schemaErr parses doc and returns its SchemaError.
+// schemaErr parses doc and returns its *schema.Error.
 func schemaErr(t *testing.T, doc string) *schema.Error {
 	t.Helper()
 	_, err := schema.Parse("bad.json", []byte(doc))
@@ -51,7 +51,7 @@ func schemaErr(t *testing.T, doc string) *schema.Error {
 	return se
 }
 
-func TestParseSchemaErrorsNameTheField(t *testing.T) {
+func TestParseErrorsNameTheField(t *testing.T) {
 	for _, tc := range []struct {
 		name, doc, path, msg string
 	}{
@@ -89,14 +89,14 @@ func TestParseSchemaErrorsNameTheField(t *testing.T) {
 	}
 }
 
-func TestParseSchemaSyntaxErrorHasLineAndColumn(t *testing.T) {
+func TestParseSyntaxErrorHasLineAndColumn(t *testing.T) {
 	se := schemaErr(t, "{\n  \"TableName\": \"x\",\n  oops\n}")
 	assert.Equal(t, 3, se.Line)
 	assert.Equal(t, 3, se.Column)
 	assert.Equal(t, "dynamodel: schema bad.json:3:3: invalid JSON: invalid character 'o' looking for beginning of object key string", se.Error())
 }
 
-func TestParseSchemaIndexes(t *testing.T) {
+func TestParseIndexes(t *testing.T) {
 	s, err := schema.Load("../testdata/tables/orders.json")
 	require.NoError(t, err)
 	in := s.CreateTableInput()
@@ -134,7 +134,7 @@ func TestParseSchemaIndexes(t *testing.T) {
 	assert.Contains(t, se.Msg, "needs a table with a range key")
 }
 
-func TestSchemaJSONRoundTrip(t *testing.T) {
+func TestJSONRoundTrip(t *testing.T) {
 	for _, file := range []string{"../testdata/create-user.json", "../testdata/tables/orders.json", "../testdata/tables/readings.json"} {
 		s, err := schema.Load(file)
 		require.NoError(t, err)
@@ -204,7 +204,7 @@ func TestParseDescribeTableOutput(t *testing.T) {
 }`, string(out))
 }
 
-func TestLoadSchemaFS(t *testing.T) {
+func TestLoadFS(t *testing.T) {
 	fsys := fstest.MapFS{
 		"tables/b.json":    {Data: []byte(strings.Replace(validTable, "Things", "Beta", 1))},
 		"tables/a.json":    {Data: []byte(strings.Replace(validTable, "Things", "Alpha", 1))},
