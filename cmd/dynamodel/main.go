@@ -15,7 +15,7 @@
 //	-suffix S       table name suffix
 //	-add-indexes    apply: add missing global secondary indexes
 //	-no-wait        apply, delete: do not wait for ACTIVE or gone
-//	-o DIR          dump: write DIR/TABLE.json instead of standard output
+//	-o DIR          dump: write DIR/TABLE.json instead of standard output (DIR is made if missing)
 //	-yes            delete: really delete
 //	-timeout D      give up after D (default 10m)
 //
@@ -26,17 +26,15 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/dynamodel/dynamodel"
 	"github.com/dynamodel/dynamodel/internal/awsenv"
@@ -58,12 +56,51 @@ commands:
 flags:
 `
 
+// A command is one subcommand: what it takes and what it does.
+type command struct {
+	files bool   // its arguments are table files and directories, else table names
+	args  string // what to say when it has no arguments
+	run   func(ctx context.Context, inv *invocation) int
+}
+
+const filesArgs = "name a directory or files of create-table JSON"
+
+var commands = map[string]command{
+	"apply":  {files: true, args: filesArgs, run: runApply},
+	"diff":   {files: true, args: filesArgs, run: runDiff},
+	"dump":   {args: "name the tables to dump", run: runDump},
+	"delete": {files: true, args: filesArgs, run: runDelete},
+}
+
 type options struct {
 	endpoint, region, profile string
 	prefix, suffix            string
 	addIndexes, noWait, yes   bool
 	out                       string
 	timeout                   time.Duration
+}
+
+// An invocation is what a subcommand runs with.
+type invocation struct {
+	name   string          // the subcommand
+	opts   options         // its flags
+	args   []string        // its arguments
+	tables []*schema.Table // for commands that take files: the tables they define
+	client schema.API
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// fail reports err and returns exit status 1.
+func (inv *invocation) fail(err error) int {
+	fmt.Fprintf(inv.stderr, "dynamodel %s: %v\n", inv.name, err)
+	return 1
+}
+
+// schemaOptions passes the flags on to package schema.
+func (inv *invocation) schemaOptions(o *schema.Options) {
+	o.TablePrefix, o.TableSuffix = inv.opts.prefix, inv.opts.suffix
+	o.AddIndexes, o.NoWait = inv.opts.addIndexes, inv.opts.noWait
 }
 
 // run is the command; it returns the exit status: 0 done, 1 differences or
@@ -77,122 +114,35 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	cmd := args[0]
-	var o options
-	fs := flags(&o, stderr)
-	rest, err := parseInterspersed(fs, args[1:])
+	inv := &invocation{name: args[0], stdout: stdout, stderr: stderr}
+	rest, err := parseInterspersed(flags(&inv.opts, stderr), args[1:])
 	if err != nil {
 		return 2
 	}
-	ctx, cancel := context.WithTimeout(ctx, o.timeout)
+	cmd, ok := commands[inv.name]
+	if !ok {
+		fmt.Fprintf(stderr, "dynamodel: unknown command %q\n\n%s", inv.name, usage)
+		return 2
+	}
+	if len(rest) == 0 {
+		fmt.Fprintf(stderr, "dynamodel %s: %s\n", inv.name, cmd.args)
+		return 2
+	}
+	inv.args = rest
+	ctx, cancel := context.WithTimeout(ctx, inv.opts.timeout)
 	defer cancel()
 
-	fail := func(err error) int {
-		fmt.Fprintf(stderr, "dynamodel %s: %v\n", cmd, err)
-		return 1
-	}
-	switch cmd {
-	case "apply", "diff", "delete":
-		if len(rest) == 0 {
-			fmt.Fprintf(stderr, "dynamodel %s: name a directory or files of create-table JSON\n", cmd)
-			return 2
-		}
-	case "dump":
-		if len(rest) == 0 {
-			fmt.Fprintln(stderr, "dynamodel dump: name the tables to dump")
-			return 2
-		}
-	default:
-		fmt.Fprintf(stderr, "dynamodel: unknown command %q\n\n%s", cmd, usage)
-		return 2
-	}
-
-	var schemas []*schema.Table
-	if cmd != "dump" {
+	if cmd.files {
 		// Every file is checked before anything is sent: one bad file
 		// stops the whole run, and nothing is created.
-		if schemas, err = load(rest); err != nil {
-			return fail(err)
+		if inv.tables, err = load(rest); err != nil {
+			return inv.fail(err)
 		}
 	}
-	if o.profile != "" {
-		os.Setenv("AWS_PROFILE", o.profile)
+	if inv.client, err = newClient(ctx, inv.opts); err != nil {
+		return inv.fail(err)
 	}
-	var loadOpts []func(*config.LoadOptions) error
-	if o.region != "" {
-		loadOpts = append(loadOpts, config.WithRegion(o.region))
-	}
-	client, err := awsenv.Client(ctx, o.endpoint, loadOpts...)
-	if err != nil {
-		return fail(err)
-	}
-	applyOpts := func(a *schema.Options) {
-		a.TablePrefix, a.TableSuffix = o.prefix, o.suffix
-		a.AddIndexes, a.NoWait = o.addIndexes, o.noWait
-	}
-
-	switch cmd {
-	case "apply", "diff":
-		fn := schema.Apply
-		if cmd == "diff" {
-			fn = schema.Diff
-		}
-		changes, err := fn(ctx, client, schemas, applyOpts)
-		pending := false
-		for _, c := range changes {
-			fmt.Fprintln(stdout, describeChange(cmd, c))
-			pending = pending || c.Action != schema.ActionUnchanged
-		}
-		if err != nil && !errors.Is(err, schema.ErrMismatch) {
-			return fail(err)
-		}
-		if err != nil || (cmd == "diff" && pending) {
-			return 1
-		}
-		return 0
-
-	case "dump":
-		for _, table := range rest {
-			s, err := schema.Describe(ctx, client, table, applyOpts)
-			if err != nil {
-				return fail(err)
-			}
-			out, err := json.MarshalIndent(s, "", "  ")
-			if err != nil {
-				return fail(err)
-			}
-			out = append(out, '\n')
-			if o.out == "" {
-				_, _ = stdout.Write(out)
-				continue
-			}
-			file := filepath.Join(o.out, table+".json")
-			if err := os.WriteFile(file, out, 0o644); err != nil {
-				return fail(err)
-			}
-			fmt.Fprintf(stdout, "%s: written to %s\n", table, file)
-		}
-		return 0
-
-	default: // delete
-		if !o.yes {
-			for _, s := range schemas {
-				fmt.Fprintf(stdout, "%s%s%s: would be deleted (add -yes to delete)\n", o.prefix, s.Name(), o.suffix)
-			}
-			return 1
-		}
-		deleted, err := schema.Delete(ctx, client, schemas, applyOpts)
-		for _, name := range deleted {
-			fmt.Fprintf(stdout, "%s: deleted\n", name)
-		}
-		if err != nil {
-			return fail(err)
-		}
-		if len(deleted) == 0 {
-			fmt.Fprintln(stdout, "no table to delete")
-		}
-		return 0
-	}
+	return cmd.run(ctx, inv)
 }
 
 func flags(o *options, stderr io.Writer) *flag.FlagSet {
@@ -205,7 +155,7 @@ func flags(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.suffix, "suffix", "", "table name suffix")
 	fs.BoolVar(&o.addIndexes, "add-indexes", false, "apply: add missing global secondary indexes through UpdateTable")
 	fs.BoolVar(&o.noWait, "no-wait", false, "apply, delete: do not wait until tables are ACTIVE or gone")
-	fs.StringVar(&o.out, "o", "", "dump: write DIR/TABLE.json files into this directory")
+	fs.StringVar(&o.out, "o", "", "dump: write DIR/TABLE.json files into this directory, made if missing")
 	fs.BoolVar(&o.yes, "yes", false, "delete: really delete the tables")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up after this long")
 	return fs
@@ -227,7 +177,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// load reads schema files and directories, in the order given.
+// load reads table files and directories, in the order given.
 func load(paths []string) ([]*schema.Table, error) {
 	var out []*schema.Table
 	for _, p := range paths {
@@ -237,50 +187,37 @@ func load(paths []string) ([]*schema.Table, error) {
 			return nil, err
 		}
 		if info.IsDir() {
-			s, err := schema.LoadDir(p)
+			tables, err := schema.LoadDir(p)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, s...)
+			out = append(out, tables...)
 			continue
 		}
-		s, err := schema.Load(p)
+		t, err := schema.Load(p)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, s)
+		out = append(out, t)
 	}
 	seen := map[string]string{}
-	for _, s := range out {
-		if prev, dup := seen[s.Name()]; dup {
-			return nil, fmt.Errorf("table %s is defined in both %s and %s", s.Name(), prev, s.Source)
+	for _, t := range out {
+		if prev, dup := seen[t.Name()]; dup {
+			return nil, fmt.Errorf("table %s is defined in both %s and %s", t.Name(), prev, t.Source)
 		}
-		seen[s.Name()] = s.Source
+		seen[t.Name()] = t.Source
 	}
 	return out, nil
 }
 
-func describeChange(cmd string, c schema.Change) string {
-	var b strings.Builder
-	b.WriteString(c.Table)
-	b.WriteString(": ")
-	switch {
-	case c.Action == schema.ActionCreate && cmd == "diff":
-		b.WriteString("would be created")
-	case c.Action == schema.ActionCreate:
-		b.WriteString("created")
-	case c.Action == schema.ActionUnchanged:
-		b.WriteString("unchanged")
-	case c.Action == schema.ActionUpdate && cmd == "diff":
-		b.WriteString("would get its missing indexes")
-	case c.Action == schema.ActionUpdate:
-		b.WriteString("added index " + strings.Join(c.Added, ", "))
-	default:
-		b.WriteString("differs from its file")
+// newClient makes the client the flags ask for.
+func newClient(ctx context.Context, o options) (*dynamodb.Client, error) {
+	if o.profile != "" {
+		os.Setenv("AWS_PROFILE", o.profile)
 	}
-	for _, d := range c.Differences {
-		b.WriteString("\n  ")
-		b.WriteString(d.String())
+	var loadOpts []func(*config.LoadOptions) error
+	if o.region != "" {
+		loadOpts = append(loadOpts, config.WithRegion(o.region))
 	}
-	return b.String()
+	return awsenv.Client(ctx, o.endpoint, loadOpts...)
 }

@@ -76,11 +76,13 @@ func TestCommandIntegration(t *testing.T) {
 		code, _, _ = cli(t, append([]string{"diff", guide}, common...)...)
 		assert.Equal(t, 0, code)
 
-		// dump writes files that apply takes, making the same tables.
-		out := t.TempDir()
+		// dump writes files that apply takes, making the same tables; -o
+		// makes its directory, parents and all.
+		out := filepath.Join(t.TempDir(), "dumps", "tables")
 		code, stdout, stderr = cli(t, append([]string{"dump", "Reply", "GameScores", "-o", out}, common...)...)
 		require.Equal(t, 0, code, stderr)
 		assert.Contains(t, stdout, "Reply: written to "+filepath.Join(out, "Reply.json"))
+		assert.FileExists(t, filepath.Join(out, "GameScores.json"))
 		copyPrefix := []string{"-endpoint", db.Engine.Endpoint, "-prefix", "copy-" + db.Prefix}
 		t.Cleanup(func() { cli(t, append([]string{"delete", out, "-yes"}, copyPrefix...)...) })
 		code, stdout, stderr = cli(t, append([]string{"apply", out}, copyPrefix...)...)
