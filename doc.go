@@ -23,12 +23,15 @@
 // set struct with PrepareUpdate. Conditions are typed (Equal, Exists,
 // BeginsWith, And, Or, Not, ...).
 //
-// Tables are kept in the JSON files `aws dynamodb create-table
-// --cli-input-json` takes: LoadSchema, LoadSchemaDir and LoadSchemaFS read
-// and check them, Apply creates what is missing and reports differences,
-// DescribeSchema captures a live table. The command cmd/dynamodel does the
-// same from a shell.
+// Tables are defined in package schema, from the JSON files
+// `aws dynamodb create-table --cli-input-json` takes; creating, comparing,
+// capturing and deleting tables is that package's job (and the command
+// cmd/dynamodel's, from a shell). Here a model meets its table:
+// Model.CheckSchema checks a model against a *schema.Table, and a repository
+// given one in Options.Schema checks its model when it is made and finds the
+// key attributes of the table's indexes for queries.
 //
-// The subpackages: codec (the compiled codec), dynamotest (tests against a
-// real engine), streams (DynamoDB Streams events in Lambda).
+// The subpackages: schema (table definitions), codec (the compiled codec),
+// dynamotest (tests against a real engine), streams (DynamoDB Streams events
+// in Lambda).
 package dynamodel

@@ -26,7 +26,8 @@ var _ TTLAPI = (*dynamodb.Client)(nil)
 // EnableTTL turns on DynamoDB's time to live for the table, on the model's
 // TTL attribute (the field tagged `dynamodel:"ttl"`): items are then deleted
 // some time after the epoch second stored there. It does nothing when TTL is
-// already on for that attribute, and fails when it is on for another one.
+// already on for that attribute, and fails (schema.ErrMismatch) when it is
+// on for another one.
 func (r *Repository[T]) EnableTTL(ctx context.Context) error {
 	a, ok := r.model.WithRole(RoleTTL)
 	if !ok {
