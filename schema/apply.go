@@ -57,42 +57,12 @@ func apply(ctx context.Context, client API, tables []*Table, o Options, dryRun b
 		differ  []string
 	)
 	for _, t := range tables {
-		name := o.TableName(t)
-		if msg := names.Check(name); msg != "" {
-			return changes, &Error{File: t.Source, Path: "TableName", Msg: fmt.Sprintf("%q, with prefix and suffix: %s", name, msg)}
-		}
-		live, err := liveTable(ctx, client, name, o)
+		c, err := applyTable(ctx, client, t, o, dryRun)
 		if err != nil {
 			return changes, err
 		}
-		c := Change{Table: name}
-		if live == nil {
-			c.Action = ActionCreate
-			if !dryRun {
-				if err := createTable(ctx, client, t, name, o); err != nil {
-					return changes, err
-				}
-			}
-			changes = append(changes, c)
-			continue
-		}
-		c.Differences = compareTable(t, fromDescription(live))
-		missing := missingIndexes(t, live)
-		switch {
-		case len(c.Differences) == 0:
-			c.Action = ActionUnchanged
-		case o.AddIndexes && len(missing) > 0 && len(missing) == len(c.Differences):
-			c.Action = ActionUpdate
-			if !dryRun {
-				if err := addIndexes(ctx, client, name, t, live, missing, o); err != nil {
-					return changes, err
-				}
-				c.Added = missing
-				c.Differences = nil
-			}
-		default:
-			c.Action = ActionDiffers
-			differ = append(differ, name)
+		if c.Action == ActionDiffers {
+			differ = append(differ, c.Table)
 		}
 		changes = append(changes, c)
 	}
@@ -111,6 +81,44 @@ func apply(ctx context.Context, client API, tables []*Table, o Options, dryRun b
 		return changes, fmt.Errorf("%w: %s differ from their files", ErrMismatch, strings.Join(differ, ", "))
 	}
 	return changes, nil
+}
+
+// applyTable creates t's table when it is missing, or compares the live
+// table with t and, with AddIndexes, adds the global secondary indexes it
+// lacks. With dryRun it only reports what it would do.
+func applyTable(ctx context.Context, client API, t *Table, o Options, dryRun bool) (Change, error) {
+	c := Change{Table: o.TableName(t)}
+	if msg := names.Check(c.Table); msg != "" {
+		return c, &Error{File: t.Source, Path: "TableName", Msg: fmt.Sprintf("%q, with prefix and suffix: %s", c.Table, msg)}
+	}
+	live, err := liveTable(ctx, client, c.Table, o)
+	if err != nil {
+		return c, err
+	}
+	if live == nil {
+		c.Action = ActionCreate
+		if !dryRun {
+			err = createTable(ctx, client, t, c.Table, o)
+		}
+		return c, err
+	}
+	c.Differences = compareTable(t, fromDescription(live))
+	missing := missingIndexes(t, live)
+	switch {
+	case len(c.Differences) == 0:
+		c.Action = ActionUnchanged
+	case o.AddIndexes && len(missing) > 0 && len(missing) == len(c.Differences):
+		c.Action = ActionUpdate
+		if !dryRun {
+			if err := addIndexes(ctx, client, c.Table, t, live, missing, o); err != nil {
+				return c, err
+			}
+			c.Added, c.Differences = missing, nil
+		}
+	default:
+		c.Action = ActionDiffers
+	}
+	return c, nil
 }
 
 // createTable creates t's table under name. A table someone else created

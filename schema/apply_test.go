@@ -117,3 +117,30 @@ func TestWaitHonoursTheContext(t *testing.T) {
 	assert.True(t, created, "the table was created; only the wait gave up")
 	assert.Less(t, time.Since(start), 5*time.Second)
 }
+
+// TestApplyChecksPrefixedNames: a prefix that makes a table name DynamoDB
+// would reject is a *schema.Error on the file's TableName, before any call
+// (the API here has no methods to call).
+func TestApplyChecksPrefixedNames(t *testing.T) {
+	users, err := schema.Load("../testdata/create-user.json")
+	require.NoError(t, err)
+	var noCalls struct{ schema.API }
+	for _, run := range []func() error{
+		func() error {
+			_, err := schema.Apply(context.Background(), noCalls, []*schema.Table{users}, prefixed("dev env-"))
+			return err
+		},
+		func() error {
+			_, err := schema.Diff(context.Background(), noCalls, []*schema.Table{users}, prefixed("dev env-"))
+			return err
+		},
+	} {
+		err := run()
+		require.ErrorIs(t, err, schema.ErrInvalid)
+		var se *schema.Error
+		require.ErrorAs(t, err, &se)
+		assert.Equal(t, "../testdata/create-user.json", se.File)
+		assert.Equal(t, "TableName", se.Path)
+		assert.Equal(t, `"dev env-User", with prefix and suffix: character ' ' not allowed (use a-z, A-Z, 0-9, '_', '-', '.')`, se.Msg)
+	}
+}
