@@ -51,17 +51,17 @@ func TestCreateIntegration(t *testing.T) {
 func TestApplyIntegration(t *testing.T) {
 	enginetest.Each(t, func(t *testing.T, db *dynamotest.DB) {
 		ctx := ctxT(t)
-		schemas, err := schema.LoadDir("../testdata/tables")
+		tables, err := schema.LoadDir("../testdata/tables")
 		require.NoError(t, err)
-		t.Cleanup(func() { _, _ = schema.Delete(context.Background(), db.Client, schemas, prefixed(db.Prefix)) })
+		t.Cleanup(func() { _, _ = schema.Delete(context.Background(), db.Client, tables, prefixed(db.Prefix)) })
 
-		diff, err := schema.Diff(ctx, db.Client, schemas, prefixed(db.Prefix))
+		diff, err := schema.Diff(ctx, db.Client, tables, prefixed(db.Prefix))
 		require.NoError(t, err)
 		for _, c := range diff {
 			assert.Equal(t, schema.ActionCreate, c.Action, c.Table)
 		}
 
-		changes, err := schema.Apply(ctx, db.Client, schemas, prefixed(db.Prefix))
+		changes, err := schema.Apply(ctx, db.Client, tables, prefixed(db.Prefix))
 		require.NoError(t, err)
 		require.Len(t, changes, 3)
 		for _, c := range changes {
@@ -69,17 +69,17 @@ func TestApplyIntegration(t *testing.T) {
 		}
 
 		// The second time, nothing changes, and the report says so.
-		again, err := schema.Apply(ctx, db.Client, schemas, prefixed(db.Prefix))
+		again, err := schema.Apply(ctx, db.Client, tables, prefixed(db.Prefix))
 		require.NoError(t, err)
 		for _, c := range again {
 			assert.Equal(t, schema.ActionUnchanged, c.Action, c.String())
 			assert.Empty(t, c.Differences)
 		}
 
-		deleted, err := schema.Delete(ctx, db.Client, schemas, prefixed(db.Prefix))
+		deleted, err := schema.Delete(ctx, db.Client, tables, prefixed(db.Prefix))
 		require.NoError(t, err)
 		assert.Len(t, deleted, 3)
-		diff, err = schema.Diff(ctx, db.Client, schemas, prefixed(db.Prefix))
+		diff, err = schema.Diff(ctx, db.Client, tables, prefixed(db.Prefix))
 		require.NoError(t, err)
 		assert.Equal(t, schema.ActionCreate, diff[0].Action)
 	})

@@ -43,18 +43,18 @@ func canonical(t *testing.T, s *schema.Table, engine string) map[string]any {
 }
 
 func TestGuideTablesReadBackAsWritten(t *testing.T) {
-	schemas, err := schema.LoadDir("testdata/guide")
+	tables, err := schema.LoadDir("testdata/guide")
 	require.NoError(t, err)
-	require.Len(t, schemas, 6)
+	require.Len(t, tables, 6)
 	enginetest.Each(t, func(t *testing.T, db *dynamotest.DB) {
 		ctx := ctxT(t)
 		if drops := engineDrops[db.Engine.Name]; len(drops) > 0 {
 			t.Logf("%s does not keep %s: those are not compared", db.Engine.Name, strings.Join(drops, ", "))
 		}
-		db.CreateTables(schemas, false)
+		db.CreateTables(tables, false)
 
-		dumped := make([]*schema.Table, len(schemas))
-		for i, s := range schemas {
+		dumped := make([]*schema.Table, len(tables))
+		for i, s := range tables {
 			live, err := schema.Describe(ctx, db.Client, s.Name(), prefixed(db.Prefix))
 			require.NoError(t, err)
 			assert.Equal(t, canonical(t, s, db.Engine.Name), canonical(t, live, db.Engine.Name), s.Source)
@@ -73,7 +73,7 @@ func TestGuideTablesReadBackAsWritten(t *testing.T) {
 		}
 
 		// Applying the files again changes nothing.
-		changes, err := schema.Apply(ctx, db.Client, schemas, prefixed(db.Prefix))
+		changes, err := schema.Apply(ctx, db.Client, tables, prefixed(db.Prefix))
 		require.NoError(t, err)
 		for _, c := range changes {
 			assert.Equal(t, schema.ActionUnchanged, c.Action, c.String())
