@@ -2,20 +2,10 @@ package dynamodel
 
 import (
 	"context"
-	"errors"
 	"math/rand/v2"
 	"sync"
 	"time"
 )
-
-// ErrBatchIncomplete reports that a batch call ended with some of its work
-// not done. The error is a *BatchGetError or *BatchWriteError saying
-// exactly which.
-var ErrBatchIncomplete = errors.New("dynamodel: batch incomplete")
-
-// ErrDuplicateKey reports a batch or transaction that names one item twice.
-// DynamoDB rejects such a request; dynamodel rejects it before any call.
-var ErrDuplicateKey = errors.New("dynamodel: duplicate key")
 
 // BatchOptions tune BatchGet and BatchWrite.
 type BatchOptions struct {

@@ -1,7 +1,6 @@
 package dynamodel
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -9,10 +8,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
-
-// ErrInvalidCondition reports a condition that cannot be rendered, such as a
-// value that does not encode or an empty attribute name.
-var ErrInvalidCondition = errors.New("dynamodel: invalid condition")
 
 // A Condition is a test DynamoDB applies to an item before a write (or to
 // each item a query or scan reads, as a filter). The zero Condition is no

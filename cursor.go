@@ -5,16 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
-
-// ErrInvalidCursor reports a pagination cursor that was altered, is not a
-// cursor at all, or belongs to another table, index or kind of read.
-var ErrInvalidCursor = errors.New("dynamodel: invalid cursor")
 
 // A cursor is an opaque string for API clients: where a query or scan
 // stopped (DynamoDB's LastEvaluatedKey), which table, index and kind of read

@@ -49,6 +49,37 @@ var (
 	// ErrInvalidItem reports an item that cannot be encoded or decoded.
 	ErrInvalidItem = errors.New("dynamodel: invalid item")
 
+	// ErrInvalidCondition reports a condition that cannot be rendered, such
+	// as a value that does not encode or an empty attribute name.
+	ErrInvalidCondition = errors.New("dynamodel: invalid condition")
+
+	// ErrInvalidQuery reports a query or scan that cannot be sent: a key
+	// condition without a partition value, an index whose key attributes are
+	// unknown, options that do not go together.
+	ErrInvalidQuery = errors.New("dynamodel: invalid query")
+
+	// ErrInvalidCursor reports a pagination cursor that was altered, is not
+	// a cursor at all, or belongs to another table, index or kind of read.
+	ErrInvalidCursor = errors.New("dynamodel: invalid cursor")
+
+	// ErrTooManyItems reports that Collect met more items than its bound.
+	ErrTooManyItems = errors.New("dynamodel: more items than the bound")
+
+	// ErrDuplicateKey reports a batch or transaction that names one item
+	// twice. DynamoDB rejects such a request; dynamodel rejects it before
+	// any call.
+	ErrDuplicateKey = errors.New("dynamodel: duplicate key")
+
+	// ErrBatchIncomplete reports that a batch call ended with some of its
+	// work not done. The error is a *BatchGetError or *BatchWriteError
+	// saying exactly which.
+	ErrBatchIncomplete = errors.New("dynamodel: batch incomplete")
+
+	// ErrTransactionCanceled reports a transaction DynamoDB canceled:
+	// nothing in it was written. The error is a *TransactionCanceledError
+	// saying which action failed and why.
+	ErrTransactionCanceled = errors.New("dynamodel: transaction canceled")
+
 	// ErrEmptyUpdate reports an update with nothing to set, remove, add or
 	// delete. No call is made.
 	ErrEmptyUpdate = errors.New("dynamodel: empty update")

@@ -2,7 +2,6 @@ package dynamodel
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 
@@ -10,11 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
-
-// ErrInvalidQuery reports a query or scan that cannot be sent: a key
-// condition without a partition value, an index whose key attributes are
-// unknown, options that do not go together.
-var ErrInvalidQuery = errors.New("dynamodel: invalid query")
 
 // A KeyCondition selects the items of one partition, and optionally a range
 // of sort keys, for Query. On the table, attribute names come from the

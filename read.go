@@ -2,15 +2,11 @@ package dynamodel
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
-
-// ErrTooManyItems reports that Collect met more items than its bound.
-var ErrTooManyItems = errors.New("dynamodel: more items than the bound")
 
 // A Page is one page of a query or scan, for APIs that hand results out a
 // page at a time.

@@ -10,11 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// ErrTransactionCanceled reports a transaction DynamoDB canceled: nothing in
-// it was written. The error is a *TransactionCanceledError saying which
-// action failed and why.
-var ErrTransactionCanceled = errors.New("dynamodel: transaction canceled")
-
 // DynamoDB's limits per transaction.
 const (
 	maxTransactItems = 100
