@@ -74,7 +74,7 @@ func (r *Repository[T]) BatchWrite(ctx context.Context, puts []T, deletes []any)
 		return nil
 	}
 	for i := range puts {
-		w, err := r.prepareWrite(&puts[i], writePut)
+		w, err := r.encodeForWrite(&puts[i], writePut)
 		if err != nil {
 			return r.opError("BatchWriteItem", w.key, fmt.Errorf("item %d: %w", i, err))
 		}

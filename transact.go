@@ -27,7 +27,9 @@ type TxAction struct {
 	err   error
 }
 
-func (a TxAction) describe() string {
+// label names the action for errors: operation, table and key, as in
+// `Update Orders customer="c1" id="o1"`.
+func (a TxAction) label() string {
 	return fmt.Sprintf("%s %s %s", a.op, a.table, a.w.key)
 }
 
@@ -60,7 +62,7 @@ func (r *Repository[T]) txPut(item T, mode writeMode, optFns []func(*PutOptions)
 // TxUpdate is Update as a transaction action.
 func (r *Repository[T]) TxUpdate(key any, upd Update, optFns ...func(*UpdateOptions)) TxAction {
 	a := TxAction{table: r.table, op: "Update"}
-	in, w, err := r.prepareUpdate(key, upd, optFns)
+	in, w, err := r.updateInput(key, upd, optFns)
 	if err != nil {
 		a.err = err
 		return a
@@ -148,7 +150,7 @@ func TransactWrite(ctx context.Context, client API, actions []TxAction, optFns .
 	size := 0
 	for i, a := range actions {
 		if a.err != nil {
-			return fmt.Errorf("dynamodel: TransactWriteItems: action %d (%s): %w", i, a.describe(), a.err)
+			return fmt.Errorf("dynamodel: TransactWriteItems: action %d (%s): %w", i, a.label(), a.err)
 		}
 		id := a.table + " " + a.w.key.String()
 		if j, dup := seen[id]; dup {
@@ -259,7 +261,7 @@ func transactionError(ctx context.Context, client API, err error, actions []TxAc
 		cr := tce.CancellationReasons[i]
 		if i < len(actions) {
 			a := actions[i]
-			r.Action = a.describe()
+			r.Action = a.label()
 			if r.Code == "ConditionalCheckFailed" {
 				old := cr.Item
 				if old == nil {

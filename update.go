@@ -1,322 +1,156 @@
 package dynamodel
 
 import (
-	"context"
-	"fmt"
-	"maps"
-	"strconv"
-	"strings"
-	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"slices"
 )
 
-// UpdateOptions are the options of Update.
-type UpdateOptions struct {
-	// Condition must hold for the update to happen; otherwise the call fails
-	// with ErrConditionFailed and nothing changes.
-	Condition Condition
-
-	// Upsert creates the item when it is missing. Without it, updating a
-	// missing item fails with ErrNotFound and creates nothing.
-	Upsert bool
-
-	// Version, for a versioned model, is the version the item must have
-	// (ErrVersionConflict otherwise). Zero means the one of the item passed
-	// as the key, or no check when the key is not an item.
-	Version int64
-}
-
-// Update applies a prepared update to the item with key and returns the
-// item as stored afterwards. The update must change something (ErrEmptyUpdate)
-// and must not touch the key (ErrInvalidUpdate); both are checked before any
-// network call. A versioned model's version is incremented, and checked when
-// the key is an item of T or UpdateOptions.Version is set; an "updated"
-// timestamp is set.
+// An Update is a prepared change to one item: attributes to set, to set only
+// when missing, to remove, to add to (numbers and sets), to delete from
+// (sets) and to append to (lists). It is the Go form of the seed's
+// prepare_user: it says what changes and leaves everything else alone.
 //
-// The repository renders the expressions of each update shape (which
-// attributes change, and how) once and keeps them, for up to 128 shapes;
-// later updates of a shape only encode their values. Updates with a
-// Condition are rendered every time.
-func (r *Repository[T]) Update(ctx context.Context, key any, upd Update, optFns ...func(*UpdateOptions)) (T, error) {
-	var zero T
-	in, w, err := r.prepareUpdate(key, upd, optFns)
+// Updates are immutable values; each method returns a new Update. Attribute
+// names are taken literally (a name with a dot or a dash is one attribute)
+// and always reach DynamoDB through placeholders, as do values.
+//
+//	upd := dynamodel.Set("first_name", "Ada").Set("last_name", "Lovelace").Remove("nickname")
+type Update struct {
+	head [inlineOps]updateOp // the first changes, held in the value itself
+	n    int                 // how many changes in all
+	more *updateNode         // changes after the first inlineOps, newest first
+}
+
+// inlineOps is how many changes an Update holds without allocating.
+const inlineOps = 4
+
+// updateNode is one change of an Update past the inline ones. Nodes are
+// shared between updates made from one another, never modified.
+type updateNode struct {
+	op   updateOp
+	prev *updateNode
+}
+
+type opKind uint8
+
+const (
+	opSet opKind = iota
+	opSetIfMissing
+	opAppend
+	opRemove
+	opAdd
+	opDelete
+)
+
+type updateOp struct {
+	kind  opKind
+	name  string
+	value any // a Go value, or a types.AttributeValue used as it is
+}
+
+func (u Update) with(op updateOp) Update {
+	if u.n < inlineOps {
+		u.head[u.n] = op
+	} else {
+		u.more = &updateNode{op: op, prev: u.more}
+	}
+	u.n++
+	return u
+}
+
+// appendOps appends the changes, in the order they were added, to dst.
+func (u *Update) appendOps(dst []updateOp) []updateOp {
+	dst = append(dst, u.head[:min(u.n, inlineOps)]...)
+	if u.n <= inlineOps {
+		return dst
+	}
+	start := len(dst)
+	for n := u.more; n != nil; n = n.prev {
+		dst = append(dst, n.op)
+	}
+	slices.Reverse(dst[start:])
+	return dst
+}
+
+// ops returns the changes in the order they were added, in a new slice.
+func (u *Update) ops() []updateOp { return u.appendOps(make([]updateOp, 0, u.n)) }
+
+// Set returns an update that sets attribute name to value.
+func Set(name string, value any) Update { return Update{}.Set(name, value) }
+
+// Remove returns an update that removes the named attributes.
+func Remove(names ...string) Update { return Update{}.Remove(names...) }
+
+// Set adds "set attribute name to value". A value of type
+// types.AttributeValue is used as it is; anything else is encoded like an
+// item field.
+func (u Update) Set(name string, value any) Update {
+	return u.with(updateOp{kind: opSet, name: name, value: value})
+}
+
+// SetIfMissing adds "set attribute name to value unless it already has a
+// value" (if_not_exists).
+func (u Update) SetIfMissing(name string, value any) Update {
+	return u.with(updateOp{kind: opSetIfMissing, name: name, value: value})
+}
+
+// Append adds "append values to list attribute name", creating the list
+// when it is missing.
+func (u Update) Append(name string, values ...any) Update {
+	return u.with(updateOp{kind: opAppend, name: name, value: values})
+}
+
+// Remove adds "remove the named attributes".
+func (u Update) Remove(names ...string) Update {
+	for _, n := range names {
+		u = u.with(updateOp{kind: opRemove, name: n})
+	}
+	return u
+}
+
+// Add adds "add value to attribute name": a number is added to a number
+// (starting from 0 when missing), a set's elements join a set. A []string
+// is a string set, a slice of numbers a number set, a [][]byte a binary set.
+func (u Update) Add(name string, value any) Update {
+	return u.with(updateOp{kind: opAdd, name: name, value: value})
+}
+
+// Delete adds "delete the elements of set value from set attribute name".
+func (u Update) Delete(name string, value any) Update {
+	return u.with(updateOp{kind: opDelete, name: name, value: value})
+}
+
+// IsEmpty reports whether the update changes nothing.
+func (u Update) IsEmpty() bool { return u.n == 0 }
+
+// Names returns the attributes the update touches, in the order given.
+func (u Update) Names() []string {
+	ops := u.ops()
+	names := make([]string, len(ops))
+	for i, op := range ops {
+		names[i] = op.name
+	}
+	return names
+}
+
+// Merge returns an update with the changes of u followed by those of other.
+func (u Update) Merge(other Update) Update {
+	for _, op := range other.ops() {
+		u = u.with(op)
+	}
+	return u
+}
+
+// String renders the update expression with placeholders, for logs and tests.
+func (u Update) String() string {
+	var w exprWriter
+	s, err := u.build(&w)
 	if err != nil {
-		return zero, r.opError("UpdateItem", w.key, err)
+		return "invalid update: " + err.Error()
 	}
-	out, err := r.client.UpdateItem(ctx, in, r.opts.ClientOptions...)
-	if err != nil {
-		return zero, r.opError("UpdateItem", w.key, r.conditionError(ctx, err, w))
-	}
-	item, err := decodeItem[T](out.Attributes)
-	if err != nil {
-		return zero, r.opError("UpdateItem", w.key, err)
-	}
-	return item, nil
+	return s
 }
 
-// UpdateItemInput returns the UpdateItem request Update would send, without
-// sending it: for code that calls the SDK itself (with its own middleware,
-// say) but wants dynamodel's checks, roles and placeholders.
-func (r *Repository[T]) UpdateItemInput(key any, upd Update, optFns ...func(*UpdateOptions)) (*dynamodb.UpdateItemInput, error) {
-	in, _, err := r.prepareUpdate(key, upd, optFns)
-	return in, err
-}
-
-// updateRequest is an UpdateItem request together with the strings it
-// points to, so that preparing an update allocates once for all of them.
-type updateRequest struct {
-	in   dynamodb.UpdateItemInput
-	expr string
-	cond string
-}
-
-// prepareUpdate applies the options, checks an update against the model,
-// adds what the model's roles require, and renders the request. It also
-// returns what a failed condition must be explained with. On an error the
-// returned writeReq has the key when the key was valid.
-func (r *Repository[T]) prepareUpdate(keyArg any, upd Update, optFns []func(*UpdateOptions)) (*dynamodb.UpdateItemInput, writeReq, error) {
-	opts := collectOptions(UpdateOptions{}, optFns)
-	k, err := r.model.keyFor(keyArg)
-	if err != nil {
-		return nil, writeReq{}, err
-	}
-	w := writeReq{mode: writeUpdate, key: k}
-	if opts.Upsert {
-		w.mode = writeUpsert
-	}
-	if upd.IsEmpty() {
-		return nil, w, ErrEmptyUpdate
-	}
-	m := r.model
-	var buf [maxShapeOps]updateOp
-	ops := upd.appendOps(buf[:0])
-	if err := m.checkUpdate(ops); err != nil {
-		return nil, w, err
-	}
-	var want int64 // the version the item must have; 0 for none
-	ver := m.role(RoleVersion)
-	if ver != nil {
-		if want = opts.Version; want == 0 {
-			want = m.itemVersion(keyArg)
-		}
-		if want != 0 {
-			w.expectVersion(ver.Name, want)
-		}
-		ops = append(ops, updateOp{kind: opAdd, name: ver.Name, value: &types.AttributeValueMemberN{Value: "1"}})
-	}
-	if a := m.role(RoleUpdated); a != nil && !touches(ops, a.Name) {
-		ops = append(ops, updateOp{kind: opSet, name: a.Name, value: stampValue(r.now(), *a)})
-	}
-	if a := m.role(RoleCreated); a != nil && w.mode == writeUpsert && !touches(ops, a.Name) {
-		ops = append(ops, updateOp{kind: opSetIfMissing, name: a.Name, value: stampValue(r.now(), *a)})
-	}
-	req := new(updateRequest)
-	in := &req.in
-	// Field by field: the request is on the heap already, and a composite
-	// literal would be built aside and copied over.
-	in.TableName = &r.table
-	in.Key = k
-	in.UpdateExpression = &req.expr
-	in.ReturnValues = types.ReturnValueAllNew
-	// A caller's condition is a function, so it has no shape: such
-	// updates are rendered every time.
-	shape, cacheable := shapeOf(w.mode, want != 0, ops)
-	cacheable = cacheable && opts.Condition.IsZero()
-	if cacheable {
-		if t := r.updates.get(&shape); t != nil {
-			values, err := templateValues(t.values, want, ops)
-			if err != nil {
-				return nil, w, err
-			}
-			req.expr, req.cond = t.expr, t.cond
-			in.ExpressionAttributeNames = maps.Clone(t.names)
-			in.ExpressionAttributeValues = values
-			in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(&req.cond)
-			return in, w, nil
-		}
-	}
-	var ew exprWriter
-	ew.grow(len(ops)+3, len(ops)+2)
-	// The caller's condition comes first, then the model's own. Without a
-	// caller's condition, placeholders are handed out in the order
-	// templateValues relies on: the version checked, then the changes'
-	// values, then an empty list for each append.
-	userCond, err := opts.Condition.build(&ew)
-	if err != nil {
-		return nil, w, err
-	}
-	var own [2]string
-	conds := own[:0]
-	if w.mode == writeUpdate {
-		conds = append(conds, ew.exists(m.attrs[m.roles[RoleHash]].Name))
-	}
-	if want != 0 {
-		conds = append(conds, ew.name(ver.Name)+" = "+ew.value(versionValue(want)))
-	}
-	if req.expr, err = renderUpdate(&ew, ops); err != nil {
-		return nil, w, err
-	}
-	req.cond = joinConditions(userCond, conds)
-	in.ExpressionAttributeNames = ew.attributeNames()
-	in.ExpressionAttributeValues = ew.attributeValues()
-	in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(&req.cond)
-	if cacheable {
-		r.updates.add(shape, &updateTemplate{expr: req.expr, cond: req.cond, names: maps.Clone(ew.names), values: len(ew.values)})
-	}
-	return in, w, nil
-}
-
-// versionValue is the value a version is compared with.
-func versionValue(v int64) types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: strconv.FormatInt(v, 10)}
-}
-
-// templateValues encodes the values of an update of a cached shape, under
-// the placeholders renderUpdate would give them.
-func templateValues(n int, want int64, ops []updateOp) (map[string]types.AttributeValue, error) {
-	if n == 0 {
-		return nil, nil // the service rejects an empty map
-	}
-	values := make(map[string]types.AttributeValue, n)
-	i := 0
-	add := func(av types.AttributeValue) {
-		values[placeholder(valuePlaceholders, ":v", i)] = av
-		i++
-	}
-	if want != 0 {
-		add(versionValue(want))
-	}
-	for j := range ops {
-		if ops[j].kind == opRemove {
-			continue
-		}
-		av, err := ops[j].encodeValue()
-		if err != nil {
-			return nil, err
-		}
-		add(av)
-	}
-	for j := range ops {
-		if ops[j].kind == opAppend {
-			add(emptyList())
-		}
-	}
-	return values, nil
-}
-
-// joinConditions joins rendered conditions with AND, each in parentheses
-// when there is more than one.
-func joinConditions(first string, rest []string) string {
-	n := len(rest)
-	if first != "" {
-		n++
-	}
-	switch {
-	case n == 0:
-		return ""
-	case n == 1 && first != "":
-		return first
-	case n == 1:
-		return rest[0]
-	}
-	var b strings.Builder
-	add := func(s string) {
-		if b.Len() > 0 {
-			b.WriteString(" AND ")
-		}
-		b.WriteByte('(')
-		b.WriteString(s)
-		b.WriteByte(')')
-	}
-	if first != "" {
-		add(first)
-	}
-	for _, s := range rest {
-		add(s)
-	}
-	return b.String()
-}
-
-// touches reports whether the changes touch attribute name.
-func touches(ops []updateOp, name string) bool {
-	for _, op := range ops {
-		if op.name == name {
-			return true
-		}
-	}
-	return false
-}
-
-// checkUpdate rejects changes to the key or the version, and rewrites a TTL
-// set from a time as epoch seconds, in place.
-func (m *Model) checkUpdate(ops []updateOp) error {
-	ttl, hasTTL := m.roleName(RoleTTL)
-	ver, hasVer := m.roleName(RoleVersion)
-	for i := range ops {
-		op := &ops[i]
-		switch {
-		case m.isKey(op.name):
-			return fmt.Errorf("%w: %q is a key attribute and cannot be changed", ErrInvalidUpdate, op.name)
-		case hasVer && op.name == ver:
-			return fmt.Errorf("%w: %q is the version attribute, which dynamodel maintains", ErrInvalidUpdate, op.name)
-		case hasTTL && op.name == ttl && (op.kind == opSet || op.kind == opSetIfMissing):
-			av, err := ttlValue(*op)
-			if err != nil {
-				return fmt.Errorf("%w: TTL %q: %v", ErrInvalidUpdate, op.name, err)
-			}
-			if av == nil {
-				*op = updateOp{kind: opRemove, name: op.name}
-			} else {
-				op.value = av
-			}
-		}
-	}
-	return nil
-}
-
-// ttlValue encodes a TTL being set as epoch seconds; nil means remove (a zero
-// time never expires).
-func ttlValue(op updateOp) (types.AttributeValue, error) {
-	var t time.Time
-	switch v := op.value.(type) {
-	case time.Time:
-		t = v
-	case *time.Time:
-		if v != nil {
-			t = *v
-		}
-	default:
-		av, err := op.encode()
-		if err != nil {
-			return nil, err
-		}
-		switch a := av.(type) {
-		case *types.AttributeValueMemberN:
-			return a, nil
-		case *types.AttributeValueMemberS:
-			parsed, err := time.Parse(time.RFC3339Nano, a.Value)
-			if err != nil {
-				return nil, fmt.Errorf("want a time or epoch seconds, got %q", a.Value)
-			}
-			t = parsed
-		case *types.AttributeValueMemberNULL:
-		default:
-			return nil, fmt.Errorf("want a time or epoch seconds, got %s", avType(av))
-		}
-	}
-	if t.IsZero() {
-		return nil, nil
-	}
-	return &types.AttributeValueMemberN{Value: strconv.FormatInt(t.Unix(), 10)}, nil
-}
-
-// stampValue is a timestamp as the attribute stores it.
-func stampValue(now time.Time, a Attribute) types.AttributeValue {
-	t := stamp(now, a)
-	if a.field.Tag.AsUnixTime {
-		return &types.AttributeValueMemberN{Value: strconv.FormatInt(t.Unix(), 10)}
-	}
-	return &types.AttributeValueMemberS{Value: t.Format(time.RFC3339Nano)}
+// build renders the update expression.
+func (u Update) build(w *exprWriter) (string, error) {
+	return renderUpdate(w, u.ops())
 }

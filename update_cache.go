@@ -4,6 +4,8 @@ import (
 	"maps"
 	"sync"
 	"sync/atomic"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 // An update's expressions depend on its shape (which attributes change, and
@@ -80,4 +82,37 @@ func (c *updateCache) add(s updateShape, t *updateTemplate) {
 	}
 	next[s] = t
 	c.m.Store(&next)
+}
+
+// templateValues encodes the values of an update of a cached shape, under
+// the placeholders renderUpdate would give them.
+func templateValues(n int, want int64, ops []updateOp) (map[string]types.AttributeValue, error) {
+	if n == 0 {
+		return nil, nil // the service rejects an empty map
+	}
+	values := make(map[string]types.AttributeValue, n)
+	i := 0
+	add := func(av types.AttributeValue) {
+		values[placeholder(valuePlaceholders, ":v", i)] = av
+		i++
+	}
+	if want != 0 {
+		add(versionValue(want))
+	}
+	for j := range ops {
+		if ops[j].kind == opRemove {
+			continue
+		}
+		av, err := ops[j].encodeValue()
+		if err != nil {
+			return nil, err
+		}
+		add(av)
+	}
+	for j := range ops {
+		if ops[j].kind == opAppend {
+			add(emptyList())
+		}
+	}
+	return values, nil
 }

@@ -39,11 +39,11 @@ func (w *writeReq) expectVersion(attr string, v int64) {
 	w.version, w.versionAt = &v, attr
 }
 
-// prepareWrite encodes an item for Put or Create: it applies the model's
+// encodeForWrite encodes an item for Put or Create: it applies the model's
 // roles to item (version, timestamps), encodes it, stores TTLs as epoch
 // seconds, and checks the key and the size. item is updated in place to what
 // will be stored.
-func (r *Repository[T]) prepareWrite(item *T, mode writeMode) (writeReq, error) {
+func (r *Repository[T]) encodeForWrite(item *T, mode writeMode) (writeReq, error) {
 	w := writeReq{mode: mode}
 	m := r.model
 	v := reflect.ValueOf(item).Elem()

@@ -1,0 +1,289 @@
+package dynamodel
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// UpdateOptions are the options of Update.
+type UpdateOptions struct {
+	// Condition must hold for the update to happen; otherwise the call fails
+	// with ErrConditionFailed and nothing changes.
+	Condition Condition
+
+	// Upsert creates the item when it is missing. Without it, updating a
+	// missing item fails with ErrNotFound and creates nothing.
+	Upsert bool
+
+	// Version, for a versioned model, is the version the item must have
+	// (ErrVersionConflict otherwise). Zero means the one of the item passed
+	// as the key, or no check when the key is not an item.
+	Version int64
+}
+
+// Update applies a prepared update to the item with key and returns the
+// item as stored afterwards. The update must change something (ErrEmptyUpdate)
+// and must not touch the key (ErrInvalidUpdate); both are checked before any
+// network call. A versioned model's version is incremented, and checked when
+// the key is an item of T or UpdateOptions.Version is set; an "updated"
+// timestamp is set.
+//
+// The repository renders the expressions of each update shape (which
+// attributes change, and how) once and keeps them, for up to 128 shapes;
+// later updates of a shape only encode their values. Updates with a
+// Condition are rendered every time.
+func (r *Repository[T]) Update(ctx context.Context, key any, upd Update, optFns ...func(*UpdateOptions)) (T, error) {
+	var zero T
+	in, w, err := r.updateInput(key, upd, optFns)
+	if err != nil {
+		return zero, r.opError("UpdateItem", w.key, err)
+	}
+	out, err := r.client.UpdateItem(ctx, in, r.opts.ClientOptions...)
+	if err != nil {
+		return zero, r.opError("UpdateItem", w.key, r.conditionError(ctx, err, w))
+	}
+	item, err := decodeItem[T](out.Attributes)
+	if err != nil {
+		return zero, r.opError("UpdateItem", w.key, err)
+	}
+	return item, nil
+}
+
+// UpdateItemInput returns the UpdateItem request Update would send, without
+// sending it: for code that calls the SDK itself (with its own middleware,
+// say) but wants dynamodel's checks, roles and placeholders.
+func (r *Repository[T]) UpdateItemInput(key any, upd Update, optFns ...func(*UpdateOptions)) (*dynamodb.UpdateItemInput, error) {
+	in, _, err := r.updateInput(key, upd, optFns)
+	return in, err
+}
+
+// updateRequest is an UpdateItem request together with the strings it
+// points to, so that preparing an update allocates once for all of them.
+type updateRequest struct {
+	in   dynamodb.UpdateItemInput
+	expr string
+	cond string
+}
+
+// updateInput applies the options, checks an update against the model,
+// adds what the model's roles require, and renders the request. It also
+// returns what a failed condition must be explained with. On an error the
+// returned writeReq has the key when the key was valid.
+func (r *Repository[T]) updateInput(keyArg any, upd Update, optFns []func(*UpdateOptions)) (*dynamodb.UpdateItemInput, writeReq, error) {
+	opts := collectOptions(UpdateOptions{}, optFns)
+	k, err := r.model.keyFor(keyArg)
+	if err != nil {
+		return nil, writeReq{}, err
+	}
+	w := writeReq{mode: writeUpdate, key: k}
+	if opts.Upsert {
+		w.mode = writeUpsert
+	}
+	if upd.IsEmpty() {
+		return nil, w, ErrEmptyUpdate
+	}
+	m := r.model
+	var buf [maxShapeOps]updateOp
+	ops := upd.appendOps(buf[:0])
+	if err := m.checkUpdate(ops); err != nil {
+		return nil, w, err
+	}
+	var want int64 // the version the item must have; 0 for none
+	ver := m.role(RoleVersion)
+	if ver != nil {
+		if want = opts.Version; want == 0 {
+			want = m.itemVersion(keyArg)
+		}
+		if want != 0 {
+			w.expectVersion(ver.Name, want)
+		}
+		ops = append(ops, updateOp{kind: opAdd, name: ver.Name, value: &types.AttributeValueMemberN{Value: "1"}})
+	}
+	if a := m.role(RoleUpdated); a != nil && !touches(ops, a.Name) {
+		ops = append(ops, updateOp{kind: opSet, name: a.Name, value: stampValue(r.now(), *a)})
+	}
+	if a := m.role(RoleCreated); a != nil && w.mode == writeUpsert && !touches(ops, a.Name) {
+		ops = append(ops, updateOp{kind: opSetIfMissing, name: a.Name, value: stampValue(r.now(), *a)})
+	}
+	req := new(updateRequest)
+	in := &req.in
+	// Field by field: the request is on the heap already, and a composite
+	// literal would be built aside and copied over.
+	in.TableName = &r.table
+	in.Key = k
+	in.UpdateExpression = &req.expr
+	in.ReturnValues = types.ReturnValueAllNew
+	// A caller's condition is a function, so it has no shape: such
+	// updates are rendered every time.
+	shape, cacheable := shapeOf(w.mode, want != 0, ops)
+	cacheable = cacheable && opts.Condition.IsZero()
+	if cacheable {
+		if t := r.updates.get(&shape); t != nil {
+			values, err := templateValues(t.values, want, ops)
+			if err != nil {
+				return nil, w, err
+			}
+			req.expr, req.cond = t.expr, t.cond
+			in.ExpressionAttributeNames = maps.Clone(t.names)
+			in.ExpressionAttributeValues = values
+			in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(&req.cond)
+			return in, w, nil
+		}
+	}
+	var ew exprWriter
+	ew.grow(len(ops)+3, len(ops)+2)
+	// The caller's condition comes first, then the model's own. Without a
+	// caller's condition, placeholders are handed out in the order
+	// templateValues relies on: the version checked, then the changes'
+	// values, then an empty list for each append.
+	userCond, err := opts.Condition.build(&ew)
+	if err != nil {
+		return nil, w, err
+	}
+	var own [2]string
+	conds := own[:0]
+	if w.mode == writeUpdate {
+		conds = append(conds, ew.exists(m.attrs[m.roles[RoleHash]].Name))
+	}
+	if want != 0 {
+		conds = append(conds, ew.name(ver.Name)+" = "+ew.value(versionValue(want)))
+	}
+	if req.expr, err = renderUpdate(&ew, ops); err != nil {
+		return nil, w, err
+	}
+	req.cond = joinConditions(userCond, conds)
+	in.ExpressionAttributeNames = ew.attributeNames()
+	in.ExpressionAttributeValues = ew.attributeValues()
+	in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(&req.cond)
+	if cacheable {
+		r.updates.add(shape, &updateTemplate{expr: req.expr, cond: req.cond, names: maps.Clone(ew.names), values: len(ew.values)})
+	}
+	return in, w, nil
+}
+
+// versionValue is the value a version is compared with.
+func versionValue(v int64) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.FormatInt(v, 10)}
+}
+
+// joinConditions joins rendered conditions with AND, each in parentheses
+// when there is more than one.
+func joinConditions(first string, rest []string) string {
+	n := len(rest)
+	if first != "" {
+		n++
+	}
+	switch {
+	case n == 0:
+		return ""
+	case n == 1 && first != "":
+		return first
+	case n == 1:
+		return rest[0]
+	}
+	var b strings.Builder
+	add := func(s string) {
+		if b.Len() > 0 {
+			b.WriteString(" AND ")
+		}
+		b.WriteByte('(')
+		b.WriteString(s)
+		b.WriteByte(')')
+	}
+	if first != "" {
+		add(first)
+	}
+	for _, s := range rest {
+		add(s)
+	}
+	return b.String()
+}
+
+// touches reports whether the changes touch attribute name.
+func touches(ops []updateOp, name string) bool {
+	for _, op := range ops {
+		if op.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// checkUpdate rejects changes to the key or the version, and rewrites a TTL
+// set from a time as epoch seconds, in place.
+func (m *Model) checkUpdate(ops []updateOp) error {
+	ttl, hasTTL := m.roleName(RoleTTL)
+	ver, hasVer := m.roleName(RoleVersion)
+	for i := range ops {
+		op := &ops[i]
+		switch {
+		case m.isKey(op.name):
+			return fmt.Errorf("%w: %q is a key attribute and cannot be changed", ErrInvalidUpdate, op.name)
+		case hasVer && op.name == ver:
+			return fmt.Errorf("%w: %q is the version attribute, which dynamodel maintains", ErrInvalidUpdate, op.name)
+		case hasTTL && op.name == ttl && (op.kind == opSet || op.kind == opSetIfMissing):
+			av, err := ttlValue(*op)
+			if err != nil {
+				return fmt.Errorf("%w: TTL %q: %v", ErrInvalidUpdate, op.name, err)
+			}
+			if av == nil {
+				*op = updateOp{kind: opRemove, name: op.name}
+			} else {
+				op.value = av
+			}
+		}
+	}
+	return nil
+}
+
+// ttlValue encodes a TTL being set as epoch seconds; nil means remove (a zero
+// time never expires).
+func ttlValue(op updateOp) (types.AttributeValue, error) {
+	var t time.Time
+	switch v := op.value.(type) {
+	case time.Time:
+		t = v
+	case *time.Time:
+		if v != nil {
+			t = *v
+		}
+	default:
+		av, err := op.encode()
+		if err != nil {
+			return nil, err
+		}
+		switch a := av.(type) {
+		case *types.AttributeValueMemberN:
+			return a, nil
+		case *types.AttributeValueMemberS:
+			parsed, err := time.Parse(time.RFC3339Nano, a.Value)
+			if err != nil {
+				return nil, fmt.Errorf("want a time or epoch seconds, got %q", a.Value)
+			}
+			t = parsed
+		case *types.AttributeValueMemberNULL:
+		default:
+			return nil, fmt.Errorf("want a time or epoch seconds, got %s", avType(av))
+		}
+	}
+	if t.IsZero() {
+		return nil, nil
+	}
+	return &types.AttributeValueMemberN{Value: strconv.FormatInt(t.Unix(), 10)}, nil
+}
+
+// stampValue is a timestamp as the attribute stores it.
+func stampValue(now time.Time, a Attribute) types.AttributeValue {
+	t := stamp(now, a)
+	if a.field.Tag.AsUnixTime {
+		return &types.AttributeValueMemberN{Value: strconv.FormatInt(t.Unix(), 10)}
+	}
+	return &types.AttributeValueMemberS{Value: t.Format(time.RFC3339Nano)}
+}
