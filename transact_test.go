@@ -2,9 +2,7 @@ package dynamodel_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -178,74 +176,5 @@ func TestIdempotentTransactionIntegration(t *testing.T) {
 			t.Skipf("%s applies a repeated ClientRequestToken again (DynamoDB does not)", db.Engine.Name)
 		}
 		assert.Equal(t, 1, d.Count, "the same token is applied once")
-	})
-}
-
-// TestVersionRace has two goroutines update the same versioned item from
-// the same read: exactly one wins, the other gets ErrVersionConflict and
-// writes nothing.
-func TestVersionRace(t *testing.T) {
-	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
-		ctx := ctxT(t)
-		orders := repo[Order](t, db, "Orders")
-		for round := range 10 {
-			o, err := orders.Create(ctx, Order{Customer: "race", ID: fmt.Sprint(round)})
-			require.NoError(t, err)
-			var wg sync.WaitGroup
-			errs := make([]error, 2)
-			for g := range 2 {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					_, errs[g] = orders.Update(ctx, o, dynamodel.Set("status", fmt.Sprint("winner-", g)))
-				}()
-			}
-			wg.Wait()
-			wins, conflicts := 0, 0
-			for _, err := range errs {
-				switch {
-				case err == nil:
-					wins++
-				case errors.Is(err, dynamodel.ErrVersionConflict):
-					conflicts++
-				default:
-					t.Fatalf("unexpected error: %v", err)
-				}
-			}
-			if wins == 2 {
-				final, err := orders.Get(ctx, o)
-				require.NoError(t, err)
-				require.Equal(t, int64(3), final.Version, "both updates were applied")
-				t.Skipf("%s applied both of two racing updates that each required version 1 "+
-					"(its conditional writes are not atomic; DynamoDB's are)", db.Engine.Name)
-			}
-			require.Equal(t, 1, wins, "round %d", round)
-			require.Equal(t, 1, conflicts, "round %d", round)
-			final, err := orders.Get(ctx, o)
-			require.NoError(t, err)
-			assert.Equal(t, int64(2), final.Version, "one write, one increment")
-			winner := 0
-			if errs[0] != nil {
-				winner = 1
-			}
-			assert.Equal(t, fmt.Sprint("winner-", winner), final.Status)
-		}
-	})
-}
-
-func TestEnableTTLIntegration(t *testing.T) {
-	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
-		db.Require(dynamotest.TTL)
-		ctx := ctxT(t)
-		orders := repo[Order](t, db, "Orders")
-		require.NoError(t, orders.EnableTTL(ctx))
-		require.NoError(t, orders.EnableTTL(ctx), "a second time is a no-op")
-		out, err := db.Client.DescribeTimeToLive(ctx, &dynamodb.DescribeTimeToLiveInput{TableName: aws.String(db.Table("Orders"))})
-		require.NoError(t, err)
-		assert.Equal(t, "expires", aws.ToString(out.TimeToLiveDescription.AttributeName))
-		assert.Contains(t, []types.TimeToLiveStatus{types.TimeToLiveStatusEnabled, types.TimeToLiveStatusEnabling}, out.TimeToLiveDescription.TimeToLiveStatus)
-
-		docs := repo[Doc](t, db, "Docs")
-		require.ErrorIs(t, docs.EnableTTL(ctx), dynamodel.ErrInvalidModel)
 	})
 }

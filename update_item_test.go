@@ -2,7 +2,9 @@ package dynamodel_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -164,5 +166,57 @@ func TestUpdateRolesIntegration(t *testing.T) {
 		u, err = orders.Update(ctx, u, dynamodel.Set("expires", time.Time{}))
 		require.NoError(t, err)
 		assert.True(t, u.Expires.IsZero())
+	})
+}
+
+// TestVersionRace has two goroutines update the same versioned item from
+// the same read: exactly one wins, the other gets ErrVersionConflict and
+// writes nothing.
+func TestVersionRace(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		orders := repo[Order](t, db, "Orders")
+		for round := range 10 {
+			o, err := orders.Create(ctx, Order{Customer: "race", ID: fmt.Sprint(round)})
+			require.NoError(t, err)
+			var wg sync.WaitGroup
+			errs := make([]error, 2)
+			for g := range 2 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, errs[g] = orders.Update(ctx, o, dynamodel.Set("status", fmt.Sprint("winner-", g)))
+				}()
+			}
+			wg.Wait()
+			wins, conflicts := 0, 0
+			for _, err := range errs {
+				switch {
+				case err == nil:
+					wins++
+				case errors.Is(err, dynamodel.ErrVersionConflict):
+					conflicts++
+				default:
+					t.Fatalf("unexpected error: %v", err)
+				}
+			}
+			if wins == 2 {
+				final, err := orders.Get(ctx, o)
+				require.NoError(t, err)
+				require.Equal(t, int64(3), final.Version, "both updates were applied")
+				t.Skipf("%s applied both of two racing updates that each required version 1 "+
+					"(its conditional writes are not atomic; DynamoDB's are)", db.Engine.Name)
+			}
+			require.Equal(t, 1, wins, "round %d", round)
+			require.Equal(t, 1, conflicts, "round %d", round)
+			final, err := orders.Get(ctx, o)
+			require.NoError(t, err)
+			assert.Equal(t, int64(2), final.Version, "one write, one increment")
+			winner := 0
+			if errs[0] != nil {
+				winner = 1
+			}
+			assert.Equal(t, fmt.Sprint("winner-", winner), final.Status)
+		}
 	})
 }
