@@ -1,0 +1,51 @@
+package dynamodel_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
+	"github.com/stretchr/testify/assert"
+
+	"github.com/dynamodel/dynamodel"
+)
+
+// TestConditionString renders every form of condition, and the mistakes
+// each one reports instead of an expression.
+func TestConditionString(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cond dynamodel.Condition
+		want string
+	}{
+		{"zero", dynamodel.Condition{}, ""},
+		{"equal", dynamodel.Equal("status", "paid"), "#n0 = :v0"},
+		{"comparisons", dynamodel.And(dynamodel.NotEqual("a", 1), dynamodel.Less("b", 2), dynamodel.LessOrEqual("c", 3),
+			dynamodel.Greater("d", 4), dynamodel.GreaterOrEqual("e", 5)),
+			"(#n0 <> :v0) AND (#n1 < :v1) AND (#n2 <= :v2) AND (#n3 > :v3) AND (#n4 >= :v4)"},
+		{"between", dynamodel.Between("total", 1, 9), "#n0 BETWEEN :v0 AND :v1"},
+		{"in", dynamodel.In("status", "a", "b"), "#n0 IN (:v0, :v1)"},
+		{"functions", dynamodel.Exists("a").Or(dynamodel.NotExists("b"), dynamodel.BeginsWith("c", "x"),
+			dynamodel.Contains("d", 1), dynamodel.HasType("e", "S")),
+			"(attribute_exists(#n0)) OR (attribute_not_exists(#n1)) OR (begins_with(#n2, :v0)) OR (contains(#n3, :v1)) OR (attribute_type(#n4, :v2))"},
+		{"size and attributes", dynamodel.Size("tags").Greater(dynamodel.Attr("limit")), "size(#n0) > #n1"},
+		{"a name used twice has one placeholder", dynamodel.Equal("a", 1).And(dynamodel.Less("a", 5)), "(#n0 = :v0) AND (#n0 < :v1)"},
+		{"not", dynamodel.Not(dynamodel.Equal("a", 1)), "NOT (#n0 = :v0)"},
+		{"zero conditions are skipped", dynamodel.And(dynamodel.Condition{}, dynamodel.Exists("a"), dynamodel.Condition{}), "attribute_exists(#n0)"},
+		{"from expression", dynamodel.Equal("a", 1).And(dynamodel.FromExpression(expression.Name("b").Equal(expression.Value(2)))),
+			"(#n0 = :v0) AND (#n1 = :v1)"},
+		{"empty name", dynamodel.Equal("", 1), "invalid condition: dynamodel: invalid condition: empty attribute name"},
+		{"empty name in a function", dynamodel.Exists(""), "invalid condition: dynamodel: invalid condition: attribute_exists of an empty attribute name"},
+		{"value that does not encode", dynamodel.Equal("a", make(chan int)), "invalid condition: dynamodel: invalid condition: value"},
+		{"in of nothing", dynamodel.In("a"), "invalid condition: dynamodel: invalid condition: IN takes 1 to 100 values, got 0"},
+		{"not of nothing", dynamodel.Not(dynamodel.Condition{}), "invalid condition: dynamodel: invalid condition: Not of an empty condition"},
+	} {
+		if got := tc.cond.String(); strings.HasPrefix(tc.want, "invalid condition: ") {
+			assert.Contains(t, got, tc.want, tc.name) // a value's error text is the codec's
+		} else {
+			assert.Equal(t, tc.want, got, tc.name)
+		}
+	}
+	assert.True(t, dynamodel.Condition{}.IsZero())
+	assert.True(t, dynamodel.And().IsZero())
+}
