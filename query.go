@@ -135,12 +135,12 @@ func (r *Repository[T]) QueryPage(ctx context.Context, kc KeyCondition, optFns .
 // QueryCount counts the items kc selects (after Filter), reading no items.
 func (r *Repository[T]) QueryCount(ctx context.Context, kc KeyCondition, optFns ...func(*QueryOptions)) (int, error) {
 	opts := r.queryOptions(optFns)
+	opts.Projection = nil // a count reads no attributes, and a name left unused is an error
 	in, err := r.queryInput(kc, opts)
 	if err != nil {
 		return 0, err
 	}
 	in.Select = types.SelectCount
-	in.ProjectionExpression = nil
 	total := 0
 	for {
 		out, err := r.client.Query(ctx, in, r.opts.ClientOptions...)

@@ -92,12 +92,12 @@ func (r *Repository[T]) ScanPage(ctx context.Context, optFns ...func(*ScanOption
 // Segments, in parallel.
 func (r *Repository[T]) ScanCount(ctx context.Context, optFns ...func(*ScanOptions)) (int, error) {
 	opts := r.scanOptions(optFns)
+	opts.Projection = nil // a count reads no attributes, and a name left unused is an error
 	in, err := r.scanInput(opts)
 	if err != nil {
 		return 0, err
 	}
 	in.Select = types.SelectCount
-	in.ProjectionExpression = nil
 	segments := max(opts.Segments, 1)
 	counts := make([]int, segments)
 	errs := make([]error, segments)
