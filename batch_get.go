@@ -27,14 +27,10 @@ func (e *BatchGetError) Error() string {
 // Unwrap returns ErrBatchIncomplete and the cause.
 func (e *BatchGetError) Unwrap() []error { return []error{ErrBatchIncomplete, e.Err} }
 
-// BatchGetOptions are the options of BatchGet.
+// BatchGetOptions are the options of BatchGet: those every read has
+// (ReadOptions).
 type BatchGetOptions struct {
-	// ConsistentRead asks for strongly consistent reads. It starts as the
-	// repository's default.
-	ConsistentRead bool
-	// Projection lists the attributes to read; the key attributes are
-	// always read.
-	Projection []string
+	ReadOptions
 }
 
 // BatchGet reads the items with keys, in requests of 100, several at once,
@@ -44,7 +40,7 @@ type BatchGetOptions struct {
 // On failure it returns what it read and a *BatchGetError listing the keys
 // not read.
 func (r *Repository[T]) BatchGet(ctx context.Context, keys []any, optFns ...func(*BatchGetOptions)) ([]T, error) {
-	opts := collectOptions(BatchGetOptions{ConsistentRead: r.opts.ConsistentRead}, optFns)
+	opts := collectOptions(BatchGetOptions{ReadOptions: r.readDefaults()}, optFns)
 	m := r.model
 	encoded := make([]map[string]types.AttributeValue, len(keys))
 	index := make(map[string]int, len(keys))

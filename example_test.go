@@ -291,3 +291,23 @@ func ExampleGetUser() {
 	// Lovelace
 	// true <nil>
 }
+
+func ExampleConsistentRead() {
+	ctx := context.Background()
+	client := localClient()
+	users, _ := dynamodel.NewRepository[dynamodel.User](client, table("User"))
+	orders, _ := dynamodel.NewRepository[Order](client, table("Orders"))
+	_, _ = users.Put(ctx, dynamodel.User{Email: "strong@example.com", FirstName: "Ada"})
+	_, _ = orders.Put(ctx, Order{Customer: "strong@example.com", ID: "o1", Total: 10})
+
+	// One option for every read; projections are the same field everywhere.
+	u, err := users.Get(ctx, "strong@example.com", dynamodel.ConsistentRead)
+	fmt.Println(u.FirstName, err)
+	for o, err := range orders.Query(ctx, dynamodel.Partition("strong@example.com"), dynamodel.ConsistentRead,
+		func(o *dynamodel.QueryOptions) { o.Projection = []string{"id", "total"} }) {
+		fmt.Println(o.ID, o.Total, o.Customer == "", err)
+	}
+	// Output:
+	// Ada <nil>
+	// o1 10 true <nil>
+}

@@ -8,22 +8,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 )
 
-// GetOptions are the options of Get and Lookup.
+// GetOptions are the options of Get and Lookup: those every read has
+// (ReadOptions).
 type GetOptions struct {
-	// ConsistentRead asks for a strongly consistent read. It starts as the
-	// repository's Options.ConsistentRead.
-	ConsistentRead bool
-
-	// Projection lists the attributes to read; empty reads them all. Fields
-	// of attributes not read keep their zero values.
-	Projection []string
+	ReadOptions
 }
-
-// ConsistentRead is a GetOptions function that asks for a strongly
-// consistent read:
-//
-//	users.Get(ctx, email, dynamodel.ConsistentRead)
-func ConsistentRead(o *GetOptions) { o.ConsistentRead = true }
 
 // Get returns the item with key, or an error wrapping ErrNotFound when there
 // is none. The key is a Key, the hash key value, or an item whose key fields
@@ -49,7 +38,7 @@ func (r *Repository[T]) lookup(ctx context.Context, key any, optFns []func(*GetO
 	if err != nil {
 		return item, nil, r.opError("GetItem", nil, err)
 	}
-	opts := collectOptions(GetOptions{ConsistentRead: r.opts.ConsistentRead}, optFns)
+	opts := collectOptions(GetOptions{ReadOptions: r.readDefaults()}, optFns)
 	in := &dynamodb.GetItemInput{
 		TableName:      &r.table,
 		Key:            k,

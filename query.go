@@ -69,16 +69,15 @@ func (k KeyCondition) SortBeginsWith(prefix any) KeyCondition {
 	return k.sort("begins_with", prefix)
 }
 
-// QueryOptions are the options of Query, QueryPage and QueryCount.
+// QueryOptions are the options of Query, QueryPage and QueryCount: those
+// every read has (ReadOptions), and the query's own.
 type QueryOptions struct {
+	ReadOptions
 	// Index queries a global or local secondary index instead of the table.
 	Index string
 	// Filter drops items after they are read (they still count against
 	// read capacity and PageSize).
 	Filter Condition
-	// Projection lists the attributes to read; empty reads all (of the
-	// index's projection, for an index).
-	Projection []string
 	// Limit stops after this many items (0: all). For QueryPage it is the
 	// page size.
 	Limit int
@@ -87,9 +86,6 @@ type QueryOptions struct {
 	PageSize int
 	// Descending returns items in descending sort key order.
 	Descending bool
-	// ConsistentRead asks for strongly consistent reads (not on global
-	// secondary indexes). It starts as the repository's default.
-	ConsistentRead bool
 	// Cursor resumes a read where a Page's Cursor left it.
 	Cursor string
 }
@@ -156,7 +152,7 @@ func (r *Repository[T]) QueryCount(ctx context.Context, kc KeyCondition, optFns 
 }
 
 func (r *Repository[T]) queryOptions(optFns []func(*QueryOptions)) QueryOptions {
-	return collectOptions(QueryOptions{ConsistentRead: r.opts.ConsistentRead}, optFns)
+	return collectOptions(QueryOptions{ReadOptions: r.readDefaults()}, optFns)
 }
 
 // queryFetch checks and renders a query and returns the page reader and the

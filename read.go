@@ -8,6 +8,53 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
+// ReadOptions are what every read can ask for, the same way in each: they
+// are embedded in GetOptions (Get, Lookup), QueryOptions (Query,
+// QueryPage, QueryCount), ScanOptions (Scan, ScanPage, ScanCount) and
+// BatchGetOptions (BatchGet), so o.ConsistentRead and o.Projection mean one
+// thing in all of them:
+//
+//	users.Get(ctx, email, dynamodel.ConsistentRead)
+//	orders.Query(ctx, kc, dynamodel.ConsistentRead, func(o *dynamodel.QueryOptions) { o.Projection = []string{"id", "total"} })
+type ReadOptions struct {
+	// ConsistentRead asks for strongly consistent reads. It starts as the
+	// repository's Options.ConsistentRead. Global secondary indexes do not
+	// offer it (DynamoDB rejects the request).
+	ConsistentRead bool
+
+	// Projection lists the attributes to read; empty reads them all (all of
+	// the index's projection, for an index). Fields of attributes not read
+	// keep their zero values. BatchGet also reads the key attributes, to
+	// match items to keys. QueryCount and ScanCount ignore it.
+	Projection []string
+}
+
+// readOptions returns o itself: through it, ConsistentRead reaches the
+// ReadOptions embedded in any read's options.
+func (o *ReadOptions) readOptions() *ReadOptions { return o }
+
+// AnyReadOptions is the options type of any read: the type parameter of
+// the option functions every read accepts, such as ConsistentRead. Go
+// infers it from the call the function is passed to.
+type AnyReadOptions interface {
+	GetOptions | QueryOptions | ScanOptions | BatchGetOptions
+}
+
+// ConsistentRead is an option of every read (Get, Lookup, Query,
+// QueryPage, QueryCount, Scan, ScanPage, ScanCount, BatchGet) that asks for
+// a strongly consistent read:
+//
+//	users.Get(ctx, email, dynamodel.ConsistentRead)
+//	orders.QueryPage(ctx, dynamodel.Partition("c1"), dynamodel.ConsistentRead)
+func ConsistentRead[O AnyReadOptions](o *O) {
+	any(o).(interface{ readOptions() *ReadOptions }).readOptions().ConsistentRead = true
+}
+
+// readDefaults are the read options a call starts from.
+func (r *Repository[T]) readDefaults() ReadOptions {
+	return ReadOptions{ConsistentRead: r.opts.ConsistentRead}
+}
+
 // A Page is one page of a query or scan, for APIs that hand results out a
 // page at a time.
 type Page[T any] struct {

@@ -12,22 +12,19 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// ScanOptions are the options of Scan, ScanPage and ScanCount.
+// ScanOptions are the options of Scan, ScanPage and ScanCount: those every
+// read has (ReadOptions), and the scan's own.
 type ScanOptions struct {
+	ReadOptions
 	// Index scans a secondary index instead of the table.
 	Index string
 	// Filter drops items after they are read.
 	Filter Condition
-	// Projection lists the attributes to read; empty reads all.
-	Projection []string
 	// Limit stops after this many items (0: all). For ScanPage it is the
 	// page size.
 	Limit int
 	// PageSize is how many items each request reads (DynamoDB's Limit).
 	PageSize int
-	// ConsistentRead asks for strongly consistent reads. It starts as the
-	// repository's default.
-	ConsistentRead bool
 	// Cursor resumes a sequential scan where a Page's Cursor left it.
 	Cursor string
 	// Segments splits the scan into this many segments read in parallel
@@ -139,7 +136,7 @@ func (r *Repository[T]) ScanCount(ctx context.Context, optFns ...func(*ScanOptio
 }
 
 func (r *Repository[T]) scanOptions(optFns []func(*ScanOptions)) ScanOptions {
-	return collectOptions(ScanOptions{ConsistentRead: r.opts.ConsistentRead}, optFns)
+	return collectOptions(ScanOptions{ReadOptions: r.readDefaults()}, optFns)
 }
 
 func (r *Repository[T]) scanInput(opts ScanOptions) (*dynamodb.ScanInput, error) {
