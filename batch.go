@@ -7,7 +7,10 @@ import (
 	"time"
 )
 
-// BatchOptions tune BatchGet and BatchWrite.
+// BatchOptions tune how batch calls are sent: for every call of a
+// repository in Options.Batch, and for one call in BatchGetOptions and
+// BatchWriteOptions (which start as Options.Batch). Zero values mean the
+// defaults.
 type BatchOptions struct {
 	// Concurrency is how many requests a batch call (or a parallel scan)
 	// keeps in flight at once. Default 4.
@@ -19,9 +22,10 @@ type BatchOptions struct {
 	// items: exponential from BaseDelay, capped at MaxDelay, with full
 	// jitter. Defaults 25ms and 2s.
 	BaseDelay, MaxDelay time.Duration
-	// SkipVersionCheck lets BatchWrite store items of a versioned model.
-	// BatchWriteItem cannot check conditions, so the version is then only
-	// incremented, not checked. Without it, such a batch is rejected.
+	// SkipVersionCheck lets BatchPut and BatchWrite store items of a
+	// versioned model. BatchWriteItem cannot check conditions, so the
+	// version is then only incremented, not checked. Without it, such a
+	// batch is rejected. It does not apply to BatchGet.
 	SkipVersionCheck bool
 }
 

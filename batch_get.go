@@ -28,9 +28,11 @@ func (e *BatchGetError) Error() string {
 func (e *BatchGetError) Unwrap() []error { return []error{ErrBatchIncomplete, e.Err} }
 
 // BatchGetOptions are the options of BatchGet: those every read has
-// (ReadOptions).
+// (ReadOptions), and how the batch is sent (BatchOptions, which start as
+// the repository's Options.Batch).
 type BatchGetOptions struct {
 	ReadOptions
+	BatchOptions
 }
 
 // BatchGet reads the items with keys, in requests of 100, several at once,
@@ -40,7 +42,8 @@ type BatchGetOptions struct {
 // On failure it returns what it read and a *BatchGetError listing the keys
 // not read.
 func (r *Repository[T]) BatchGet(ctx context.Context, keys []any, optFns ...func(*BatchGetOptions)) ([]T, error) {
-	opts := collectOptions(BatchGetOptions{ReadOptions: r.readDefaults()}, optFns)
+	opts := collectOptions(BatchGetOptions{ReadOptions: r.readDefaults(), BatchOptions: r.opts.Batch}, optFns)
+	batch := opts.BatchOptions.withDefaults()
 	m := r.model
 	encoded := make([]map[string]types.AttributeValue, len(keys))
 	index := make(map[string]int, len(keys))
@@ -82,7 +85,7 @@ func (r *Repository[T]) BatchGet(ctx context.Context, keys []any, optFns ...func
 		keyNames = m.keyNames()
 	)
 	chunks := chunk(encoded, maxBatchGet)
-	skipped, err := runChunks(ctx, len(chunks), r.opts.Batch.Concurrency, func(ctx context.Context, c int) error {
+	skipped, err := runChunks(ctx, len(chunks), batch.Concurrency, func(ctx context.Context, c int) error {
 		left := chunks[c]
 		for attempt := 1; ; attempt++ {
 			req := base
@@ -102,10 +105,10 @@ func (r *Repository[T]) BatchGet(ctx context.Context, keys []any, optFns ...func
 				if len(left) == 0 {
 					return nil
 				}
-				if attempt >= r.opts.Batch.MaxAttempts {
+				if attempt >= batch.MaxAttempts {
 					err = fmt.Errorf("%d key(s) still unprocessed after %d attempts", len(left), attempt)
 				} else {
-					err = r.opts.Batch.backoff(ctx, attempt)
+					err = batch.backoff(ctx, attempt)
 				}
 			} else {
 				err = classify(err)

@@ -3,8 +3,11 @@ package dynamodel_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -28,20 +31,20 @@ func TestBatchRejectsBadInputBeforeAnyCall(t *testing.T) {
 	require.NoError(t, err)
 	ctx := context.Background()
 
-	err = docs.BatchPut(ctx, []Doc{{ID: "a"}, {ID: "b"}, {ID: "a"}})
+	_, err = docs.BatchPut(ctx, []Doc{{ID: "a"}, {ID: "b"}, {ID: "a"}})
 	require.ErrorIs(t, err, dynamodel.ErrDuplicateKey)
-	err = docs.BatchWrite(ctx, []Doc{{ID: "a"}}, []any{"a"})
+	_, err = docs.BatchWrite(ctx, []Doc{{ID: "a"}}, []any{"a"})
 	require.ErrorIs(t, err, dynamodel.ErrDuplicateKey)
 	_, err = docs.BatchGet(ctx, []any{"a", "a"})
 	require.ErrorIs(t, err, dynamodel.ErrDuplicateKey)
-	err = docs.BatchPut(ctx, []Doc{{ID: "a"}, {}})
+	_, err = docs.BatchPut(ctx, []Doc{{ID: "a"}, {}})
 	require.ErrorIs(t, err, dynamodel.ErrInvalidKey)
 	assert.Contains(t, err.Error(), "item 1")
 	err = docs.BatchDelete(ctx, []any{"a", 3})
 	require.ErrorIs(t, err, dynamodel.ErrInvalidKey)
 	_, err = docs.BatchGet(ctx, []any{""})
 	require.ErrorIs(t, err, dynamodel.ErrInvalidKey)
-	err = orders.BatchPut(ctx, []Order{{Customer: "c", ID: "o"}})
+	_, err = orders.BatchPut(ctx, []Order{{Customer: "c", ID: "o"}})
 	require.ErrorIs(t, err, dynamodel.ErrInvalidItem)
 	assert.Contains(t, err.Error(), "a batch cannot check versions")
 }
@@ -79,7 +82,8 @@ func TestBatchPutRetriesUnprocessed(t *testing.T) {
 	for i := range items {
 		items[i] = Doc{ID: fmt.Sprintf("d%03d", i)}
 	}
-	require.NoError(t, docs.BatchPut(context.Background(), items))
+	_, err = docs.BatchPut(context.Background(), items)
+	require.NoError(t, err)
 	assert.Len(t, stored, 260)
 	for id, n := range stored {
 		assert.Equal(t, 1, n, id)
@@ -117,13 +121,133 @@ func TestBatchWriteReportsExactlyWhatWasNotDone(t *testing.T) {
 		puts = append(puts, Doc{ID: fmt.Sprintf("p%02d", i), Count: i})
 		dels = append(dels, fmt.Sprintf("x%02d", i))
 	}
-	err = docs.BatchWrite(context.Background(), puts, dels)
+	_, err = docs.BatchWrite(context.Background(), puts, dels)
 	require.ErrorIs(t, err, dynamodel.ErrBatchIncomplete)
 	var be *dynamodel.BatchWriteError[Doc]
 	require.ErrorAs(t, err, &be)
 	assert.ElementsMatch(t, []Doc{{ID: "p07", Count: 7}, {ID: "p17", Count: 17}, {ID: "p27", Count: 27}, {ID: "p37", Count: 37}}, be.Puts)
 	assert.ElementsMatch(t, []any{"x07", "x17", "x27", "x37"}, be.Deletes)
 	assert.Contains(t, be.Error(), "still unprocessed after 3 attempts")
+}
+
+// TestBatchOptionsPerCall tunes single calls with BatchWriteOptions and
+// BatchGetOptions: the attempts and concurrency of this call, and the
+// version check, whatever the repository's Options.Batch says.
+func TestBatchOptionsPerCall(t *testing.T) {
+	s := newStub(t)
+	var (
+		inFlight, most atomic.Int32
+		attempts       atomic.Int32
+	)
+	busy := func() func() {
+		n := inFlight.Add(1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		time.Sleep(2 * time.Millisecond)
+		return func() { inFlight.Add(-1) }
+	}
+	s.batchPut = func(in *dynamodb.BatchWriteItemInput) (*dynamodb.BatchWriteItemOutput, error) {
+		defer busy()()
+		attempts.Add(1)
+		out := &dynamodb.BatchWriteItemOutput{UnprocessedItems: map[string][]types.WriteRequest{}}
+		for table, reqs := range in.RequestItems {
+			for _, r := range reqs {
+				if id := r.PutRequest.Item["id"].(*types.AttributeValueMemberS).Value; id == "o007" {
+					out.UnprocessedItems[table] = append(out.UnprocessedItems[table], r) // never processed
+				}
+			}
+		}
+		return out, nil
+	}
+	s.batchGet = func(in *dynamodb.BatchGetItemInput) (*dynamodb.BatchGetItemOutput, error) {
+		defer busy()()
+		attempts.Add(1)
+		return &dynamodb.BatchGetItemOutput{UnprocessedKeys: in.RequestItems}, nil // never processed
+	}
+	orders, err := dynamodel.NewRepository[Order](s, "Orders", fastBatch, func(o *dynamodel.Options) {
+		o.Batch.Concurrency, o.Batch.MaxAttempts = 4, 10
+	})
+	require.NoError(t, err)
+	ctx := context.Background()
+	items := make([]Order, 200)
+	for i := range items {
+		items[i] = Order{Customer: "c", ID: fmt.Sprintf("o%03d", i)}
+	}
+
+	// Without SkipVersionCheck, a versioned model cannot be batched.
+	_, err = orders.BatchPut(ctx, items)
+	require.ErrorIs(t, err, dynamodel.ErrInvalidItem)
+	assert.Equal(t, int32(0), attempts.Load())
+
+	stored, err := orders.BatchPut(ctx, items, func(o *dynamodel.BatchWriteOptions) {
+		o.SkipVersionCheck, o.MaxAttempts, o.Concurrency = true, 2, 1
+	})
+	var be *dynamodel.BatchWriteError[Order]
+	require.ErrorAs(t, err, &be)
+	assert.Contains(t, be.Error(), "still unprocessed after 2 attempts")
+	// One request at a time, so the first failure stops the rest: the item
+	// never processed, and every item of the requests never sent, as the
+	// caller passed them.
+	assert.Equal(t, int32(1), most.Load())
+	assert.Equal(t, int32(2), attempts.Load(), "one request, sent twice")
+	require.Len(t, be.Puts, 1+len(items)-25)
+	assert.Equal(t, items[7], be.Puts[0])
+	assert.Equal(t, items[25:], be.Puts[1:])
+	require.Len(t, stored, len(items), "every item as it was sent")
+	assert.Equal(t, int64(1), stored[7].Version)
+	assert.Equal(t, int64(0), items[7].Version)
+
+	attempts.Store(0)
+	keys := make([]any, 300)
+	for i := range keys {
+		keys[i] = dynamodel.Key{Hash: "c", Range: fmt.Sprint(i)}
+	}
+	_, err = orders.BatchGet(ctx, keys, func(o *dynamodel.BatchGetOptions) { o.MaxAttempts, o.Concurrency = 3, 2 })
+	var ge *dynamodel.BatchGetError
+	require.ErrorAs(t, err, &ge)
+	assert.Len(t, ge.Keys, 300)
+	assert.Equal(t, int32(2*3), attempts.Load(), "two requests at once, 3 attempts each; the third never starts")
+	assert.LessOrEqual(t, most.Load(), int32(2))
+}
+
+// TestBatchPutLeavesItemsAloneIntegration checks that BatchPut and
+// BatchWrite, like Put, return the items as stored (versions, timestamps)
+// and leave the caller's slice as it was.
+func TestBatchPutLeavesItemsAloneIntegration(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		clock := newClock()
+		orders := repo[Order](t, db, "Orders", func(o *dynamodel.Options) { o.Clock = clock.Now; o.Batch.SkipVersionCheck = true })
+		items := []Order{{Customer: "c", ID: "a", Total: 1}, {Customer: "c", ID: "b", Total: 2, Version: 4}}
+		before := slices.Clone(items)
+		stored, err := orders.BatchPut(ctx, items)
+		require.NoError(t, err)
+		assert.Equal(t, before, items, "the caller's items are unchanged")
+		require.Len(t, stored, 2)
+		for i, o := range stored {
+			assert.Equal(t, items[i].ID, o.ID, "in the order given")
+			assert.Equal(t, items[i].Version+1, o.Version)
+			assert.True(t, o.Created.Equal(clock.Now()))
+			assert.True(t, o.Updated.Equal(clock.Now()))
+			got, err := orders.Get(ctx, o)
+			require.NoError(t, err)
+			assert.Equal(t, o.Version, got.Version, "returned as stored")
+			assert.True(t, got.Updated.Equal(o.Updated))
+		}
+
+		clock.Advance(time.Minute)
+		puts := []Order{stored[0]}
+		stored2, err := orders.BatchWrite(ctx, puts, []any{stored[1]})
+		require.NoError(t, err)
+		assert.Equal(t, int64(1), puts[0].Version)
+		require.Len(t, stored2, 1)
+		assert.Equal(t, int64(2), stored2[0].Version)
+		assert.True(t, stored2[0].Updated.Equal(clock.Now()))
+		assert.True(t, stored2[0].Created.Equal(stored[0].Created), "the creation time is kept")
+		_, found, err := orders.Lookup(ctx, stored[1])
+		require.NoError(t, err)
+		assert.False(t, found)
+	})
 }
 
 func TestBatchGetRetriesUnprocessedAndKeepsOrder(t *testing.T) {
@@ -249,7 +373,8 @@ func TestBatchWrite10000WithAQuarterUnprocessed(t *testing.T) {
 		for i := range items {
 			items[i] = Doc{ID: fmt.Sprintf("d%05d", i), Count: i}
 		}
-		require.NoError(t, docs.BatchPut(ctx, items))
+		_, err := docs.BatchPut(ctx, items)
+		require.NoError(t, err)
 
 		assert.Len(t, drop.received, 10000)
 		for id, n := range drop.received {
@@ -283,7 +408,8 @@ func TestBatchGetProjectionIntegration(t *testing.T) {
 	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
 		ctx := ctxT(t)
 		docs := repo[Doc](t, db, "Docs")
-		require.NoError(t, docs.BatchPut(ctx, []Doc{{ID: "a", Name: "A", Count: 1}, {ID: "b", Name: "B", Count: 2}}))
+		_, err := docs.BatchPut(ctx, []Doc{{ID: "a", Name: "A", Count: 1}, {ID: "b", Name: "B", Count: 2}})
+		require.NoError(t, err)
 		got, err := docs.BatchGet(ctx, []any{"b", "missing", "a"}, func(o *dynamodel.BatchGetOptions) {
 			o.Projection = []string{"name", "id"}
 			o.ConsistentRead = true

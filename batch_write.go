@@ -3,6 +3,7 @@ package dynamodel
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -35,28 +36,45 @@ func (e *BatchWriteError[T]) Error() string {
 // Unwrap returns ErrBatchIncomplete and the cause.
 func (e *BatchWriteError[T]) Unwrap() []error { return []error{ErrBatchIncomplete, e.Err} }
 
+// BatchWriteOptions are the options of BatchPut, BatchDelete and
+// BatchWrite: how the batch is sent (BatchOptions, which start as the
+// repository's Options.Batch).
+type BatchWriteOptions struct {
+	BatchOptions
+}
+
 // BatchPut stores items (replacing any with the same keys) in requests of 25,
 // several at once, resending what DynamoDB leaves unprocessed with backoff.
 // Keys and sizes are checked, and duplicate keys rejected (ErrDuplicateKey),
-// before any call. On failure the error is a *BatchWriteError[T] listing
-// exactly the items not stored.
-func (r *Repository[T]) BatchPut(ctx context.Context, items []T) error {
-	return r.BatchWrite(ctx, items, nil)
+// before any call. It returns the items as stored (with their versions and
+// timestamps, for models that have them), in the order given, and leaves
+// items itself unchanged, as Put does.
+//
+// On failure the error is a *BatchWriteError[T] listing exactly the items
+// not stored, as the caller passed them, and the items returned are all of
+// them as they were (or would have been) stored; an error found before any
+// call returns none.
+func (r *Repository[T]) BatchPut(ctx context.Context, items []T, optFns ...func(*BatchWriteOptions)) ([]T, error) {
+	return r.BatchWrite(ctx, items, nil, optFns...)
 }
 
 // BatchDelete deletes the items with keys, as BatchPut stores them. On
 // failure the error is a *BatchWriteError[T] listing the keys not deleted.
-func (r *Repository[T]) BatchDelete(ctx context.Context, keys []any) error {
-	return r.BatchWrite(ctx, nil, keys)
+func (r *Repository[T]) BatchDelete(ctx context.Context, keys []any, optFns ...func(*BatchWriteOptions)) error {
+	_, err := r.BatchWrite(ctx, nil, keys, optFns...)
+	return err
 }
 
-// BatchWrite stores puts and deletes keys, in requests of 25 (see BatchPut).
-// No key may appear twice in one call. Batches cannot carry conditions, so
-// a versioned model needs Options.Batch.SkipVersionCheck.
-func (r *Repository[T]) BatchWrite(ctx context.Context, puts []T, deletes []any) error {
+// BatchWrite stores puts and deletes keys, in requests of 25, and returns
+// the puts as stored (see BatchPut). No key may appear twice in one call.
+// Batches cannot carry conditions, so a versioned model needs
+// SkipVersionCheck.
+func (r *Repository[T]) BatchWrite(ctx context.Context, puts []T, deletes []any, optFns ...func(*BatchWriteOptions)) ([]T, error) {
+	opts := collectOptions(BatchWriteOptions{BatchOptions: r.opts.Batch}, optFns)
+	batch := opts.BatchOptions.withDefaults()
 	m := r.model
-	if _, versioned := m.WithRole(RoleVersion); versioned && len(puts) > 0 && !r.opts.Batch.SkipVersionCheck {
-		return r.opError("BatchWriteItem", nil, fmt.Errorf("%w: %v is versioned and a batch cannot check versions: use Put, a transaction, or Options.Batch.SkipVersionCheck", ErrInvalidItem, m.typ))
+	if _, versioned := m.WithRole(RoleVersion); versioned && len(puts) > 0 && !batch.SkipVersionCheck {
+		return nil, r.opError("BatchWriteItem", nil, fmt.Errorf("%w: %v is versioned and a batch cannot check versions: use Put, a transaction, or SkipVersionCheck (Options.Batch, or the call's BatchWriteOptions)", ErrInvalidItem, m.typ))
 	}
 	type origin struct {
 		put    int // index into puts, or -1
@@ -73,22 +91,23 @@ func (r *Repository[T]) BatchWrite(ctx context.Context, puts []T, deletes []any)
 		reqs = append(reqs, req)
 		return nil
 	}
-	for i := range puts {
-		w, err := r.encodeForWrite(&puts[i], writePut)
+	stored := slices.Clone(puts)
+	for i := range stored {
+		w, err := r.encodeForWrite(&stored[i], writePut)
 		if err != nil {
-			return r.opError("BatchWriteItem", w.key, fmt.Errorf("item %d: %w", i, err))
+			return nil, r.opError("BatchWriteItem", w.key, fmt.Errorf("item %d: %w", i, err))
 		}
 		if err := add(w.key, types.WriteRequest{PutRequest: &types.PutRequest{Item: w.item}}, origin{i, -1}); err != nil {
-			return r.opError("BatchWriteItem", nil, err)
+			return nil, r.opError("BatchWriteItem", nil, err)
 		}
 	}
 	for i, key := range deletes {
 		k, err := m.keyFor(key)
 		if err != nil {
-			return r.opError("BatchWriteItem", nil, fmt.Errorf("delete %d: %w", i, err))
+			return nil, r.opError("BatchWriteItem", nil, fmt.Errorf("delete %d: %w", i, err))
 		}
 		if err := add(k, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: k}}, origin{-1, i}); err != nil {
-			return r.opError("BatchWriteItem", nil, err)
+			return nil, r.opError("BatchWriteItem", nil, err)
 		}
 	}
 
@@ -97,11 +116,10 @@ func (r *Repository[T]) BatchWrite(ctx context.Context, puts []T, deletes []any)
 		mu       sync.Mutex
 		notDone  []types.WriteRequest
 		lastErr  error
-		opt      = r.opts.Batch
 		keyNames = m.keyNames()
 	)
-	skipped, err := runChunks(ctx, len(chunks), opt.Concurrency, func(ctx context.Context, c int) error {
-		left, err := r.writeChunk(ctx, chunks[c])
+	skipped, err := runChunks(ctx, len(chunks), batch.Concurrency, func(ctx context.Context, c int) error {
+		left, err := r.writeChunk(ctx, batch, chunks[c])
 		if err != nil {
 			mu.Lock()
 			notDone = append(notDone, left...)
@@ -114,7 +132,7 @@ func (r *Repository[T]) BatchWrite(ctx context.Context, puts []T, deletes []any)
 		notDone = append(notDone, chunks[c]...)
 	}
 	if err == nil {
-		return nil
+		return stored, nil
 	}
 	if lastErr == nil {
 		lastErr = err
@@ -134,13 +152,12 @@ func (r *Repository[T]) BatchWrite(ctx context.Context, puts []T, deletes []any)
 			be.Deletes = append(be.Deletes, deletes[o.delete])
 		}
 	}
-	return be
+	return stored, be
 }
 
 // writeChunk sends one request's worth of writes until all are processed or
 // the attempts run out; it returns what was not done.
-func (r *Repository[T]) writeChunk(ctx context.Context, reqs []types.WriteRequest) ([]types.WriteRequest, error) {
-	opt := r.opts.Batch
+func (r *Repository[T]) writeChunk(ctx context.Context, opt BatchOptions, reqs []types.WriteRequest) ([]types.WriteRequest, error) {
 	for attempt := 1; ; attempt++ {
 		out, err := r.client.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{
 			RequestItems: map[string][]types.WriteRequest{r.table: reqs},

@@ -190,7 +190,7 @@ func ExampleRepository_QueryPage() {
 func ExampleRepository_Scan() {
 	ctx := context.Background()
 	docs, _ := dynamodel.NewRepository[Doc](localClient(), table("Docs"))
-	_ = docs.BatchPut(ctx, []Doc{{ID: "s1", Count: 1}, {ID: "s2", Count: 2}, {ID: "s3", Count: 3}})
+	_, _ = docs.BatchPut(ctx, []Doc{{ID: "s1", Count: 1}, {ID: "s2", Count: 2}, {ID: "s3", Count: 3}})
 	total := 0
 	for d, err := range docs.Scan(ctx, func(o *dynamodel.ScanOptions) { o.Segments = 3 }) {
 		if err != nil {
@@ -205,7 +205,7 @@ func ExampleRepository_Scan() {
 func ExampleRepository_BatchGet() {
 	ctx := context.Background()
 	users, _ := dynamodel.NewRepository[dynamodel.User](localClient(), table("User"))
-	_ = users.BatchPut(ctx, []dynamodel.User{{Email: "b1@example.com"}, {Email: "b2@example.com"}})
+	_, _ = users.BatchPut(ctx, []dynamodel.User{{Email: "b1@example.com"}, {Email: "b2@example.com"}})
 	got, err := users.BatchGet(ctx, []any{"b2@example.com", "nobody@example.com", "b1@example.com"})
 	for _, u := range got {
 		fmt.Println(u.Email)
@@ -310,4 +310,15 @@ func ExampleConsistentRead() {
 	// Output:
 	// Ada <nil>
 	// o1 10 true <nil>
+}
+
+func ExampleRepository_BatchPut() {
+	ctx := context.Background()
+	orders, _ := dynamodel.NewRepository[Order](localClient(), table("Orders"), func(o *dynamodel.Options) {
+		o.Batch.SkipVersionCheck = true // BatchWriteItem cannot check versions
+	})
+	items := []Order{{Customer: "bp1", ID: "a"}, {Customer: "bp1", ID: "b"}}
+	stored, err := orders.BatchPut(ctx, items, func(o *dynamodel.BatchWriteOptions) { o.Concurrency = 2 })
+	fmt.Println(len(stored), stored[0].Version, items[0].Version, err) // items is left as it was
+	// Output: 2 1 0 <nil>
 }

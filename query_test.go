@@ -125,7 +125,8 @@ func putOrders(t *testing.T, ctx context.Context, orders *dynamodel.Repository[O
 		}
 		items[i] = Order{Customer: c, ID: fmt.Sprintf("o%03d", i), Total: i, Status: status, Placed: fmt.Sprintf("2026-11-%02d", 1+i%28)}
 	}
-	require.NoError(t, orders.BatchPut(ctx, items))
+	_, err := orders.BatchPut(ctx, items)
+	require.NoError(t, err)
 }
 
 func ids(orders []Order) []string {

@@ -186,7 +186,7 @@ func benchBatchWrite[T any](b *testing.B, tableJSON, name string, items []T, enc
 				b.Fatal(err)
 			}
 			for b.Loop() {
-				if err := repo.BatchPut(ctx, items); err != nil {
+				if _, err := repo.BatchPut(ctx, items); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -233,7 +233,7 @@ func BenchmarkQuery100000(b *testing.B) {
 		for i := range items {
 			items[i] = Event{Stream: "s", Seq: i, Kind: "click", Payload: fmt.Sprintf("payload %08d ............................................", i)}
 		}
-		if err := events.BatchPut(ctx, items); err != nil {
+		if _, err := events.BatchPut(ctx, items); err != nil {
 			b.Fatal(err)
 		}
 	})

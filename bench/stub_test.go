@@ -174,7 +174,7 @@ func BenchmarkBatchWriteLatency(b *testing.B) {
 				b.Fatal(err)
 			}
 			for b.Loop() {
-				if err := users.BatchPut(ctx, items); err != nil {
+				if _, err := users.BatchPut(ctx, items); err != nil {
 					b.Fatal(err)
 				}
 			}
