@@ -322,3 +322,19 @@ func ExampleRepository_BatchPut() {
 	fmt.Println(len(stored), stored[0].Version, items[0].Version, err) // items is left as it was
 	// Output: 2 1 0 <nil>
 }
+
+func ExampleRepository_Update_returnValue() {
+	ctx := context.Background()
+	users, _ := dynamodel.NewRepository[dynamodel.User](localClient(), table("User"))
+	_, _ = users.Put(ctx, dynamodel.User{Email: "return@example.com", FirstName: "Ada", LastName: "Byron"})
+
+	old, err := users.Update(ctx, "return@example.com", dynamodel.Set("last_name", "Lovelace"),
+		func(o *dynamodel.UpdateOptions) { o.Return = dynamodel.ReturnAllOld })
+	fmt.Println(old.LastName, err)
+	changed, err := users.Update(ctx, "return@example.com", dynamodel.Set("first_name", "Augusta"),
+		func(o *dynamodel.UpdateOptions) { o.Return = dynamodel.ReturnUpdatedNew })
+	fmt.Printf("%+v %v\n", changed, err) // only what the update changed
+	// Output:
+	// Byron <nil>
+	// {Email: FirstName:Augusta LastName:} <nil>
+}

@@ -59,10 +59,14 @@ func (r *Repository[T]) txPut(item T, mode writeMode, optFns []func(*PutOptions)
 	return a
 }
 
-// TxUpdate is Update as a transaction action.
+// TxUpdate is Update as a transaction action. A transaction gives no item
+// back, so UpdateOptions.Return must be left at its default.
 func (r *Repository[T]) TxUpdate(key any, upd Update, optFns ...func(*UpdateOptions)) TxAction {
 	a := TxAction{table: r.table, op: "Update"}
 	in, w, err := r.updateInput(key, upd, optFns)
+	if err == nil && in.ReturnValues != types.ReturnValueAllNew {
+		err = fmt.Errorf("%w: a transaction gives no item back, so UpdateOptions.Return (%s) does not apply", ErrInvalidUpdate, in.ReturnValues)
+	}
 	if err != nil {
 		a.err = err
 		return a

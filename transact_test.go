@@ -64,6 +64,10 @@ func TestTransactWriteRejectsBadInputBeforeAnyCall(t *testing.T) {
 	}
 	_, err = dynamodel.TransactGet(ctx, s, []dynamodel.TxGetAction{users.TxGet("", new(dynamodel.User))})
 	require.ErrorIs(t, err, dynamodel.ErrInvalidKey)
+	err = dynamodel.TransactWrite(ctx, s, []dynamodel.TxAction{users.TxUpdate("a@b", dynamodel.Set("first_name", "x"),
+		func(o *dynamodel.UpdateOptions) { o.Return = dynamodel.ReturnAllOld })})
+	require.ErrorIs(t, err, dynamodel.ErrInvalidUpdate)
+	assert.Contains(t, err.Error(), "a transaction gives no item back, so UpdateOptions.Return (ALL_OLD) does not apply")
 }
 
 func TestTransactionsIntegration(t *testing.T) {

@@ -48,6 +48,7 @@ func TestUpdateCacheMatchesRendering(t *testing.T) {
 	item := cacheOrder{Customer: "c1", ID: "o1", Version: 7}
 	upsert := func(o *UpdateOptions) { o.Upsert = true }
 	version := func(o *UpdateOptions) { o.Version = 4 }
+	returnOld := func(o *UpdateOptions) { o.Return = ReturnUpdatedOld }
 	prepared, err := PrepareUpdate(struct {
 		Status *string `dynamodbav:"status"`
 		Total  *int    `dynamodbav:"total"`
@@ -76,6 +77,7 @@ func TestUpdateCacheMatchesRendering(t *testing.T) {
 		{"version option upsert", item, func(i int) Update { return Set("total", i).Remove("tags") }, []func(*UpdateOptions){version, upsert}},
 		{"sets the updated stamp itself", key, func(i int) Update { return Set("updated", time.Unix(int64(i), 0)) }, nil},
 		{"prepared", key, func(int) Update { return prepared }, nil},
+		{"return values", item, func(i int) Update { return Set("total", i) }, []func(*UpdateOptions){returnOld, upsert}},
 		{"attribute values", key, func(i int) Update {
 			return Set("status", &types.AttributeValueMemberS{Value: fmt.Sprint(i)}).Add("total", &types.AttributeValueMemberN{Value: "2"})
 		}, nil},
@@ -96,6 +98,34 @@ func TestUpdateCacheMatchesRendering(t *testing.T) {
 			assert.Equal(t, 1, cachedShapes(cached), "one shape, cached once")
 		})
 	}
+}
+
+// TestUpdateCacheReturnValues checks that the return choice is part of the
+// request, not of the shape: updates that differ only in it share one
+// cached shape, and each request asks for its own choice.
+func TestUpdateCacheReturnValues(t *testing.T) {
+	r := cacheRepo(t)
+	key := Key{Hash: "c1", Range: "o1"}
+	for _, tc := range []struct {
+		choice ReturnValue
+		want   types.ReturnValue
+	}{
+		{ReturnAllNew, types.ReturnValueAllNew},
+		{ReturnNone, types.ReturnValueNone},
+		{ReturnAllOld, types.ReturnValueAllOld},
+		{ReturnUpdatedOld, types.ReturnValueUpdatedOld},
+		{ReturnUpdatedNew, types.ReturnValueUpdatedNew},
+		{ReturnAllNew, types.ReturnValueAllNew},
+	} {
+		in, err := r.UpdateItemInput(key, Set("status", "x"), func(o *UpdateOptions) { o.Return = tc.choice })
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, in.ReturnValues)
+		assert.Equal(t, string(tc.want), tc.choice.String())
+	}
+	assert.Equal(t, 1, cachedShapes(r))
+	_, err := r.UpdateItemInput(key, Set("status", "x"), func(o *UpdateOptions) { o.Return = ReturnUpdatedNew + 1 })
+	require.ErrorIs(t, err, ErrInvalidUpdate)
+	assert.ErrorContains(t, err, "Return is ReturnValue(5)")
 }
 
 // TestUpdateCacheNoValues checks that an update of a cached shape without
@@ -210,6 +240,7 @@ func FuzzUpdateCache(f *testing.F) {
 	f.Add([]byte{1, 0, 3, 1, 3, 4, 0, 5, 5, 9})
 	f.Add([]byte{6, 2, 6, 2, 4, 7, 3, 1, 8, 0, 1, 9})
 	f.Add([]byte{3, 1, 0, 1, 1, 0, 2})
+	f.Add([]byte{0x18, 0, 0, 1, 3, 2, 0}) // ReturnUpdatedOld
 	names := []string{"status", "total", "tags", "log", "expires", "updated", "created", "version", "customer", "", "note"}
 	values := func(b byte) any {
 		switch b % 8 {
@@ -246,6 +277,9 @@ func FuzzUpdateCache(f *testing.F) {
 		}
 		if data[0]&4 != 0 {
 			opts = append(opts, func(o *UpdateOptions) { o.Version = 2 })
+		}
+		if choice := ReturnValue(data[0] >> 3 % 6); choice != 0 { // 5 is not a choice: an error
+			opts = append(opts, func(o *UpdateOptions) { o.Return = choice })
 		}
 		var upd Update
 		for ops := data[1:]; len(ops) >= 3; ops = ops[3:] {

@@ -26,14 +26,21 @@ type UpdateOptions struct {
 	// (ErrVersionConflict otherwise). Zero means the one of the item passed
 	// as the key, or no check when the key is not an item.
 	Version int64
+
+	// Return says which item Update gives back: by default the whole item
+	// after the update (ReturnAllNew). It is part of the request, not of
+	// the update's shape, so any choice uses the same cached expressions.
+	// A transaction gives nothing back, so TxUpdate rejects any other
+	// choice.
+	Return ReturnValue
 }
 
 // Update applies a prepared update to the item with key and returns the
-// item as stored afterwards. The update must change something (ErrEmptyUpdate)
-// and must not touch the key (ErrInvalidUpdate); both are checked before any
-// network call. A versioned model's version is incremented, and checked when
-// the key is an item of T or UpdateOptions.Version is set; an "updated"
-// timestamp is set.
+// item as stored afterwards, or what UpdateOptions.Return asks for instead.
+// The update must change something (ErrEmptyUpdate) and must not touch the
+// key (ErrInvalidUpdate); both are checked before any network call. A
+// versioned model's version is incremented, and checked when the key is an
+// item of T or UpdateOptions.Version is set; an "updated" timestamp is set.
 //
 // The repository renders the expressions of each update shape (which
 // attributes change, and how) once and keeps them, for up to 128 shapes;
@@ -48,6 +55,9 @@ func (r *Repository[T]) Update(ctx context.Context, key any, upd Update, optFns 
 	out, err := r.client.UpdateItem(ctx, in, r.opts.ClientOptions...)
 	if err != nil {
 		return zero, r.opError("UpdateItem", w.key, r.conditionError(ctx, err, w))
+	}
+	if len(out.Attributes) == 0 {
+		return zero, nil // ReturnNone, or ReturnAllOld of an item the update created
 	}
 	item, err := decodeItem[T](out.Attributes)
 	if err != nil {
@@ -86,6 +96,10 @@ func (r *Repository[T]) updateInput(keyArg any, upd Update, optFns []func(*Updat
 	if opts.Upsert {
 		w.mode = writeUpsert
 	}
+	ret, err := opts.Return.sdk()
+	if err != nil {
+		return nil, w, err
+	}
 	if upd.IsEmpty() {
 		return nil, w, ErrEmptyUpdate
 	}
@@ -119,7 +133,7 @@ func (r *Repository[T]) updateInput(keyArg any, upd Update, optFns []func(*Updat
 	in.TableName = &r.table
 	in.Key = k
 	in.UpdateExpression = &req.expr
-	in.ReturnValues = types.ReturnValueAllNew
+	in.ReturnValues = ret
 	// A caller's condition is a function, so it has no shape: such
 	// updates are rendered every time.
 	shape, cacheable := shapeOf(w.mode, want != 0, ops)

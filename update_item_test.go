@@ -127,6 +127,78 @@ func TestUpdateIntegration(t *testing.T) {
 	})
 }
 
+// TestUpdateReturnValuesIntegration updates an item asking for each
+// return choice in turn: every choice changes the item the same way, and
+// gives back what it names, typed.
+func TestUpdateReturnValuesIntegration(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		clock := newClock()
+		orders := repo[Order](t, db, "Orders", func(o *dynamodel.Options) { o.Clock = clock.Now })
+		k := dynamodel.Key{Hash: "c1", Range: "o1"}
+		created, err := orders.Create(ctx, Order{Customer: "c1", ID: "o1", Status: "new", Total: 1})
+		require.NoError(t, err)
+		returning := func(v dynamodel.ReturnValue) func(*dynamodel.UpdateOptions) {
+			return func(o *dynamodel.UpdateOptions) { o.Return = v }
+		}
+
+		clock.Advance(time.Second)
+		none, err := orders.Update(ctx, k, dynamodel.Set("total", 2), returning(dynamodel.ReturnNone))
+		require.NoError(t, err)
+		assert.Equal(t, Order{}, none)
+
+		clock.Advance(time.Second)
+		old, err := orders.Update(ctx, k, dynamodel.Set("total", 3), returning(dynamodel.ReturnAllOld))
+		require.NoError(t, err)
+		assert.Equal(t, "new", old.Status)
+		assert.Equal(t, 2, old.Total, "the item before this update")
+		assert.Equal(t, int64(2), old.Version)
+		assert.True(t, old.Created.Equal(created.Created))
+
+		clock.Advance(time.Second)
+		updatedOld, err := orders.Update(ctx, k, dynamodel.Set("total", 4).Set("note", "hi"), returning(dynamodel.ReturnUpdatedOld))
+		require.NoError(t, err)
+		assert.Equal(t, Order{Total: 3, Version: 3, Updated: clock.Now().Add(-time.Second)}, normalize(updatedOld),
+			"only what the update changed, as it was: no key, no status, no note (it had none)")
+
+		clock.Advance(time.Second)
+		updatedNew, err := orders.Update(ctx, k, dynamodel.Set("total", 5), returning(dynamodel.ReturnUpdatedNew))
+		require.NoError(t, err)
+		assert.Equal(t, Order{Total: 5, Version: 5, Updated: clock.Now()}, normalize(updatedNew), "only what the update changed, as it is")
+
+		allNew, err := orders.Update(ctx, k, dynamodel.Set("status", "paid"), returning(dynamodel.ReturnAllNew))
+		require.NoError(t, err)
+		assert.Equal(t, "paid", allNew.Status)
+		assert.Equal(t, 5, allNew.Total)
+		assert.Equal(t, "hi", *allNew.Note)
+		assert.Equal(t, int64(6), allNew.Version)
+
+		// ALL_OLD of an item the update creates is the zero T.
+		fresh, err := orders.Update(ctx, dynamodel.Key{Hash: "c1", Range: "fresh"}, dynamodel.Set("total", 1),
+			returning(dynamodel.ReturnAllOld), func(o *dynamodel.UpdateOptions) { o.Upsert = true })
+		require.NoError(t, err)
+		assert.Equal(t, Order{}, fresh)
+		stored, err := orders.Get(ctx, dynamodel.Key{Hash: "c1", Range: "fresh"})
+		require.NoError(t, err)
+		assert.Equal(t, 1, stored.Total)
+
+		// A failed condition is reported the same whatever the choice.
+		_, err = orders.Update(ctx, dynamodel.Key{Hash: "c1", Range: "missing"}, dynamodel.Set("total", 1), returning(dynamodel.ReturnNone))
+		require.ErrorIs(t, err, dynamodel.ErrNotFound)
+	})
+}
+
+// normalize drops what a time holds beyond its instant, so times read back
+// compare equal to the clock's.
+func normalize(o Order) Order {
+	for _, t := range []*time.Time{&o.Created, &o.Updated, &o.Expires} {
+		if !t.IsZero() {
+			*t = t.UTC()
+		}
+	}
+	return o
+}
+
 func TestUpdateRolesIntegration(t *testing.T) {
 	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
 		ctx := ctxT(t)
