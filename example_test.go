@@ -338,3 +338,24 @@ func ExampleRepository_Update_returnValue() {
 	// Byron <nil>
 	// {Email: FirstName:Augusta LastName:} <nil>
 }
+
+// Transactions need an engine that has them (moto, DynamoDB Local, AWS;
+// not dynalite), so this example is compiled but not run.
+func ExampleTransactGet() {
+	ctx := context.Background()
+	client := localClient()
+	users, _ := dynamodel.NewRepository[dynamodel.User](client, table("User"))
+	orders, _ := dynamodel.NewRepository[Order](client, table("Orders"))
+
+	ada := users.TxGet("ada@example.com")
+	o1 := orders.TxGet(dynamodel.Key{Hash: "ada@example.com", Range: "o1"})
+	if err := dynamodel.TransactGet(ctx, client, []dynamodel.TxGetAction{ada, o1}); err != nil {
+		panic(err)
+	}
+	if u, found := ada.Result(); found {
+		fmt.Println(u.FirstName)
+	}
+	if o, found := o1.Result(); found {
+		fmt.Println(o.Total)
+	}
+}

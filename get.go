@@ -8,8 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 )
 
-// GetOptions are the options of Get and Lookup: those every read has
-// (ReadOptions).
+// GetOptions are the options of Get, Lookup and TxGet: those every read
+// has (ReadOptions).
 type GetOptions struct {
 	ReadOptions
 }

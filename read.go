@@ -9,7 +9,7 @@ import (
 )
 
 // ReadOptions are what every read can ask for, the same way in each: they
-// are embedded in GetOptions (Get, Lookup), QueryOptions (Query,
+// are embedded in GetOptions (Get, Lookup, TxGet), QueryOptions (Query,
 // QueryPage, QueryCount), ScanOptions (Scan, ScanPage, ScanCount) and
 // BatchGetOptions (BatchGet), so o.ConsistentRead and o.Projection mean one
 // thing in all of them:
@@ -19,7 +19,8 @@ import (
 type ReadOptions struct {
 	// ConsistentRead asks for strongly consistent reads. It starts as the
 	// repository's Options.ConsistentRead. Global secondary indexes do not
-	// offer it (DynamoDB rejects the request).
+	// offer it (DynamoDB rejects the request); TxGet reads are consistent
+	// whatever it says.
 	ConsistentRead bool
 
 	// Projection lists the attributes to read; empty reads them all (all of
@@ -40,7 +41,7 @@ type AnyReadOptions interface {
 	GetOptions | QueryOptions | ScanOptions | BatchGetOptions
 }
 
-// ConsistentRead is an option of every read (Get, Lookup, Query,
+// ConsistentRead is an option of every read (Get, Lookup, TxGet, Query,
 // QueryPage, QueryCount, Scan, ScanPage, ScanCount, BatchGet) that asks for
 // a strongly consistent read:
 //

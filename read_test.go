@@ -44,6 +44,12 @@ func recordingReads(t *testing.T) (*stub, *[]readRequest) {
 		}
 		return &dynamodb.BatchGetItemOutput{}, nil
 	}
+	s.txGet = func(in *dynamodb.TransactGetItemsInput) (*dynamodb.TransactGetItemsOutput, error) {
+		for _, it := range in.TransactItems {
+			got = append(got, readRequest{"TransactGetItems", true, aws.ToString(it.Get.ProjectionExpression), it.Get.ExpressionAttributeNames})
+		}
+		return &dynamodb.TransactGetItemsOutput{}, nil
+	}
 	return s, &got
 }
 
@@ -71,6 +77,7 @@ func TestEveryReadTakesTheSameReadOptions(t *testing.T) {
 	_, _ = docs.ScanPage(ctx, dynamodel.ConsistentRead, scan)
 	_, _ = docs.ScanCount(ctx, dynamodel.ConsistentRead, scan)
 	_, _ = docs.BatchGet(ctx, []any{"d1"}, dynamodel.ConsistentRead, batch)
+	require.NoError(t, dynamodel.TransactGet(ctx, s, []dynamodel.TxGetAction{docs.TxGet("d1", dynamodel.ConsistentRead, get)}))
 
 	names := map[string]string{"#n0": "name", "#n1": "count"}
 	pk := map[string]string{"#n0": "id"} // a query's key condition names the partition key first
@@ -84,6 +91,7 @@ func TestEveryReadTakesTheSameReadOptions(t *testing.T) {
 		{"Scan", true, "#n0, #n1", names},
 		{"Scan", true, "", nil},
 		{"BatchGetItem", true, "#n0, #n1, #n2", map[string]string{"#n0": "id", "#n1": "name", "#n2": "count"}}, // and the key
+		{"TransactGetItems", true, "#n0, #n1", names},
 	}, *got)
 }
 

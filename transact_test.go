@@ -62,12 +62,102 @@ func TestTransactWriteRejectsBadInputBeforeAnyCall(t *testing.T) {
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "action 0")
 	}
-	_, err = dynamodel.TransactGet(ctx, s, []dynamodel.TxGetAction{users.TxGet("", new(dynamodel.User))})
-	require.ErrorIs(t, err, dynamodel.ErrInvalidKey)
 	err = dynamodel.TransactWrite(ctx, s, []dynamodel.TxAction{users.TxUpdate("a@b", dynamodel.Set("first_name", "x"),
 		func(o *dynamodel.UpdateOptions) { o.Return = dynamodel.ReturnAllOld })})
 	require.ErrorIs(t, err, dynamodel.ErrInvalidUpdate)
 	assert.Contains(t, err.Error(), "a transaction gives no item back, so UpdateOptions.Return (ALL_OLD) does not apply")
+}
+
+func TestTransactGetRejectsBadInputBeforeAnyCall(t *testing.T) {
+	s := newStub(t)
+	users, err := dynamodel.NewUserRepository(s)
+	require.NoError(t, err)
+	docs, err := dynamodel.NewRepository[Doc](s, "Docs")
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	err = dynamodel.TransactGet(ctx, s, []dynamodel.TxGetAction{users.TxGet("")})
+	require.ErrorIs(t, err, dynamodel.ErrInvalidKey)
+	assert.Contains(t, err.Error(), "read 0 (User)")
+	err = dynamodel.TransactGet(ctx, s, nil)
+	require.ErrorIs(t, err, dynamodel.ErrInvalidQuery)
+	err = dynamodel.TransactGet(ctx, s, []dynamodel.TxGetAction{users.TxGet("a@b"), nil})
+	require.ErrorIs(t, err, dynamodel.ErrInvalidQuery)
+	assert.Contains(t, err.Error(), "read 1 is nil")
+	var none *dynamodel.TxGetItem[Doc]
+	err = dynamodel.TransactGet(ctx, s, []dynamodel.TxGetAction{none})
+	require.ErrorIs(t, err, dynamodel.ErrInvalidQuery)
+	err = dynamodel.TransactGet(ctx, s, []dynamodel.TxGetAction{users.TxGet("a@b"), docs.TxGet("a@b"), users.TxGet("a@b")})
+	require.ErrorIs(t, err, dynamodel.ErrDuplicateKey)
+	assert.Contains(t, err.Error(), `reads 0 and 2 both read User email="a@b"`)
+}
+
+// TestTransactGetResults checks the request a TransactGet sends and the
+// results its handles give: the items found, decoded to their own types;
+// none for a missing item; and none at all after a failed call, even for
+// handles that had a result from an earlier one.
+func TestTransactGetResults(t *testing.T) {
+	s := newStub(t)
+	users, err := dynamodel.NewUserRepository(s)
+	require.NoError(t, err)
+	docs, err := dynamodel.NewRepository[Doc](s, "Docs")
+	require.NoError(t, err)
+	var got *dynamodb.TransactGetItemsInput
+	s.txGet = func(in *dynamodb.TransactGetItemsInput) (*dynamodb.TransactGetItemsOutput, error) {
+		got = in
+		return &dynamodb.TransactGetItemsOutput{Responses: []types.ItemResponse{
+			{Item: map[string]types.AttributeValue{"email": &types.AttributeValueMemberS{Value: "a@b"}, "first_name": &types.AttributeValueMemberS{Value: "Ada"}}},
+			{},
+			{Item: map[string]types.AttributeValue{"id": &types.AttributeValueMemberS{Value: "d1"}, "count": &types.AttributeValueMemberN{Value: "3"}}},
+		}}, nil
+	}
+	ctx := context.Background()
+	ada := users.TxGet("a@b", dynamodel.ConsistentRead)
+	missing := users.TxGet("nobody@b")
+	d1 := docs.TxGet("d1", func(o *dynamodel.GetOptions) { o.Projection = []string{"id", "count"} })
+	_, found := ada.Result()
+	assert.False(t, found, "no result before the call")
+	require.NoError(t, dynamodel.TransactGet(ctx, s, []dynamodel.TxGetAction{ada, missing, d1}))
+
+	require.Len(t, got.TransactItems, 3)
+	assert.Equal(t, "User", aws.ToString(got.TransactItems[0].Get.TableName))
+	assert.Nil(t, got.TransactItems[0].Get.ProjectionExpression)
+	assert.Equal(t, "#n0, #n1", aws.ToString(got.TransactItems[2].Get.ProjectionExpression))
+	assert.Equal(t, map[string]string{"#n0": "id", "#n1": "count"}, got.TransactItems[2].Get.ExpressionAttributeNames)
+
+	u, found := ada.Result()
+	assert.True(t, found)
+	assert.Equal(t, dynamodel.User{Email: "a@b", FirstName: "Ada"}, u)
+	u, found = missing.Result()
+	assert.False(t, found)
+	assert.Equal(t, dynamodel.User{}, u)
+	d, found := d1.Result()
+	assert.True(t, found)
+	assert.Equal(t, Doc{ID: "d1", Count: 3}, d)
+
+	// A failed call leaves no result behind, not even an earlier one.
+	s.txGet = func(*dynamodb.TransactGetItemsInput) (*dynamodb.TransactGetItemsOutput, error) {
+		return nil, &types.ResourceNotFoundException{Message: aws.String("Requested resource not found")}
+	}
+	err = dynamodel.TransactGet(ctx, s, []dynamodel.TxGetAction{ada, d1})
+	require.ErrorIs(t, err, dynamodel.ErrTableNotFound)
+	_, found = ada.Result()
+	assert.False(t, found)
+	_, found = d1.Result()
+	assert.False(t, found)
+
+	// So does an item that does not decode.
+	s.txGet = func(*dynamodb.TransactGetItemsInput) (*dynamodb.TransactGetItemsOutput, error) {
+		return &dynamodb.TransactGetItemsOutput{Responses: []types.ItemResponse{
+			{Item: map[string]types.AttributeValue{"email": &types.AttributeValueMemberS{Value: "a@b"}}},
+			{Item: map[string]types.AttributeValue{"id": &types.AttributeValueMemberS{Value: "d1"}, "count": &types.AttributeValueMemberS{Value: "many"}}},
+		}}, nil
+	}
+	err = dynamodel.TransactGet(ctx, s, []dynamodel.TxGetAction{ada, d1})
+	require.ErrorIs(t, err, dynamodel.ErrInvalidItem)
+	assert.Contains(t, err.Error(), `read 1 (Docs id="d1")`)
+	_, found = ada.Result()
+	assert.False(t, found)
 }
 
 func TestTransactionsIntegration(t *testing.T) {
@@ -146,19 +236,33 @@ func TestTransactionsIntegration(t *testing.T) {
 		err = dynamodel.TransactWrite(ctx, db.Client, []dynamodel.TxAction{users.TxUpdate("nobody@example.com", dynamodel.Set("last_name", "x"))})
 		require.ErrorIs(t, err, dynamodel.ErrNotFound)
 
-		// TransactGet reads a snapshot across tables.
-		var gotUser dynamodel.User
-		var gotOrder, missing Order
-		found2, err := dynamodel.TransactGet(ctx, db.Client, []dynamodel.TxGetAction{
-			users.TxGet("ada@example.com", &gotUser),
-			orders.TxGet(order, &gotOrder),
-			orders.TxGet(dynamodel.Key{Hash: "x", Range: "y"}, &missing),
-		})
+		// TransactGet reads a snapshot across tables, each read into its
+		// own type.
+		adaRead := users.TxGet("ada@example.com")
+		orderRead := orders.TxGet(order)
+		missingRead := orders.TxGet(dynamodel.Key{Hash: "x", Range: "y"})
+		err = dynamodel.TransactGet(ctx, db.Client, []dynamodel.TxGetAction{adaRead, orderRead, missingRead})
 		require.NoError(t, err)
-		assert.Equal(t, []bool{true, true, false}, found2)
+		gotUser, found := adaRead.Result()
+		assert.True(t, found)
 		assert.Equal(t, "Ada", gotUser.FirstName)
+		gotOrder, found := orderRead.Result()
+		assert.True(t, found)
 		assert.Equal(t, "paid", gotOrder.Status)
+		assert.Equal(t, int64(2), gotOrder.Version)
+		missing, found := missingRead.Result()
+		assert.False(t, found)
 		assert.Equal(t, Order{}, missing)
+
+		// With a projection, only the attributes named are read.
+		orderRead = orders.TxGet(order, func(o *dynamodel.GetOptions) { o.Projection = []string{"status", "total"} })
+		require.NoError(t, dynamodel.TransactGet(ctx, db.Client, []dynamodel.TxGetAction{orderRead}))
+		gotOrder, found = orderRead.Result()
+		assert.True(t, found)
+		if gotOrder.Customer != "" {
+			t.Skipf("%s ignores a TransactGetItems projection: it returned %+v for %q", db.Engine.Name, gotOrder, "status, total")
+		}
+		assert.Equal(t, Order{Status: "paid", Total: 10}, gotOrder)
 	})
 }
 

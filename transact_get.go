@@ -1,0 +1,151 @@
+package dynamodel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// A TxGetAction is one read of TransactGet: a *TxGetItem[T], made by a
+// repository's TxGet. Reads of repositories of different types mix in one
+// TransactGet.
+type TxGetAction interface {
+	// txGet returns the read's request, nil for a nil handle.
+	txGet() *txGet
+	// receive stores the item read (nil: there is none).
+	receive(item map[string]types.AttributeValue) error
+}
+
+// txGet is the request of one read of a transaction.
+type txGet struct {
+	item  types.TransactGetItem
+	table string
+	key   itemKey
+	err   error // what is wrong with the read, found when it was made
+}
+
+// A TxGetItem is a read of one item for TransactGet, and after the call its
+// result:
+//
+//	ada := users.TxGet("ada@example.com")
+//	o1 := orders.TxGet(dynamodel.Key{Hash: "ada@example.com", Range: "o1"})
+//	err := dynamodel.TransactGet(ctx, client, []dynamodel.TxGetAction{ada, o1})
+//	user, found := ada.Result()
+//
+// A TxGetItem belongs to one TransactGet at a time.
+type TxGetItem[T any] struct {
+	get   txGet
+	item  T
+	found bool
+}
+
+var _ TxGetAction = (*TxGetItem[User])(nil)
+
+// TxGet returns a read of the item with key, for TransactGet. Of the
+// options, Projection applies; the read is strongly consistent whatever
+// ConsistentRead says. A bad key is reported by TransactGet, before any
+// call.
+func (r *Repository[T]) TxGet(key any, optFns ...func(*GetOptions)) *TxGetItem[T] {
+	g := &TxGetItem[T]{get: txGet{table: r.table}}
+	k, err := r.model.keyFor(key)
+	if err != nil {
+		g.get.err = err
+		return g
+	}
+	opts := collectOptions(GetOptions{ReadOptions: r.readDefaults()}, optFns)
+	g.get.key = k
+	get := &types.Get{TableName: &r.table, Key: k}
+	if len(opts.Projection) > 0 {
+		var w exprWriter
+		p := projection(&w, opts.Projection)
+		get.ProjectionExpression, get.ExpressionAttributeNames = &p, w.attributeNames()
+	}
+	g.get.item.Get = get
+	return g
+}
+
+// Result returns the item read and true, or the zero T and false when there
+// is no such item or TransactGet has not read it (yet, or because it
+// failed).
+func (g *TxGetItem[T]) Result() (T, bool) { return g.item, g.found }
+
+func (g *TxGetItem[T]) txGet() *txGet {
+	if g == nil {
+		return nil
+	}
+	return &g.get
+}
+
+func (g *TxGetItem[T]) receive(m map[string]types.AttributeValue) error {
+	var zero T
+	g.item, g.found = zero, false
+	if m == nil {
+		return nil
+	}
+	item, err := decodeItem[T](m)
+	if err != nil {
+		return err
+	}
+	g.item, g.found = item, true
+	return nil
+}
+
+// TransactGet reads items (up to 100, of any tables) as one consistent
+// snapshot; afterwards each TxGetItem's Result holds its item, or reports
+// that there is none. Bad reads, too many, or two of one item
+// (ErrDuplicateKey) are reported before any call. When the call fails, no
+// read has a result.
+func TransactGet(ctx context.Context, client API, gets []TxGetAction, optFns ...func(*TransactOptions)) error {
+	opts := collectOptions(TransactOptions{}, optFns)
+	if len(gets) == 0 || len(gets) > maxTransactItems {
+		return fmt.Errorf("%w: a transaction takes 1 to %d reads, got %d", ErrInvalidQuery, maxTransactItems, len(gets))
+	}
+	items := make([]types.TransactGetItem, len(gets))
+	seen := make(map[string]int, len(gets))
+	for i, g := range gets {
+		var get *txGet
+		if g != nil {
+			get = g.txGet()
+		}
+		if get == nil {
+			return fmt.Errorf("dynamodel: TransactGetItems: %w: read %d is nil", ErrInvalidQuery, i)
+		}
+		if get.err != nil {
+			return fmt.Errorf("dynamodel: TransactGetItems: read %d (%s): %w", i, get.table, get.err)
+		}
+		id := get.table + " " + get.key.String()
+		if j, dup := seen[id]; dup {
+			return fmt.Errorf("dynamodel: TransactGetItems: %w: reads %d and %d both read %s", ErrDuplicateKey, j, i, id)
+		}
+		seen[id] = i
+		items[i] = get.item
+	}
+	for _, g := range gets {
+		_ = g.receive(nil) // no result from an earlier call stays
+	}
+	out, err := client.TransactGetItems(ctx, &dynamodb.TransactGetItemsInput{TransactItems: items}, opts.ClientOptions...)
+	if err != nil {
+		var tce *types.TransactionCanceledException
+		if errors.As(err, &tce) {
+			return &TransactionCanceledError{Err: err, Reasons: reasons(tce)}
+		}
+		return fmt.Errorf("dynamodel: TransactGetItems: %w", classify(err))
+	}
+	for i, g := range gets {
+		var item map[string]types.AttributeValue
+		if i < len(out.Responses) {
+			item = out.Responses[i].Item
+		}
+		if err := g.receive(item); err != nil {
+			for _, g := range gets[:i] {
+				_ = g.receive(nil)
+			}
+			get := g.txGet()
+			return fmt.Errorf("dynamodel: TransactGetItems: read %d (%s %s): %w", i, get.table, get.key, err)
+		}
+	}
+	return nil
+}
