@@ -272,24 +272,39 @@ func ExampleModelOf() {
 	// true
 }
 
-func ExampleGetUser() {
+// The seed's flow with repository methods: its get_user is Lookup, its
+// prepare_user and update are PrepareUpdate and Update, and deleting a user
+// who must exist is Delete with MustExist.
+func ExampleNewUserRepository() {
 	ctx := context.Background()
-	users, _ := dynamodel.NewRepository[dynamodel.User](localClient(), table("User"))
+	users, _ := dynamodel.NewRepository[dynamodel.User](localClient(), table("User")) // NewUserRepository(client) for the table "User"
 	_, _ = users.Put(ctx, dynamodel.User{Email: "seed@example.com", FirstName: "Ada", LastName: "Byron"})
 
-	u, _ := dynamodel.GetUser(ctx, users, "seed@example.com")
-	fmt.Println(u.ID(), u.LastName)
+	// get_user: the user, or found == false (not an error) when there is none.
+	u, found, err := users.Lookup(ctx, "seed@example.com")
+	fmt.Println(u.ID(), u.LastName, found, err)
 
-	updated, _ := dynamodel.UpdateUser(ctx, users, "seed@example.com", dynamodel.UserChanges{LastName: dynamodel.Some("Lovelace")})
-	fmt.Println(updated.LastName)
+	// prepare_user, then update: a change set that changes nothing is
+	// ErrEmptyUpdate from Update, before any call; a missing user is
+	// ErrNotFound, and nothing is created.
+	upd, err := dynamodel.PrepareUpdate(dynamodel.UserChanges{LastName: dynamodel.Some("Lovelace")})
+	if err != nil {
+		panic(err)
+	}
+	updated, err := users.Update(ctx, "seed@example.com", upd)
+	fmt.Println(updated.LastName, err)
 
-	deleted, _ := dynamodel.DeleteUser(ctx, users, "seed@example.com")
-	missing, _ := dynamodel.GetUser(ctx, users, "seed@example.com")
-	fmt.Println(deleted, missing)
+	// delete_user: with MustExist, deleting a missing user is ErrNotFound.
+	mustExist := func(o *dynamodel.DeleteOptions) { o.MustExist = true }
+	err = users.Delete(ctx, "seed@example.com", mustExist)
+	fmt.Println(err)
+	err = users.Delete(ctx, "seed@example.com", mustExist)
+	fmt.Println(errors.Is(err, dynamodel.ErrNotFound))
 	// Output:
-	// seed@example.com Byron
-	// Lovelace
-	// true <nil>
+	// seed@example.com Byron true <nil>
+	// Lovelace <nil>
+	// <nil>
+	// true
 }
 
 func ExampleConsistentRead() {

@@ -51,17 +51,21 @@ func TestPrepareUpdate(t *testing.T) {
 	assert.ErrorIs(t, err, dynamodel.ErrInvalidUpdate)
 }
 
-func TestPrepareUser(t *testing.T) {
-	upd, err := dynamodel.PrepareUser(dynamodel.UserChanges{LastName: dynamodel.Some("Lovelace")})
+// TestPrepareUpdateOfUserChanges is the seed's prepare_user: a set field
+// is set, a cleared one removed, and no change at all is an empty update
+// (which Update rejects with ErrEmptyUpdate: see TestUserFlowRejectsBadInputBeforeAnyCall).
+func TestPrepareUpdateOfUserChanges(t *testing.T) {
+	upd, err := dynamodel.PrepareUpdate(dynamodel.UserChanges{LastName: dynamodel.Some("Lovelace")})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"last_name"}, upd.Names())
 
-	upd, err = dynamodel.PrepareUser(dynamodel.UserChanges{FirstName: dynamodel.Clear[string]()})
+	upd, err = dynamodel.PrepareUpdate(dynamodel.UserChanges{FirstName: dynamodel.Clear[string]()})
 	require.NoError(t, err)
 	assert.Equal(t, "REMOVE #n0", upd.String())
 
-	_, err = dynamodel.PrepareUser(dynamodel.UserChanges{})
-	assert.ErrorIs(t, err, dynamodel.ErrEmptyUpdate)
+	upd, err = dynamodel.PrepareUpdate(dynamodel.UserChanges{})
+	require.NoError(t, err)
+	assert.True(t, upd.IsEmpty())
 }
 
 func TestOptionalJSON(t *testing.T) {

@@ -19,17 +19,30 @@ func TestUserID(t *testing.T) {
 	assert.Equal(t, "ada@example.com", dynamodel.User{Email: "ada@example.com"}.ID())
 }
 
-func TestUserHelpersRejectEmptyEmailBeforeAnyCall(t *testing.T) {
+// updateUser is the seed's update_user with repository methods: the change
+// set becomes an update, which Update applies.
+func updateUser(ctx context.Context, users *dynamodel.Repository[dynamodel.User], email string, changes dynamodel.UserChanges) (dynamodel.User, error) {
+	upd, err := dynamodel.PrepareUpdate(changes)
+	if err != nil {
+		return dynamodel.User{}, err
+	}
+	return users.Update(ctx, email, upd)
+}
+
+// mustExist makes deleting a missing item ErrNotFound.
+func mustExist(o *dynamodel.DeleteOptions) { o.MustExist = true }
+
+func TestUserFlowRejectsBadInputBeforeAnyCall(t *testing.T) {
 	users, err := dynamodel.NewUserRepository(newStub(t))
 	require.NoError(t, err)
 	ctx := context.Background()
-	_, err = dynamodel.GetUser(ctx, users, "")
+	_, _, err = users.Lookup(ctx, "")
 	assert.ErrorIs(t, err, dynamodel.ErrInvalidKey)
-	_, err = dynamodel.UpdateUser(ctx, users, "", dynamodel.UserChanges{LastName: dynamodel.Some("x")})
+	_, err = updateUser(ctx, users, "", dynamodel.UserChanges{LastName: dynamodel.Some("x")})
 	assert.ErrorIs(t, err, dynamodel.ErrInvalidKey)
-	_, err = dynamodel.UpdateUser(ctx, users, "a@example.com", dynamodel.UserChanges{})
+	_, err = updateUser(ctx, users, "a@example.com", dynamodel.UserChanges{})
 	assert.ErrorIs(t, err, dynamodel.ErrEmptyUpdate)
-	_, err = dynamodel.DeleteUser(ctx, users, "")
+	err = users.Delete(ctx, "", mustExist)
 	assert.ErrorIs(t, err, dynamodel.ErrInvalidKey)
 }
 
@@ -38,36 +51,37 @@ func TestUserFlowIntegration(t *testing.T) {
 		ctx := ctxT(t)
 		users := repo[dynamodel.User](t, db, "User")
 
-		missing, err := dynamodel.GetUser(ctx, users, "ada@example.com")
+		_, found, err := users.Lookup(ctx, "ada@example.com")
 		require.NoError(t, err)
-		assert.Nil(t, missing)
+		assert.False(t, found)
 
 		_, err = users.Create(ctx, dynamodel.User{Email: "ada@example.com", FirstName: "Ada", LastName: "Byron"})
 		require.NoError(t, err)
-		u, err := dynamodel.GetUser(ctx, users, "ada@example.com")
+		u, found, err := users.Lookup(ctx, "ada@example.com")
 		require.NoError(t, err)
-		assert.Equal(t, &dynamodel.User{Email: "ada@example.com", FirstName: "Ada", LastName: "Byron"}, u)
+		assert.True(t, found)
+		assert.Equal(t, dynamodel.User{Email: "ada@example.com", FirstName: "Ada", LastName: "Byron"}, u)
 
-		updated, err := dynamodel.UpdateUser(ctx, users, "ada@example.com", dynamodel.UserChanges{LastName: dynamodel.Some("Lovelace")})
+		updated, err := updateUser(ctx, users, "ada@example.com", dynamodel.UserChanges{LastName: dynamodel.Some("Lovelace")})
 		require.NoError(t, err)
 		assert.Equal(t, dynamodel.User{Email: "ada@example.com", FirstName: "Ada", LastName: "Lovelace"}, updated)
 
-		updated, err = dynamodel.UpdateUser(ctx, users, "ada@example.com", dynamodel.UserChanges{FirstName: dynamodel.Clear[string]()})
+		updated, err = updateUser(ctx, users, "ada@example.com", dynamodel.UserChanges{FirstName: dynamodel.Clear[string]()})
 		require.NoError(t, err)
 		assert.Equal(t, dynamodel.User{Email: "ada@example.com", LastName: "Lovelace"}, updated)
 
-		_, err = dynamodel.UpdateUser(ctx, users, "nobody@example.com", dynamodel.UserChanges{LastName: dynamodel.Some("x")})
+		_, err = updateUser(ctx, users, "nobody@example.com", dynamodel.UserChanges{LastName: dynamodel.Some("x")})
 		require.ErrorIs(t, err, dynamodel.ErrNotFound)
-		gone, err := dynamodel.GetUser(ctx, users, "nobody@example.com")
+		_, found, err = users.Lookup(ctx, "nobody@example.com")
 		require.NoError(t, err)
-		assert.Nil(t, gone, "a failed update creates nothing")
+		assert.False(t, found, "a failed update creates nothing")
 
-		deleted, err := dynamodel.DeleteUser(ctx, users, "ada@example.com")
+		require.NoError(t, users.Delete(ctx, "ada@example.com", mustExist))
+		err = users.Delete(ctx, "ada@example.com", mustExist)
+		require.ErrorIs(t, err, dynamodel.ErrNotFound)
+		_, found, err = users.Lookup(ctx, "ada@example.com")
 		require.NoError(t, err)
-		assert.True(t, deleted)
-		deleted, err = dynamodel.DeleteUser(ctx, users, "ada@example.com")
-		require.NoError(t, err)
-		assert.False(t, deleted)
+		assert.False(t, found)
 	})
 }
 
@@ -132,9 +146,9 @@ func TestUserItemsReadTheSameFromPython(t *testing.T) {
 		require.NoError(t, json.Unmarshal(out, &got))
 		assert.Equal(t, map[string]string{"id": "ada@example.com", "email": "ada@example.com", "first_name": "Ada", "last_name": "Lovelace"}, got)
 
-		grace, err := dynamodel.GetUser(ctx, users, "grace@example.com")
+		grace, err := users.Get(ctx, "grace@example.com")
 		require.NoError(t, err)
-		assert.Equal(t, &dynamodel.User{Email: "grace@example.com", FirstName: "Grace", LastName: "Hopper"}, grace)
+		assert.Equal(t, dynamodel.User{Email: "grace@example.com", FirstName: "Grace", LastName: "Hopper"}, grace)
 	})
 }
 

@@ -102,7 +102,10 @@ func (a *API) patch(ctx context.Context, email string, req events.APIGatewayV2HT
 	if err := decodeBody(req, &changes); err != nil {
 		return errorResponse(http.StatusBadRequest, err.Error()), nil
 	}
-	upd, err := dynamodel.PrepareUser(changes)
+	upd, err := dynamodel.PrepareUpdate(changes)
+	if err == nil && upd.IsEmpty() {
+		err = dynamodel.ErrEmptyUpdate // before reading the user for If-Match
+	}
 	if err != nil {
 		return a.failure(err)
 	}

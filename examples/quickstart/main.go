@@ -70,39 +70,51 @@ func run(ctx context.Context, schemaFile string) error {
 	}
 
 	// 3. Get it back: the seed's get_user.
-	got, err := dynamodel.GetUser(ctx, users, ada.Email)
+	got, err := users.Get(ctx, ada.Email)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("3. got user %+v (login id %s)\n", *got, got.ID())
+	fmt.Printf("3. got user %+v (login id %s)\n", got, got.ID())
 
 	// 4. Update the last name: the seed's prepare_user, then an update.
-	updated, err := dynamodel.UpdateUser(ctx, users, ada.Email, dynamodel.UserChanges{
-		LastName: dynamodel.Some("Lovelace"),
-	})
+	upd, err := dynamodel.PrepareUpdate(dynamodel.UserChanges{LastName: dynamodel.Some("Lovelace")})
+	if err != nil {
+		return err
+	}
+	updated, err := users.Update(ctx, ada.Email, upd)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("4. updated last name: %+v\n", updated)
 
-	// 5. A user who is not there is nil, not an error.
-	missing, err := dynamodel.GetUser(ctx, users, "nobody@example.com")
+	// 5. A user who is not there is not found, not an error.
+	missing, found, err := users.Lookup(ctx, "nobody@example.com")
 	if err != nil {
 		return err
 	}
-	fmt.Printf("5. user nobody@example.com: %v\n", missing)
+	fmt.Printf("5. user nobody@example.com: %v\n", userOrNil(missing, found))
 
-	// 6. Delete the user.
-	deleted, err := dynamodel.DeleteUser(ctx, users, ada.Email)
+	// 6. Delete the user; with MustExist, a user who is not there is ErrNotFound.
+	err = users.Delete(ctx, ada.Email, func(o *dynamodel.DeleteOptions) { o.MustExist = true })
+	deleted := err == nil
+	if err != nil && !errors.Is(err, dynamodel.ErrNotFound) {
+		return err
+	}
+	after, found, err := users.Lookup(ctx, ada.Email)
 	if err != nil {
 		return err
 	}
-	after, err := dynamodel.GetUser(ctx, users, ada.Email)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("6. deleted user %s: %v; now: %v\n", ada.Email, deleted, after)
+	fmt.Printf("6. deleted user %s: %v; now: %v\n", ada.Email, deleted, userOrNil(after, found))
 	return nil
+}
+
+// userOrNil is what the seed's get_user returns: the user, or nil when
+// there is none.
+func userOrNil(u dynamodel.User, found bool) *dynamodel.User {
+	if !found {
+		return nil
+	}
+	return &u
 }
 
 func endpointName() string {
