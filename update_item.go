@@ -22,17 +22,17 @@ type UpdateOptions struct {
 	// missing item fails with ErrNotFound and creates nothing.
 	Upsert bool
 
-	// Version, for a versioned model, is the version the item must have
-	// (ErrVersionConflict otherwise). Zero means the one of the item passed
-	// as the key, or no check when the key is not an item.
-	Version int64
-
 	// Return says which item Update gives back: by default the whole item
 	// after the update (ReturnAllNew). It is part of the request, not of
 	// the update's shape, so any choice uses the same cached expressions.
 	// A transaction gives nothing back, so TxUpdate rejects any other
 	// choice.
 	Return ReturnValue
+
+	// Version, for a versioned model, is the version the item must have
+	// (ErrVersionConflict otherwise). Zero means the one of the item passed
+	// as the key, or no check when the key is not an item.
+	Version int64
 }
 
 // Update applies a prepared update to the item with key and returns the
