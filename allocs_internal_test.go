@@ -1,0 +1,65 @@
+package dynamodel
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// fixedAPI answers GetItem with one item and PutItem with nothing, without
+// allocating: what is counted is dynamodel's own work.
+type fixedAPI struct {
+	API
+	item   map[string]types.AttributeValue
+	getOut dynamodb.GetItemOutput
+	putOut dynamodb.PutItemOutput
+}
+
+func (f *fixedAPI) GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
+	f.getOut.Item = f.item
+	return &f.getOut, nil
+}
+
+func (f *fixedAPI) PutItem(context.Context, *dynamodb.PutItemInput, ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	return &f.putOut, nil
+}
+
+// TestAllocations bounds the allocations of the hot paths, as measured:
+// a prepared update of a cached shape (with or without a return choice),
+// and Get and Put around the client call.
+func TestAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	api := &fixedAPI{item: map[string]types.AttributeValue{
+		"email":      &types.AttributeValueMemberS{Value: "ada@example.com"},
+		"first_name": &types.AttributeValueMemberS{Value: "Ada"},
+	}}
+	users, err := NewRepository[User](api, UserTable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	upd := Set("first_name", "Ada").Set("last_name", "Lovelace")
+	returnNone := func(o *UpdateOptions) { o.Return = ReturnNone }
+	for _, tc := range []struct {
+		name string
+		max  float64
+		fn   func()
+	}{
+		{"UpdateItemInput", 11, func() { _, _ = users.UpdateItemInput("ada@example.com", upd) }},
+		{"UpdateItemInput with a return choice", 11, func() { _, _ = users.UpdateItemInput("ada@example.com", upd, returnNone) }},
+		{"Get", 6, func() { _, _ = users.Get(ctx, "ada@example.com") }},
+		{"Get consistent", 6, func() { _, _ = users.Get(ctx, "ada@example.com", ConsistentRead) }},
+		{"Put", 11, func() { _, _ = users.Put(ctx, User{Email: "ada@example.com", FirstName: "Ada"}) }},
+	} {
+		tc.fn() // the update's shape is cached by the first call
+		got := testing.AllocsPerRun(100, tc.fn)
+		t.Logf("%s: %v allocations", tc.name, got)
+		if got > tc.max {
+			t.Errorf("%s: %v allocations, want at most %v", tc.name, got, tc.max)
+		}
+	}
+}
