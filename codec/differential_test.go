@@ -112,6 +112,18 @@ type WithMarshaler struct {
 	At attributevalue.UnixTime `dynamodbav:"at"`
 }
 
+// ElemTags has string lists, sets and maps under both omitemptyelem and
+// nullemptyelem, which attributevalue refuses for an empty element, and
+// under each of them alone.
+type ElemTags struct {
+	L   []string          `dynamodbav:"l,omitemptyelem,nullemptyelem"`
+	SS  []string          `dynamodbav:"ss,stringset,omitemptyelem,nullemptyelem"`
+	M   map[string]string `dynamodbav:"m,omitemptyelem,nullemptyelem"`
+	LN  []NamedString     `dynamodbav:"ln,nullemptyelem,omitemptyelem"`
+	SSN []string          `dynamodbav:"ssn,stringset,nullemptyelem"`
+	MO  map[string]string `dynamodbav:"mo,omitemptyelem"`
+}
+
 // Recursive refers to itself.
 type Recursive struct {
 	Name string     `dynamodbav:"name"`
@@ -468,6 +480,7 @@ func FuzzDifferential(f *testing.F) {
 		differential[WithInterface](t, data)
 		differential[WithMarshaler](t, data)
 		differential[Recursive](t, data)
+		differential[ElemTags](t, data)
 	})
 }
 
@@ -483,6 +496,7 @@ func TestPlansCoverTheFamily(t *testing.T) {
 		{false, codec.For[WithInterface]().Fast(), "WithInterface"},
 		{false, codec.For[WithMarshaler]().Fast(), "WithMarshaler"},
 		{false, codec.For[Recursive]().Fast(), "Recursive"},
+		{true, codec.For[ElemTags]().Fast(), "ElemTags"},
 	} {
 		if tc.fast != tc.got {
 			t.Errorf("%s: Fast() = %v, want %v", tc.name, tc.got, tc.fast)
@@ -500,5 +514,6 @@ func TestDifferentialManyValues(t *testing.T) {
 		differential[Everything](t, data)
 		differential[Small](t, data)
 		differential[Inner](t, data)
+		differential[ElemTags](t, data)
 	}
 }

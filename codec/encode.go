@@ -472,17 +472,20 @@ func compileSlice(t reflect.Type, tag Tag, seen map[reflect.Type]bool) encoder {
 }
 
 // stringElem encodes one string element of a list, set or map under the
-// container's tag: nil to leave it out.
-func stringElem(s string, tag Tag) types.AttributeValue {
+// container's tag: nil to leave it out. ok is false for an empty string
+// under both omitemptyelem and nullemptyelem, which attributevalue refuses.
+func stringElem(s string, tag Tag) (av types.AttributeValue, ok bool) {
 	if s == "" {
-		if tag.OmitEmptyElem {
-			return nil
-		}
-		if tag.NullEmptyElem {
-			return newNull()
+		switch {
+		case tag.OmitEmptyElem && tag.NullEmptyElem:
+			return nil, false
+		case tag.OmitEmptyElem:
+			return nil, true
+		case tag.NullEmptyElem:
+			return newNull(), true
 		}
 	}
-	return &types.AttributeValueMemberS{Value: s}
+	return &types.AttributeValueMemberS{Value: s}, true
 }
 
 // stringSliceEnc encodes a slice of a string kind as a list, or a string
@@ -496,10 +499,14 @@ func stringSliceEnc(tag Tag) encoder {
 			}
 			ss := &types.AttributeValueMemberSS{Value: make([]string, 0, len(src))}
 			for _, v := range src {
-				switch av := stringElem(v, tag).(type) {
-				case nil:
+				av, ok := stringElem(v, tag)
+				switch av := av.(type) {
 				case *types.AttributeValueMemberS:
 					ss.Value = append(ss.Value, av.Value)
+				case nil:
+					if !ok {
+						return nil, false
+					}
 				default:
 					return nil, false // a NULL in a set: attributevalue's error
 				}
@@ -511,7 +518,11 @@ func stringSliceEnc(tag Tag) encoder {
 		src := *(*[]string)(p)
 		l := &types.AttributeValueMemberL{Value: make([]types.AttributeValue, 0, len(src))}
 		for _, v := range src {
-			if av := stringElem(v, tag); av != nil {
+			av, ok := stringElem(v, tag)
+			if !ok {
+				return nil, false
+			}
+			if av != nil {
 				l.Value = append(l.Value, av)
 			}
 		}
@@ -534,7 +545,11 @@ func compileMap(t reflect.Type, tag Tag, seen map[reflect.Type]bool) encoder {
 				if k == "" {
 					return nil, false // attributevalue: map key cannot be empty
 				}
-				if av := stringElem(v, tag); av != nil {
+				av, ok := stringElem(v, tag)
+				if !ok {
+					return nil, false
+				}
+				if av != nil {
 					m[k] = av
 				}
 			}
