@@ -19,7 +19,6 @@
 package codec
 
 import (
-	"fmt"
 	"reflect"
 	"sync"
 	"unsafe"
@@ -70,10 +69,11 @@ func For[T any]() *Codec[T] {
 	return actual.(*Codec[T])
 }
 
-// Encode returns v as an item, as attributevalue.MarshalMap(v) does.
+// Encode returns v as an item, as attributevalue.MarshalMap(v) does; for a
+// nil v that is an empty item.
 func (c *Codec[T]) Encode(v *T) (map[string]types.AttributeValue, error) {
 	if v == nil {
-		return nil, fmt.Errorf("codec: Encode of a nil *%v", c.typ)
+		return map[string]types.AttributeValue{}, nil
 	}
 	if c.self {
 		return any(v).(Marshaler).MarshalDynamoDBItem()

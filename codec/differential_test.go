@@ -422,6 +422,15 @@ func differential[T any](t *testing.T, data []byte) {
 
 	var v T
 	g.fill(reflect.ValueOf(&v).Elem(), 0)
+	nilOurs, nilErr := c.Encode(nil)
+	nilTheirs, nilTErr := attributevalue.MarshalMap((*T)(nil))
+	if nilErr != nil || nilTErr != nil || !equal(reflect.ValueOf(nilOurs), reflect.ValueOf(nilTheirs)) {
+		t.Fatalf("%T: Encode(nil) = %#v, %v; attributevalue.MarshalMap = %#v, %v", v, nilOurs, nilErr, nilTheirs, nilTErr)
+	}
+	if ours, err := codec.Marshal[*T](nil); err != nil || !equal(reflect.ValueOf(ours), reflect.ValueOf(nilTheirs)) {
+		t.Fatalf("%T: Marshal[*T](nil) = %#v, %v; attributevalue.MarshalMap = %#v", v, ours, err, nilTheirs)
+	}
+
 	ours, oerr := c.Encode(&v)
 	theirs, terr := attributevalue.MarshalMap(&v)
 	if (oerr == nil) != (terr == nil) {
