@@ -10,8 +10,9 @@
 // of types outside that plan, and the rare item the plan does not cover (an
 // attribute of an unexpected type, a malformed number, a set of the wrong
 // kind), are handed to attributevalue itself, so results and errors are
-// attributevalue's in every case. A differential fuzz test holds the two
-// together.
+// attributevalue's in every case; a decoding error also says where in the
+// item the value to blame is (see DecodeError). A differential fuzz test
+// holds the two together.
 //
 // A type can also encode and decode itself as a whole item by implementing
 // Marshaler and Unmarshaler, for hot paths where even a compiled plan is too
@@ -87,7 +88,8 @@ func (c *Codec[T]) Encode(v *T) (map[string]types.AttributeValue, error) {
 }
 
 // Decode returns the item as a new T, as attributevalue.UnmarshalMap does
-// into a zero T.
+// into a zero T. When that fails and one value of the item is to blame, the
+// error is a *DecodeError naming it and wrapping attributevalue's error.
 func (c *Codec[T]) Decode(item map[string]types.AttributeValue) (out T, err error) {
 	if c.selfDecode {
 		p := new(T)
@@ -110,7 +112,9 @@ func (c *Codec[T]) Decode(item map[string]types.AttributeValue) (out T, err erro
 		}
 	}
 	var fallback T
-	err = attributevalue.UnmarshalMap(item, &fallback)
+	if err = attributevalue.UnmarshalMap(item, &fallback); err != nil {
+		err = locate[T](item, err)
+	}
 	return fallback, err
 }
 
