@@ -14,6 +14,11 @@
 // item the value to blame is (see DecodeError). A differential fuzz test
 // holds the two together.
 //
+// A codec made by New with SortableTimes departs from attributevalue in one
+// way, for key attributes: the time attributes it names are stored in UTC
+// with SortableTimeLayout, whose string order is time order. Decoding is
+// unchanged and reads both forms.
+//
 // A type can also encode and decode itself as a whole item by implementing
 // Marshaler and Unmarshaler, for hot paths where even a compiled plan is too
 // slow; attributevalue knows nothing of these two interfaces.
@@ -48,15 +53,24 @@ type Codec[T any] struct {
 	dec        *structDec // nil: decode with attributevalue
 	self       bool       // *T implements Marshaler
 	selfDecode bool       // *T implements Unmarshaler
+	sortable   []sortableField
 }
 
-var codecs sync.Map // reflect.Type -> any (*Codec[T])
+// codecKey identifies a codec: its type, and the names of its sortable
+// time attributes joined by NUL (see New).
+type codecKey struct {
+	typ      reflect.Type
+	sortable string
+}
+
+var codecs sync.Map // codecKey -> any (*Codec[T])
 
 // For returns the codec of T. T should be a struct type; for other types
 // the codec delegates everything to attributevalue.
 func For[T any]() *Codec[T] {
 	t := reflect.TypeFor[T]()
-	if c, ok := codecs.Load(t); ok {
+	key := codecKey{typ: t}
+	if c, ok := codecs.Load(key); ok {
 		return c.(*Codec[T])
 	}
 	c := &Codec[T]{typ: t}
@@ -66,25 +80,36 @@ func For[T any]() *Codec[T] {
 		c.enc = compileStructEnc(t)
 		c.dec = compileStructDec(t)
 	}
-	actual, _ := codecs.LoadOrStore(t, c)
+	actual, _ := codecs.LoadOrStore(key, c)
 	return actual.(*Codec[T])
 }
 
 // Encode returns v as an item, as attributevalue.MarshalMap(v) does; for a
-// nil v that is an empty item.
+// nil v that is an empty item. A codec made with SortableTimes stores those
+// attributes with SortableTimeLayout, even when T marshals itself.
 func (c *Codec[T]) Encode(v *T) (map[string]types.AttributeValue, error) {
 	if v == nil {
 		return map[string]types.AttributeValue{}, nil
 	}
-	if c.self {
-		return any(v).(Marshaler).MarshalDynamoDBItem()
-	}
-	if c.enc != nil {
+	if c.enc != nil && !c.self {
 		if m, ok := c.enc.encode(unsafe.Pointer(v)); ok {
 			return m, nil
 		}
 	}
-	return attributevalue.MarshalMap(v)
+	var m map[string]types.AttributeValue
+	var err error
+	if c.self {
+		m, err = any(v).(Marshaler).MarshalDynamoDBItem()
+	} else {
+		m, err = attributevalue.MarshalMap(v)
+	}
+	if err == nil && c.sortable != nil {
+		err = fixSortable(c.sortable, unsafe.Pointer(v), m)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // Decode returns the item as a new T, as attributevalue.UnmarshalMap does

@@ -179,7 +179,11 @@ func (g *gen) bytes() []byte {
 }
 
 func (g *gen) time() time.Time {
-	switch g.intn(5) {
+	switch g.intn(6) {
+	case 5:
+		// Years without a sortable form, and the first that have one.
+		years := []int{-1, 0, 9999, 10000}
+		return time.Date(years[g.intn(len(years))], 12, 31, 23, 59, 59, int(g.uint64()%1e9), time.FixedZone("Y", 3600*(g.intn(3)-1)))
 	case 0:
 		return time.Time{}
 	case 1:
@@ -490,6 +494,8 @@ func FuzzDifferential(f *testing.F) {
 		differential[WithMarshaler](t, data)
 		differential[Recursive](t, data)
 		differential[ElemTags](t, data)
+		sortableDifferential[Keyed](t, data)
+		sortableDifferential[KeyedSlow](t, data)
 	})
 }
 
@@ -506,6 +512,8 @@ func TestPlansCoverTheFamily(t *testing.T) {
 		{false, codec.For[WithMarshaler]().Fast(), "WithMarshaler"},
 		{false, codec.For[Recursive]().Fast(), "Recursive"},
 		{true, codec.For[ElemTags]().Fast(), "ElemTags"},
+		{true, codec.New[Keyed](codec.SortableTimes(keyedSortable...)).Fast(), "Keyed"},
+		{false, codec.New[KeyedSlow](codec.SortableTimes(keyedSortable...)).Fast(), "KeyedSlow"},
 	} {
 		if tc.fast != tc.got {
 			t.Errorf("%s: Fast() = %v, want %v", tc.name, tc.got, tc.fast)
@@ -524,5 +532,7 @@ func TestDifferentialManyValues(t *testing.T) {
 		differential[Small](t, data)
 		differential[Inner](t, data)
 		differential[ElemTags](t, data)
+		sortableDifferential[Keyed](t, data)
+		sortableDifferential[KeyedSlow](t, data)
 	}
 }

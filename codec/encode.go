@@ -71,10 +71,12 @@ func newNull() types.AttributeValue { return &types.AttributeValueMemberNULL{Val
 // compileStructEnc builds the plan of struct type t, or returns nil when a
 // field is outside what plans cover.
 func compileStructEnc(t reflect.Type) *structEnc {
-	return compileStructEncSeen(t, map[reflect.Type]bool{})
+	return compileStructEncSeen(t, map[reflect.Type]bool{}, nil)
 }
 
-func compileStructEncSeen(t reflect.Type, seen map[reflect.Type]bool) *structEnc {
+// compileStructEncSeen builds the plan of struct type t, whose attributes
+// named in sortable are time attributes stored with SortableTimeLayout.
+func compileStructEncSeen(t reflect.Type, seen map[reflect.Type]bool, sortable map[string]bool) *structEnc {
 	if seen[t] || !plain(t) {
 		return nil // recursive types go to attributevalue
 	}
@@ -85,12 +87,14 @@ func compileStructEncSeen(t reflect.Type, seen map[reflect.Type]bool) *structEnc
 		if !fieldReachable(t, f.Index) {
 			return nil
 		}
-		enc := compileEnc(f.FieldType, f.Tag, seen)
+		tag := f.Tag
+		tag.sortable = sortable[f.Name] && f.Type == timeType
+		enc := compileEnc(f.FieldType, tag, seen)
 		if enc == nil {
 			return nil
 		}
 		s.fields = append(s.fields, fieldEnc{name: f.Name, at: accessFor(t, f.Index), enc: enc,
-			op: scalarOpOf(f.FieldType), size: f.FieldType.Size(), tag: f.Tag})
+			op: scalarOpOf(f.FieldType), size: f.FieldType.Size(), tag: tag})
 	}
 	return s
 }
@@ -165,11 +169,9 @@ func (s *structEnc) encode(p unsafe.Pointer) (map[string]types.AttributeValue, b
 				av = number(strconv.FormatFloat(v, 'f', -1, 64), f.tag.AsString)
 			}
 		case opTime:
-			t := (*time.Time)(fp)
-			if f.tag.AsUnixTime {
-				av = &types.AttributeValueMemberN{Value: strconv.FormatInt(t.Unix(), 10)}
-			} else {
-				av = &types.AttributeValueMemberS{Value: t.Format(time.RFC3339Nano)}
+			var ok bool
+			if av, ok = timeAV((*time.Time)(fp), f.tag); !ok {
+				return nil, false
 			}
 		default:
 			var ok bool
@@ -182,6 +184,24 @@ func (s *structEnc) encode(p unsafe.Pointer) (map[string]types.AttributeValue, b
 		}
 	}
 	return m, true
+}
+
+// timeAV encodes a time under tag: epoch seconds for unixtime, else
+// attributevalue's RFC3339Nano, or SortableTimeLayout for a sortable
+// attribute. ok is false for a sortable time that has no sortable form:
+// the item then goes to attributevalue, and fixSortable reports why.
+func timeAV(t *time.Time, tag Tag) (av types.AttributeValue, ok bool) {
+	switch {
+	case tag.AsUnixTime:
+		return &types.AttributeValueMemberN{Value: strconv.FormatInt(t.Unix(), 10)}, true
+	case tag.sortable:
+		s, err := FormatSortableTime(*t)
+		if err != nil {
+			return nil, false
+		}
+		return &types.AttributeValueMemberS{Value: s}, true
+	}
+	return &types.AttributeValueMemberS{Value: t.Format(time.RFC3339Nano)}, true
 }
 
 // zeroAV is what a zero scalar under an omitempty or nullempty tag becomes:
@@ -341,19 +361,14 @@ func compileValue(t reflect.Type, tag Tag, seen map[reflect.Type]bool) encoder {
 			return number(strconv.FormatFloat(*(*float64)(p), 'f', -1, 64), asString), true
 		}
 	case t == timeType:
-		if tag.AsUnixTime {
-			return func(p unsafe.Pointer) (types.AttributeValue, bool) {
-				return &types.AttributeValueMemberN{Value: strconv.FormatInt((*time.Time)(p).Unix(), 10)}, true
-			}
-		}
 		return func(p unsafe.Pointer) (types.AttributeValue, bool) {
-			return &types.AttributeValueMemberS{Value: (*time.Time)(p).Format(time.RFC3339Nano)}, true
+			return timeAV((*time.Time)(p), tag)
 		}
 	case k == reflect.Struct:
 		if t.ConvertibleTo(timeType) {
 			return nil // a named time type: attributevalue's rules for it are subtle
 		}
-		s := compileStructEncSeen(t, seen)
+		s := compileStructEncSeen(t, seen, nil)
 		if s == nil {
 			return nil
 		}

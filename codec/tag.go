@@ -24,6 +24,10 @@ type Tag struct {
 	AsNumberSet   bool   // numberset: a slice is stored as NS
 	AsStringSet   bool   // stringset: a slice is stored as SS
 	AsUnixTime    bool   // unixtime: a time.Time is stored as N, seconds since the epoch
+
+	// sortable is set by SortableTimes, never by a struct tag: a time.Time
+	// stored as S uses SortableTimeLayout.
+	sortable bool
 }
 
 // ParseTag reads the `dynamodbav` tag of a struct field. Unknown options are
