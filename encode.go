@@ -80,20 +80,27 @@ func marshalStruct(v reflect.Value) (map[string]types.AttributeValue, error) {
 	return attributevalue.MarshalMap(v.Interface())
 }
 
-// encodeItem encodes a model item with its type's compiled codec.
+// encodeItem encodes a model item with its type's compiled codec. A nil
+// item is ErrInvalidItem (the codec, as attributevalue, would make it an
+// empty item).
 func encodeItem[T any](item *T) (map[string]types.AttributeValue, error) {
+	if item == nil {
+		return nil, fmt.Errorf("%w: nil *%v", ErrInvalidItem, reflect.TypeFor[T]())
+	}
 	m, err := codec.For[T]().Encode(item)
 	if err != nil {
-		return nil, fmt.Errorf("%w: encode %T: %v", ErrInvalidItem, *item, err)
+		return nil, fmt.Errorf("%w: encode %T: %w", ErrInvalidItem, *item, err)
 	}
 	return m, nil
 }
 
 // decodeItem decodes an item into a new T with its type's compiled codec.
+// The error wraps ErrInvalidItem and the codec's, a *codec.DecodeError
+// naming the attribute path to blame.
 func decodeItem[T any](m map[string]types.AttributeValue) (T, error) {
 	out, err := codec.For[T]().Decode(m)
 	if err != nil {
-		return out, fmt.Errorf("%w: decode %T: %v", ErrInvalidItem, out, err)
+		return out, fmt.Errorf("%w: decode %T: %w", ErrInvalidItem, out, err)
 	}
 	return out, nil
 }

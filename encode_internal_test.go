@@ -24,3 +24,15 @@ func TestMarshalValueMatchesAttributeValue(t *testing.T) {
 		assert.Equal(t, want, got, "%T %v", v, v)
 	}
 }
+
+// TestNilItemIsInvalid: the codec, as attributevalue, encodes a nil *T as
+// an empty item; a repository refuses it before any call.
+func TestNilItemIsInvalid(t *testing.T) {
+	users, err := NewRepository[User](struct{ API }{}, "Users") // any call would panic
+	require.NoError(t, err)
+	_, err = encodeItem[User](nil)
+	require.ErrorIs(t, err, ErrInvalidItem)
+	_, err = users.encodeForWrite(nil, writePut)
+	require.ErrorIs(t, err, ErrInvalidItem)
+	assert.Contains(t, err.Error(), "nil *dynamodel.User")
+}

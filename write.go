@@ -3,6 +3,7 @@ package dynamodel
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strconv"
 	"time"
@@ -46,6 +47,9 @@ func (w *writeReq) expectVersion(attr string, v int64) {
 func (r *Repository[T]) encodeForWrite(item *T, mode writeMode) (writeReq, error) {
 	w := writeReq{mode: mode}
 	m := r.model
+	if item == nil {
+		return w, fmt.Errorf("%w: nil *%v", ErrInvalidItem, m.typ)
+	}
 	v := reflect.ValueOf(item).Elem()
 	now := r.now()
 
