@@ -3,10 +3,14 @@ package dynamodel
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodel/dynamodel/codec"
 )
 
 // A Condition is a test DynamoDB applies to an item before a write (or to
@@ -159,7 +163,9 @@ func Attr(name string) Operand { return Operand{name: name} }
 // length, the number of elements of a set, list or map.
 func Size(name string) Operand { return Operand{name: name, size: true} }
 
-// Value is v, encoded as an attribute value, as an operand.
+// Value is v, encoded as an attribute value, as an operand. A time compared
+// with a time key or index key is encoded as the model stores that
+// attribute (see RoleTagKey); any other value as attributevalue encodes it.
 func Value(v any) Operand { return Operand{value: v, isVal: true} }
 
 func operandOf(v any) Operand {
@@ -186,17 +192,43 @@ func (o Operand) render(w *exprWriter) (string, error) {
 	return w.name(o.name), nil
 }
 
+// renderAgainst renders o compared with other: a time value compared with
+// a sortable time attribute is encoded as that attribute stores it.
+func (o Operand) renderAgainst(w *exprWriter, other Operand) (string, error) {
+	if o.isVal && len(w.sortable) > 0 && !other.isVal && !other.size && slices.Contains(w.sortable, other.name) {
+		var t time.Time
+		switch v := o.value.(type) {
+		case time.Time:
+			t = v
+		case *time.Time:
+			if v == nil {
+				return o.render(w)
+			}
+			t = *v
+		default:
+			return o.render(w)
+		}
+		s, err := codec.FormatSortableTime(t)
+		if err != nil {
+			return "", fmt.Errorf("%w: value for %q: %v", ErrInvalidCondition, other.name, err)
+		}
+		return w.value(&types.AttributeValueMemberS{Value: s}), nil
+	}
+	return o.render(w)
+}
+
 func (o Operand) compare(op string, v any) Condition {
 	return Condition{render: func(w *exprWriter) (string, error) {
-		l, err := o.render(w)
+		r := operandOf(v)
+		ls, err := o.renderAgainst(w, r)
 		if err != nil {
 			return "", err
 		}
-		r, err := operandOf(v).render(w)
+		rs, err := r.renderAgainst(w, o)
 		if err != nil {
 			return "", err
 		}
-		return l + " " + op + " " + r, nil
+		return ls + " " + op + " " + rs, nil
 	}}
 }
 
@@ -223,7 +255,7 @@ func (o Operand) Between(lo, hi any) Condition {
 	return Condition{render: func(w *exprWriter) (string, error) {
 		parts := make([]string, 3)
 		for i, x := range []any{o, lo, hi} {
-			s, err := operandOf(x).render(w)
+			s, err := operandOf(x).renderAgainst(w, o)
 			if err != nil {
 				return "", err
 			}
@@ -247,7 +279,7 @@ func (o Operand) In(vs ...any) Condition {
 		b.WriteString(l)
 		b.WriteString(" IN (")
 		for i, v := range vs {
-			s, err := operandOf(v).render(w)
+			s, err := operandOf(v).renderAgainst(w, o)
 			if err != nil {
 				return "", err
 			}

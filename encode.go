@@ -80,14 +80,14 @@ func marshalStruct(v reflect.Value) (map[string]types.AttributeValue, error) {
 	return attributevalue.MarshalMap(v.Interface())
 }
 
-// encodeItem encodes a model item with its type's compiled codec. A nil
-// item is ErrInvalidItem (the codec, as attributevalue, would make it an
-// empty item).
-func encodeItem[T any](item *T) (map[string]types.AttributeValue, error) {
+// encodeItem encodes a model item with the repository's codec. A nil item
+// is ErrInvalidItem (the codec, as attributevalue, would make it an empty
+// item).
+func encodeItem[T any](c *codec.Codec[T], item *T) (map[string]types.AttributeValue, error) {
 	if item == nil {
 		return nil, fmt.Errorf("%w: nil *%v", ErrInvalidItem, reflect.TypeFor[T]())
 	}
-	m, err := codec.For[T]().Encode(item)
+	m, err := c.Encode(item)
 	if err != nil {
 		return nil, fmt.Errorf("%w: encode %T: %w", ErrInvalidItem, *item, err)
 	}

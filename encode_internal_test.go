@@ -30,7 +30,7 @@ func TestMarshalValueMatchesAttributeValue(t *testing.T) {
 func TestNilItemIsInvalid(t *testing.T) {
 	users, err := NewRepository[User](struct{ API }{}, "Users") // any call would panic
 	require.NoError(t, err)
-	_, err = encodeItem[User](nil)
+	_, err = encodeItem(users.items, nil)
 	require.ErrorIs(t, err, ErrInvalidItem)
 	_, err = users.encodeForWrite(nil, writePut)
 	require.ErrorIs(t, err, ErrInvalidItem)

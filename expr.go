@@ -15,6 +15,11 @@ type exprWriter struct {
 	names  map[string]string // placeholder -> attribute name
 	order  []string          // attribute names, in placeholder order
 	values map[string]types.AttributeValue
+
+	// sortable names the model's sortable time attributes (see
+	// Attribute.SortableTime): a time compared with one of them is encoded
+	// with codec.SortableTimeLayout.
+	sortable []string
 }
 
 // Placeholders for the first names and values of a request, so the common

@@ -13,6 +13,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodel/dynamodel/codec"
 )
 
 // Key identifies one item by the value of its hash key and, for a table with
@@ -216,7 +218,8 @@ func isBytes(t reflect.Type) bool {
 }
 
 // marshalKeyValue encodes a key field's value as the item encoder would,
-// honouring the field's string and unixtime options.
+// honouring the field's string and unixtime options, and storing a sortable
+// time with codec.SortableTimeLayout.
 func marshalKeyValue(v reflect.Value, a Attribute) (types.AttributeValue, error) {
 	if implements(v.Type(), avMarshaler) {
 		p := reflect.New(v.Type())
@@ -226,8 +229,15 @@ func marshalKeyValue(v reflect.Value, a Attribute) (types.AttributeValue, error)
 	tag := a.field.Tag
 	if v.Type() == timeType {
 		t := v.Interface().(time.Time)
-		if tag.AsUnixTime {
+		switch {
+		case tag.AsUnixTime:
 			return &types.AttributeValueMemberN{Value: strconv.FormatInt(t.Unix(), 10)}, nil
+		case a.SortableTime:
+			s, err := codec.FormatSortableTime(t)
+			if err != nil {
+				return nil, err
+			}
+			return &types.AttributeValueMemberS{Value: s}, nil
 		}
 		return &types.AttributeValueMemberS{Value: t.Format(time.RFC3339Nano)}, nil
 	}

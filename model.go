@@ -3,6 +3,7 @@ package dynamodel
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -26,6 +27,26 @@ import (
 //
 // Attribute names and encoding options come from the `dynamodbav` tag, with
 // the meaning the SDK's attributevalue package gives it.
+//
+// Options may follow the role, separated by commas, or stand alone after an
+// empty role (`dynamodel:",indexkey"`):
+//
+//   - indexkey: the attribute is a key of a secondary index. A time.Time
+//     index key is then stored like a time table key (below); with
+//     Options.Schema, a time attribute the schema's indexes use as a key
+//     must say indexkey.
+//   - legacytime: a time key or index key is stored as attributevalue
+//     stores any time (time.RFC3339Nano in the value's own zone, trailing
+//     zeros trimmed), for tables that already hold keys written that way.
+//     That form does not sort as time: "…10:00:00Z" sorts after
+//     "…10:00:00.5Z", and a -05:00 evening begins with the day before its
+//     UTC date, so range conditions and prefixes can miss items.
+//
+// Without legacytime, time.Time keys and index keys stored as strings are
+// written in UTC with codec.SortableTimeLayout (nanoseconds always present,
+// e.g. "2026-01-02T10:00:00.000000000Z"), whose string order is time order;
+// both forms read back as the same instant. Other time attributes keep
+// attributevalue's form.
 const RoleTagKey = "dynamodel"
 
 // Role is what an attribute does in its model besides holding data.
@@ -66,8 +87,15 @@ type Attribute struct {
 	// KeyType is the DynamoDB scalar type (S, N or B) of a hash or range key;
 	// empty for other attributes.
 	KeyType types.ScalarAttributeType
+	// SortableTime is set for a time attribute stored in UTC with
+	// codec.SortableTimeLayout, so that its string order is time order: a
+	// time.Time key or index key stored as a string, unless tagged
+	// legacytime (see RoleTagKey).
+	SortableTime bool
 
-	field codec.Field
+	field      codec.Field
+	indexKey   bool // tagged indexkey
+	legacyTime bool // tagged legacytime
 }
 
 // A Model describes how a Go struct type is stored as a DynamoDB item: its
@@ -81,6 +109,10 @@ type Model struct {
 	// stringHash is set when the model has no range key and its hash key is
 	// a plain string field: a string key then needs no reflection.
 	stringHash bool
+
+	// sortable names the SortableTime attributes; sortableNonKeys those
+	// that are not the table's keys (updates may set them).
+	sortable, sortableNonKeys []string
 }
 
 var models sync.Map // reflect.Type -> modelResult
@@ -123,11 +155,11 @@ func buildModel(t reflect.Type) (*Model, error) {
 	for _, f := range codec.Fields(t) {
 		a := Attribute{Name: f.Name, Field: f.GoName, Type: f.FieldType, field: f}
 		if s, ok := f.StructTag.Lookup(RoleTagKey); ok {
-			role, err := parseRole(s)
+			rt, err := parseRole(s)
 			if err != nil {
 				return nil, modelError(t, "field %s: %v", f.GoName, err)
 			}
-			a.Role = role
+			a.Role, a.indexKey, a.legacyTime = rt.role, rt.indexKey, rt.legacyTime
 		}
 		if a.Role != RoleNone {
 			if prev := m.roles[a.Role]; prev >= 0 {
@@ -137,6 +169,15 @@ func buildModel(t reflect.Type) (*Model, error) {
 				return nil, modelError(t, "field %s (%s): %v", a.Field, a.Role, err)
 			}
 			m.roles[a.Role] = len(m.attrs)
+		}
+		if err := checkKeyOptions(&a); err != nil {
+			return nil, modelError(t, "field %s: %v", a.Field, err)
+		}
+		if a.SortableTime {
+			m.sortable = append(m.sortable, a.Name)
+			if a.Role != RoleHash && a.Role != RoleRange {
+				m.sortableNonKeys = append(m.sortableNonKeys, a.Name)
+			}
 		}
 		m.attrs = append(m.attrs, a)
 	}
@@ -149,13 +190,54 @@ func buildModel(t reflect.Type) (*Model, error) {
 	return m, nil
 }
 
-func parseRole(s string) (Role, error) {
-	for r, name := range roleNames {
-		if r > 0 && name == strings.TrimSpace(s) {
-			return Role(r), nil
+// roleTag is what a `dynamodel` tag says: a role, and options.
+type roleTag struct {
+	role       Role
+	indexKey   bool // indexkey
+	legacyTime bool // legacytime
+}
+
+// parseRole reads a `dynamodel` tag: a role (or nothing), then options.
+func parseRole(s string) (roleTag, error) {
+	var rt roleTag
+	role, opts, hasOpts := strings.Cut(s, ",")
+	if role = strings.TrimSpace(role); role != "" || !hasOpts {
+		i := slices.Index(roleNames[1:], role)
+		if i < 0 {
+			return rt, fmt.Errorf("unknown role %q in `dynamodel` tag (want one of %s, then options)", role, strings.Join(roleNames[1:], ", "))
+		}
+		rt.role = Role(i + 1)
+	}
+	for hasOpts {
+		var opt string
+		opt, opts, hasOpts = strings.Cut(opts, ",")
+		switch strings.TrimSpace(opt) {
+		case "indexkey":
+			rt.indexKey = true
+		case "legacytime":
+			rt.legacyTime = true
+		default:
+			return rt, fmt.Errorf("unknown option %q in `dynamodel` tag (want indexkey or legacytime)", opt)
 		}
 	}
-	return RoleNone, fmt.Errorf("unknown role %q in `dynamodel` tag (want one of %s)", s, strings.Join(roleNames[1:], ", "))
+	return rt, nil
+}
+
+// checkKeyOptions checks the indexkey and legacytime options against the
+// attribute's type and role, and sets SortableTime.
+func checkKeyOptions(a *Attribute) error {
+	key := a.Role == RoleHash || a.Role == RoleRange || a.indexKey
+	if a.indexKey {
+		if _, err := keyType(a.field.Type, a.field.Tag); err != nil {
+			return fmt.Errorf("indexkey: %v", err)
+		}
+	}
+	stringTime := a.field.Type == timeType && !a.field.Tag.AsUnixTime
+	if a.legacyTime && (!key || !stringTime) {
+		return fmt.Errorf("legacytime applies to a time.Time hash, range or indexkey attribute stored as a string, not to %v", a.Type)
+	}
+	a.SortableTime = key && stringTime && !a.legacyTime
+	return nil
 }
 
 var (

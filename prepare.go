@@ -86,7 +86,7 @@ func PrepareUpdate(changes any, remove ...string) (Update, error) {
 	}
 	var u Update
 	for _, f := range codec.Fields(rv.Type()) {
-		if role := f.StructTag.Get(RoleTagKey); role == "hash" || role == "range" {
+		if rt, err := parseRole(f.StructTag.Get(RoleTagKey)); err == nil && (rt.role == RoleHash || rt.role == RoleRange) {
 			continue
 		}
 		fv, ok := fieldAt(rv, f.Index, false)

@@ -15,6 +15,12 @@ import (
 // model; on an index, from the repository's schema (Options.Schema) or from
 // PartitionAttr and SortAttr.
 //
+// Values are encoded as the model stores their attribute (a time key in
+// codec.SortableTimeLayout unless tagged legacytime; see RoleTagKey), or,
+// for an attribute the model lacks, as attributevalue encodes them. A sort
+// condition on a time attribute also takes a string, used as it is: a
+// prefix such as "2026-01-02" selects that UTC day.
+//
 //	dynamodel.Partition("c1")                                   // customer = "c1"
 //	dynamodel.Partition("c1").SortBeginsWith("2026-")           // and id begins with "2026-"
 //	dynamodel.PartitionAttr("status", "paid").SortAttr("placed").SortGreater("2026-11")
@@ -45,7 +51,9 @@ func (k KeyCondition) sort(op string, values ...any) KeyCondition {
 	return k
 }
 
-// SortEqual keeps items whose sort key equals v.
+// SortEqual keeps items whose sort key equals v. Like the other sort
+// conditions, it takes a value of the sort key's type (a time.Time for a
+// time key) or, for a time key, a string used as it is.
 func (k KeyCondition) SortEqual(v any) KeyCondition { return k.sort("=", v) }
 
 // SortLess keeps items whose sort key is below v.
@@ -60,11 +68,14 @@ func (k KeyCondition) SortGreater(v any) KeyCondition { return k.sort(">", v) }
 // SortGreaterOrEqual keeps items whose sort key is at least v.
 func (k KeyCondition) SortGreaterOrEqual(v any) KeyCondition { return k.sort(">=", v) }
 
-// SortBetween keeps items whose sort key is from lo to hi, both included.
+// SortBetween keeps items whose sort key is from lo to hi, both included:
+// e.g. two time.Time values for a time key.
 func (k KeyCondition) SortBetween(lo, hi any) KeyCondition { return k.sort("BETWEEN", lo, hi) }
 
 // SortBeginsWith keeps items whose string or binary sort key starts with
-// prefix.
+// prefix. For a time key, a string prefix such as "2026-01" selects a UTC
+// month (the key is stored in UTC, unless tagged legacytime); a time.Time
+// is encoded whole.
 func (k KeyCondition) SortBeginsWith(prefix any) KeyCondition {
 	return k.sort("begins_with", prefix)
 }
@@ -189,7 +200,7 @@ func (r *Repository[T]) queryInput(kc KeyCondition, opts QueryOptions) (*dynamod
 	if err != nil {
 		return fail(err)
 	}
-	var w exprWriter
+	w := exprWriter{sortable: r.model.sortable}
 	hv, err := encodeIndexKey(hash, kc.hash)
 	if err != nil {
 		return fail(err)
@@ -198,7 +209,7 @@ func (r *Repository[T]) queryInput(kc KeyCondition, opts QueryOptions) (*dynamod
 	if kc.op != "" {
 		vals := make([]string, len(kc.values))
 		for i, v := range kc.values {
-			av, err := encodeIndexKey(rng, v)
+			av, err := encodeSortKey(rng, v)
 			if err != nil {
 				return fail(err)
 			}
@@ -332,6 +343,17 @@ func encodeIndexKey(a Attribute, v any) (types.AttributeValue, error) {
 		return nil, &InvalidKeyError{Attribute: a.Name, Reason: fmt.Sprintf("a key value must be a string, number or binary, not %s", avType(av))}
 	}
 	return av, checkKeyValue(a, av)
+}
+
+// encodeSortKey encodes a sort key condition value as encodeIndexKey does,
+// except that a string for a time attribute stored as a string is taken as
+// it is: a prefix such as "2026-01-02", or a bound.
+func encodeSortKey(a Attribute, v any) (types.AttributeValue, error) {
+	if s, ok := v.(string); ok && a.field.Type == timeType && a.KeyType == types.ScalarAttributeTypeS {
+		av := &types.AttributeValueMemberS{Value: s}
+		return av, checkKeyValue(a, av)
+	}
+	return encodeIndexKey(a, v)
 }
 
 func sameValue(a, b types.AttributeValue) bool {

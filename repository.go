@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"github.com/dynamodel/dynamodel/codec"
 	"github.com/dynamodel/dynamodel/internal/names"
 	"github.com/dynamodel/dynamodel/schema"
 )
@@ -23,6 +24,7 @@ type Repository[T any] struct {
 	table  string
 	model  *Model
 	opts   Options
+	items  *codec.Codec[T] // encodes items, with the model's sortable times
 
 	updates updateCache // rendered update expressions, by shape
 }
@@ -71,7 +73,8 @@ func NewRepository[T any](client API, table string, optFns ...func(*Options)) (*
 	if err != nil {
 		return nil, err
 	}
-	r := &Repository[T]{client: client, table: table, model: m}
+	r := &Repository[T]{client: client, table: table, model: m,
+		items: codec.New[T](codec.SortableTimes(m.sortable...))}
 	for _, fn := range optFns {
 		fn(&r.opts)
 	}

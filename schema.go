@@ -12,7 +12,8 @@ import (
 
 // CheckSchema reports whether the model can live in the table t defines:
 // the hash and range key attributes have the same names and scalar types in
-// both, and every index key attribute the model has is of the index's type.
+// both, and every index key attribute the model has is of the index's type
+// (and, for a time stored as a string, tagged indexkey; see RoleTagKey).
 // The error wraps schema.ErrMismatch and lists every problem.
 func (m *Model) CheckSchema(t *schema.Table) error {
 	var problems []error
@@ -54,6 +55,8 @@ func (m *Model) CheckSchema(t *schema.Table) error {
 			fail("index key %q: field %s cannot be an index key: %v", name, a.Field, err)
 		case kt != d.AttributeType:
 			fail("index key %q: the model stores %s (field %s is %v), table %s defines %s", name, kt, a.Field, a.Type, t.Name(), d.AttributeType)
+		case kt == types.ScalarAttributeTypeS && a.field.Type == timeType && !a.indexKey:
+			fail("index key %q: field %s is a time: tag it `dynamodel:\",indexkey\"` to store it sortably like a table key (add legacytime to keep attributevalue's form)", name, a.Field)
 		}
 	}
 	if len(problems) > 0 {

@@ -4,12 +4,15 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodel/dynamodel/codec"
 )
 
 // UpdateOptions are the options of Update.
@@ -151,7 +154,7 @@ func (r *Repository[T]) updateInput(keyArg any, upd Update, optFns []func(*Updat
 			return in, w, nil
 		}
 	}
-	var ew exprWriter
+	ew := exprWriter{sortable: r.model.sortable}
 	ew.grow(len(ops)+3, len(ops)+2)
 	// The caller's condition comes first, then the model's own. Without a
 	// caller's condition, placeholders are handed out in the order
@@ -230,8 +233,9 @@ func touches(ops []updateOp, name string) bool {
 	return false
 }
 
-// checkUpdate rejects changes to the key or the version, and rewrites a TTL
-// set from a time as epoch seconds, in place.
+// checkUpdate rejects changes to the key or the version, and rewrites, in
+// place, a TTL set from a time as epoch seconds and a sortable time (an
+// index key) with codec.SortableTimeLayout.
 func (m *Model) checkUpdate(ops []updateOp) error {
 	ttl, hasTTL := m.roleName(RoleTTL)
 	ver, hasVer := m.roleName(RoleVersion)
@@ -252,9 +256,44 @@ func (m *Model) checkUpdate(ops []updateOp) error {
 			} else {
 				op.value = av
 			}
+		case m.sortableNonKeys != nil && (op.kind == opSet || op.kind == opSetIfMissing) && slices.Contains(m.sortableNonKeys, op.name):
+			av, err := sortableValue(op.value)
+			if err != nil {
+				return fmt.Errorf("%w: %q: %v", ErrInvalidUpdate, op.name, err)
+			}
+			op.value = av
 		}
 	}
 	return nil
+}
+
+// sortableValue is the value a sortable time attribute is set to: a time
+// (or a string attributevalue's form, as a change set gives it) with
+// codec.SortableTimeLayout. Anything else is left as it is.
+func sortableValue(v any) (any, error) {
+	var t time.Time
+	switch x := v.(type) {
+	case time.Time:
+		t = x
+	case *time.Time:
+		if x == nil {
+			return v, nil
+		}
+		t = *x
+	case *types.AttributeValueMemberS:
+		parsed, err := time.Parse(time.RFC3339, x.Value)
+		if err != nil {
+			return v, nil
+		}
+		t = parsed
+	default:
+		return v, nil
+	}
+	s, err := codec.FormatSortableTime(t)
+	if err != nil {
+		return nil, err
+	}
+	return &types.AttributeValueMemberS{Value: s}, nil
 }
 
 // ttlValue encodes a TTL being set as epoch seconds; nil means remove (a zero
@@ -296,8 +335,11 @@ func ttlValue(op updateOp) (types.AttributeValue, error) {
 // stampValue is a timestamp as the attribute stores it.
 func stampValue(now time.Time, a Attribute) types.AttributeValue {
 	t := stamp(now, a)
-	if a.field.Tag.AsUnixTime {
+	switch {
+	case a.field.Tag.AsUnixTime:
 		return &types.AttributeValueMemberN{Value: strconv.FormatInt(t.Unix(), 10)}
+	case a.SortableTime:
+		return &types.AttributeValueMemberS{Value: t.UTC().Format(codec.SortableTimeLayout)}
 	}
 	return &types.AttributeValueMemberS{Value: t.Format(time.RFC3339Nano)}
 }

@@ -85,7 +85,7 @@ func (r *Repository[T]) encodeForWrite(item *T, mode writeMode) (writeReq, error
 		w.condition = NotExists(m.HashKey().Name)
 	}
 
-	enc, err := encodeItem(item)
+	enc, err := encodeItem(r.items, item)
 	if err != nil {
 		return w, err
 	}
