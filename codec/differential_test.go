@@ -1,6 +1,7 @@
 package codec_test
 
 import (
+	"errors"
 	"math"
 	"reflect"
 	"strconv"
@@ -464,6 +465,12 @@ func differential[T any](t *testing.T, data []byte) {
 		}
 		if (oerr == nil) != (terr == nil) {
 			t.Fatalf("%T decode errors differ: ours %v, attributevalue %v\nitem: %#v", v, oerr, terr, item)
+		}
+		var de *codec.DecodeError
+		if errors.As(oerr, &de) {
+			if _, ok := item[strings.FieldsFunc(de.Path, func(r rune) bool { return r == '.' || r == '[' })[0]]; !ok {
+				t.Fatalf("%T decode error %q names no attribute of the item\nitem: %#v", v, oerr, item)
+			}
 		}
 		if oerr == nil && !equal(reflect.ValueOf(got), reflect.ValueOf(want)) {
 			t.Fatalf("%T decodings differ:\nours   %#v\ntheirs %#v\nitem: %#v", v, got, want, item)
