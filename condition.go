@@ -195,7 +195,7 @@ func (o Operand) render(w *exprWriter) (string, error) {
 // renderAgainst renders o compared with other: a time value compared with
 // a sortable time attribute is encoded as that attribute stores it.
 func (o Operand) renderAgainst(w *exprWriter, other Operand) (string, error) {
-	if o.isVal && len(w.sortable) > 0 && !other.isVal && !other.size && slices.Contains(w.sortable, other.name) {
+	if o.isVal && w.model != nil && w.model.sortable != nil && !other.isVal && !other.size && slices.Contains(w.model.sortable, other.name) {
 		var t time.Time
 		switch v := o.value.(type) {
 		case time.Time:

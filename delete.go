@@ -79,7 +79,7 @@ func (r *Repository[T]) deleteInput(key any, optFns []func(*DeleteOptions)) (*dy
 			w.expectVersion(a.Name, want)
 		}
 	}
-	ew := exprWriter{sortable: r.model.sortable}
+	ew := exprWriter{model: r.model}
 	cond, err := And(conds...).build(&ew)
 	if err != nil {
 		return nil, w, err

@@ -16,10 +16,11 @@ type exprWriter struct {
 	order  []string          // attribute names, in placeholder order
 	values map[string]types.AttributeValue
 
-	// sortable names the model's sortable time attributes (see
-	// Attribute.SortableTime): a time compared with one of them is encoded
-	// with codec.SortableTimeLayout.
-	sortable []string
+	// model is the repository's model, nil outside one: a time compared
+	// with one of its sortable time attributes (Attribute.SortableTime) is
+	// encoded with codec.SortableTimeLayout. (A pointer keeps the writer
+	// in its allocation size class.)
+	model *Model
 }
 
 // Placeholders for the first names and values of a request, so the common

@@ -46,7 +46,7 @@ func (r *Repository[T]) putInput(item *T, mode writeMode, optFns []func(*PutOpti
 	if err != nil {
 		return nil, w, err
 	}
-	ew := exprWriter{sortable: r.model.sortable}
+	ew := exprWriter{model: r.model}
 	cond, err := And(w.condition, opts.Condition).build(&ew)
 	if err != nil {
 		return nil, w, err

@@ -200,7 +200,7 @@ func (r *Repository[T]) queryInput(kc KeyCondition, opts QueryOptions) (*dynamod
 	if err != nil {
 		return fail(err)
 	}
-	w := exprWriter{sortable: r.model.sortable}
+	w := exprWriter{model: r.model}
 	hv, err := encodeIndexKey(hash, kc.hash)
 	if err != nil {
 		return fail(err)

@@ -156,7 +156,7 @@ func (r *Repository[T]) scanInput(opts ScanOptions) (*dynamodb.ScanInput, error)
 	if opts.Index != "" {
 		in.IndexName = &opts.Index
 	}
-	w := exprWriter{sortable: r.model.sortable}
+	w := exprWriter{model: r.model}
 	if err := r.readExpressions(&w, opts.Filter, opts.Projection, &in.FilterExpression, &in.ProjectionExpression); err != nil {
 		return fail(err)
 	}

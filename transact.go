@@ -112,7 +112,7 @@ func (r *Repository[T]) TxCheck(key any, cond Condition) TxAction {
 		a.err = fmt.Errorf("%w: a condition check needs a condition", ErrInvalidCondition)
 		return a
 	}
-	ew := exprWriter{sortable: r.model.sortable}
+	ew := exprWriter{model: r.model}
 	c, err := cond.build(&ew)
 	if err != nil {
 		a.err = err

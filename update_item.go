@@ -154,7 +154,7 @@ func (r *Repository[T]) updateInput(keyArg any, upd Update, optFns []func(*Updat
 			return in, w, nil
 		}
 	}
-	ew := exprWriter{sortable: r.model.sortable}
+	ew := exprWriter{model: r.model}
 	ew.grow(len(ops)+3, len(ops)+2)
 	// The caller's condition comes first, then the model's own. Without a
 	// caller's condition, placeholders are handed out in the order
