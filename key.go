@@ -22,7 +22,8 @@ import (
 //
 // Repository methods that take a key accept a Key, the hash key value alone
 // (for a model without a range key), or an item of the model's type, whose
-// key fields are used.
+// key fields are used. A time.Time key may be given in any zone: it is
+// encoded by its instant, in UTC (see RoleTagKey).
 type Key struct {
 	Hash  any
 	Range any
