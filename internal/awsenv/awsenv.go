@@ -1,6 +1,7 @@
-// Package awsenv builds the DynamoDB client dynamodel's examples and command
-// use: the SDK's default configuration, pointed at a local endpoint when one
-// is given.
+// Package awsenv builds the DynamoDB client dynamodel's command uses: the
+// SDK's default configuration with the command's options, pointed at an
+// endpoint when one is given. Code of your own does the same with
+// config.LoadDefaultConfig and dynamodel.WithEndpoint, as the examples show.
 package awsenv
 
 import (
@@ -8,21 +9,17 @@ import (
 	"os"
 
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/dynamodel/dynamodel"
 )
 
 // Client returns a DynamoDB client from the SDK's default configuration
-// (environment, shared files, the Lambda role). With an endpoint, it talks to
-// that endpoint, and when no AWS credentials are in the environment it signs
-// with placeholders, which local engines accept.
+// (environment, shared files, the Lambda role) and optFns. With an
+// endpoint, it talks to that endpoint, with the local defaults
+// dynamodel.WithEndpoint gives (a region, and placeholder credentials for a
+// local engine when none are configured).
 func Client(ctx context.Context, endpoint string, optFns ...func(*config.LoadOptions) error) (*dynamodb.Client, error) {
-	if endpoint != "" && os.Getenv("AWS_ACCESS_KEY_ID") == "" && os.Getenv("AWS_PROFILE") == "" {
-		optFns = append([]func(*config.LoadOptions) error{config.WithCredentialsProvider(
-			credentials.NewStaticCredentialsProvider("local", "local", ""))}, optFns...)
-	}
 	cfg, err := config.LoadDefaultConfig(ctx, optFns...)
 	if err != nil {
 		return nil, err
