@@ -16,8 +16,10 @@ import (
 	"os"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
 	"github.com/dynamodel/dynamodel"
-	"github.com/dynamodel/dynamodel/internal/awsenv"
 	"github.com/dynamodel/dynamodel/schema"
 )
 
@@ -34,10 +36,14 @@ func main() {
 }
 
 func run(ctx context.Context, schemaFile string) error {
-	client, err := awsenv.FromEnv(ctx)
+	// The SDK's default configuration; with $DYNAMODB_ENDPOINT set, the
+	// client talks to that engine instead, and a local engine gets a region
+	// and placeholder credentials when none are configured.
+	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		return err
 	}
+	client := dynamodb.NewFromConfig(cfg, dynamodel.WithEndpointFromEnv())
 	fmt.Printf("endpoint: %s\n", endpointName())
 
 	// 1. The table, from the same JSON file `aws dynamodb create-table --cli-input-json` takes.
