@@ -6,7 +6,6 @@ package awsenv
 
 import (
 	"context"
-	"os"
 
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -25,9 +24,4 @@ func Client(ctx context.Context, endpoint string, optFns ...func(*config.LoadOpt
 		return nil, err
 	}
 	return dynamodb.NewFromConfig(cfg, dynamodel.WithEndpoint(endpoint)), nil
-}
-
-// FromEnv is Client for the endpoint in $DYNAMODB_ENDPOINT (none when unset).
-func FromEnv(ctx context.Context) (*dynamodb.Client, error) {
-	return Client(ctx, os.Getenv(dynamodel.EndpointEnv))
 }
