@@ -6,6 +6,9 @@
 # pinned staticcheck and the oldest supported Go toolchain) and stop the
 # engines they start. Set DYNAMODB_ENDPOINT to use an engine of your own
 # (DynamoDB Local, LocalStack, AWS) instead.
+#
+#   make engine    keep dynalite running on localhost:$(PORT) until Ctrl-C, for
+#                  the command, the Lambda example and your own code
 
 GO ?= go
 ENGINES := scripts/engines
@@ -13,11 +16,19 @@ ENGINES := scripts/engines
 OLDEST_GO ?= go1.24.13
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: example test unit lint lambda-zip deps bench clean
+# The port of `make engine` and `make example` (make engine PORT=8001), and
+# the engine `make engine` runs (ENGINE=moto for transactions, TTL, streams).
+PORT = 8000
+ENGINE = dynalite
 
-example: ## Run the quickstart, starting dynalite on :8000 unless an engine answers there
+.PHONY: example engine test unit lint lambda-zip deps bench clean
+
+example: ## Run the quickstart, starting dynalite on :$(PORT) unless an engine answers there
 	$(GO) mod download
-	$(ENGINES) example -- $(GO) run ./examples/quickstart
+	$(ENGINES) example $(PORT) -- $(GO) run ./examples/quickstart
+
+engine: ## Run $(ENGINE) on localhost:$(PORT) until Ctrl-C, printing the DYNAMODB_ENDPOINT to export
+	$(ENGINES) serve $(ENGINE) $(PORT)
 
 test: lint lambda-zip ## Every gate, then the suite with -race on $(GO) and again on $(OLDEST_GO), against both engines
 	$(ENGINES) test -- bash -c 'set -e; \
