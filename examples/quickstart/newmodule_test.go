@@ -32,6 +32,8 @@ import (
 //
 // The go commands run with GOPROXY=off: the modules come from the module
 // cache (`go mod download` in this checkout fills it), never the network.
+// The module starts with this checkout's go.sum, so that go mod tidy checks
+// the cached modules against it instead of asking the checksum database.
 // The test lives here because it shares the engine's User table with
 // TestQuickstart, and the tests of one package run one at a time.
 func TestExamplesInNewModule(t *testing.T) {
@@ -44,6 +46,7 @@ func TestExamplesInNewModule(t *testing.T) {
 
 	dir := t.TempDir()
 	writeNewModule(t, dir, root)
+	copyFile(t, filepath.Join(root, "go.sum"), filepath.Join(dir, "go.sum"))
 	copyFile(t, filepath.Join(root, "testdata", "create-user.json"), filepath.Join(dir, "testdata", "create-user.json"))
 	copySources(t, ".", dir)
 	copySources(t, "../lambda", filepath.Join(dir, "lambda"))
