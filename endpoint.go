@@ -17,9 +17,9 @@ import (
 // DynamoDB Local or LocalStack, e.g. http://localhost:8000.
 const EndpointEnv = "DYNAMODB_ENDPOINT"
 
-// localRegion is the region a client of an explicit endpoint signs with when
-// none is configured. Engines accept any; requests need one.
-const localRegion = "us-east-1"
+// endpointRegion is the region a client of an explicit endpoint signs with
+// when none is configured. Local engines accept any; requests need one.
+const endpointRegion = "us-east-1"
 
 // WithEndpoint returns a client option that sends every request to url
 // instead of the AWS endpoint (an empty url keeps the endpoint the SDK's
@@ -53,7 +53,7 @@ func WithEndpoint(url string) func(*dynamodb.Options) {
 			return
 		}
 		if o.Region == "" {
-			o.Region = localRegion
+			o.Region = endpointRegion
 		}
 		if isLocalEndpoint(*o.BaseEndpoint) && !hasCredentials(o.Credentials) {
 			// Placeholders: local engines accept any credentials.
