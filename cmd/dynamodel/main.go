@@ -19,9 +19,14 @@
 //	-yes            delete: really delete
 //	-timeout D      give up after D (default 10m)
 //
-// Install it with:
+// A local endpoint (see dynamodel.WithEndpoint) needs no AWS credentials or
+// region. While dynamodel is unpublished, run or install the command from
+// a clone:
 //
-//	go install github.com/dynamodel/dynamodel/cmd/dynamodel@latest
+//	go run ./cmd/dynamodel apply testdata/create-user.json -endpoint http://localhost:8000
+//	go install ./cmd/dynamodel
+//
+// Once it is published: go install github.com/dynamodel/dynamodel/cmd/dynamodel@latest.
 package main
 
 import (
