@@ -4,26 +4,30 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
+	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamodel/dynamodel/internal/names"
 )
 
+// settleLimit bounds how long Apply waits for a tag, time-to-live or
+// point-in-time recovery change to show, before calling it unsupported.
+const settleLimit = 10 * time.Second
+
 // Create creates the table when it does not exist and waits until it is
-// ACTIVE. A table that already exists is not an error: created is false,
-// and its key schema is checked against the file (ErrMismatch when it
-// differs).
+// ACTIVE, with the settings CreateTable leaves out (time to live,
+// point-in-time recovery, and whatever the engine dropped). A table that
+// already exists is not an error and is not changed: created is false, and
+// its key schema is checked against the file (ErrMismatch when it differs).
+// A setting the engine did not apply makes the error match ErrUnsupported.
 func (t *Table) Create(ctx context.Context, client API, optFns ...func(*Options)) (created bool, err error) {
-	changes, err := Apply(ctx, client, []*Table{t}, optFns...)
+	changes, err := applyTables(ctx, client, []*Table{t}, collectOptions(optFns), modeCreate)
 	if len(changes) == 1 {
 		created = changes[0].Action == ActionCreate
 	}
-	if errors.Is(err, ErrMismatch) && !keysDiffer(changes) {
+	if errors.Is(err, ErrMismatch) && !errors.Is(err, ErrUnsupported) && !keysDiffer(changes) {
 		err = nil // only indexes or settings differ; the table is usable
 	}
 	return created, err
@@ -40,85 +44,307 @@ func keysDiffer(changes []Change) bool {
 	return false
 }
 
-// Apply makes the live tables match their definitions: it creates missing
-// tables and waits until they are ACTIVE; for tables that exist it compares
-// keys, indexes and settings with the files and reports each difference
-// (and, with Options.AddIndexes, adds missing global secondary indexes).
+// Apply makes the live tables match their definitions. It creates the
+// missing tables and waits until they are ACTIVE, then sets what
+// CreateTable left out. For a table that exists it changes, through
+// UpdateTable, UpdateTimeToLive, TagResource, UntagResource and
+// UpdateContinuousBackups, every setting that differs: billing mode,
+// throughput, on-demand maximums, warm throughput, streams, encryption,
+// table class, deletion protection, tags, time to live and point-in-time
+// recovery (the last two when Options or a template name them), and global
+// secondary indexes with Options.AddIndexes and DeleteIndexes. It makes one
+// change per call, waits until the table and its indexes are ACTIVE after
+// each, and reads the table again to see the change took.
+//
+// A table that differs in what Apply cannot change (keys, local secondary
+// indexes, or indexes the options do not let it change) is left as it is,
+// reported ActionDiffers with every difference, and the error matches
+// ErrMismatch. A change the engine did not make is reported in
+// Change.Unsupported, never as done, and the error matches ErrUnsupported.
 // Applying the same tables twice changes nothing the second time: every
-// table is reported ActionUnchanged. The error wraps ErrMismatch when a
-// table still differs from its file.
+// table is reported ActionUnchanged.
 func Apply(ctx context.Context, client API, tables []*Table, optFns ...func(*Options)) ([]Change, error) {
-	return apply(ctx, client, tables, collectOptions(optFns), false)
+	return applyTables(ctx, client, tables, collectOptions(optFns), modeApply)
 }
 
-func apply(ctx context.Context, client API, tables []*Table, o Options, dryRun bool) ([]Change, error) {
-	var (
-		changes []Change
-		differ  []string
-	)
+// mode is what run does.
+type mode int
+
+const (
+	modeApply  mode = iota // create and change tables
+	modeDiff               // report only
+	modeCreate             // create missing tables; report on the others
+)
+
+// An applier is one call of Apply, Diff or Table.Create.
+type applier struct {
+	client API
+	o      Options
+}
+
+func applyTables(ctx context.Context, client API, tables []*Table, o Options, m mode) ([]Change, error) {
+	a := &applier{client: client, o: o}
 	for _, t := range tables {
-		c, err := applyTable(ctx, client, t, o, dryRun)
+		name := o.TableName(t)
+		if msg := names.Check(name); msg != "" {
+			return nil, &Error{File: t.Source, Path: "TableName", Msg: fmt.Sprintf("%q, with prefix and suffix: %s", name, msg)}
+		}
+	}
+	changes := make([]Change, len(tables))
+	wants := make([]*state, len(tables))
+	lives := make([]*state, len(tables))
+	var created []string
+	for i, t := range tables {
+		changes[i].Table = o.TableName(t)
+		wants[i] = wantState(t, o)
+		live, err := readState(ctx, client, changes[i].Table, wants[i], o)
+		if err != nil {
+			return changes[:i], err
+		}
+		lives[i] = live
+		if live != nil {
+			continue
+		}
+		changes[i].Action = ActionCreate
+		if m != modeDiff {
+			if err := createTable(ctx, client, t, changes[i].Table, o); err != nil {
+				return changes[:i+1], err
+			}
+			created = append(created, changes[i].Table)
+		}
+	}
+	if m == modeDiff || o.NoWait {
+		created = nil // nothing to wait for, or no waiting
+	}
+	if err := waitActive(ctx, client, o, created...); err != nil {
+		return changes, err
+	}
+	for i := range tables {
+		c := &changes[i]
+		var err error
+		switch {
+		case c.Action == ActionCreate && len(created) > 0:
+			err = a.finishCreate(ctx, c, wants[i])
+		case c.Action == ActionCreate:
+		case m == modeApply:
+			err = a.update(ctx, c, wants[i], lives[i])
+		default:
+			a.plan(c, wants[i], lives[i])
+		}
 		if err != nil {
 			return changes, err
 		}
+	}
+	return changes, outcome(changes)
+}
+
+// outcome is the error that sums up the changes: ErrMismatch for tables
+// that differ, ErrUnsupported for changes the engine did not make.
+func outcome(changes []Change) error {
+	var differ, unsupported []string
+	for _, c := range changes {
 		if c.Action == ActionDiffers {
 			differ = append(differ, c.Table)
 		}
-		changes = append(changes, c)
-	}
-	if !dryRun && !o.NoWait {
-		var pending []string
-		for _, c := range changes {
-			if c.Action == ActionCreate || c.Action == ActionUpdate {
-				pending = append(pending, c.Table)
-			}
-		}
-		if err := waitActive(ctx, client, o, pending...); err != nil {
-			return changes, err
+		for _, u := range c.Unsupported {
+			unsupported = append(unsupported, c.Table+" "+u.Path)
 		}
 	}
+	var errs []error
 	if len(differ) > 0 {
-		return changes, fmt.Errorf("%w: %s differ from their files", ErrMismatch, strings.Join(differ, ", "))
+		errs = append(errs, fmt.Errorf("%w: %s differ from their files", ErrMismatch, strings.Join(differ, ", ")))
 	}
-	return changes, nil
+	if len(unsupported) > 0 {
+		errs = append(errs, fmt.Errorf("%w: %s", ErrUnsupported, strings.Join(unsupported, ", ")))
+	}
+	return errors.Join(errs...)
 }
 
-// applyTable creates t's table when it is missing, or compares the live
-// table with t and, with AddIndexes, adds the global secondary indexes it
-// lacks. With dryRun it only reports what it would do.
-func applyTable(ctx context.Context, client API, t *Table, o Options, dryRun bool) (Change, error) {
-	c := Change{Table: o.TableName(t)}
-	if msg := names.Check(c.Table); msg != "" {
-		return c, &Error{File: t.Source, Path: "TableName", Msg: fmt.Sprintf("%q, with prefix and suffix: %s", c.Table, msg)}
+// plan reports what Apply would do to an existing table.
+func (a *applier) plan(c *Change, want, live *state) {
+	checks := compare(c.Table, want, live, a.o)
+	switch {
+	case len(checks) == 0:
+		c.Action = ActionUnchanged
+	case !allFixable(checks):
+		c.Action, c.Differences = ActionDiffers, differences(checks)
+	default:
+		c.Action = ActionUpdate
+		for _, ch := range checks {
+			c.Updates = append(c.Updates, ch.update())
+		}
 	}
-	live, err := liveTable(ctx, client, c.Table, o)
+}
+
+// update changes an existing table to match want, when it can change every
+// difference; otherwise it reports them all and changes nothing.
+func (a *applier) update(ctx context.Context, c *Change, want, live *state) error {
+	checks := compare(c.Table, want, live, a.o)
+	switch {
+	case len(checks) == 0:
+		c.Action = ActionUnchanged
+		return nil
+	case !allFixable(checks):
+		c.Action, c.Differences = ActionDiffers, differences(checks)
+		return nil
+	}
+	if err := a.converge(ctx, c, want, checks, map[string]bool{}); err != nil {
+		return err
+	}
+	c.Action = ActionUpdate
+	if len(c.Unsupported) > 0 {
+		c.Action = ActionUnsupported
+	}
+	return nil
+}
+
+// finishCreate reads a table Apply created, sets what CreateTable left out
+// and reports what the engine dropped and Apply cannot set.
+func (a *applier) finishCreate(ctx context.Context, c *Change, want *state) error {
+	live, err := readState(ctx, a.client, c.Table, want, a.o)
 	if err != nil {
-		return c, err
+		return err
 	}
 	if live == nil {
-		c.Action = ActionCreate
-		if !dryRun {
-			err = createTable(ctx, client, t, c.Table, o)
-		}
-		return c, err
+		return fmt.Errorf("dynamodel: CreateTable %s: the table is gone", c.Table)
 	}
-	c.Differences = compareTable(t, fromDescription(live))
-	missing := missingIndexes(t, live)
-	switch {
-	case len(c.Differences) == 0:
-		c.Action = ActionUnchanged
-	case o.AddIndexes && len(missing) > 0 && len(missing) == len(c.Differences):
-		c.Action = ActionUpdate
-		if !dryRun {
-			if err := addIndexes(ctx, client, c.Table, t, live, missing, o); err != nil {
-				return c, err
-			}
-			c.Added, c.Differences = missing, nil
+	checks := compare(c.Table, want, live, a.o)
+	tried := map[string]bool{}
+	for _, ch := range checks {
+		if len(ch.steps) == 0 {
+			tried[ch.Path] = true
+			c.Unsupported = append(c.Unsupported, Unsupported{
+				Update:   Update{Difference: ch.Difference, Call: "CreateTable"},
+				Evidence: "CreateTable accepted it, but DescribeTable reports " + orNone(ch.Live),
+			})
 		}
-	default:
-		c.Action = ActionDiffers
 	}
-	return c, nil
+	return a.converge(ctx, c, want, checks, tried)
+}
+
+// converge makes the changes checks call for, one check at a time, until
+// none is left that has not been tried. After each it waits until the
+// table is ACTIVE, reads it again, and sorts the change into c.Updates or,
+// when the engine did not make it, c.Unsupported.
+func (a *applier) converge(ctx context.Context, c *Change, want *state, checks []check, tried map[string]bool) error {
+	for {
+		next := nextCheck(checks, tried)
+		if next == nil {
+			return nil
+		}
+		tried[next.Path] = true
+		evidence, err := a.send(ctx, c.Table, next)
+		if err != nil {
+			return err
+		}
+		live, still, err := a.reread(ctx, c.Table, want, next, evidence == "")
+		if err != nil {
+			return err
+		}
+		switch {
+		case evidence != "":
+			c.Unsupported = append(c.Unsupported, Unsupported{Update: next.update(), Evidence: evidence})
+		case still != nil:
+			u := next.update()
+			c.Unsupported = append(c.Unsupported, Unsupported{Update: u,
+				Evidence: fmt.Sprintf("%s accepted the change, but %s still reports %s", u.Call, next.steps[0].reader(), orNone(still.Live))})
+		default:
+			c.Updates = append(c.Updates, next.update())
+		}
+		checks = compare(c.Table, want, live, a.o)
+	}
+}
+
+// send makes a check's calls in order, waiting until the table is ACTIVE
+// after each. When the engine answers that it does not support one, send
+// returns its answer as evidence; any other failure is an error.
+func (a *applier) send(ctx context.Context, table string, ch *check) (evidence string, err error) {
+	for _, s := range ch.steps {
+		err := s.send(ctx, a.client, a.o)
+		if answer, ok := engineIgnores(err); ok {
+			return s.call() + ": " + answer, nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("dynamodel: %s %s: %s: %w", s.call(), table, ch.Path, err)
+		}
+		if err := waitActive(ctx, a.client, a.o, table); err != nil {
+			return "", err
+		}
+	}
+	return "", nil
+}
+
+// reread reads the table after a check's calls and returns the check as it
+// stands now, nil when the difference is gone. A change that does not show
+// in the table's status (tags, time to live, backups) gets up to
+// settleLimit to show, while the table still reports what it had before.
+func (a *applier) reread(ctx context.Context, table string, want *state, ch *check, settle bool) (*state, *check, error) {
+	deadline := time.Now().Add(settleLimit)
+	pause := a.o.PollInterval
+	for {
+		live, err := readState(ctx, a.client, table, want, a.o)
+		if err != nil {
+			return nil, nil, err
+		}
+		if live == nil {
+			return nil, nil, fmt.Errorf("dynamodel: %s: the table is gone", table)
+		}
+		still := findCheck(compare(table, want, live, a.o), ch.Path)
+		last := ch.steps[len(ch.steps)-1]
+		if still == nil || still.Live != ch.Live || !settle || last.showsInStatus() || time.Now().After(deadline) {
+			return live, still, nil
+		}
+		if err := sleep(ctx, pause); err != nil {
+			return nil, nil, err
+		}
+		pause = min(pause*2, time.Second)
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func allFixable(checks []check) bool {
+	for _, c := range checks {
+		if len(c.steps) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func differences(checks []check) []Difference {
+	out := make([]Difference, len(checks))
+	for i, c := range checks {
+		out[i] = c.Difference
+	}
+	return out
+}
+
+func nextCheck(checks []check, tried map[string]bool) *check {
+	for i, c := range checks {
+		if len(c.steps) > 0 && !tried[c.Path] {
+			return &checks[i]
+		}
+	}
+	return nil
+}
+
+func findCheck(checks []check, path string) *check {
+	for i, c := range checks {
+		if c.Path == path {
+			return &checks[i]
+		}
+	}
+	return nil
 }
 
 // createTable creates t's table under name. A table someone else created
@@ -130,75 +356,6 @@ func createTable(ctx context.Context, client API, t *Table, name string, o Optio
 	var inUse *types.ResourceInUseException
 	if err != nil && !errors.As(err, &inUse) {
 		return fmt.Errorf("dynamodel: CreateTable %s: %w", name, err)
-	}
-	return nil
-}
-
-// missingIndexes lists t's global secondary indexes the live table lacks.
-func missingIndexes(t *Table, live *types.TableDescription) []string {
-	var out []string
-	for _, ix := range t.input.GlobalSecondaryIndexes {
-		found := false
-		for _, l := range live.GlobalSecondaryIndexes {
-			found = found || aws.ToString(l.IndexName) == aws.ToString(ix.IndexName)
-		}
-		if !found {
-			out = append(out, aws.ToString(ix.IndexName))
-		}
-	}
-	return out
-}
-
-// addIndexes creates global secondary indexes one at a time (DynamoDB takes
-// one index creation per UpdateTable call), waiting between them, and checks
-// each one is there: some local engines accept the request and do nothing.
-func addIndexes(ctx context.Context, client API, name string, t *Table, live *types.TableDescription, missing []string, o Options) error {
-	defs := slices.Clone(live.AttributeDefinitions)
-	for i, ixName := range missing {
-		var ix types.GlobalSecondaryIndex
-		for _, g := range t.input.GlobalSecondaryIndexes {
-			if aws.ToString(g.IndexName) == ixName {
-				ix = g
-			}
-		}
-		// The table's definitions and the new index's: the service wants the
-		// new key attributes, and some engines replace the whole list.
-		for _, k := range ix.KeySchema {
-			kn := aws.ToString(k.AttributeName)
-			if slices.ContainsFunc(defs, func(d types.AttributeDefinition) bool { return aws.ToString(d.AttributeName) == kn }) {
-				continue
-			}
-			defs = append(defs, types.AttributeDefinition{AttributeName: k.AttributeName, AttributeType: t.attrType(kn)})
-		}
-		_, err := client.UpdateTable(ctx, &dynamodb.UpdateTableInput{
-			TableName:            &name,
-			AttributeDefinitions: defs,
-			GlobalSecondaryIndexUpdates: []types.GlobalSecondaryIndexUpdate{{Create: &types.CreateGlobalSecondaryIndexAction{
-				IndexName:             ix.IndexName,
-				KeySchema:             ix.KeySchema,
-				Projection:            ix.Projection,
-				ProvisionedThroughput: ix.ProvisionedThroughput,
-				OnDemandThroughput:    ix.OnDemandThroughput,
-			}}},
-		}, o.ClientOptions...)
-		if err != nil {
-			return fmt.Errorf("dynamodel: UpdateTable %s: add index %s: %w", name, ixName, err)
-		}
-		if i == len(missing)-1 && o.NoWait {
-			break
-		}
-		if err := waitActive(ctx, client, o, name); err != nil {
-			return err
-		}
-		now, err := liveTable(ctx, client, name, o)
-		if err != nil {
-			return err
-		}
-		if now == nil || !slices.ContainsFunc(now.GlobalSecondaryIndexes, func(g types.GlobalSecondaryIndexDescription) bool {
-			return aws.ToString(g.IndexName) == ixName
-		}) {
-			return fmt.Errorf("dynamodel: UpdateTable %s: the engine accepted index %s but did not create it", name, ixName)
-		}
 	}
 	return nil
 }

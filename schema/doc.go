@@ -42,31 +42,57 @@
 // for callers that send it themselves, and marshals to JSON as the
 // create-table input the AWS CLI takes.
 //
-// # Creating and comparing
+// # Creating and changing
 //
-// [Apply] makes live tables match their files: it creates the missing ones
-// and waits until they and their indexes are ACTIVE. For each table that
-// exists it compares what code depends on (keys and their types, local and
-// global secondary indexes with their projections, billing mode) and reports
-// each [Difference] in the table's [Change]; throughput, streams, tags and
-// encryption are left to whoever manages them. A table that still differs
-// makes the error match [ErrMismatch]. Applying the same files twice changes
-// nothing the second time, and reports every table [ActionUnchanged].
-// [Table.Create] does the same for one table, accepting a live table whose
-// keys match.
+// [Apply] makes live tables match their files. It creates the missing ones,
+// waits until they and their indexes are ACTIVE, and sets what CreateTable
+// left out. A table that exists gets, one change per call, each setting
+// that differs from its file:
 //
-// [Diff] reports what Apply would do and changes nothing.
+//   - billing mode, table and index throughput, on-demand maximums and warm
+//     throughput (UpdateTable);
+//   - streams (turned off first when the view type changes), server-side
+//     encryption, table class, deletion protection (UpdateTable);
+//   - tags (TagResource, UntagResource; the aws: tags AWS sets are left
+//     alone);
+//   - time to live (UpdateTimeToLive) and point-in-time recovery
+//     (UpdateContinuousBackups), which a create-table file cannot say: they
+//     come from [Options] TimeToLive and PointInTimeRecovery, or a template;
+//   - global secondary indexes: added with Options.AddIndexes, deleted with
+//     DeleteIndexes, remade (deleted, then added) with both.
+//
+// After each change Apply waits until the table and its indexes are ACTIVE
+// and reads the table again; the change is reported in [Change].Updates
+// only when the table shows it. A change the engine did not make (it has
+// no such operation, refuses the parameter as unknown, or accepts it and
+// leaves the table as it was, as local engines do with some settings) is
+// reported in Change.Unsupported with the engine's evidence, never as
+// done, and the error matches [ErrUnsupported]:
+//
+//	Music: StreamSpecification: disabled -> NEW_AND_OLD_IMAGES not applied by the engine: UpdateTable: ValidationException: At least one of ...
+//
+// What Apply cannot change (keys and their types, local secondary indexes,
+// global secondary indexes without the options above) it reports as a
+// [Difference]; such a table is left as it is, with every difference
+// listed, reported [ActionDiffers], and the error matches [ErrMismatch].
+// Applying the same files twice changes nothing the second time, and
+// reports every table [ActionUnchanged]. [Table.Create] creates one table
+// when it is missing and leaves an existing one as it is, checking its keys.
+//
+// [Diff] reports what Apply would do, and the calls it would make, changing
+// nothing.
 //
 // [Options] tune every call: TablePrefix and TableSuffix put one set of files
 // to work in several environments (TablePrefix "dev-" makes table User
-// dev-User); AddIndexes lets Apply add the global secondary indexes a live
-// table lacks, through UpdateTable, one at a time; NoWait returns once
-// requests are accepted; PollInterval paces the waits, which end with the
-// context; ClientOptions go to every SDK call:
+// dev-User); AddIndexes, DeleteIndexes, TimeToLive and PointInTimeRecovery
+// as above; NoWait returns once CreateTable requests are accepted (without
+// the settings set after creation); PollInterval paces the waits, which end
+// with the context; ClientOptions go to every SDK call:
 //
 //	changes, err := schema.Apply(ctx, client, tables, func(o *schema.Options) {
 //		o.TablePrefix = "dev-"
 //		o.AddIndexes = true
+//		o.TimeToLive = map[string]string{"Sessions": "expires"}
 //	})
 //
 // # Capturing, waiting, deleting
@@ -85,7 +111,8 @@
 // A file that fails to load is an [*Error] matching [ErrInvalid]; so is a
 // table name that TablePrefix or TableSuffix makes invalid. A live table that
 // differs from its file matches [ErrMismatch], and so does a model that does
-// not fit a table (the dynamodel package's Model.CheckSchema). A failed SDK
+// not fit a table (the dynamodel package's Model.CheckSchema). A setting the
+// engine did not apply matches [ErrUnsupported] (and errors.ErrUnsupported). A failed SDK
 // call is wrapped with the operation and table, and stays reachable with
 // errors.As (Describe of a missing table: *types.ResourceNotFoundException).
 //

@@ -15,7 +15,21 @@ var (
 	// ErrMismatch reports a live table, or a model (see the root package's
 	// Model.CheckSchema), that differs from a table definition.
 	ErrMismatch = errors.New("dynamodel: schema mismatch")
+
+	// ErrUnsupported reports a table setting the engine did not apply: it
+	// does not know the operation or parameter, or accepted the change and
+	// left the table as it was (local engines drop some settings). Each
+	// such change is listed in Change.Unsupported with the engine's
+	// evidence. It also matches errors.ErrUnsupported.
+	ErrUnsupported error = unsupported{}
 )
+
+// unsupported is ErrUnsupported: it matches errors.ErrUnsupported too.
+type unsupported struct{}
+
+func (unsupported) Error() string { return "dynamodel: table setting not applied by the engine" }
+
+func (unsupported) Is(target error) bool { return target == errors.ErrUnsupported }
 
 // Error is a problem with a table file. It names the file, the JSON path of
 // the field (KeySchema[0].KeyType) when there is one, and what is wrong. It

@@ -100,7 +100,7 @@ func ExampleLoadFS() {
 func ExampleApply() {
 	ctx := context.Background()
 	client := localClient() // a *dynamodb.Client
-	tables, err := schema.LoadDir("testdata/guide")
+	tables, err := schema.LoadDir("../testdata/tables")
 	if err != nil {
 		panic(err)
 	}
@@ -116,13 +116,10 @@ func ExampleApply() {
 	again, err := schema.Apply(ctx, client, tables, prefixFor("apply"))
 	fmt.Println(again[0].Action, len(again), err)
 	// Output:
-	// Forum create
-	// GameScores create
-	// Music create
-	// ProductCatalog create
-	// Reply create
-	// Thread create
-	// unchanged 6 <nil>
+	// Docs create
+	// Orders create
+	// Readings create
+	// unchanged 3 <nil>
 }
 
 func ExampleDiff() {
@@ -161,8 +158,8 @@ func ExampleDiff() {
 	}
 	// Output:
 	// differs true
-	// GlobalSecondaryIndexes[WinsIndex]: missing from the table (file: Wins N HASH; projection KEYS_ONLY)
 	// BillingMode: file has PROVISIONED, table has PAY_PER_REQUEST
+	// GlobalSecondaryIndexes[WinsIndex]: missing from the table (file: Wins N HASH; projection KEYS_ONLY)
 }
 
 func ExampleDescribe() {

@@ -6,8 +6,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 )
 
-// Options are the options of Apply, Diff, Table.Create, Describe, Delete
-// and WaitActive. Change them with functions passed to the call:
+// Options are the options of Apply, Diff, Table.Create, Describe, Delete,
+// WaitActive and CloudFormation. Change them with functions passed to the call:
 //
 //	schema.Apply(ctx, client, tables, func(o *schema.Options) { o.TablePrefix = "dev-" })
 type Options struct {
@@ -21,8 +21,31 @@ type Options struct {
 	// reported as differences.
 	AddIndexes bool
 
-	// NoWait returns as soon as the requests are accepted, without waiting
-	// for tables and indexes to become ACTIVE (or, for deletes, to be gone).
+	// DeleteIndexes makes Apply delete, through UpdateTable, the global
+	// secondary indexes its live table has and a file lacks. With
+	// AddIndexes too, an index whose keys or projection changed is deleted
+	// and made again. Without it they are reported as differences.
+	DeleteIndexes bool
+
+	// TimeToLive names each table's time-to-live attribute, by the table's
+	// name in its file (without prefix or suffix); "" turns time to live
+	// off. A create-table file cannot say it: Apply sets it through
+	// UpdateTimeToLive, CloudFormation writes TimeToLiveSpecification.
+	// Tables not named here keep what they have (or what their template
+	// says).
+	TimeToLive map[string]string
+
+	// PointInTimeRecovery turns point-in-time recovery on for every table:
+	// Apply through UpdateContinuousBackups, CloudFormation as
+	// PointInTimeRecoverySpecification. Without it, tables keep what they
+	// have (or what their template says).
+	PointInTimeRecovery bool
+
+	// NoWait returns as soon as CreateTable and DeleteTable requests are
+	// accepted, without waiting for tables and indexes to become ACTIVE (or
+	// to be gone), and without the settings Apply sets after creating a
+	// table. Changes to existing tables still wait between calls, as
+	// DynamoDB requires.
 	NoWait bool
 
 	// PollInterval is the first pause between status checks while waiting;

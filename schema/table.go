@@ -22,6 +22,16 @@ type Table struct {
 	Source string
 
 	input dynamodb.CreateTableInput
+
+	// What a CloudFormation template can say and a create-table file
+	// cannot: the time-to-live attribute ("" for off) and point-in-time
+	// recovery; nil when the source does not say.
+	timeToLive *string
+	pitr       *bool
+	// unmanaged lists the settings (as Difference paths: Tags,
+	// SSESpecification...) a template gave through intrinsic functions the
+	// loader cannot resolve: Apply and Diff leave them alone.
+	unmanaged []string
 }
 
 // Name returns the name of the table.

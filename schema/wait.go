@@ -40,9 +40,13 @@ func waitActive(ctx context.Context, client API, o Options, tables ...string) er
 	}, "dynamodel: waiting for table "+strings.Join(tables, ", ")+" to become ACTIVE")
 }
 
-// isActive reports whether a table and all its indexes are ACTIVE.
+// isActive reports whether a table and all its indexes are ACTIVE, and
+// its encryption is not changing.
 func isActive(live *types.TableDescription) bool {
 	if live == nil || live.TableStatus != types.TableStatusActive {
+		return false
+	}
+	if sse := live.SSEDescription; sse != nil && (sse.Status == types.SSEStatusUpdating || sse.Status == types.SSEStatusEnabling || sse.Status == types.SSEStatusDisabling) {
 		return false
 	}
 	for _, ix := range live.GlobalSecondaryIndexes {

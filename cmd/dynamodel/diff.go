@@ -32,7 +32,7 @@ func wouldApply(c schema.Change) string {
 	case schema.ActionUnchanged:
 		return "unchanged"
 	case schema.ActionUpdate:
-		return "would get its missing indexes"
+		return "would be updated"
 	}
 	return "differs from its file"
 }
