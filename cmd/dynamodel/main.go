@@ -14,6 +14,9 @@
 //	-prefix P       table name prefix, e.g. dev- (dev-User)
 //	-suffix S       table name suffix
 //	-add-indexes    apply: add missing global secondary indexes
+//	-delete-indexes apply: delete global secondary indexes the files lack
+//	-ttl TABLE=ATTR apply, diff, cloudformation: TABLE's time-to-live attribute (repeatable; ATTR empty: off)
+//	-pitr           apply, diff, cloudformation: point-in-time recovery on for every table
 //	-no-wait        apply, delete: do not wait for ACTIVE or gone
 //	-o DIR          dump: write DIR/TABLE.json instead of standard output (DIR is made if missing)
 //	-yes            delete: really delete
@@ -35,6 +38,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -80,7 +84,10 @@ var commands = map[string]command{
 type options struct {
 	endpoint, region, profile string
 	prefix, suffix            string
-	addIndexes, noWait, yes   bool
+	addIndexes, deleteIndexes bool
+	ttl                       ttlFlag
+	pitr                      bool
+	noWait, yes               bool
 	out                       string
 	timeout                   time.Duration
 }
@@ -105,7 +112,8 @@ func (inv *invocation) fail(err error) int {
 // schemaOptions passes the flags on to package schema.
 func (inv *invocation) schemaOptions(o *schema.Options) {
 	o.TablePrefix, o.TableSuffix = inv.opts.prefix, inv.opts.suffix
-	o.AddIndexes, o.NoWait = inv.opts.addIndexes, inv.opts.noWait
+	o.AddIndexes, o.DeleteIndexes, o.NoWait = inv.opts.addIndexes, inv.opts.deleteIndexes, inv.opts.noWait
+	o.TimeToLive, o.PointInTimeRecovery = inv.opts.ttl, inv.opts.pitr
 }
 
 // run is the command; it returns the exit status: 0 done, 1 differences or
@@ -143,6 +151,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if inv.tables, err = load(rest); err != nil {
 			return inv.fail(err)
 		}
+		if err := checkTTL(inv.opts.ttl, inv.tables); err != nil {
+			return inv.fail(err)
+		}
 	}
 	if inv.client, err = newClient(ctx, inv.opts); err != nil {
 		return inv.fail(err)
@@ -159,11 +170,51 @@ func flags(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.prefix, "prefix", "", "table name prefix, e.g. dev-")
 	fs.StringVar(&o.suffix, "suffix", "", "table name suffix")
 	fs.BoolVar(&o.addIndexes, "add-indexes", false, "apply: add missing global secondary indexes through UpdateTable")
+	fs.BoolVar(&o.deleteIndexes, "delete-indexes", false, "apply: delete global secondary indexes the files lack (with -add-indexes: remake changed ones)")
+	fs.Var(&o.ttl, "ttl", "apply, diff, cloudformation: a table's time-to-live attribute, as `TABLE=ATTR` (repeatable; an empty ATTR turns it off)")
+	fs.BoolVar(&o.pitr, "pitr", false, "apply, diff, cloudformation: turn point-in-time recovery on for every table")
 	fs.BoolVar(&o.noWait, "no-wait", false, "apply, delete: do not wait until tables are ACTIVE or gone")
 	fs.StringVar(&o.out, "o", "", "dump: write DIR/TABLE.json files into this directory, made if missing")
 	fs.BoolVar(&o.yes, "yes", false, "delete: really delete the tables")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up after this long")
 	return fs
+}
+
+// ttlFlag collects -ttl TABLE=ATTR flags.
+type ttlFlag map[string]string
+
+func (f *ttlFlag) String() string {
+	var parts []string
+	for table, attr := range *f {
+		parts = append(parts, table+"="+attr)
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ",")
+}
+
+func (f *ttlFlag) Set(v string) error {
+	table, attr, ok := strings.Cut(v, "=")
+	if !ok || table == "" {
+		return fmt.Errorf("want TABLE=ATTR, got %q", v)
+	}
+	if *f == nil {
+		*f = ttlFlag{}
+	}
+	if prev, dup := (*f)[table]; dup && prev != attr {
+		return fmt.Errorf("table %s has time-to-live attribute %q already", table, prev)
+	}
+	(*f)[table] = attr
+	return nil
+}
+
+// checkTTL reports a -ttl flag that names no table of the files.
+func checkTTL(ttl ttlFlag, tables []*schema.Table) error {
+	for table := range ttl {
+		if !slices.ContainsFunc(tables, func(t *schema.Table) bool { return t.Name() == table }) {
+			return fmt.Errorf("-ttl %s=%s: no file defines table %s", table, ttl[table], table)
+		}
+	}
+	return nil
 }
 
 // parseInterspersed parses flags wherever they stand among the arguments.

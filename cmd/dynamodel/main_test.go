@@ -39,6 +39,18 @@ func TestUsage(t *testing.T) {
 	assert.Equal(t, 0, code)
 }
 
+func TestTTLFlag(t *testing.T) {
+	code, _, stderr := cli(t, "diff", "-ttl", "User", "../../testdata/create-user.json")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, `invalid value "User" for flag -ttl: want TABLE=ATTR`)
+	code, _, stderr = cli(t, "diff", "-ttl", "User=a", "-ttl", "User=b", "../../testdata/create-user.json")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, `table User has time-to-live attribute "a" already`)
+	code, _, stderr = cli(t, "diff", "-ttl", "Users=expires", "../../testdata/create-user.json", "-endpoint", "http://127.0.0.1:1")
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "dynamodel diff: -ttl Users=expires: no file defines table Users\n", stderr)
+}
+
 func TestMalformedFileStopsEverything(t *testing.T) {
 	dir := t.TempDir()
 	good, err := os.ReadFile("../../testdata/create-user.json")
