@@ -21,7 +21,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 PORT = 8000
 ENGINE = dynalite
 
-.PHONY: example engine test unit lint lambda-zip deps bench clean
+.PHONY: example engine test unit lint cfn-lint lambda-zip deps bench clean
 
 example: ## Run the quickstart, starting dynalite on :$(PORT) unless an engine answers there
 	$(GO) mod download
@@ -30,7 +30,7 @@ example: ## Run the quickstart, starting dynalite on :$(PORT) unless an engine a
 engine: ## Run $(ENGINE) on localhost:$(PORT) until Ctrl-C, printing the DYNAMODB_ENDPOINT to export
 	$(ENGINES) serve $(ENGINE) $(PORT)
 
-test: lint lambda-zip ## Every gate, then the suite with -race on $(GO) and again on $(OLDEST_GO), against both engines
+test: lint cfn-lint lambda-zip ## Every gate, then the suite with -race on $(GO) and again on $(OLDEST_GO), against both engines
 	$(ENGINES) test -- bash -c 'set -e; \
 		$(GO) test -race -count=1 ./...; \
 		echo "== the suite on $(OLDEST_GO)"; \
@@ -45,6 +45,25 @@ lint: ## gofmt, go vet and staticcheck, on the module and the bench module
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 	cd bench && $(GO) vet ./... && $(GO) run $(STATICCHECK) ./...
+
+# Every table file in testdata, alone and with its directory, in YAML and
+# JSON, with and without time to live and point-in-time recovery.
+TABLE_FILES := $(wildcard testdata/*.json testdata/tables/*.json schema/testdata/guide/*.json)
+CFN := .engines/cfn
+
+cfn-lint: ## cfn-lint on the CloudFormation templates `dynamodel cloudformation` makes from every table file, and on those the project ships
+	$(ENGINES) install moto
+	rm -rf $(CFN) && mkdir -p $(CFN)
+	$(GO) build -o $(CFN)/dynamodel ./cmd/dynamodel
+	set -e; for f in $(TABLE_FILES); do n=$$(echo $${f%.json} | tr / -); \
+		$(CFN)/dynamodel cloudformation $$f > $(CFN)/$$n.yaml; \
+		$(CFN)/dynamodel cloudformation -format json -pitr $$f > $(CFN)/$$n.json; done
+	set -e; for d in testdata/tables schema/testdata/guide; do n=$$(echo $$d | tr / -); \
+		$(CFN)/dynamodel cloudformation $$d > $(CFN)/dir-$$n.yaml; \
+		$(CFN)/dynamodel cloudformation -format json $$d > $(CFN)/dir-$$n.json; done
+	$(CFN)/dynamodel cloudformation -ttl User=expires -pitr testdata/create-user.json > $(CFN)/user-ttl.yaml
+	.venv/bin/cfn-lint --include-checks I -- $(CFN)/*.yaml $(CFN)/*.json $(wildcard examples/*/template.yaml)
+	@echo "cfn-lint: $$(ls $(CFN)/*.yaml $(CFN)/*.json $(wildcard examples/*/template.yaml) | wc -l) templates pass"
 
 lambda-zip: ## dist/lambda.zip: examples/lambda as bootstrap for provided.al2023 on arm64
 	mkdir -p dist

@@ -252,3 +252,74 @@ func ExampleDelete() {
 	fmt.Println(len(deleted), err)
 	// Output: 2 <nil>
 }
+
+func ExampleCloudFormation() {
+	users, err := schema.Load("../testdata/create-user.json")
+	if err != nil {
+		panic(err)
+	}
+	tpl, err := schema.CloudFormation([]*schema.Table{users}, func(o *schema.Options) {
+		o.TimeToLive = map[string]string{"User": "expires"} // a create-table file cannot say it
+	})
+	if err != nil {
+		panic(err)
+	}
+	out, err := tpl.YAML() // or tpl.JSON()
+	fmt.Print(string(out), err)
+	// Output:
+	// AWSTemplateFormatVersion: "2010-09-09"
+	// Description: DynamoDB tables, written by dynamodel
+	// Resources:
+	//   UserTable:
+	//     Type: AWS::DynamoDB::Table
+	//     DeletionPolicy: Retain
+	//     UpdateReplacePolicy: Retain
+	//     Properties:
+	//       TableName: User
+	//       AttributeDefinitions:
+	//         - AttributeName: email
+	//           AttributeType: S
+	//       KeySchema:
+	//         - AttributeName: email
+	//           KeyType: HASH
+	//       ProvisionedThroughput:
+	//         ReadCapacityUnits: 5
+	//         WriteCapacityUnits: 5
+	//       TimeToLiveSpecification:
+	//         AttributeName: expires
+	//         Enabled: true
+	// <nil>
+}
+
+func ExampleParseAll() {
+	template := `
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Function
+    Properties: {Handler: bootstrap, Runtime: provided.al2023, CodeUri: dist/lambda.zip}
+  Sessions:
+    Type: AWS::Serverless::SimpleTable
+    Properties:
+      PrimaryKey: {Name: token, Type: String}
+  UsersTable:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: User
+      AttributeDefinitions: [{AttributeName: email, AttributeType: S}]
+      KeySchema: [{AttributeName: email, KeyType: HASH}]
+      BillingMode: PAY_PER_REQUEST
+      SSESpecification: {SSEEnabled: true, KMSMasterKeyId: !Ref TableKey}
+`
+	tables, err := schema.ParseAll("template.yaml", []byte(template))
+	if err != nil {
+		panic(err)
+	}
+	for _, t := range tables {
+		hash, typ := t.HashKey()
+		fmt.Println(t.Name(), hash, typ, "from", t.Source)
+	}
+	// Output:
+	// Sessions token S from template.yaml#Sessions
+	// User email S from template.yaml#UsersTable
+}

@@ -12,82 +12,82 @@ import (
 // in `aws dynamodb create-table --generate-cli-skeleton`, empty fields left
 // out. Table.MarshalJSON writes this form.
 type cliTable struct {
-	TableName                 string              `json:"TableName"`
-	AttributeDefinitions      []cliAttribute      `json:"AttributeDefinitions"`
-	KeySchema                 []cliKey            `json:"KeySchema"`
-	LocalSecondaryIndexes     []cliLocalIndex     `json:"LocalSecondaryIndexes,omitempty"`
-	GlobalSecondaryIndexes    []cliGlobalIndex    `json:"GlobalSecondaryIndexes,omitempty"`
-	BillingMode               string              `json:"BillingMode,omitempty"`
-	ProvisionedThroughput     *cliThroughput      `json:"ProvisionedThroughput,omitempty"`
-	StreamSpecification       *cliStream          `json:"StreamSpecification,omitempty"`
-	SSESpecification          *cliSSE             `json:"SSESpecification,omitempty"`
-	Tags                      []cliTag            `json:"Tags,omitempty"`
-	TableClass                string              `json:"TableClass,omitempty"`
-	DeletionProtectionEnabled *bool               `json:"DeletionProtectionEnabled,omitempty"`
-	WarmThroughput            *cliWarmThroughput  `json:"WarmThroughput,omitempty"`
-	ResourcePolicy            *string             `json:"ResourcePolicy,omitempty"`
-	OnDemandThroughput        *cliOnDemandMaximum `json:"OnDemandThroughput,omitempty"`
+	TableName                 string              `json:"TableName" yaml:"TableName"`
+	AttributeDefinitions      []cliAttribute      `json:"AttributeDefinitions" yaml:"AttributeDefinitions"`
+	KeySchema                 []cliKey            `json:"KeySchema" yaml:"KeySchema"`
+	LocalSecondaryIndexes     []cliLocalIndex     `json:"LocalSecondaryIndexes,omitempty" yaml:"LocalSecondaryIndexes,omitempty"`
+	GlobalSecondaryIndexes    []cliGlobalIndex    `json:"GlobalSecondaryIndexes,omitempty" yaml:"GlobalSecondaryIndexes,omitempty"`
+	BillingMode               string              `json:"BillingMode,omitempty" yaml:"BillingMode,omitempty"`
+	ProvisionedThroughput     *cliThroughput      `json:"ProvisionedThroughput,omitempty" yaml:"ProvisionedThroughput,omitempty"`
+	StreamSpecification       *cliStream          `json:"StreamSpecification,omitempty" yaml:"StreamSpecification,omitempty"`
+	SSESpecification          *cliSSE             `json:"SSESpecification,omitempty" yaml:"SSESpecification,omitempty"`
+	Tags                      []cliTag            `json:"Tags,omitempty" yaml:"Tags,omitempty"`
+	TableClass                string              `json:"TableClass,omitempty" yaml:"TableClass,omitempty"`
+	DeletionProtectionEnabled *bool               `json:"DeletionProtectionEnabled,omitempty" yaml:"DeletionProtectionEnabled,omitempty"`
+	WarmThroughput            *cliWarmThroughput  `json:"WarmThroughput,omitempty" yaml:"WarmThroughput,omitempty"`
+	ResourcePolicy            *string             `json:"ResourcePolicy,omitempty" yaml:"ResourcePolicy,omitempty"`
+	OnDemandThroughput        *cliOnDemandMaximum `json:"OnDemandThroughput,omitempty" yaml:"OnDemandThroughput,omitempty"`
 }
 
 type cliAttribute struct {
-	AttributeName string `json:"AttributeName"`
-	AttributeType string `json:"AttributeType"`
+	AttributeName string `json:"AttributeName" yaml:"AttributeName"`
+	AttributeType string `json:"AttributeType" yaml:"AttributeType"`
 }
 
 type cliKey struct {
-	AttributeName string `json:"AttributeName"`
-	KeyType       string `json:"KeyType"`
+	AttributeName string `json:"AttributeName" yaml:"AttributeName"`
+	KeyType       string `json:"KeyType" yaml:"KeyType"`
 }
 
 type cliProjection struct {
-	ProjectionType   string   `json:"ProjectionType,omitempty"`
-	NonKeyAttributes []string `json:"NonKeyAttributes,omitempty"`
+	ProjectionType   string   `json:"ProjectionType,omitempty" yaml:"ProjectionType,omitempty"`
+	NonKeyAttributes []string `json:"NonKeyAttributes,omitempty" yaml:"NonKeyAttributes,omitempty"`
 }
 
 type cliLocalIndex struct {
-	IndexName  string        `json:"IndexName"`
-	KeySchema  []cliKey      `json:"KeySchema"`
-	Projection cliProjection `json:"Projection"`
+	IndexName  string        `json:"IndexName" yaml:"IndexName"`
+	KeySchema  []cliKey      `json:"KeySchema" yaml:"KeySchema"`
+	Projection cliProjection `json:"Projection" yaml:"Projection"`
 }
 
 type cliGlobalIndex struct {
-	IndexName             string              `json:"IndexName"`
-	KeySchema             []cliKey            `json:"KeySchema"`
-	Projection            cliProjection       `json:"Projection"`
-	ProvisionedThroughput *cliThroughput      `json:"ProvisionedThroughput,omitempty"`
-	OnDemandThroughput    *cliOnDemandMaximum `json:"OnDemandThroughput,omitempty"`
-	WarmThroughput        *cliWarmThroughput  `json:"WarmThroughput,omitempty"`
+	IndexName             string              `json:"IndexName" yaml:"IndexName"`
+	KeySchema             []cliKey            `json:"KeySchema" yaml:"KeySchema"`
+	Projection            cliProjection       `json:"Projection" yaml:"Projection"`
+	ProvisionedThroughput *cliThroughput      `json:"ProvisionedThroughput,omitempty" yaml:"ProvisionedThroughput,omitempty"`
+	OnDemandThroughput    *cliOnDemandMaximum `json:"OnDemandThroughput,omitempty" yaml:"OnDemandThroughput,omitempty"`
+	WarmThroughput        *cliWarmThroughput  `json:"WarmThroughput,omitempty" yaml:"WarmThroughput,omitempty"`
 }
 
 type cliThroughput struct {
-	ReadCapacityUnits  int64 `json:"ReadCapacityUnits"`
-	WriteCapacityUnits int64 `json:"WriteCapacityUnits"`
+	ReadCapacityUnits  int64 `json:"ReadCapacityUnits" yaml:"ReadCapacityUnits"`
+	WriteCapacityUnits int64 `json:"WriteCapacityUnits" yaml:"WriteCapacityUnits"`
 }
 
 type cliOnDemandMaximum struct {
-	MaxReadRequestUnits  *int64 `json:"MaxReadRequestUnits,omitempty"`
-	MaxWriteRequestUnits *int64 `json:"MaxWriteRequestUnits,omitempty"`
+	MaxReadRequestUnits  *int64 `json:"MaxReadRequestUnits,omitempty" yaml:"MaxReadRequestUnits,omitempty"`
+	MaxWriteRequestUnits *int64 `json:"MaxWriteRequestUnits,omitempty" yaml:"MaxWriteRequestUnits,omitempty"`
 }
 
 type cliWarmThroughput struct {
-	ReadUnitsPerSecond  *int64 `json:"ReadUnitsPerSecond,omitempty"`
-	WriteUnitsPerSecond *int64 `json:"WriteUnitsPerSecond,omitempty"`
+	ReadUnitsPerSecond  *int64 `json:"ReadUnitsPerSecond,omitempty" yaml:"ReadUnitsPerSecond,omitempty"`
+	WriteUnitsPerSecond *int64 `json:"WriteUnitsPerSecond,omitempty" yaml:"WriteUnitsPerSecond,omitempty"`
 }
 
 type cliStream struct {
-	StreamEnabled  bool   `json:"StreamEnabled"`
-	StreamViewType string `json:"StreamViewType,omitempty"`
+	StreamEnabled  bool   `json:"StreamEnabled" yaml:"StreamEnabled"`
+	StreamViewType string `json:"StreamViewType,omitempty" yaml:"StreamViewType,omitempty"`
 }
 
 type cliSSE struct {
-	Enabled        *bool  `json:"Enabled,omitempty"`
-	SSEType        string `json:"SSEType,omitempty"`
-	KMSMasterKeyId string `json:"KMSMasterKeyId,omitempty"`
+	Enabled        *bool  `json:"Enabled,omitempty" yaml:"Enabled,omitempty"`
+	SSEType        string `json:"SSEType,omitempty" yaml:"SSEType,omitempty"`
+	KMSMasterKeyId string `json:"KMSMasterKeyId,omitempty" yaml:"KMSMasterKeyId,omitempty"`
 }
 
 type cliTag struct {
-	Key   string `json:"Key"`
-	Value string `json:"Value"`
+	Key   string `json:"Key" yaml:"Key"`
+	Value string `json:"Value" yaml:"Value"`
 }
 
 // cliInput converts a CreateTable request to the CLI's JSON form.

@@ -12,8 +12,9 @@ import (
 	"strings"
 )
 
-// Load reads the table definition in the file at name. The file:// form the
-// AWS CLI takes (file://testdata/create-user.json) is accepted too.
+// Load reads the table definition in the file at name (see Parse: a
+// table file, or a template with one table). The file:// form the AWS CLI
+// takes (file://testdata/create-user.json) is accepted too.
 func Load(name string) (*Table, error) {
 	p := strings.TrimPrefix(name, "file://")
 	data, err := os.ReadFile(p)
@@ -21,6 +22,17 @@ func Load(name string) (*Table, error) {
 		return nil, fmt.Errorf("dynamodel: schema: %w", err)
 	}
 	return Parse(p, data)
+}
+
+// LoadAll reads every table the file at name defines (see ParseAll): the
+// one of a table file, or all of a CloudFormation or SAM template's.
+func LoadAll(name string) ([]*Table, error) {
+	p := strings.TrimPrefix(name, "file://")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("dynamodel: schema: %w", err)
+	}
+	return ParseAll(p, data)
 }
 
 // Read reads a table definition from r; name identifies it in errors.
@@ -32,8 +44,11 @@ func Read(name string, r io.Reader) (*Table, error) {
 	return Parse(name, data)
 }
 
-// LoadDir reads every *.json file in dir, in name order. Two files defining
-// the same table is an error.
+// LoadDir reads every *.json, *.yaml and *.yml file in dir, in name order:
+// each is a table file (JSON, or YAML as the AWS CLI's --cli-input-yaml
+// takes it) or a CloudFormation or SAM template, whose tables are read in
+// the template's order (see ParseAll). Every such file must define a table;
+// two defining the same table is an error.
 func LoadDir(dir string) ([]*Table, error) {
 	dir = strings.TrimPrefix(dir, "file://")
 	tables, err := LoadFS(os.DirFS(dir), ".")
@@ -47,8 +62,12 @@ func LoadDir(dir string) ([]*Table, error) {
 	return tables, err
 }
 
-// LoadFS reads every *.json file in directory dir of fsys, in name order;
-// with go:embed, a Lambda binary carries its table definitions:
+// tableFilePatterns are the files LoadDir and LoadFS read.
+var tableFilePatterns = []string{"*.json", "*.yaml", "*.yml"}
+
+// LoadFS reads every *.json, *.yaml and *.yml file in directory dir of
+// fsys, in name order, as LoadDir does; with go:embed, a Lambda binary
+// carries its table definitions:
 //
 //	//go:embed tables
 //	var files embed.FS
@@ -56,9 +75,13 @@ func LoadDir(dir string) ([]*Table, error) {
 //
 // Two files defining the same table is an error.
 func LoadFS(fsys fs.FS, dir string) ([]*Table, error) {
-	names, err := fs.Glob(fsys, path.Join(dir, "*.json"))
-	if err != nil {
-		return nil, fmt.Errorf("dynamodel: schema %s: %w", dir, err)
+	var names []string
+	for _, pattern := range tableFilePatterns {
+		found, err := fs.Glob(fsys, path.Join(dir, pattern))
+		if err != nil {
+			return nil, fmt.Errorf("dynamodel: schema %s: %w", dir, err)
+		}
+		names = append(names, found...)
 	}
 	slices.Sort(names)
 	var out []*Table
@@ -68,19 +91,21 @@ func LoadFS(fsys fs.FS, dir string) ([]*Table, error) {
 		if err != nil {
 			return nil, fmt.Errorf("dynamodel: schema: %w", err)
 		}
-		t, err := Parse(name, data)
+		tables, err := ParseAll(name, data)
 		if err != nil {
 			return nil, err
 		}
-		if prev, dup := seen[t.Name()]; dup {
-			return nil, &Error{File: name, Path: "TableName",
-				Msg: fmt.Sprintf("table %q is also defined in %s", t.Name(), prev)}
+		for _, t := range tables {
+			if prev, dup := seen[t.Name()]; dup {
+				return nil, &Error{File: t.Source, Path: "TableName",
+					Msg: fmt.Sprintf("table %q is also defined in %s", t.Name(), prev)}
+			}
+			seen[t.Name()] = t.Source
 		}
-		seen[t.Name()] = name
-		out = append(out, t)
+		out = append(out, tables...)
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("%w: no *.json files in %s", ErrInvalid, dir)
+		return nil, fmt.Errorf("%w: no *.json, *.yaml or *.yml files in %s", ErrInvalid, dir)
 	}
 	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -13,11 +14,44 @@ import (
 )
 
 // Parse reads a table definition from data; name identifies it in errors.
-// It takes the create-table input the AWS CLI takes with --cli-input-json,
-// or the {"Table": {...}} document describe-table prints.
+// It takes the create-table input the AWS CLI takes with --cli-input-json
+// (or, in YAML, --cli-input-yaml), the {"Table": {...}} document
+// describe-table prints, or a CloudFormation or SAM template (JSON or
+// YAML) that defines exactly one table; ParseAll takes templates with
+// several.
 func Parse(name string, data []byte) (*Table, error) {
-	fail := func(path, msg string) (*Table, error) {
-		return nil, &Error{File: name, Path: path, Msg: msg}
+	tables, err := ParseAll(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if len(tables) != 1 {
+		names := make([]string, len(tables))
+		for i, t := range tables {
+			names[i] = t.Name()
+		}
+		return nil, &Error{File: name, Path: "Resources", Msg: fmt.Sprintf("the template defines %d tables (%s): read it with LoadAll or ParseAll", len(tables), strings.Join(names, ", "))}
+	}
+	return tables[0], nil
+}
+
+// ParseAll reads the tables data defines: the one of a table definition
+// (see Parse), or every AWS::DynamoDB::Table and
+// AWS::Serverless::SimpleTable resource of a CloudFormation or SAM
+// template, in the template's order. name identifies data in errors.
+//
+// A template may give properties through intrinsic functions (!Ref, !Sub,
+// !GetAtt, Fn::If...). Where the loader needs the value (the table's name,
+// keys, attribute definitions, indexes, billing mode, throughput), that is
+// an *Error naming the resource and property; a table without TableName is
+// named after its logical id. Where it does not (tags, streams,
+// encryption, table class, deletion protection, on-demand and warm
+// throughput, time to live, point-in-time recovery, the resource policy),
+// the setting is left out, and Apply and Diff leave it alone.
+// TimeToLiveSpecification and PointInTimeRecoverySpecification are kept
+// with the table for Apply and CloudFormation.
+func ParseAll(name string, data []byte) ([]*Table, error) {
+	if !looksLikeJSON(data) {
+		return parseYAML(name, data)
 	}
 	doc, err := decodeJSON(data)
 	if err != nil {
@@ -31,7 +65,54 @@ func Parse(name string, data []byte) (*Table, error) {
 	}
 	obj, ok := doc.(map[string]any)
 	if !ok {
-		return fail("", "want a JSON object (the create-table input), got "+js.Describe(doc))
+		return nil, &Error{File: name, Msg: "want a JSON object (the create-table input), got " + js.Describe(doc)}
+	}
+	if isTemplate(obj) {
+		return parseTemplate(name, obj, jsonKeyOrder(data, "Resources"))
+	}
+	t, err := parseTable(name, data, obj)
+	if err != nil {
+		return nil, err
+	}
+	return []*Table{t}, nil
+}
+
+// looksLikeJSON reports whether data starts as a JSON object or array
+// does (or is empty), rather than as YAML.
+func looksLikeJSON(data []byte) bool {
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	return len(trimmed) == 0 || trimmed[0] == '{' || trimmed[0] == '['
+}
+
+// parseYAML reads a YAML template, or a create-table input in YAML.
+func parseYAML(name string, data []byte) ([]*Table, error) {
+	doc, order, err := decodeYAML(data, "Resources")
+	if err != nil {
+		return nil, &Error{File: name, Msg: "invalid YAML: " + err.Error()}
+	}
+	obj, ok := doc.(map[string]any)
+	if !ok {
+		return nil, &Error{File: name, Msg: "want a YAML mapping (a template, or the create-table input), got " + js.Describe(doc)}
+	}
+	if isTemplate(obj) {
+		return parseTemplate(name, obj, order)
+	}
+	b, err := json.Marshal(obj)
+	if err != nil {
+		return nil, &Error{File: name, Msg: err.Error()}
+	}
+	t, err := parseTable(name, b, obj)
+	if err != nil {
+		return nil, err
+	}
+	return []*Table{t}, nil
+}
+
+// parseTable reads a create-table input or describe-table document: data,
+// decoded as obj.
+func parseTable(name string, data []byte, obj map[string]any) (*Table, error) {
+	fail := func(path, msg string) (*Table, error) {
+		return nil, &Error{File: name, Path: path, Msg: msg}
 	}
 	t := &Table{Source: name}
 	if _, isDescribe := obj["Table"]; isDescribe && len(obj) == 1 {
@@ -58,6 +139,45 @@ func Parse(name string, data []byte) (*Table, error) {
 		return nil, err
 	}
 	return t, nil
+}
+
+// jsonKeyOrder returns the keys of the object at top-level field key of
+// the JSON object data, in order.
+func jsonKeyOrder(data []byte, key string) []string {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		if tok != key {
+			var skip json.RawMessage
+			if dec.Decode(&skip) != nil {
+				return nil
+			}
+			continue
+		}
+		if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+			return nil
+		}
+		var keys []string
+		for dec.More() {
+			k, err := dec.Token()
+			if err != nil {
+				return nil
+			}
+			keys = append(keys, fmt.Sprint(k))
+			var skip json.RawMessage
+			if dec.Decode(&skip) != nil {
+				return nil
+			}
+		}
+		return keys
+	}
+	return nil
 }
 
 // remarshal decodes generic JSON into out.

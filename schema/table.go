@@ -23,6 +23,10 @@ type Table struct {
 
 	input dynamodb.CreateTableInput
 
+	// logicalID is the table's resource name in the template it was read
+	// from; "" for a table file.
+	logicalID string
+
 	// What a CloudFormation template can say and a create-table file
 	// cannot: the time-to-live attribute ("" for off) and point-in-time
 	// recovery; nil when the source does not say.

@@ -1,10 +1,12 @@
 // Command dynamodel keeps DynamoDB tables in create-table JSON files, the
-// format `aws dynamodb create-table --cli-input-json` takes.
+// format `aws dynamodb create-table --cli-input-json` takes, or in
+// CloudFormation and SAM templates (JSON or YAML).
 //
 //	dynamodel apply  [flags] DIR|FILE...   create missing tables, report differences
 //	dynamodel diff   [flags] DIR|FILE...   report what apply would do; exit 1 if anything
 //	dynamodel dump   [flags] TABLE...      write live tables as create-table JSON
 //	dynamodel delete [flags] DIR|FILE...   delete the files' tables (needs -yes)
+//	dynamodel cloudformation [flags] DIR|FILE...   print a CloudFormation template making the tables
 //
 // Flags (before or after the command's arguments):
 //
@@ -19,6 +21,7 @@
 //	-pitr           apply, diff, cloudformation: point-in-time recovery on for every table
 //	-no-wait        apply, delete: do not wait for ACTIVE or gone
 //	-o DIR          dump: write DIR/TABLE.json instead of standard output (DIR is made if missing)
+//	-format F       cloudformation: yaml (the default) or json
 //	-yes            delete: really delete
 //	-timeout D      give up after D (default 10m)
 //
@@ -61,24 +64,29 @@ commands:
   diff   DIR|FILE...   report what apply would do, changing nothing (exit 1 when it would change something)
   dump   TABLE...      write live tables as create-table JSON (to -o DIR, or standard output)
   delete DIR|FILE...   delete the tables the files define (with -yes)
+  cloudformation DIR|FILE...
+                       print a CloudFormation template with an AWS::DynamoDB::Table per table (-format yaml|json)
 
 flags:
 `
 
 // A command is one subcommand: what it takes and what it does.
 type command struct {
-	files bool   // its arguments are table files and directories, else table names
-	args  string // what to say when it has no arguments
-	run   func(ctx context.Context, inv *invocation) int
+	files   bool   // its arguments are table files and directories, else table names
+	offline bool   // it needs no client
+	args    string // what to say when it has no arguments
+	run     func(ctx context.Context, inv *invocation) int
 }
 
-const filesArgs = "name a directory or files of create-table JSON"
+const filesArgs = "name a directory or files of create-table JSON, or CloudFormation templates"
 
 var commands = map[string]command{
 	"apply":  {files: true, args: filesArgs, run: runApply},
 	"diff":   {files: true, args: filesArgs, run: runDiff},
 	"dump":   {args: "name the tables to dump", run: runDump},
 	"delete": {files: true, args: filesArgs, run: runDelete},
+
+	"cloudformation": {files: true, offline: true, args: filesArgs, run: runCloudFormation},
 }
 
 type options struct {
@@ -88,7 +96,7 @@ type options struct {
 	ttl                       ttlFlag
 	pitr                      bool
 	noWait, yes               bool
-	out                       string
+	out, format               string
 	timeout                   time.Duration
 }
 
@@ -155,8 +163,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return inv.fail(err)
 		}
 	}
-	if inv.client, err = newClient(ctx, inv.opts); err != nil {
-		return inv.fail(err)
+	if !cmd.offline {
+		if inv.client, err = newClient(ctx, inv.opts); err != nil {
+			return inv.fail(err)
+		}
 	}
 	return cmd.run(ctx, inv)
 }
@@ -176,6 +186,7 @@ func flags(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.noWait, "no-wait", false, "apply, delete: do not wait until tables are ACTIVE or gone")
 	fs.StringVar(&o.out, "o", "", "dump: write DIR/TABLE.json files into this directory, made if missing")
 	fs.BoolVar(&o.yes, "yes", false, "delete: really delete the tables")
+	fs.StringVar(&o.format, "format", "yaml", "cloudformation: the template's format, yaml or json")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up after this long")
 	return fs
 }
@@ -250,11 +261,11 @@ func load(paths []string) ([]*schema.Table, error) {
 			out = append(out, tables...)
 			continue
 		}
-		t, err := schema.Load(p)
+		tables, err := schema.LoadAll(p)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, t)
+		out = append(out, tables...)
 	}
 	seen := map[string]string{}
 	for _, t := range out {

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/dynamodel/dynamodel/schema"
+)
+
+// runCloudFormation prints a CloudFormation template with one
+// AWS::DynamoDB::Table resource per table, in YAML or (-format json) JSON.
+func runCloudFormation(_ context.Context, inv *invocation) int {
+	tpl, err := schema.CloudFormation(inv.tables, inv.schemaOptions)
+	if err != nil {
+		return inv.fail(err)
+	}
+	var out []byte
+	switch inv.opts.format {
+	case "yaml", "":
+		out, err = tpl.YAML()
+	case "json":
+		out, err = tpl.JSON()
+	default:
+		fmt.Fprintf(inv.stderr, "dynamodel %s: -format %s: want yaml or json\n", inv.name, inv.opts.format)
+		return 2
+	}
+	if err != nil {
+		return inv.fail(err)
+	}
+	_, err = inv.stdout.Write(out)
+	if err != nil {
+		return inv.fail(err)
+	}
+	return 0
+}
