@@ -1,7 +1,10 @@
 // Package schema keeps DynamoDB tables in files: the JSON that
-// `aws dynamodb create-table --cli-input-json` takes. It loads and checks
-// such files, creates the tables they define, reports how live tables differ
-// from them, writes live tables out as such files, and deletes tables.
+// `aws dynamodb create-table --cli-input-json` takes, or the
+// CloudFormation and SAM templates that deploy them. It loads and checks
+// such files, creates the tables they define and changes every setting to
+// match, reports how live tables differ from them, writes them as
+// CloudFormation templates, writes live tables out as table files, and
+// deletes tables.
 //
 // # Table files
 //
@@ -19,14 +22,17 @@
 //
 // The {"Table": {...}} document `aws dynamodb describe-table` prints is
 // accepted too; what only describes a live table (status, sizes, ARNs, dates)
-// is dropped.
+// is dropped. So is the same input in YAML, as --cli-input-yaml takes it,
+// and a CloudFormation or SAM template (see below).
 //
 // # Loading
 //
-// [Load] reads one file (the CLI's file:// form works), [LoadDir] every
-// *.json file of a directory in name order, [LoadFS] the same from an
-// fs.FS, such as an embed.FS that carries a Lambda function's tables in its
-// binary; [Read] and [Parse] take a reader or bytes. Each file is checked
+// [Load] reads one file (the CLI's file:// form works), [LoadAll] every
+// table of a file (a template may hold several), [LoadDir] every *.json,
+// *.yaml and *.yml file of a directory in name order, [LoadFS] the same
+// from an fs.FS, such as an embed.FS that carries a Lambda function's
+// tables in its binary; [Read], [Parse] and [ParseAll] take a reader or
+// bytes. Each file is checked
 // against its JSON shape (field names, types, enumerations, lengths,
 // duplicate fields) and against the rules DynamoDB applies to CreateTable
 // (key schemas, attribute definitions, index limits, projections, throughput
@@ -95,6 +101,38 @@
 //		o.TimeToLive = map[string]string{"Sessions": "expires"}
 //	})
 //
+// # CloudFormation
+//
+// [CloudFormation] writes a template (YAML or JSON) with one
+// AWS::DynamoDB::Table resource per table: its logical id comes from the
+// table's name ([Table.LogicalID]: game-scores is GameScoresTable), every
+// setting of its file goes under CloudFormation's names
+// (SSESpecification.SSEEnabled for Enabled, StreamSpecification with only
+// StreamViewType, OnDemandThroughput, WarmThroughput, ResourcePolicy's
+// PolicyDocument...), time to live and point-in-time recovery come from
+// Options, tables with secondary indexes are made one after another
+// (DependsOn), and every table is retained when its stack is deleted.
+// [Table.CloudFormation] gives one table's resource.
+//
+//	tpl, err := schema.CloudFormation(tables, func(o *schema.Options) {
+//		o.TimeToLive = map[string]string{"Sessions": "expires"}
+//	})
+//	out, err := tpl.YAML()
+//
+// The loader reads templates too, so a team whose template is the source of
+// truth can Apply, Diff and check models against it: every
+// AWS::DynamoDB::Table resource, and AWS::Serverless::SimpleTable as SAM
+// translates it, in the template's order ([ParseAll]). Short-form
+// intrinsic functions (!Ref, !Sub, !GetAtt, !If...) are taken where the
+// loader does not need their value: the setting they give is left alone by
+// Apply and Diff. Where it needs it (the table's name, keys, indexes,
+// billing mode, throughput), the *Error names the resource and property:
+//
+//	dynamodel: schema template.yaml: Resources.UsersTable.Properties.TableName: Fn::Sub cannot be resolved, ...
+//
+// A file written as a template and read back gives the same tables, with
+// the same logical ids.
+//
 // # Capturing, waiting, deleting
 //
 // [Describe] captures a live table as a Table (with its tags, where the
@@ -104,17 +142,18 @@
 // it is meant for tests and for tearing down an environment.
 //
 // The command cmd/dynamodel does all of this from a shell: apply, diff,
-// dump and delete.
+// dump, delete and cloudformation.
 //
 // # Errors
 //
 // A file that fails to load is an [*Error] matching [ErrInvalid]; so is a
 // table name that TablePrefix or TableSuffix makes invalid. A live table that
 // differs from its file matches [ErrMismatch], and so does a model that does
-// not fit a table (the dynamodel package's Model.CheckSchema). A setting the
-// engine did not apply matches [ErrUnsupported] (and errors.ErrUnsupported). A failed SDK
-// call is wrapped with the operation and table, and stays reachable with
-// errors.As (Describe of a missing table: *types.ResourceNotFoundException).
+// not fit a table (the dynamodel package's Model.CheckSchema). A setting
+// the engine did not apply matches [ErrUnsupported] (and
+// errors.ErrUnsupported). A failed SDK call is wrapped with the operation
+// and table, and stays reachable with errors.As (Describe of a missing
+// table: *types.ResourceNotFoundException).
 //
 // # Models
 //
