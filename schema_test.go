@@ -52,3 +52,34 @@ func TestModelCheckSchema(t *testing.T) {
 	assert.Contains(t, err.Error(), `index key "total": the model stores S (field Total is string), table Orders defines N`)
 	assert.Contains(t, err.Error(), `index key "status": field Status cannot be an index key`)
 }
+
+// TestCheckSchemaAgainstTemplate: a model is checked against the table of a
+// CloudFormation template as against its file.
+func TestCheckSchemaAgainstTemplate(t *testing.T) {
+	orders, err := schema.Load("testdata/tables/orders.json")
+	require.NoError(t, err)
+	tpl, err := schema.CloudFormation([]*schema.Table{orders})
+	require.NoError(t, err)
+	out, err := tpl.YAML()
+	require.NoError(t, err)
+	fromTemplate, err := schema.Parse("template.yaml", out)
+	require.NoError(t, err)
+	ordersRepo, err := dynamodel.NewRepository[Order](newStub(t), "Orders")
+	require.NoError(t, err)
+	require.NoError(t, ordersRepo.CheckSchema(fromTemplate))
+
+	sam, err := schema.Parse("template.yaml", []byte(`Transform: AWS::Serverless-2016-10-31
+Resources:
+  User:
+    Type: AWS::Serverless::SimpleTable
+    Properties:
+      PrimaryKey: {Name: id, Type: String}
+      Tags: {stack: !Ref AWS::StackName}
+`))
+	require.NoError(t, err)
+	users, err := dynamodel.NewUserRepository(newStub(t))
+	require.NoError(t, err)
+	err = users.CheckSchema(sam)
+	require.ErrorIs(t, err, schema.ErrMismatch)
+	assert.Contains(t, err.Error(), `hash key: the model has "email" (field Email), table User has "id"`)
+}
