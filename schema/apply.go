@@ -93,49 +93,71 @@ func applyTables(ctx context.Context, client API, tables []*Table, o Options, m 
 	changes := make([]Change, len(tables))
 	wants := make([]*state, len(tables))
 	lives := make([]*state, len(tables))
-	var created []string
+	// Missing tables are created first, all of them, then waited for
+	// together.
+	var waitFor []string
 	for i, t := range tables {
-		changes[i].Table = o.TableName(t)
+		c := &changes[i]
+		c.Table = o.TableName(t)
 		wants[i] = wantState(t, o)
-		live, err := readState(ctx, client, changes[i].Table, wants[i], o)
+		live, err := readState(ctx, client, c.Table, wants[i], o)
 		if err != nil {
 			return changes[:i], err
 		}
 		lives[i] = live
-		if live != nil {
+		switch {
+		case live != nil:
+			continue
+		case m == modeDiff:
+			c.Action = ActionCreate
 			continue
 		}
-		changes[i].Action = ActionCreate
-		if m != modeDiff {
-			if err := createTable(ctx, client, t, changes[i].Table, o); err != nil {
-				return changes[:i+1], err
-			}
-			created = append(created, changes[i].Table)
+		made, err := createTable(ctx, client, t, c.Table, o)
+		if err != nil {
+			return changes[:i+1], err
+		}
+		if made {
+			c.Action = ActionCreate
+		}
+		if !made || !o.NoWait {
+			waitFor = append(waitFor, c.Table) // made, or made by someone else meanwhile
 		}
 	}
-	if m == modeDiff || o.NoWait {
-		created = nil // nothing to wait for, or no waiting
-	}
-	if err := waitActive(ctx, client, o, created...); err != nil {
+	if err := waitActive(ctx, client, o, waitFor...); err != nil {
 		return changes, err
 	}
 	for i := range tables {
-		c := &changes[i]
-		var err error
-		switch {
-		case c.Action == ActionCreate && len(created) > 0:
-			err = a.finishCreate(ctx, c, wants[i])
-		case c.Action == ActionCreate:
-		case m == modeApply:
-			err = a.update(ctx, c, wants[i], lives[i])
-		default:
-			a.plan(c, wants[i], lives[i])
-		}
-		if err != nil {
+		if err := a.finish(ctx, &changes[i], wants[i], lives[i], m); err != nil {
 			return changes, err
 		}
 	}
 	return changes, outcome(changes)
+}
+
+// finish completes one table's change once the tables Apply created are
+// ACTIVE: it sets what CreateTable left out, or changes (or, for Diff and
+// Table.Create, plans) an existing table. live is nil for a table that did
+// not exist.
+func (a *applier) finish(ctx context.Context, c *Change, want, live *state, m mode) error {
+	switch {
+	case c.Action == ActionCreate && (m == modeDiff || a.o.NoWait):
+		return nil
+	case c.Action == ActionCreate:
+		return a.finishCreate(ctx, c, want)
+	case live == nil: // someone else created it meanwhile
+		var err error
+		if live, err = readState(ctx, a.client, c.Table, want, a.o); err != nil {
+			return err
+		}
+		if live == nil {
+			return fmt.Errorf("dynamodel: CreateTable %s: the table is gone", c.Table)
+		}
+	}
+	if m == modeApply {
+		return a.update(ctx, c, want, live)
+	}
+	a.plan(c, want, live)
+	return nil
 }
 
 // outcome is the error that sums up the changes: ErrMismatch for tables
@@ -347,15 +369,18 @@ func findCheck(checks []check, path string) *check {
 	return nil
 }
 
-// createTable creates t's table under name. A table someone else created
-// meanwhile is fine.
-func createTable(ctx context.Context, client API, t *Table, name string, o Options) error {
+// createTable creates t's table under name; made is false when someone
+// else created it meanwhile.
+func createTable(ctx context.Context, client API, t *Table, name string, o Options) (made bool, err error) {
 	in := t.CreateTableInput()
 	in.TableName = &name
-	_, err := client.CreateTable(ctx, in, o.ClientOptions...)
+	_, err = client.CreateTable(ctx, in, o.ClientOptions...)
 	var inUse *types.ResourceInUseException
-	if err != nil && !errors.As(err, &inUse) {
-		return fmt.Errorf("dynamodel: CreateTable %s: %w", name, err)
+	switch {
+	case errors.As(err, &inUse):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("dynamodel: CreateTable %s: %w", name, err)
 	}
-	return nil
+	return true, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -147,5 +148,42 @@ func TestCreateLeavesExistingTablesAlone(t *testing.T) {
 			Difference: schema.Difference{Path: "ProvisionedThroughput", File: "read 9, write 9", Live: "read 5, write 5"},
 			Call:       "UpdateTable",
 		}}, changes[0].Updates)
+	})
+}
+
+// hidingOnce is an API whose first DescribeTable says the table does not
+// exist: as if someone else created it between Apply's look and its
+// CreateTable.
+type hidingOnce struct {
+	schema.API
+	hidden bool
+}
+
+func (h *hidingOnce) DescribeTable(ctx context.Context, in *dynamodb.DescribeTableInput, optFns ...func(*dynamodb.Options)) (*dynamodb.DescribeTableOutput, error) {
+	if !h.hidden {
+		h.hidden = true
+		return nil, &types.ResourceNotFoundException{Message: aws.String("Requested resource not found")}
+	}
+	return h.API.DescribeTable(ctx, in, optFns...)
+}
+
+// TestApplyTableCreatedMeanwhile: a table someone else created between
+// Apply's look and its CreateTable is not reported created: it is compared
+// and changed like any existing table.
+func TestApplyTableCreatedMeanwhile(t *testing.T) {
+	enginetest.Each(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		t.Cleanup(func() { dropTable(db, db.Table("Settings")) })
+		_, err := schema.Apply(ctx, db.Client, []*schema.Table{parseDoc(t, nil)}, prefixed(db.Prefix))
+		require.NoError(t, err)
+
+		after := parseDoc(t, func(d doc) {
+			d["ProvisionedThroughput"] = map[string]any{"ReadCapacityUnits": 8, "WriteCapacityUnits": 8}
+		})
+		changes, err := schema.Apply(ctx, &hidingOnce{API: db.Client}, []*schema.Table{after}, prefixed(db.Prefix))
+		require.NoError(t, err)
+		assert.Equal(t, schema.ActionUpdate, changes[0].Action, changes[0].String())
+		require.Len(t, changes[0].Updates, 1)
+		assert.Equal(t, "ProvisionedThroughput", changes[0].Updates[0].Path)
 	})
 }
