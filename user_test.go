@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/dynamodel/dynamodel"
 	"github.com/dynamodel/dynamodel/dynamotest"
+	"github.com/dynamodel/dynamodel/internal/enginetest"
 )
 
 func TestUserID(t *testing.T) {
@@ -127,11 +127,7 @@ client.put_item(TableName=table, Item={k: {"S": v} for k, v in fields.items() if
 `
 
 func TestUserItemsReadTheSameFromPython(t *testing.T) {
-	python, err := filepath.Abs(".venv/bin/python")
-	require.NoError(t, err)
-	if _, err := os.Stat(python); err != nil {
-		t.Skipf("boto3 comes with moto's virtualenv (.venv), which is not installed: run make deps: %v", err)
-	}
+	python := enginetest.Python(t)
 	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
 		ctx := ctxT(t)
 		users := repo[dynamodel.User](t, db, "User")

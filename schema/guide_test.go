@@ -195,11 +195,7 @@ func TestApplyReportsAndAddsIndexes(t *testing.T) {
 // the one the loader reads; and checks that boto3 refuses what the loader
 // refuses for its shape.
 func TestBotocoreAgrees(t *testing.T) {
-	python, err := filepath.Abs(".venv/bin/python")
-	require.NoError(t, err)
-	if _, err := os.Stat(python); err != nil {
-		t.Skipf("boto3 comes with moto's virtualenv (.venv), which is not installed: run make deps: %v", err)
-	}
+	python := enginetest.Python(t)
 	files, err := filepath.Glob("testdata/guide/*.json")
 	require.NoError(t, err)
 	files = append(files, "../testdata/create-user.json", "../testdata/tables/orders.json", "../testdata/tables/readings.json")
