@@ -60,7 +60,9 @@ func (o Optional[T]) optionalState() (optionalState, any) { return o.state, o.va
 //
 //   - a nil pointer, nil slice, nil map or unset Optional leaves its attribute
 //     alone;
-//   - a cleared Optional removes its attribute;
+//   - a cleared Optional removes its attribute, and so does an Optional
+//     tagged omitempty set to its zero value (such as ""): the item field
+//     it changes does not store zero values, so an update does not either;
 //   - any other value sets its attribute (a field tagged omitempty whose
 //     value is zero is left alone);
 //   - fields tagged `dynamodel:"hash"` or `dynamodel:"range"` are the key,
@@ -94,7 +96,11 @@ func PrepareUpdate(changes any, remove ...string) (Update, error) {
 			continue
 		}
 		if o, isOpt := fv.Interface().(optional); isOpt {
-			switch state, _ := o.optionalState(); state {
+			state, v := o.optionalState()
+			if state == optSet && f.Tag.OmitEmpty && isZero(v) {
+				state = optClear
+			}
+			switch state {
 			case optClear:
 				u = u.with(updateOp{kind: opRemove, name: f.Name})
 				continue
@@ -112,6 +118,10 @@ func PrepareUpdate(changes any, remove ...string) (Update, error) {
 	}
 	return u.Remove(remove...), nil
 }
+
+// isZero reports whether an Optional's value is one omitempty leaves out
+// of an item: its type's zero value.
+func isZero(v any) bool { return v == nil || reflect.ValueOf(v).IsZero() }
 
 func isNil(v reflect.Value) bool {
 	switch v.Kind() {

@@ -66,6 +66,37 @@ func TestPrepareUpdateOfUserChanges(t *testing.T) {
 	upd, err = dynamodel.PrepareUpdate(dynamodel.UserChanges{})
 	require.NoError(t, err)
 	assert.True(t, upd.IsEmpty())
+
+	// An empty name is not stored: setting one to "" removes it, as null
+	// does, so a PATCH with "" never stores an empty string.
+	var c dynamodel.UserChanges
+	require.NoError(t, json.Unmarshal([]byte(`{"first_name": "", "last_name": "Byron"}`), &c))
+	upd, err = dynamodel.PrepareUpdate(c)
+	require.NoError(t, err)
+	assert.Equal(t, "SET #n1 = :v0 REMOVE #n0", upd.String())
+	assert.Equal(t, []string{"first_name", "last_name"}, upd.Names())
+}
+
+// TestPrepareUpdateOmitEmptyOptional: an Optional tagged omitempty set to
+// its zero value removes its attribute; without the tag the zero value is
+// set.
+func TestPrepareUpdateOmitEmptyOptional(t *testing.T) {
+	type changes struct {
+		Count dynamodel.Optional[int]      `dynamodbav:"count,omitempty"`
+		Tags  dynamodel.Optional[[]string] `dynamodbav:"tags,omitempty"`
+		Level dynamodel.Optional[int]      `dynamodbav:"level"`
+	}
+	upd, err := dynamodel.PrepareUpdate(changes{
+		Count: dynamodel.Some(0),
+		Tags:  dynamodel.Some[[]string](nil),
+		Level: dynamodel.Some(0),
+	})
+	require.NoError(t, err)
+	assert.Equal(t, "SET #n2 = :v0 REMOVE #n0, #n1", upd.String())
+
+	upd, err = dynamodel.PrepareUpdate(changes{Count: dynamodel.Some(3)})
+	require.NoError(t, err)
+	assert.Equal(t, "SET #n0 = :v0", upd.String())
 }
 
 func TestOptionalJSON(t *testing.T) {

@@ -21,13 +21,15 @@ func (u User) ID() string { return u.Email }
 // an unset field is left alone, a set field is stored, a cleared field is
 // removed. In JSON, an absent field is unset and null clears it.
 // PrepareUpdate turns it into the Update that applies it, as the seed's
-// prepare_user meant to.
+// prepare_user meant to. An empty name is not stored (see User), so setting
+// one to "" removes it, as null does.
 //
 //	{"last_name": "Byron"}                  set last_name
 //	{"first_name": null}                    remove first_name
+//	{"first_name": ""}                      remove first_name
 type UserChanges struct {
-	FirstName Optional[string] `dynamodbav:"first_name" json:"first_name"`
-	LastName  Optional[string] `dynamodbav:"last_name" json:"last_name"`
+	FirstName Optional[string] `dynamodbav:"first_name,omitempty" json:"first_name"`
+	LastName  Optional[string] `dynamodbav:"last_name,omitempty" json:"last_name"`
 }
 
 // NewUserRepository returns a repository for the seed's User table.
