@@ -1,192 +1,245 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/dynamodel/dynamodel"
 )
 
 // API is the seed's web app as an API Gateway HTTP API handler:
 //
-//	POST   /users           create a user: {"email", "first_name", "last_name"}
-//	GET    /users/{email}   read a user
-//	PATCH  /users/{email}   change some fields; null removes one; If-Match guards against lost updates
-//	DELETE /users/{email}   delete a user
+//	GET    /users?limit=&cursor=  list users, a page at a time (admins only)
+//	POST   /users                 create a user: {"email", "first_name", "last_name"}
+//	GET    /users/{email}         read a user
+//	PATCH  /users/{email}         change names; null or "" removes one; If-Match guards against lost updates
+//	DELETE /users/{email}         delete a user
 //
-// Bodies are JSON with the seed's field names. Errors are {"error": "..."}
-// with the status a client expects: 400 bad input, 404 no such user, 409 the
-// user exists, 412 the user changed since the client read it (If-Match).
+// Who may do what comes from the JWT authorizer's claims (see identify): a
+// user may create, read, change and delete only the user with their own
+// email; an admin may do all of it to anyone, and only an admin may list.
+// Emails are stored and matched exactly as given: no case folding, no
+// trimming, so Ada@example.com and ada@example.com are two users.
+//
+// Bodies are JSON with the seed's field names, at most 16 KiB of valid
+// UTF-8. Errors are {"code": "...", "error": "..."}: a stable code and a
+// fixed message (see problem), with the status a client expects.
 type API struct {
-	users *dynamodel.Repository[dynamodel.User]
-	log   *slog.Logger
+	users      *dynamodel.Repository[dynamodel.User]
+	log        *slog.Logger
+	adminGroup string
 }
 
-// NewAPI returns the handler for users. Make it once per cold start.
-func NewAPI(users *dynamodel.Repository[dynamodel.User], log *slog.Logger) *API {
-	return &API{users: users, log: log}
+// NewAPI returns the handler for users; members of adminGroup (in the
+// token's cognito:groups) are admins. Make it once per cold start.
+func NewAPI(users *dynamodel.Repository[dynamodel.User], log *slog.Logger, adminGroup string) *API {
+	return &API{users: users, log: log, adminGroup: adminGroup}
 }
 
-// Handle serves one API Gateway HTTP API (payload 2.0) request.
+// A call is one request being served.
+type call struct {
+	ctx context.Context
+	log *slog.Logger // with the request id on every line
+	req events.APIGatewayV2HTTPRequest
+	who identity
+}
+
+// Routes, as the template declares them.
+const (
+	routeUsers = "/users"
+	routeUser  = "/users/{email}"
+)
+
+// Handle serves one API Gateway HTTP API (payload 2.0) request. It never
+// returns an error: every failure is an answer, its detail logged.
 func (a *API) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-	method := req.RequestContext.HTTP.Method
-	path := strings.TrimSuffix(req.RawPath, "/")
-	switch {
-	case path == "/users":
-		if method != http.MethodPost {
-			return errorResponse(http.StatusMethodNotAllowed, "use POST /users"), nil
-		}
-		return a.create(ctx, req)
-	case strings.HasPrefix(path, "/users/"):
-		email := req.PathParameters["email"]
-		if email == "" {
-			var err error
-			if email, err = url.PathUnescape(strings.TrimPrefix(path, "/users/")); err != nil {
-				return errorResponse(http.StatusBadRequest, "bad email in path"), nil
-			}
-		}
-		switch method {
-		case http.MethodGet:
-			return a.get(ctx, email)
-		case http.MethodPatch:
-			return a.patch(ctx, email, req)
-		case http.MethodDelete:
-			return a.delete(ctx, email)
-		}
-		return errorResponse(http.StatusMethodNotAllowed, "use GET, PATCH or DELETE /users/{email}"), nil
-	}
-	return errorResponse(http.StatusNotFound, "no such route"), nil
-}
-
-func (a *API) create(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-	var u dynamodel.User
-	if err := decodeBody(req, &u); err != nil {
-		return errorResponse(http.StatusBadRequest, err.Error()), nil
-	}
-	if !strings.Contains(u.Email, "@") {
-		return errorResponse(http.StatusBadRequest, "email must be an email address"), nil
-	}
-	created, err := a.users.Create(ctx, u)
+	start := time.Now()
+	c := &call{ctx: ctx, log: a.requestLog(ctx, req), req: req}
+	route, email, err := routeOf(req)
+	var resp events.APIGatewayV2HTTPResponse
 	if err != nil {
-		return a.failure(err)
+		resp = c.fail(err)
+	} else {
+		resp = a.serve(c, route, email)
 	}
-	resp := userResponse(http.StatusCreated, created)
-	resp.Headers["Location"] = "/users/" + url.PathEscape(created.Email)
+	c.log.InfoContext(ctx, "request", "method", req.RequestContext.HTTP.Method, "route", route,
+		"status", resp.StatusCode, "sub", c.who.subject, "admin", c.who.admin,
+		"ms", time.Since(start).Milliseconds())
 	return resp, nil
 }
 
-func (a *API) get(ctx context.Context, email string) (events.APIGatewayV2HTTPResponse, error) {
-	u, err := a.users.Get(ctx, email)
-	if err != nil {
-		return a.failure(err)
+// requestLog returns the log for one request: every line names the API
+// Gateway request id and, in Lambda, the invocation's.
+func (a *API) requestLog(ctx context.Context, req events.APIGatewayV2HTTPRequest) *slog.Logger {
+	log := a.log.With("request_id", req.RequestContext.RequestID)
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		log = log.With("aws_request_id", lc.AwsRequestID)
 	}
-	return userResponse(http.StatusOK, u), nil
+	return log
+}
+
+// serve authenticates, checks the method, authorizes and dispatches.
+func (a *API) serve(c *call, route, email string) events.APIGatewayV2HTTPResponse {
+	who, ok := identify(c.req, a.adminGroup)
+	if !ok {
+		return c.fail(refuse(errUnauthorized, "no JWT claims in the request"))
+	}
+	c.who = who
+	method := c.req.RequestContext.HTTP.Method
+	if route == routeUsers {
+		switch method {
+		case http.MethodGet:
+			if !who.admin {
+				return c.fail(refuse(errAdminOnly, "listing by a non-admin"))
+			}
+			return a.list(c)
+		case http.MethodPost:
+			return a.create(c)
+		}
+		return c.fail(refuse(errMethod, "%s %s", method, route))
+	}
+	if method != http.MethodGet && method != http.MethodPatch && method != http.MethodDelete {
+		return c.fail(refuse(errMethod, "%s %s", method, route))
+	}
+	if !who.may(email) {
+		return c.fail(refuse(errForbidden, "%s of another user's record", method))
+	}
+	switch method {
+	case http.MethodGet:
+		return a.get(c, email)
+	case http.MethodPatch:
+		return a.patch(c, email)
+	}
+	return a.delete(c, email)
+}
+
+// routeOf finds the route of req and the email in its path. The email is
+// taken from rawPath, still percent-encoded as the client sent it, so a
+// byte that is not UTF-8 is seen and refused rather than replaced.
+func routeOf(req events.APIGatewayV2HTTPRequest) (route, email string, err error) {
+	path := req.RawPath
+	if path == "" {
+		path = req.RequestContext.HTTP.Path
+	}
+	// With a named stage, rawPath starts with it.
+	if st := req.RequestContext.Stage; st != "" && st != "$default" {
+		path = strings.TrimPrefix(path, "/"+st)
+	}
+	path = strings.TrimSuffix(path, "/")
+	if path == "/users" {
+		return routeUsers, "", nil
+	}
+	rest, ok := strings.CutPrefix(path, "/users/")
+	if !ok || strings.Contains(rest, "/") {
+		return "", "", refuse(errNoRoute, "no route for the path")
+	}
+	if email, err = url.PathUnescape(rest); err != nil {
+		return routeUser, "", refuse(errInvalidEmail, "bad percent-encoding in the path")
+	}
+	if !utf8.ValidString(email) {
+		return routeUser, "", refuse(errInvalidUTF8, "invalid UTF-8 in the path")
+	}
+	return routeUser, email, nil
+}
+
+func (a *API) create(c *call) events.APIGatewayV2HTTPResponse {
+	var u dynamodel.User
+	body, err := bodyOf(c.req)
+	if err == nil {
+		err = decodeJSON(body, &u)
+	}
+	if err == nil && !strings.Contains(u.Email, "@") {
+		err = refuse(errInvalidEmail, "no @ in the email")
+	}
+	if err == nil && !c.who.may(u.Email) {
+		err = refuse(errForbidden, "creating another user's record")
+	}
+	if err != nil {
+		return c.fail(err)
+	}
+	created, err := a.users.Create(c.ctx, u)
+	if err != nil {
+		return c.fail(err)
+	}
+	resp := userResponse(http.StatusCreated, created)
+	resp.Headers["Location"] = "/users/" + url.PathEscape(created.Email)
+	return resp
+}
+
+func (a *API) get(c *call, email string) events.APIGatewayV2HTTPResponse {
+	u, err := a.users.Get(c.ctx, email)
+	if err != nil {
+		return c.fail(err)
+	}
+	return userResponse(http.StatusOK, u)
 }
 
 // patch applies a partial change. With If-Match, the change is made only if
 // the user is still the one the client read: the current values are read,
 // compared with the tag, and made the update's condition, so a concurrent
 // change in between is caught too.
-func (a *API) patch(ctx context.Context, email string, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+func (a *API) patch(c *call, email string) events.APIGatewayV2HTTPResponse {
 	var changes dynamodel.UserChanges
-	if err := decodeBody(req, &changes); err != nil {
-		return errorResponse(http.StatusBadRequest, err.Error()), nil
+	body, err := bodyOf(c.req)
+	if err == nil {
+		err = decodeJSON(body, &changes)
 	}
-	upd, err := dynamodel.PrepareUpdate(changes)
+	var upd dynamodel.Update
+	if err == nil {
+		upd, err = dynamodel.PrepareUpdate(changes)
+	}
 	if err == nil && upd.IsEmpty() {
 		err = dynamodel.ErrEmptyUpdate // before reading the user for If-Match
 	}
 	if err != nil {
-		return a.failure(err)
+		return c.fail(err)
 	}
 	var opts []func(*dynamodel.UpdateOptions)
-	if tag := header(req, "If-Match"); tag != "" {
-		current, err := a.users.Get(ctx, email, dynamodel.ConsistentRead)
+	if tag := header(c.req, "If-Match"); tag != "" {
+		current, err := a.users.Get(c.ctx, email, dynamodel.ConsistentRead)
 		if err != nil {
-			return a.failure(err)
+			return c.fail(err)
 		}
-		if tag != "*" && tag != etag(current) {
-			return errorResponse(http.StatusPreconditionFailed, "the user changed since it was read"), nil
+		if !matches(tag, etag(current)) {
+			return c.fail(refuse(errChanged, "If-Match does not match the stored user"))
 		}
 		opts = append(opts, func(o *dynamodel.UpdateOptions) { o.Condition = unchanged(current) })
 	}
-	u, err := a.users.Update(ctx, email, upd, opts...)
+	u, err := a.users.Update(c.ctx, email, upd, opts...)
 	if err != nil {
-		return a.failure(err)
+		return c.fail(err)
 	}
-	return userResponse(http.StatusOK, u), nil
+	return userResponse(http.StatusOK, u)
 }
 
-func (a *API) delete(ctx context.Context, email string) (events.APIGatewayV2HTTPResponse, error) {
-	err := a.users.Delete(ctx, email, func(o *dynamodel.DeleteOptions) { o.MustExist = true })
+func (a *API) delete(c *call, email string) events.APIGatewayV2HTTPResponse {
+	err := a.users.Delete(c.ctx, email, func(o *dynamodel.DeleteOptions) { o.MustExist = true })
 	if err != nil {
-		return a.failure(err)
+		return c.fail(err)
 	}
-	return events.APIGatewayV2HTTPResponse{StatusCode: http.StatusNoContent}, nil
+	return events.APIGatewayV2HTTPResponse{StatusCode: http.StatusNoContent}
 }
 
-// failure maps dynamodel's errors to statuses; anything unexpected is a 500
-// with the detail logged, not shown.
-func (a *API) failure(err error) (events.APIGatewayV2HTTPResponse, error) {
-	switch {
-	case errors.Is(err, dynamodel.ErrInvalidKey):
-		return errorResponse(http.StatusBadRequest, "email is missing or invalid"), nil
-	case errors.Is(err, dynamodel.ErrEmptyUpdate):
-		return errorResponse(http.StatusBadRequest, "nothing to change: give first_name or last_name"), nil
-	case errors.Is(err, dynamodel.ErrInvalidUpdate), errors.Is(err, dynamodel.ErrItemTooLarge):
-		return errorResponse(http.StatusBadRequest, err.Error()), nil
-	case errors.Is(err, dynamodel.ErrNotFound):
-		return errorResponse(http.StatusNotFound, "no such user"), nil
-	case errors.Is(err, dynamodel.ErrAlreadyExists):
-		return errorResponse(http.StatusConflict, "a user with this email exists"), nil
-	case errors.Is(err, dynamodel.ErrConditionFailed):
-		return errorResponse(http.StatusPreconditionFailed, "the user changed since it was read"), nil
-	}
-	a.log.Error("request failed", "err", err)
-	return errorResponse(http.StatusInternalServerError, "internal error"), nil
-}
-
-// etag is a version tag of a user's stored fields.
-func etag(u dynamodel.User) string {
-	sum := sha256.Sum256([]byte(u.Email + "\x00" + u.FirstName + "\x00" + u.LastName))
-	return `"` + hex.EncodeToString(sum[:8]) + `"`
-}
-
-// unchanged holds when the stored user still has u's names.
+// unchanged holds when the stored user still has u's names. An absent
+// name and an empty one are the same user (empty names are not stored, but
+// an item written by other code may hold one).
 func unchanged(u dynamodel.User) dynamodel.Condition {
 	same := func(attr, v string) dynamodel.Condition {
 		if v == "" {
-			return dynamodel.NotExists(attr)
+			return dynamodel.NotExists(attr).Or(dynamodel.Equal(attr, ""))
 		}
 		return dynamodel.Equal(attr, v)
 	}
 	return same("first_name", u.FirstName).And(same("last_name", u.LastName))
-}
-
-func decodeBody(req events.APIGatewayV2HTTPRequest, v any) error {
-	body := []byte(req.Body)
-	if req.IsBase64Encoded {
-		var err error
-		if body, err = decodeBase64(req.Body); err != nil {
-			return errors.New("body is not valid base64")
-		}
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return errors.New("body must be a JSON object with email, first_name and last_name: " + err.Error())
-	}
-	return nil
 }
 
 func header(req events.APIGatewayV2HTTPRequest, name string) string {
@@ -199,19 +252,14 @@ func header(req events.APIGatewayV2HTTPRequest, name string) string {
 }
 
 func userResponse(status int, u dynamodel.User) events.APIGatewayV2HTTPResponse {
-	body, _ := json.Marshal(u)
-	return events.APIGatewayV2HTTPResponse{
-		StatusCode: status,
-		Headers:    map[string]string{"Content-Type": "application/json", "ETag": etag(u)},
-		Body:       string(body),
-	}
+	return jsonResponse(status, u, map[string]string{"ETag": etag(u)})
 }
 
-func errorResponse(status int, msg string) events.APIGatewayV2HTTPResponse {
-	body, _ := json.Marshal(map[string]string{"error": msg})
-	return events.APIGatewayV2HTTPResponse{
-		StatusCode: status,
-		Headers:    map[string]string{"Content-Type": "application/json"},
-		Body:       string(body),
+func jsonResponse(status int, v any, headers map[string]string) events.APIGatewayV2HTTPResponse {
+	body, _ := json.Marshal(v)
+	if headers == nil {
+		headers = map[string]string{}
 	}
+	headers["Content-Type"] = "application/json"
+	return events.APIGatewayV2HTTPResponse{StatusCode: status, Headers: headers, Body: string(body)}
 }
