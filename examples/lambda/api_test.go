@@ -427,3 +427,33 @@ func (itemTooLarge) RoundTrip(req *http.Request) (*http.Response, error) {
 		Request:       req,
 	}, nil
 }
+
+func TestRouteOf(t *testing.T) {
+	for _, tc := range []struct {
+		rawPath, stage, route, email, code string
+	}{
+		{rawPath: "/users", route: routeUsers},
+		{rawPath: "/users/", route: routeUsers},
+		{rawPath: "/users/ada%40example.com", route: routeUser, email: "ada@example.com"},
+		{rawPath: "/users/Ada@Example.com/", route: routeUser, email: "Ada@Example.com"},
+		{rawPath: "/users/a%2Fb@example.com", route: routeUser, email: "a/b@example.com"},
+		{rawPath: "/users/%20ada@example.com", route: routeUser, email: " ada@example.com"},
+		{rawPath: "/prod/users/ada@example.com", stage: "prod", route: routeUser, email: "ada@example.com"},
+		{rawPath: "/prod/users", stage: "$default", code: "no_route"},
+		{rawPath: "/users/a/b", code: "no_route"},
+		{rawPath: "/accounts", code: "no_route"},
+		{rawPath: "/users/%ff@example.com", code: "invalid_utf8"},
+		{rawPath: "/users/%zz", code: "invalid_email"},
+	} {
+		var req events.APIGatewayV2HTTPRequest
+		req.RawPath, req.RequestContext.Stage = tc.rawPath, tc.stage
+		route, email, err := routeOf(req)
+		if tc.code != "" {
+			assert.Equal(t, tc.code, problemOf(err).code, tc.rawPath)
+			continue
+		}
+		assert.NoError(t, err, tc.rawPath)
+		assert.Equal(t, tc.route, route, tc.rawPath)
+		assert.Equal(t, tc.email, email, tc.rawPath)
+	}
+}
