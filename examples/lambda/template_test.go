@@ -1,19 +1,18 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/dynamodel/dynamodel/schema"
 )
 
 // template reads template.yaml as plain values, its short-form intrinsics
@@ -148,55 +147,21 @@ func TestTemplateFunction(t *testing.T) {
 	assert.Equal(t, []any{map[string]any{"Ref": "JwtAudience"}}, at(t, jwt, "audience"))
 }
 
-// TestTemplateTable: the template's User table is testdata/create-user.json.
+// TestTemplateTable: the template's User table is the one of
+// testdata/create-user.json, as dynamodel's schema loader reads both, and
+// its resource is what `dynamodel cloudformation` writes for that file.
 func TestTemplateTable(t *testing.T) {
-	table := at(t, template(t), "Resources", "UserTable")
-	data, err := os.ReadFile("../../testdata/create-user.json")
+	file, err := schema.Load("../../testdata/create-user.json")
 	require.NoError(t, err)
-	var file map[string]any
-	require.NoError(t, json.Unmarshal(data, &file))
-	props := at(t, table, "Properties").(map[string]any)
-	for _, name := range []string{"TableName", "KeySchema", "AttributeDefinitions", "ProvisionedThroughput"} {
-		assert.Equal(t, normalize(t, file[name]), normalize(t, props[name]), name)
-	}
-	assert.Len(t, props, 4, "the file says nothing else")
-}
+	inTemplate, err := schema.Load("template.yaml")
+	require.NoError(t, err)
+	assert.Equal(t, file.CreateTableInput(), inTemplate.CreateTableInput())
 
-// TestTemplateTableIsGenerated: the template's User table is what
-// `dynamodel cloudformation` writes for testdata/create-user.json.
-//
-// TODO(lead): once `dynamodel cloudformation` (issue 15, "Infrastructure
-// from the table files") is on main, this test runs instead of skipping;
-// then call the schema package's generator directly instead of the
-// command, and consider generating UserTable into template.yaml.
-func TestTemplateTableIsGenerated(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the command (-short)")
-	}
-	if _, err := os.Stat("../../cmd/dynamodel/cloudformation.go"); err != nil {
-		t.Skip("TODO(lead): the command has no cloudformation subcommand yet")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	bin := filepath.Join(t.TempDir(), "dynamodel")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/dynamodel")
-	build.Dir = "../.."
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	usage, _ := exec.CommandContext(ctx, bin).CombinedOutput()
-	if !strings.Contains(string(usage), "cloudformation") {
-		t.Skip("TODO(lead): the command has no cloudformation subcommand yet")
-	}
-	cmd := exec.CommandContext(ctx, bin, "cloudformation", "-format", "json", "testdata/create-user.json")
-	cmd.Dir = "../.."
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err = cmd.Output()
-	require.NoError(t, err, "dynamodel cloudformation:\n%s", stderr.String())
-	var generated map[string]any
-	require.NoError(t, json.Unmarshal(out, &generated))
-	assert.Equal(t, normalize(t, at(t, generated, "Resources", "UserTable")),
-		normalize(t, at(t, template(t), "Resources", "UserTable")))
+	generated, err := file.CloudFormation()
+	require.NoError(t, err)
+	assert.Equal(t, "UserTable", generated.LogicalID)
+	assert.Equal(t, normalize(t, generated), normalize(t, at(t, template(t), "Resources", generated.LogicalID)),
+		"template.yaml's UserTable must be what dynamodel cloudformation testdata/create-user.json writes")
 }
 
 // normalize makes values from YAML and JSON comparable: numbers as
