@@ -45,7 +45,7 @@ func TestCursorSecret(t *testing.T) {
 	}{
 		{name: "from the environment", env: []string{CursorSecretEnv, long}, want: long, log: "cursor secret from the environment"},
 		{name: "from Secrets Manager", env: []string{CursorSecretARNEnv, arn}, secrets: &fakeSecrets{value: long}, want: long, log: arn},
-		{name: "none", log: "random key of this process"},
+		{name: "none", log: "no cursor secret"},
 		{name: "both", env: []string{CursorSecretEnv, long, CursorSecretARNEnv, arn}, err: "not both"},
 		{name: "short", env: []string{CursorSecretEnv, "short"}, err: "at least 32"},
 		{name: "short in Secrets Manager", env: []string{CursorSecretARNEnv, arn}, secrets: &fakeSecrets{value: "short"}, err: "at least 32"},
