@@ -58,8 +58,12 @@ var (
 	// unknown, options that do not go together.
 	ErrInvalidQuery = errors.New("dynamodel: invalid query")
 
-	// ErrInvalidCursor reports a pagination cursor that was altered, is not
-	// a cursor at all, or belongs to another table, index or kind of read.
+	// ErrInvalidCursor reports a pagination cursor that is not a cursor in
+	// canonical form, was altered, was sealed with a key the repository
+	// does not hold (another CursorSecret; without one, another process),
+	// belongs to another read (kind, table, index, partition, filter or
+	// projection), or whose key lacks or adds attributes. It is returned
+	// before any network call.
 	ErrInvalidCursor = errors.New("dynamodel: invalid cursor")
 
 	// ErrTooManyItems reports that Collect met more items than its bound.

@@ -97,7 +97,9 @@ type QueryOptions struct {
 	PageSize int
 	// Descending returns items in descending sort key order.
 	Descending bool
-	// Cursor resumes a read where a Page's Cursor left it.
+	// Cursor resumes a read where a Page's Cursor left it. The query must
+	// be the one that made it (same partition value, index, filter and
+	// projection), else the call fails with ErrInvalidCursor.
 	Cursor string
 }
 
@@ -131,11 +133,15 @@ func (r *Repository[T]) QueryPage(ctx context.Context, kc KeyCondition, optFns .
 	if err != nil {
 		return Page[T]{}, err
 	}
+	read, err := r.queryCursor(kc, opts)
+	if err != nil {
+		return Page[T]{}, r.opError("Query", nil, err)
+	}
 	items, next, err := readPage[T](ctx, fetch, start, opts.Limit)
 	if err != nil {
 		return Page[T]{}, err
 	}
-	c, err := encodeCursor(r.opts.CursorSecret, "query", r.table, opts.Index, next)
+	c, err := r.cursors.seal(read, next)
 	return Page[T]{Items: items, Cursor: c}, err
 }
 
@@ -240,14 +246,13 @@ func (r *Repository[T]) queryInput(kc KeyCondition, opts QueryOptions) (*dynamod
 	in.ExpressionAttributeNames = w.attributeNames()
 	in.ExpressionAttributeValues = w.attributeValues()
 	if opts.Cursor != "" {
-		start, err := decodeCursor(r.opts.CursorSecret, opts.Cursor, "query", r.table, opts.Index, r.model)
+		read, err := r.queryCursor(kc, opts)
 		if err != nil {
 			return fail(err)
 		}
-		if !sameValue(start[hash.Name], hv) {
-			return fail(fmt.Errorf("%w: it belongs to another partition", ErrInvalidCursor))
+		if in.ExclusiveStartKey, err = r.openCursor(opts.Cursor, read); err != nil {
+			return fail(err)
 		}
-		in.ExclusiveStartKey = start
 	}
 	return in, nil
 }
@@ -354,21 +359,6 @@ func encodeSortKey(a Attribute, v any) (types.AttributeValue, error) {
 		return av, checkKeyValue(a, av)
 	}
 	return encodeIndexKey(a, v)
-}
-
-func sameValue(a, b types.AttributeValue) bool {
-	switch x := a.(type) {
-	case *types.AttributeValueMemberS:
-		y, ok := b.(*types.AttributeValueMemberS)
-		return ok && x.Value == y.Value
-	case *types.AttributeValueMemberN:
-		y, ok := b.(*types.AttributeValueMemberN)
-		return ok && x.Value == y.Value
-	case *types.AttributeValueMemberB:
-		y, ok := b.(*types.AttributeValueMemberB)
-		return ok && string(x.Value) == string(y.Value)
-	}
-	return false
 }
 
 func firstOf(a, b string) string {

@@ -64,7 +64,9 @@ type Page[T any] struct {
 	// Cursor resumes the read after this page (QueryOptions.Cursor,
 	// ScanOptions.Cursor); it is empty when nothing is left. A page that
 	// ends exactly at the end of the results may still have a cursor, whose
-	// page is empty.
+	// page is empty. It is opaque and sealed (see Options.CursorSecret),
+	// URL-safe, and opens only for the same read: kind, table, index,
+	// partition value, filter and projection.
 	Cursor string
 }
 

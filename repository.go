@@ -27,6 +27,7 @@ type Repository[T any] struct {
 	items  *codec.Codec[T] // encodes items, with the model's sortable times
 
 	updates updateCache // rendered update expressions, by shape
+	cursors cursorKeys  // seal and open pagination cursors
 }
 
 // Options configure a Repository. Change them with functions passed to
@@ -49,11 +50,25 @@ type Options struct {
 	// index key attributes in it.
 	Schema *schema.Table
 
-	// CursorSecret keys the MAC of pagination cursors, so clients cannot
-	// forge them. Without it, cursors still detect any alteration made
-	// without dynamodel's code. Keep it the same across instances that
-	// serve one API.
+	// CursorSecret is the secret pagination cursors (Page.Cursor) are
+	// sealed with: authenticated encryption (AES-256-GCM, its key derived
+	// from the secret with HKDF-SHA256), so clients can neither read a
+	// cursor nor make or alter one. Give every instance that serves one API
+	// the same secret, of at least 32 random bytes.
+	//
+	// Without it, cursors are sealed with a key of this process: 32 random
+	// bytes drawn once, the first time a cursor is sealed or opened, and
+	// shared by the process's repositories without a secret. Such cursors
+	// are as safe, but do not survive a restart and do not cross instances
+	// (another instance rejects them with ErrInvalidCursor).
 	CursorSecret []byte
+
+	// OldCursorSecrets are earlier CursorSecrets, for rotation: cursors
+	// sealed with any of them still open, and new cursors are sealed with
+	// CursorSecret alone. Rotate by moving the secret here, setting a new
+	// CursorSecret, and dropping the old one once its cursors no longer
+	// matter. It needs a CursorSecret.
+	OldCursorSecrets [][]byte
 
 	// Batch tunes BatchGet and BatchWrite.
 	Batch BatchOptions
@@ -82,6 +97,9 @@ func NewRepository[T any](client API, table string, optFns ...func(*Options)) (*
 		r.opts.Clock = time.Now
 	}
 	r.opts.Batch = r.opts.Batch.withDefaults()
+	if r.cursors, err = newCursorKeys(r.opts.CursorSecret, r.opts.OldCursorSecrets); err != nil {
+		return nil, fmt.Errorf("dynamodel: NewRepository: %w", err)
+	}
 	if r.opts.Schema != nil {
 		if err := m.CheckSchema(r.opts.Schema); err != nil {
 			return nil, err

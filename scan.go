@@ -25,7 +25,9 @@ type ScanOptions struct {
 	Limit int
 	// PageSize is how many items each request reads (DynamoDB's Limit).
 	PageSize int
-	// Cursor resumes a sequential scan where a Page's Cursor left it.
+	// Cursor resumes a sequential scan where a Page's Cursor left it. The
+	// scan must be the one that made it (same index, filter and
+	// projection), else the call fails with ErrInvalidCursor.
 	Cursor string
 	// Segments splits the scan into this many segments read in parallel
 	// (DynamoDB's TotalSegments); items then arrive in no particular order.
@@ -77,11 +79,15 @@ func (r *Repository[T]) ScanPage(ctx context.Context, optFns ...func(*ScanOption
 	if err != nil {
 		return Page[T]{}, err
 	}
+	read, err := r.scanCursor(opts)
+	if err != nil {
+		return Page[T]{}, r.opError("Scan", nil, err)
+	}
 	items, next, err := readPage[T](ctx, r.scanFetch(in), in.ExclusiveStartKey, opts.Limit)
 	if err != nil {
 		return Page[T]{}, err
 	}
-	c, err := encodeCursor(r.opts.CursorSecret, "scan", r.table, opts.Index, next)
+	c, err := r.cursors.seal(read, next)
 	return Page[T]{Items: items, Cursor: c}, err
 }
 
@@ -163,11 +169,13 @@ func (r *Repository[T]) scanInput(opts ScanOptions) (*dynamodb.ScanInput, error)
 	in.ExpressionAttributeNames = w.attributeNames()
 	in.ExpressionAttributeValues = w.attributeValues()
 	if opts.Cursor != "" {
-		start, err := decodeCursor(r.opts.CursorSecret, opts.Cursor, "scan", r.table, opts.Index, r.model)
+		read, err := r.scanCursor(opts)
 		if err != nil {
 			return fail(err)
 		}
-		in.ExclusiveStartKey = start
+		if in.ExclusiveStartKey, err = r.openCursor(opts.Cursor, read); err != nil {
+			return fail(err)
+		}
 	}
 	return in, nil
 }

@@ -1,0 +1,201 @@
+package dynamodel
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"hash"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// queryCursor describes the query a cursor of kc and opts belongs to: the
+// table, the index, the partition value, the filter and the projection.
+func (r *Repository[T]) queryCursor(kc KeyCondition, opts QueryOptions) (*cursorRead, error) {
+	hashAttr, rangeAttr, err := r.keyAttributes(opts.Index, kc)
+	if err != nil {
+		return nil, err
+	}
+	hv, err := encodeIndexKey(hashAttr, kc.hash)
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.cursorRead('q', opts.Index, opts.Filter, opts.Projection, hashAttr.Name, rangeAttr.Name)
+	if err != nil {
+		return nil, err
+	}
+	h := cursorHash{sha256.New()}
+	h.string(hashAttr.Name)
+	h.value(hv)
+	c.partition = h.sum()
+	return c, nil
+}
+
+// scanCursor describes the scan a cursor of opts belongs to: the table, the
+// index, the filter and the projection.
+func (r *Repository[T]) scanCursor(opts ScanOptions) (*cursorRead, error) {
+	return r.cursorRead('s', opts.Index, opts.Filter, opts.Projection)
+}
+
+// cursorRead describes a read for its cursors; indexKeys are the index key
+// attributes the caller named, if any.
+func (r *Repository[T]) cursorRead(kind byte, index string, filter Condition, proj []string, indexKeys ...string) (*cursorRead, error) {
+	c := &cursorRead{kind: kind, table: r.table, index: index}
+	var (
+		w      exprWriter
+		f, p   *string
+		h      = cursorHash{sha256.New()}
+		values []string
+	)
+	if err := r.readExpressions(&w, filter, proj, &f, &p); err != nil {
+		return nil, err
+	}
+	h.string(deref(f))
+	h.string(deref(p))
+	h.count(len(w.order))
+	for _, n := range w.order {
+		h.string(n)
+	}
+	for v := range w.values {
+		values = append(values, v)
+	}
+	slices.Sort(values)
+	h.count(len(values))
+	for _, v := range values {
+		h.string(v)
+		h.value(w.values[v])
+	}
+	c.shape = h.sum()
+	c.keyNames, c.unknown = r.cursorKeyNames(index, indexKeys)
+	return c, nil
+}
+
+// cursorKeyNames returns the attributes a read's LastEvaluatedKey has: the
+// table's key, plus an index's key attributes. Those the repository cannot
+// name (an index missing from Options.Schema, and not named by the key
+// condition) are counted in unknown.
+func (r *Repository[T]) cursorKeyNames(index string, named []string) (names []string, unknown int) {
+	names = r.model.keyNames()
+	if index == "" {
+		return names, 0
+	}
+	unknown = 2
+	if t := r.opts.Schema; t != nil {
+		if h, rg, ok := t.IndexKeys(index); ok {
+			named, unknown = []string{h, rg}, 0
+		}
+	}
+	for _, n := range named {
+		if n == "" {
+			continue
+		}
+		unknown = max(unknown-1, 0)
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	return names, unknown
+}
+
+// openCursor checks s for read c, and the table key it holds against the
+// model, before any call.
+func (r *Repository[T]) openCursor(s string, c *cursorRead) (map[string]types.AttributeValue, error) {
+	key, err := r.cursors.open(s, c)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := r.model.keyOfItem(key); err != nil {
+		return nil, &withSentinel{ErrInvalidCursor, err}
+	}
+	return key, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// cursorHash hashes what a cursor is bound to, in an unambiguous encoding:
+// every string and list is length-prefixed, map entries and set members
+// are sorted.
+type cursorHash struct{ h hash.Hash }
+
+func (h cursorHash) count(n int) {
+	var b [binary.MaxVarintLen64]byte
+	h.h.Write(binary.AppendUvarint(b[:0], uint64(n)))
+}
+
+func (h cursorHash) string(s string) {
+	h.count(len(s))
+	h.h.Write([]byte(s))
+}
+
+func (h cursorHash) sum() (out [16]byte) {
+	copy(out[:], h.h.Sum(nil))
+	return out
+}
+
+// value hashes an attribute value.
+func (h cursorHash) value(av types.AttributeValue) {
+	sorted := func(tag string, members []string) {
+		h.string(tag)
+		members = slices.Clone(members)
+		slices.Sort(members)
+		h.count(len(members))
+		for _, m := range members {
+			h.string(m)
+		}
+	}
+	switch v := av.(type) {
+	case *types.AttributeValueMemberS:
+		h.string("S")
+		h.string(v.Value)
+	case *types.AttributeValueMemberN:
+		h.string("N")
+		h.string(v.Value)
+	case *types.AttributeValueMemberB:
+		h.string("B")
+		h.string(string(v.Value))
+	case *types.AttributeValueMemberBOOL:
+		h.string("BOOL")
+		if v.Value {
+			h.count(1)
+		} else {
+			h.count(0)
+		}
+	case *types.AttributeValueMemberNULL:
+		h.string("NULL")
+	case *types.AttributeValueMemberSS:
+		sorted("SS", v.Value)
+	case *types.AttributeValueMemberNS:
+		sorted("NS", v.Value)
+	case *types.AttributeValueMemberBS:
+		members := make([]string, len(v.Value))
+		for i, b := range v.Value {
+			members[i] = string(b)
+		}
+		sorted("BS", members)
+	case *types.AttributeValueMemberL:
+		h.string("L")
+		h.count(len(v.Value))
+		for _, e := range v.Value {
+			h.value(e)
+		}
+	case *types.AttributeValueMemberM:
+		h.string("M")
+		keys := make([]string, 0, len(v.Value))
+		for k := range v.Value {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		h.count(len(keys))
+		for _, k := range keys {
+			h.string(k)
+			h.value(v.Value[k])
+		}
+	default:
+		h.string("?")
+	}
+}
