@@ -5,23 +5,31 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// BatchGetError reports the keys a BatchGet could not read, exactly as the
-// caller passed them. It matches ErrBatchIncomplete.
+// BatchGetError reports a BatchGet that did not finish. It sorts the keys
+// into two sets, each as the caller passed them and in the caller's order:
+// Read (answered: the item was found, and is among the items returned, or
+// there is none) and NotRead (never sent, throttled or left unprocessed
+// until the retry bounds ran out, or sent without an answer). A read
+// changes nothing, so a request without an answer is simply not read:
+// BatchGet(ctx, e.NotRead) finishes the job. It matches ErrBatchIncomplete,
+// and its cause (Err) with errors.Is and errors.As.
 type BatchGetError struct {
-	Table string
-	Keys  []any // keys not read
-	Err   error // why
+	Table   string
+	Read    []any // keys read: their items, if any, are among those returned
+	NotRead []any // keys not read
+	Err     error // why the call stopped: the context's error, a request's, or the retry bound's
 }
 
 // Error says how many keys were not read, and why.
 func (e *BatchGetError) Error() string {
-	return fmt.Sprintf("dynamodel: BatchGetItem %s: %d key(s) not read: %v", e.Table, len(e.Keys), e.Err)
+	return fmt.Sprintf("dynamodel: BatchGetItem %s: %d key(s) not read, %d read: %v", e.Table, len(e.NotRead), len(e.Read), e.Err)
 }
 
 // Unwrap returns ErrBatchIncomplete and the cause.
@@ -36,11 +44,11 @@ type BatchGetOptions struct {
 }
 
 // BatchGet reads the items with keys, in requests of 100, several at once,
-// resending what DynamoDB leaves unprocessed with backoff. It returns the
-// items found, in the order of keys; keys without an item are skipped. Keys
-// are checked, and duplicates rejected (ErrDuplicateKey), before any call.
-// On failure it returns what it read and a *BatchGetError listing the keys
-// not read.
+// resending what DynamoDB throttles or leaves unprocessed with backoff (see
+// BatchOptions). It returns the items found, in the order of keys; keys
+// without an item are skipped. Keys are checked, and duplicates rejected
+// (ErrDuplicateKey), before any call. On failure it returns what it read
+// and a *BatchGetError sorting the keys into read and not read.
 func (r *Repository[T]) BatchGet(ctx context.Context, keys []any, optFns ...func(*BatchGetOptions)) ([]T, error) {
 	opts := collectOptions(BatchGetOptions{ReadOptions: r.readDefaults(), BatchOptions: r.opts.Batch}, optFns)
 	batch := opts.BatchOptions.withDefaults()
@@ -80,20 +88,25 @@ func (r *Repository[T]) BatchGet(ctx context.Context, keys []any, optFns ...func
 	var (
 		mu       sync.Mutex
 		found    = make([]map[string]types.AttributeValue, len(keys))
-		notRead  []map[string]types.AttributeValue
-		lastErr  error
+		notRead  = make([]bool, len(keys))
 		keyNames = m.keyNames()
 	)
+	markNotRead := func(left []map[string]types.AttributeValue) {
+		for _, k := range left {
+			notRead[index[itemKey(k).String()]] = true
+		}
+	}
 	chunks := chunk(encoded, maxBatchGet)
 	skipped, err := runChunks(ctx, len(chunks), batch.Concurrency, func(ctx context.Context, c int) error {
-		left := chunks[c]
+		left, first := chunks[c], time.Now()
 		for attempt := 1; ; attempt++ {
 			req := base
 			req.Keys = left
 			out, err := r.client.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{
 				RequestItems: map[string]types.KeysAndAttributes{r.table: req},
 			}, r.opts.ClientOptions...)
-			if err == nil {
+			switch {
+			case err == nil:
 				mu.Lock()
 				for _, item := range out.Responses[r.table] {
 					if i, ok := index[projectKey(item, keyNames).String()]; ok {
@@ -101,29 +114,31 @@ func (r *Repository[T]) BatchGet(ctx context.Context, keys []any, optFns ...func
 					}
 				}
 				mu.Unlock()
-				left = out.UnprocessedKeys[r.table].Keys
-				if len(left) == 0 {
+				if left = out.UnprocessedKeys[r.table].Keys; len(left) == 0 {
 					return nil
 				}
-				if attempt >= batch.MaxAttempts {
-					err = fmt.Errorf("%d key(s) still unprocessed after %d attempts", len(left), attempt)
-				} else {
-					err = batch.backoff(ctx, attempt)
+				if stop := batch.pause(ctx, attempt, first); stop != nil {
+					err = stopError(stop, fmt.Errorf("%d key(s) still unprocessed %v", len(left), stop))
 				}
-			} else {
+			case isThrottling(err):
+				if stop := batch.pause(ctx, attempt, first); stop != nil {
+					err = stopError(stop, fmt.Errorf("throttled %v: %w", stop, err))
+				} else {
+					err = nil
+				}
+			default:
 				err = classify(err)
 			}
 			if err != nil {
 				mu.Lock()
-				notRead = append(notRead, left...)
-				lastErr = err
+				markNotRead(left)
 				mu.Unlock()
 				return err
 			}
 		}
 	})
 	for _, c := range skipped {
-		notRead = append(notRead, chunks[c]...)
+		markNotRead(chunks[c])
 	}
 	items := make([]T, 0, len(keys))
 	for _, raw := range found {
@@ -139,12 +154,13 @@ func (r *Repository[T]) BatchGet(ctx context.Context, keys []any, optFns ...func
 	if err == nil {
 		return items, nil
 	}
-	if lastErr == nil {
-		lastErr = err
-	}
-	be := &BatchGetError{Table: r.table, Err: lastErr}
-	for _, k := range notRead {
-		be.Keys = append(be.Keys, keys[index[itemKey(k).String()]])
+	be := &BatchGetError{Table: r.table, Err: err}
+	for i, key := range keys {
+		if notRead[i] {
+			be.NotRead = append(be.NotRead, key)
+		} else {
+			be.Read = append(be.Read, key)
+		}
 	}
 	return items, be
 }

@@ -9,8 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -125,9 +127,14 @@ func TestBatchWriteReportsExactlyWhatWasNotDone(t *testing.T) {
 	require.ErrorIs(t, err, dynamodel.ErrBatchIncomplete)
 	var be *dynamodel.BatchWriteError[Doc]
 	require.ErrorAs(t, err, &be)
-	assert.ElementsMatch(t, []Doc{{ID: "p07", Count: 7}, {ID: "p17", Count: 17}, {ID: "p27", Count: 27}, {ID: "p37", Count: 37}}, be.Puts)
-	assert.ElementsMatch(t, []any{"x07", "x17", "x27", "x37"}, be.Deletes)
+	assert.Equal(t, []Doc{{ID: "p07", Count: 7}, {ID: "p17", Count: 17}, {ID: "p27", Count: 27}, {ID: "p37", Count: 37}}, be.NotDone.Puts, "in the caller's order")
+	assert.Equal(t, []any{"x07", "x17", "x27", "x37"}, be.NotDone.Deletes)
+	assert.Zero(t, be.Unknown.Len(), "every request was answered")
+	assert.Len(t, be.Done.Puts, 36)
+	assert.Len(t, be.Done.Deletes, 36)
+	assert.Equal(t, Doc{ID: "p08", Count: 8}, be.Done.Puts[7])
 	assert.Contains(t, be.Error(), "still unprocessed after 3 attempts")
+	assert.Contains(t, be.Error(), "4 put(s) and 4 delete(s) not done, 0 put(s) and 0 delete(s) unknown (sent, no answer), 72 done")
 }
 
 // TestBatchOptionsPerCall tunes single calls with BatchWriteOptions and
@@ -190,9 +197,11 @@ func TestBatchOptionsPerCall(t *testing.T) {
 	// caller passed them.
 	assert.Equal(t, int32(1), most.Load())
 	assert.Equal(t, int32(2), attempts.Load(), "one request, sent twice")
-	require.Len(t, be.Puts, 1+len(items)-25)
-	assert.Equal(t, items[7], be.Puts[0])
-	assert.Equal(t, items[25:], be.Puts[1:])
+	require.Len(t, be.NotDone.Puts, 1+len(items)-25)
+	assert.Equal(t, items[7], be.NotDone.Puts[0])
+	assert.Equal(t, items[25:], be.NotDone.Puts[1:])
+	assert.Equal(t, append(slices.Clone(items[:7]), items[8:25]...), be.Done.Puts)
+	assert.Empty(t, be.Unknown.Puts)
 	require.Len(t, stored, len(items), "every item as it was sent")
 	assert.Equal(t, int64(1), stored[7].Version)
 	assert.Equal(t, int64(0), items[7].Version)
@@ -205,7 +214,8 @@ func TestBatchOptionsPerCall(t *testing.T) {
 	_, err = orders.BatchGet(ctx, keys, func(o *dynamodel.BatchGetOptions) { o.MaxAttempts, o.Concurrency = 3, 2 })
 	var ge *dynamodel.BatchGetError
 	require.ErrorAs(t, err, &ge)
-	assert.Len(t, ge.Keys, 300)
+	assert.Equal(t, keys, ge.NotRead)
+	assert.Empty(t, ge.Read)
 	assert.Equal(t, int32(2*3), attempts.Load(), "two requests at once, 3 attempts each; the third never starts")
 	assert.LessOrEqual(t, most.Load(), int32(2))
 }
@@ -417,4 +427,76 @@ func TestBatchGetProjectionIntegration(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, []Doc{{ID: "b", Name: "B"}, {ID: "a", Name: "A"}}, got)
 	})
+}
+
+// TestBatchMaxElapsedBoundsResending throttles (BatchWrite) or leaves
+// unprocessed (BatchGet) every request for ever: MaxElapsed, not
+// MaxAttempts, ends the call, and everything is reported not done.
+func TestBatchMaxElapsedBoundsResending(t *testing.T) {
+	s := newStub(t)
+	var writes, reads atomic.Int32
+	s.batchPut = func(*dynamodb.BatchWriteItemInput) (*dynamodb.BatchWriteItemOutput, error) {
+		writes.Add(1)
+		return nil, &types.ProvisionedThroughputExceededException{Message: aws.String("throttled (stub)")}
+	}
+	s.batchGet = func(in *dynamodb.BatchGetItemInput) (*dynamodb.BatchGetItemOutput, error) {
+		reads.Add(1)
+		return &dynamodb.BatchGetItemOutput{UnprocessedKeys: in.RequestItems}, nil
+	}
+	docs, err := dynamodel.NewRepository[Doc](s, "Docs", func(o *dynamodel.Options) {
+		// A pause averages about 1ms: MaxAttempts would take some 300ms.
+		o.Batch.MaxAttempts, o.Batch.MaxElapsed = 300, 50*time.Millisecond
+		o.Batch.BaseDelay, o.Batch.MaxDelay = time.Millisecond, 2*time.Millisecond
+	})
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	items := []Doc{{ID: "a"}, {ID: "b"}}
+	_, err = docs.BatchPut(ctx, items)
+	var be *dynamodel.BatchWriteError[Doc]
+	require.ErrorAs(t, err, &be)
+	assert.Contains(t, err.Error(), "(MaxElapsed 50ms)")
+	var pte *types.ProvisionedThroughputExceededException
+	require.ErrorAs(t, err, &pte)
+	assert.Equal(t, items, be.NotDone.Puts, "a throttled request applied nothing")
+	assert.Zero(t, be.Unknown.Len())
+	assert.Greater(t, writes.Load(), int32(1))
+	assert.Less(t, writes.Load(), int32(300))
+
+	keys := []any{"a", "b"}
+	_, err = docs.BatchGet(ctx, keys)
+	var ge *dynamodel.BatchGetError
+	require.ErrorAs(t, err, &ge)
+	assert.Contains(t, err.Error(), "2 key(s) still unprocessed after")
+	assert.Contains(t, err.Error(), "(MaxElapsed 50ms)")
+	assert.Equal(t, keys, ge.NotRead)
+	assert.Greater(t, reads.Load(), int32(1))
+	assert.Less(t, reads.Load(), int32(300))
+}
+
+// TestBatchWithoutAnswerIsUnknown: with an API that is not the SDK's client
+// (no middleware to watch its attempts), a request that ends without an
+// answer (here, the context's deadline) is reported unknown; one answered
+// with an error the service blames on the request, not done.
+func TestBatchWithoutAnswerIsUnknown(t *testing.T) {
+	s := newStub(t)
+	var fail error // the calls are sequential: one request, Concurrency irrelevant
+	s.batchPut = func(*dynamodb.BatchWriteItemInput) (*dynamodb.BatchWriteItemOutput, error) {
+		return nil, fail
+	}
+	docs, err := dynamodel.NewRepository[Doc](s, "Docs", fastBatch)
+	require.NoError(t, err)
+	items := []Doc{{ID: "a"}}
+
+	fail = context.DeadlineExceeded
+	_, err = docs.BatchPut(context.Background(), items)
+	var be *dynamodel.BatchWriteError[Doc]
+	require.ErrorAs(t, err, &be)
+	assert.Equal(t, items, be.Unknown.Puts)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+
+	fail = &smithy.GenericAPIError{Code: "ValidationException", Fault: smithy.FaultClient}
+	_, err = docs.BatchPut(context.Background(), items)
+	require.ErrorAs(t, err, &be)
+	assert.Equal(t, items, be.NotDone.Puts)
 }

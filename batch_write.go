@@ -2,9 +2,11 @@ package dynamodel
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -16,21 +18,46 @@ const (
 	maxBatchGet   = 100
 )
 
-// BatchWriteError reports the part of a BatchWrite that was not done: the
-// items not stored and the keys not deleted, exactly as the caller passed
-// them. Everything else was written, once. It matches ErrBatchIncomplete.
-// Writing the reported work again is safe: puts and deletes are idempotent.
+// BatchWriteError reports a BatchPut, BatchDelete or BatchWrite that did
+// not finish. It sorts every put and delete of the call into one of three
+// sets, each as the caller passed them and in the caller's order:
+//
+//   - Done: written, as DynamoDB answered.
+//   - NotDone: not written: never sent (the call stopped first), or
+//     answered as unprocessed or throttled until the retry bounds ran out.
+//     Send them again.
+//   - Unknown: sent, but no answer came (the context ended or the
+//     connection failed in flight, or the service failed with a 5xx): each
+//     may or may not be written. Send them again, or read them to find out.
+//
+// Puts and deletes are idempotent, so a BatchWrite of NotDone and Unknown
+// (their Puts appended, their Deletes appended) finishes the job, and an
+// item written twice ends as if written once: for a versioned model the
+// version is incremented from the value passed, as the first time.
+// It matches ErrBatchIncomplete, and its cause (Err) with errors.Is and
+// errors.As (context.Canceled, the service's error).
 type BatchWriteError[T any] struct {
 	Table   string
-	Puts    []T   // items not stored
-	Deletes []any // keys not deleted
-	Err     error // why: the last request's error, the context's, or unprocessed items after the last attempt
+	Done    BatchWrites[T] // written
+	NotDone BatchWrites[T] // not written
+	Unknown BatchWrites[T] // sent without an answer: written or not
+	Err     error          // why the call stopped: the context's error, a request's, or the retry bound's
 }
 
-// Error says how many writes were not done, and why.
+// BatchWrites are puts and deletes of one BatchWrite call, as the caller
+// passed them.
+type BatchWrites[T any] struct {
+	Puts    []T   // items to store
+	Deletes []any // keys of items to delete
+}
+
+// Len returns the number of puts and deletes.
+func (w BatchWrites[T]) Len() int { return len(w.Puts) + len(w.Deletes) }
+
+// Error says how many writes were not done, how many are unknown, and why.
 func (e *BatchWriteError[T]) Error() string {
-	return fmt.Sprintf("dynamodel: BatchWriteItem %s: %d put(s) and %d delete(s) not done: %v",
-		e.Table, len(e.Puts), len(e.Deletes), e.Err)
+	return fmt.Sprintf("dynamodel: BatchWriteItem %s: %d put(s) and %d delete(s) not done, %d put(s) and %d delete(s) unknown (sent, no answer), %d done: %v",
+		e.Table, len(e.NotDone.Puts), len(e.NotDone.Deletes), len(e.Unknown.Puts), len(e.Unknown.Deletes), e.Done.Len(), e.Err)
 }
 
 // Unwrap returns ErrBatchIncomplete and the cause.
@@ -44,22 +71,24 @@ type BatchWriteOptions struct {
 }
 
 // BatchPut stores items (replacing any with the same keys) in requests of 25,
-// several at once, resending what DynamoDB leaves unprocessed with backoff.
-// Keys and sizes are checked, and duplicate keys rejected (ErrDuplicateKey),
-// before any call. It returns the items as stored (with their versions and
-// timestamps, for models that have them), in the order given, and leaves
-// items itself unchanged, as Put does.
+// several at once, resending what DynamoDB throttles or leaves unprocessed
+// with backoff (see BatchOptions). Keys and sizes are checked, and
+// duplicate keys rejected (ErrDuplicateKey), before any call. It returns
+// the items as stored (with their versions and timestamps, for models that
+// have them), in the order given, and leaves items itself unchanged, as Put
+// does.
 //
-// On failure the error is a *BatchWriteError[T] listing exactly the items
-// not stored, as the caller passed them, and the items returned are all of
-// them as they were (or would have been) stored; an error found before any
-// call returns none.
+// On failure the error is a *BatchWriteError[T] sorting the items into
+// done, not done and unknown, as the caller passed them, and the items
+// returned are all of them as they were (or would have been) stored; an
+// error found before any call returns none.
 func (r *Repository[T]) BatchPut(ctx context.Context, items []T, optFns ...func(*BatchWriteOptions)) ([]T, error) {
 	return r.BatchWrite(ctx, items, nil, optFns...)
 }
 
 // BatchDelete deletes the items with keys, as BatchPut stores them. On
-// failure the error is a *BatchWriteError[T] listing the keys not deleted.
+// failure the error is a *BatchWriteError[T] sorting the keys into done,
+// not done and unknown.
 func (r *Repository[T]) BatchDelete(ctx context.Context, keys []any, optFns ...func(*BatchWriteOptions)) error {
 	_, err := r.BatchWrite(ctx, nil, keys, optFns...)
 	return err
@@ -76,19 +105,20 @@ func (r *Repository[T]) BatchWrite(ctx context.Context, puts []T, deletes []any,
 	if _, versioned := m.WithRole(RoleVersion); versioned && len(puts) > 0 && !batch.SkipVersionCheck {
 		return nil, r.opError("BatchWriteItem", nil, fmt.Errorf("%w: %v is versioned and a batch cannot check versions: use Put, a transaction, or SkipVersionCheck (Options.Batch, or the call's BatchWriteOptions)", ErrInvalidItem, m.typ))
 	}
-	type origin struct {
-		put    int // index into puts, or -1
-		delete int // index into deletes, or -1
-	}
+	// origins[i] is where request i comes from: puts[put] or
+	// deletes[delete]; positions finds a request by its key.
+	type origin struct{ put, delete int }
 	reqs := make([]types.WriteRequest, 0, len(puts)+len(deletes))
-	origins := make(map[string]origin, len(puts)+len(deletes))
+	origins := make([]origin, 0, len(puts)+len(deletes))
+	positions := make(map[string]int, len(puts)+len(deletes))
 	add := func(k itemKey, req types.WriteRequest, o origin) error {
 		s := k.String()
-		if _, dup := origins[s]; dup {
+		if _, dup := positions[s]; dup {
 			return fmt.Errorf("%w: %s appears twice in one batch", ErrDuplicateKey, s)
 		}
-		origins[s] = o
+		positions[s] = len(reqs)
 		reqs = append(reqs, req)
+		origins = append(origins, o)
 		return nil
 	}
 	stored := slices.Clone(puts)
@@ -114,68 +144,108 @@ func (r *Repository[T]) BatchWrite(ctx context.Context, puts []T, deletes []any,
 	chunks := chunk(reqs, maxBatchWrite)
 	var (
 		mu       sync.Mutex
-		notDone  []types.WriteRequest
-		lastErr  error
+		outcomes = make([]writeOutcome, len(reqs)) // all done unless marked
 		keyNames = m.keyNames()
 	)
+	mark := func(left []types.WriteRequest, o writeOutcome) {
+		for _, req := range left {
+			var k itemKey
+			if req.PutRequest != nil {
+				k = projectKey(req.PutRequest.Item, keyNames)
+			} else {
+				k = req.DeleteRequest.Key
+			}
+			outcomes[positions[k.String()]] = o
+		}
+	}
 	skipped, err := runChunks(ctx, len(chunks), batch.Concurrency, func(ctx context.Context, c int) error {
-		left, err := r.writeChunk(ctx, batch, chunks[c])
+		left, o, err := r.writeChunk(ctx, batch, chunks[c])
 		if err != nil {
 			mu.Lock()
-			notDone = append(notDone, left...)
-			lastErr = err
+			mark(left, o)
 			mu.Unlock()
 		}
 		return err
 	})
-	for _, c := range skipped {
-		notDone = append(notDone, chunks[c]...)
-	}
 	if err == nil {
 		return stored, nil
 	}
-	if lastErr == nil {
-		lastErr = err
+	for _, c := range skipped {
+		mark(chunks[c], writeNotDone)
 	}
-	be := &BatchWriteError[T]{Table: r.table, Err: lastErr}
-	for _, req := range notDone {
-		var k itemKey
-		if req.PutRequest != nil {
-			k = projectKey(req.PutRequest.Item, keyNames)
-		} else {
-			k = req.DeleteRequest.Key
-		}
-		o := origins[k.String()]
+	be := &BatchWriteError[T]{Table: r.table, Err: err}
+	for i, o := range origins {
+		set := [...]*BatchWrites[T]{writeDone: &be.Done, writeNotDone: &be.NotDone, writeUnknown: &be.Unknown}[outcomes[i]]
 		if o.put >= 0 {
-			be.Puts = append(be.Puts, puts[o.put])
+			set.Puts = append(set.Puts, puts[o.put])
 		} else {
-			be.Deletes = append(be.Deletes, deletes[o.delete])
+			set.Deletes = append(set.Deletes, deletes[o.delete])
 		}
 	}
 	return stored, be
 }
 
-// writeChunk sends one request's worth of writes until all are processed or
-// the attempts run out; it returns what was not done.
-func (r *Repository[T]) writeChunk(ctx context.Context, opt BatchOptions, reqs []types.WriteRequest) ([]types.WriteRequest, error) {
+// writeOutcome is what became of one write of a batch.
+type writeOutcome uint8
+
+const (
+	writeDone    writeOutcome = iota // written
+	writeNotDone                     // not written
+	writeUnknown                     // sent without an answer
+)
+
+// writeChunk sends one request's worth of writes until all are processed,
+// resending what DynamoDB throttles or leaves unprocessed within the
+// bounds of opt. On failure it returns what is left and whether that is
+// not done or unknown.
+func (r *Repository[T]) writeChunk(ctx context.Context, opt BatchOptions, reqs []types.WriteRequest) ([]types.WriteRequest, writeOutcome, error) {
+	var (
+		first        = time.Now()
+		maybeApplied bool // a send of what is left may have been applied
+		optFns       = slices.Clip(r.opts.ClientOptions)
+	)
+	left := func() writeOutcome {
+		if maybeApplied {
+			return writeUnknown
+		}
+		return writeNotDone
+	}
 	for attempt := 1; ; attempt++ {
+		var sent sendTracker
 		out, err := r.client.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{
 			RequestItems: map[string][]types.WriteRequest{r.table: reqs},
-		}, r.opts.ClientOptions...)
+		}, append(optFns, sent.option)...)
 		if err != nil {
-			return reqs, classify(err)
+			maybeApplied = maybeApplied || sent.mayHaveApplied(err)
+			if !isThrottling(err) {
+				return reqs, left(), classify(err)
+			}
+			// Throttled: this answer applied nothing; send it all again.
+			if stop := opt.pause(ctx, attempt, first); stop != nil {
+				return reqs, left(), stopError(stop, fmt.Errorf("throttled %v: %w", stop, err))
+			}
+			continue
 		}
+		maybeApplied = maybeApplied || sent.uncertain
 		reqs = out.UnprocessedItems[r.table]
 		if len(reqs) == 0 {
-			return nil, nil
+			return nil, writeDone, nil
 		}
-		if attempt >= opt.MaxAttempts {
-			return reqs, fmt.Errorf("%d write(s) still unprocessed after %d attempts", len(reqs), attempt)
-		}
-		if err := opt.backoff(ctx, attempt); err != nil {
-			return reqs, err
+		if stop := opt.pause(ctx, attempt, first); stop != nil {
+			return reqs, left(), stopError(stop, fmt.Errorf("%d write(s) still unprocessed %v", len(reqs), stop))
 		}
 	}
+}
+
+// stopError is the error of a request whose resending stopped: the
+// context's error as it is, else bounded, which says what was left and
+// which bound stopped it.
+func stopError(stop, bounded error) error {
+	var b *retryBoundError
+	if errors.As(stop, &b) {
+		return bounded
+	}
+	return stop
 }
 
 // projectKey keeps the key attributes of an item.

@@ -75,8 +75,9 @@ var (
 	ErrDuplicateKey = errors.New("dynamodel: duplicate key")
 
 	// ErrBatchIncomplete reports that a batch call ended with some of its
-	// work not done. The error is a *BatchGetError or *BatchWriteError
-	// saying exactly which.
+	// work not done, or not known to be done. The error is a
+	// *BatchGetError (keys read, not read) or a *BatchWriteError (writes
+	// done, not done, unknown) accounting for every item.
 	ErrBatchIncomplete = errors.New("dynamodel: batch incomplete")
 
 	// ErrTransactionCanceled reports a transaction DynamoDB canceled:

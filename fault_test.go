@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -119,41 +121,43 @@ func TestCancelStopsPromptly(t *testing.T) {
 	})
 }
 
-// TestCancelledBatchLosesNothing cancels a big BatchPut while some of its
-// requests hang: the call returns promptly, and every item is either stored
-// or listed in the error as not done.
-func TestCancelledBatchLosesNothing(t *testing.T) {
+// TestCancelledBatchSortsEveryWrite cancels a BatchPut of 20 requests,
+// three at a time, at a chosen moment: 5 requests answered, 3 in flight
+// (two of which the engine applied), 12 never sent. The error sorts every
+// item exactly: the answered ones done, the in-flight ones unknown (though
+// two of those requests were stored), the rest not done; and writing what
+// is not done or unknown finishes the job.
+func TestCancelledBatchSortsEveryWrite(t *testing.T) {
 	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
 		f := &dynamotest.Faults{}
-		docs := faulty[Doc](t, db, "Docs", f, fastBatch, func(o *dynamodel.Options) { o.Batch.Concurrency = 2 })
+		docs := faulty[Doc](t, db, "Docs", f, fastBatch, func(o *dynamodel.Options) { o.Batch.Concurrency = 3 })
 		items := make([]Doc, 500)
 		for i := range items {
 			items[i] = Doc{ID: fmt.Sprintf("d%03d", i), Count: i}
 		}
-		f.Add("BatchWriteItem", dynamotest.Throttle, 2)
-		f.Add("BatchWriteItem", dynamotest.PassThrough, 6)
-		f.Add("BatchWriteItem", dynamotest.Hang, 1000) // then everything hangs
+		f.Add("BatchWriteItem", dynamotest.Throttle, 2) // the SDK retries these
+		f.Add("BatchWriteItem", dynamotest.PassThrough, 5)
+		f.Add("BatchWriteItem", dynamotest.ApplyThenHang, 2)
+		f.Add("BatchWriteItem", dynamotest.Hang, 1)
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
+		var hanging atomic.Int32
 		f.OnInject = func(_ string, kind dynamotest.FaultKind) {
-			if kind == dynamotest.Hang {
-				cancel() // cancel as soon as a request hangs
+			if (kind == dynamotest.Hang || kind == dynamotest.ApplyThenHang) && hanging.Add(1) == 3 {
+				cancel() // every slot holds a request in flight
 			}
 		}
-		start := time.Now()
 		_, err := docs.BatchPut(ctx, items)
-		elapsed := time.Since(start)
 		require.ErrorIs(t, err, dynamodel.ErrBatchIncomplete)
 		require.ErrorIs(t, err, context.Canceled)
-		assert.Less(t, elapsed, 3*time.Second)
 		var be *dynamodel.BatchWriteError[Doc]
 		require.ErrorAs(t, err, &be)
+		assert.Len(t, be.Done.Puts, 5*25)
+		assert.Len(t, be.Unknown.Puts, 3*25)
+		assert.Len(t, be.NotDone.Puts, 12*25)
+		assert.Empty(t, be.Done.Deletes)
+		assert.Contains(t, be.Error(), "300 put(s) and 0 delete(s) not done, 75 put(s) and 0 delete(s) unknown (sent, no answer), 125 done")
 
-		notDone := map[string]bool{}
-		for _, d := range be.Puts {
-			require.False(t, notDone[d.ID], "%s reported twice", d.ID)
-			notDone[d.ID] = true
-		}
 		check := ctxT(t)
 		plain := repo[Doc](t, db, "Docs")
 		stored, err := dynamodel.Collect(plain.Scan(check), 0)
@@ -162,20 +166,89 @@ func TestCancelledBatchLosesNothing(t *testing.T) {
 		for _, d := range stored {
 			isStored[d.ID] = true
 		}
-		for _, d := range items {
-			assert.True(t, isStored[d.ID] || notDone[d.ID], "%s lost: neither stored nor reported", d.ID)
+		reported := map[string]string{}
+		for set, docs := range map[string][]Doc{"done": be.Done.Puts, "not done": be.NotDone.Puts, "unknown": be.Unknown.Puts} {
+			for i, d := range docs {
+				require.Empty(t, reported[d.ID], "%s reported twice", d.ID)
+				reported[d.ID] = set
+				if i > 0 {
+					require.Less(t, docs[i-1].ID, d.ID, "in the caller's order")
+				}
+			}
 		}
-		// A request cut off by the cancel may have been applied; its items
-		// are reported (writing them again is harmless). The rest is exact.
-		assert.GreaterOrEqual(t, len(stored), 5*25)
-		assert.LessOrEqual(t, len(stored)+len(notDone), len(items)+25)
+		require.Len(t, reported, len(items), "every item in one set")
+		unknownStored := 0
+		for _, d := range items {
+			switch reported[d.ID] {
+			case "done":
+				assert.True(t, isStored[d.ID], "%s reported done, not stored", d.ID)
+			case "not done":
+				assert.False(t, isStored[d.ID], "%s reported not done, but stored", d.ID)
+			case "unknown":
+				if isStored[d.ID] {
+					unknownStored++
+				}
+			}
+		}
+		assert.Equal(t, 2*25, unknownStored, "two of the requests in flight were applied")
 
-		// Writing what was reported finishes the job.
-		_, err = plain.BatchPut(check, be.Puts)
+		// Writing what is not done or unknown finishes the job.
+		_, err = plain.BatchPut(check, append(be.NotDone.Puts, be.Unknown.Puts...))
 		require.NoError(t, err)
 		n, err := plain.ScanCount(check)
 		require.NoError(t, err)
 		assert.Equal(t, len(items), n)
+	})
+}
+
+// TestCancelledBatchGetSortsEveryKey cancels a BatchGet of 10 requests, two
+// at a time, when two requests answered and two are in flight: the keys of
+// the answered requests are read (their items returned), all others not.
+func TestCancelledBatchGetSortsEveryKey(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		f := &dynamotest.Faults{}
+		docs := faulty[Doc](t, db, "Docs", f, fastBatch, func(o *dynamodel.Options) { o.Batch.Concurrency = 2 })
+		keys := make([]any, 1000)
+		var items []Doc
+		for i := range keys {
+			keys[i] = fmt.Sprintf("d%04d", i)
+			if i%2 == 0 {
+				items = append(items, Doc{ID: keys[i].(string)})
+			}
+		}
+		_, err := docs.BatchPut(ctxT(t), items)
+		require.NoError(t, err)
+
+		f.Add("BatchGetItem", dynamotest.PassThrough, 2)
+		f.Add("BatchGetItem", dynamotest.Hang, 2)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var hanging atomic.Int32
+		f.OnInject = func(_ string, kind dynamotest.FaultKind) {
+			if kind == dynamotest.Hang && hanging.Add(1) == 2 {
+				cancel()
+			}
+		}
+		got, err := docs.BatchGet(ctx, keys)
+		require.ErrorIs(t, err, context.Canceled)
+		var be *dynamodel.BatchGetError
+		require.ErrorAs(t, err, &be)
+		require.Len(t, be.Read, 200)
+		require.Len(t, be.NotRead, 800)
+		read := map[string]bool{}
+		for _, k := range be.Read {
+			read[k.(string)] = true
+		}
+		for _, k := range be.NotRead {
+			require.False(t, read[k.(string)], "%s in both sets", k)
+		}
+		assert.Len(t, got, 100, "the items of the keys read")
+		for _, d := range got {
+			assert.True(t, read[d.ID], "%s returned but not read", d.ID)
+		}
+		rest, err := docs.BatchGet(ctxT(t), be.NotRead)
+		require.NoError(t, err)
+		assert.Len(t, rest, 400)
 	})
 }
 
@@ -200,6 +273,99 @@ func TestBatchSurvivesThrottledRequests(t *testing.T) {
 		assert.Len(t, got, 120)
 		assert.Equal(t, 3, f.Injected("BatchWriteItem"))
 		assert.GreaterOrEqual(t, f.Attempts("BatchWriteItem"), 5+3)
+	})
+}
+
+// TestBatchBacksOffUnderHeavyThrottling throttles batch requests with each
+// error DynamoDB throttles with, far more often than the SDK's retryer
+// (3 attempts a call) absorbs: dynamodel backs off and resends, so every
+// item is written and read, each exactly once.
+func TestBatchBacksOffUnderHeavyThrottling(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		f := &dynamotest.Faults{}
+		docs := faulty[Doc](t, db, "Docs", f, fastBatch, func(o *dynamodel.Options) { o.Batch.Concurrency = 2 })
+		items := make([]Doc, 120) // 5 requests
+		keys := make([]any, len(items))
+		for i := range items {
+			items[i] = Doc{ID: fmt.Sprintf("d%03d", i), Count: i}
+			keys[i] = items[i].ID
+		}
+		for _, op := range []string{"BatchWriteItem", "BatchGetItem"} {
+			f.Add(op, dynamotest.Throttle, 12)
+			f.Add(op, dynamotest.Throttling, 12)
+			f.Add(op, dynamotest.RequestLimit, 6)
+		}
+		_, err := docs.BatchPut(ctx, items)
+		require.NoError(t, err)
+		assert.Equal(t, 30, f.Injected("BatchWriteItem"))
+		assert.Equal(t, 30+5, f.Attempts("BatchWriteItem"), "each request written once, after its throttled attempts")
+
+		got, err := docs.BatchGet(ctx, keys)
+		require.NoError(t, err)
+		assert.Equal(t, items, got)
+		assert.Equal(t, 30, f.Injected("BatchGetItem"))
+
+		n, err := docs.ScanCount(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, len(items), n)
+	})
+}
+
+// TestBatchThrottledBeyondItsBounds throttles every request: the call gives
+// up after MaxAttempts sends of a request, each retried by the SDK first,
+// and reports every write not done (a throttled request applies nothing),
+// with the service's error reachable.
+func TestBatchThrottledBeyondItsBounds(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		f := &dynamotest.Faults{}
+		docs := faulty[Doc](t, db, "Docs", f, fastBatch, func(o *dynamodel.Options) {
+			o.Batch.Concurrency, o.Batch.MaxAttempts = 1, 4
+		})
+		items := []Doc{{ID: "a"}, {ID: "b"}}
+		f.Add("BatchWriteItem", dynamotest.Throttling, 1000)
+		_, err := docs.BatchWrite(ctx, items, []any{"c"})
+		var be *dynamodel.BatchWriteError[Doc]
+		require.ErrorAs(t, err, &be)
+		var ae smithy.APIError
+		require.ErrorAs(t, err, &ae)
+		assert.Equal(t, "ThrottlingException", ae.ErrorCode())
+		assert.Contains(t, err.Error(), "throttled after 4 attempts")
+		assert.Equal(t, items, be.NotDone.Puts)
+		assert.Equal(t, []any{"c"}, be.NotDone.Deletes)
+		assert.Zero(t, be.Unknown.Len()+be.Done.Len())
+		assert.Equal(t, 4*3, f.Attempts("BatchWriteItem"), "4 sends, each attempted 3 times by the SDK")
+	})
+}
+
+// TestBatchWithALostAnswerIsUnknown loses the answer of a request the
+// engine applied; the SDK's retry of it is throttled, and so is every later
+// send. The writes were stored, so they must not be reported as not done:
+// they are unknown. A 5xx the SDK gives up on is unknown too.
+func TestBatchWithALostAnswerIsUnknown(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		f := &dynamotest.Faults{}
+		docs := faulty[Doc](t, db, "Docs", f, fastBatch, func(o *dynamodel.Options) { o.Batch.MaxAttempts = 2 })
+		items := []Doc{{ID: "a"}, {ID: "b"}}
+		f.Add("BatchWriteItem", dynamotest.LoseResponse, 1)
+		f.Add("BatchWriteItem", dynamotest.Throttle, 1000)
+		_, err := docs.BatchPut(ctx, items)
+		var be *dynamodel.BatchWriteError[Doc]
+		require.ErrorAs(t, err, &be)
+		assert.Equal(t, items, be.Unknown.Puts)
+		assert.Empty(t, be.NotDone.Puts)
+		n, err := docs.ScanCount(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, 2, n, "the lost request was applied")
+
+		f2 := &dynamotest.Faults{}
+		docs2 := faulty[Doc](t, db, "Docs", f2, fastBatch)
+		f2.Add("BatchWriteItem", dynamotest.ServerError, 1000)
+		_, err = docs2.BatchPut(ctx, []Doc{{ID: "c"}})
+		require.ErrorAs(t, err, &be)
+		assert.Equal(t, []Doc{{ID: "c"}}, be.Unknown.Puts)
 	})
 }
 

@@ -2,6 +2,7 @@ package dynamotest
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -38,6 +39,17 @@ const (
 	// PassThrough sends the request on untouched; it lets a test fail, say,
 	// only the fourth request: Add(op, PassThrough, 3) then Add(op, Hang, 1).
 	PassThrough
+	// Throttling answers 400 ThrottlingException (the throttling of the
+	// control plane and of on-demand tables' account limits) without
+	// sending the request on.
+	Throttling
+	// RequestLimit answers 400 RequestLimitExceeded (the account's
+	// throughput limit) without sending the request on.
+	RequestLimit
+	// ApplyThenHang sends the request to the engine, which applies it, and
+	// then holds the answer until the request's context ends: a request cut
+	// off in flight, whose caller cannot know it was applied.
+	ApplyThenHang
 )
 
 // Faults is an http.RoundTripper for a DynamoDB client that injects
@@ -127,6 +139,10 @@ func (f *Faults) RoundTrip(req *http.Request) (*http.Response, error) {
 	switch kind {
 	case Throttle:
 		return errorResponse(req, 400, "ProvisionedThroughputExceededException", "The level of configured provisioned throughput for the table was exceeded (injected)"), nil
+	case Throttling:
+		return errorResponse(req, 400, "ThrottlingException", "Rate of requests exceeds the allowed throughput (injected)"), nil
+	case RequestLimit:
+		return errorResponse(req, 400, "RequestLimitExceeded", "Throughput exceeds the current throughput limit for your account (injected)"), nil
 	case ServerError:
 		return errorResponse(req, 500, "InternalServerError", "Internal server error (injected)"), nil
 	case Unavailable:
@@ -143,6 +159,15 @@ func (f *Faults) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, &net.OpError{Op: "read", Net: "tcp", Err: timeoutError{}}
 	case Hang:
 		drain(req)
+		<-req.Context().Done()
+		return nil, req.Context().Err()
+	case ApplyThenHang:
+		// The engine answers; the answer is dropped when the caller gives up.
+		resp, err := next.RoundTrip(req.WithContext(context.WithoutCancel(req.Context())))
+		if err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
 		<-req.Context().Done()
 		return nil, req.Context().Err()
 	case PassThrough:
