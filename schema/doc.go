@@ -32,7 +32,9 @@
 // *.yaml and *.yml file of a directory in name order, [LoadFS] the same
 // from an fs.FS, such as an embed.FS that carries a Lambda function's
 // tables in its binary; [Read], [Parse] and [ParseAll] take a reader or
-// bytes. Each file is checked
+// bytes. Files over 1 MiB ([DefaultMaxFileSize]; [LoadOptions] MaxFileSize
+// raises it) are refused after reading no more than the cap allows, and a
+// UTF-8 byte-order mark at the start of a file is ignored. Each file is checked
 // against its JSON shape (field names, types, enumerations, lengths,
 // duplicate fields) and against the rules DynamoDB applies to CreateTable
 // (key schemas, attribute definitions, index limits, projections, throughput

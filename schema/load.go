@@ -14,34 +14,36 @@ import (
 
 // Load reads the table definition in the file at name (see Parse: a
 // table file, or a template with one table). The file:// form the AWS CLI
-// takes (file://testdata/create-user.json) is accepted too.
-func Load(name string) (*Table, error) {
+// takes (file://testdata/create-user.json) is accepted too. Files over
+// LoadOptions.MaxFileSize (1 MiB unless set) are refused.
+func Load(name string, optFns ...func(*LoadOptions)) (*Table, error) {
 	p := strings.TrimPrefix(name, "file://")
-	data, err := os.ReadFile(p)
+	data, err := collectLoadOptions(optFns).readFile(osFS{}, p, p)
 	if err != nil {
-		return nil, fmt.Errorf("dynamodel: schema: %w", err)
+		return nil, err
 	}
-	return Parse(p, data)
+	return Parse(p, data, optFns...)
 }
 
 // LoadAll reads every table the file at name defines (see ParseAll): the
 // one of a table file, or all of a CloudFormation or SAM template's.
-func LoadAll(name string) ([]*Table, error) {
+func LoadAll(name string, optFns ...func(*LoadOptions)) ([]*Table, error) {
 	p := strings.TrimPrefix(name, "file://")
-	data, err := os.ReadFile(p)
+	data, err := collectLoadOptions(optFns).readFile(osFS{}, p, p)
 	if err != nil {
-		return nil, fmt.Errorf("dynamodel: schema: %w", err)
+		return nil, err
 	}
-	return ParseAll(p, data)
+	return ParseAll(p, data, optFns...)
 }
 
-// Read reads a table definition from r; name identifies it in errors.
-func Read(name string, r io.Reader) (*Table, error) {
-	data, err := io.ReadAll(r)
+// Read reads a table definition from r, up to LoadOptions.MaxFileSize
+// bytes; name identifies it in errors.
+func Read(name string, r io.Reader, optFns ...func(*LoadOptions)) (*Table, error) {
+	data, err := collectLoadOptions(optFns).read(name, r, 0)
 	if err != nil {
-		return nil, fmt.Errorf("dynamodel: schema %s: %w", name, err)
+		return nil, err
 	}
-	return Parse(name, data)
+	return Parse(name, data, optFns...)
 }
 
 // LoadDir reads every *.json, *.yaml and *.yml file in dir, in name order:
@@ -49,9 +51,9 @@ func Read(name string, r io.Reader) (*Table, error) {
 // takes it) or a CloudFormation or SAM template, whose tables are read in
 // the template's order (see ParseAll). Every such file must define a table;
 // two defining the same table is an error.
-func LoadDir(dir string) ([]*Table, error) {
+func LoadDir(dir string, optFns ...func(*LoadOptions)) ([]*Table, error) {
 	dir = strings.TrimPrefix(dir, "file://")
-	tables, err := LoadFS(os.DirFS(dir), ".")
+	tables, err := LoadFS(os.DirFS(dir), ".", optFns...)
 	for _, t := range tables {
 		t.Source = filepath.Join(dir, t.Source)
 	}
@@ -73,8 +75,10 @@ var tableFilePatterns = []string{"*.json", "*.yaml", "*.yml"}
 //	var files embed.FS
 //	tables, err := schema.LoadFS(files, "tables")
 //
-// Two files defining the same table is an error.
-func LoadFS(fsys fs.FS, dir string) ([]*Table, error) {
+// Two files defining the same table is an error. Files over
+// LoadOptions.MaxFileSize (1 MiB unless set) are refused.
+func LoadFS(fsys fs.FS, dir string, optFns ...func(*LoadOptions)) ([]*Table, error) {
+	opts := collectLoadOptions(optFns)
 	var names []string
 	for _, pattern := range tableFilePatterns {
 		found, err := fs.Glob(fsys, path.Join(dir, pattern))
@@ -87,11 +91,11 @@ func LoadFS(fsys fs.FS, dir string) ([]*Table, error) {
 	var out []*Table
 	seen := map[string]string{}
 	for _, name := range names {
-		data, err := fs.ReadFile(fsys, name)
+		data, err := opts.readFile(fsys, name, name)
 		if err != nil {
-			return nil, fmt.Errorf("dynamodel: schema: %w", err)
+			return nil, err
 		}
-		tables, err := ParseAll(name, data)
+		tables, err := ParseAll(name, data, optFns...)
 		if err != nil {
 			return nil, err
 		}
@@ -109,3 +113,9 @@ func LoadFS(fsys fs.FS, dir string) ([]*Table, error) {
 	}
 	return out, nil
 }
+
+// osFS opens names as the os package does, relative to the working
+// directory or absolute, for Load and LoadAll.
+type osFS struct{}
+
+func (osFS) Open(name string) (fs.File, error) { return os.Open(name) }

@@ -18,9 +18,10 @@ import (
 // (or, in YAML, --cli-input-yaml), the {"Table": {...}} document
 // describe-table prints, or a CloudFormation or SAM template (JSON or
 // YAML) that defines exactly one table; ParseAll takes templates with
-// several.
-func Parse(name string, data []byte) (*Table, error) {
-	tables, err := ParseAll(name, data)
+// several. A UTF-8 byte-order mark at the start is ignored, and data over
+// LoadOptions.MaxFileSize (1 MiB unless set) is refused.
+func Parse(name string, data []byte, optFns ...func(*LoadOptions)) (*Table, error) {
+	tables, err := ParseAll(name, data, optFns...)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +50,14 @@ func Parse(name string, data []byte) (*Table, error) {
 // the setting is left out, and Apply and Diff leave it alone.
 // TimeToLiveSpecification and PointInTimeRecoverySpecification are kept
 // with the table for Apply and CloudFormation.
-func ParseAll(name string, data []byte) ([]*Table, error) {
+//
+// A UTF-8 byte-order mark at the start of data is ignored, and data over
+// LoadOptions.MaxFileSize (1 MiB unless set) is refused.
+func ParseAll(name string, data []byte, optFns ...func(*LoadOptions)) ([]*Table, error) {
+	if opts := collectLoadOptions(optFns); int64(len(data)) > opts.MaxFileSize {
+		return nil, opts.tooLarge(name)
+	}
+	data = bytes.TrimPrefix(data, utf8BOM)
 	if !looksLikeJSON(data) {
 		return parseYAML(name, data)
 	}
@@ -76,6 +84,10 @@ func ParseAll(name string, data []byte) ([]*Table, error) {
 	}
 	return []*Table{t}, nil
 }
+
+// utf8BOM is the byte-order mark some editors put at the start of UTF-8
+// files; JSON does not allow it, so ParseAll drops it.
+var utf8BOM = []byte("\xef\xbb\xbf")
 
 // looksLikeJSON reports whether data starts as a JSON object or array
 // does (or is empty), rather than as YAML.
