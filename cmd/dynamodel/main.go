@@ -24,6 +24,10 @@
 //	-format F       cloudformation: yaml (the default) or json
 //	-yes            delete: really delete
 //	-timeout D      give up after D (default 10m)
+//	-max-file-size N  refuse table files over N bytes (default 1MiB; suffixes KiB, MiB, GiB)
+//
+// An argument "--" ends the flags: what follows is a file or table name
+// even if it starts with "-" (so "delete -- DIR -yes" deletes nothing).
 //
 // A local endpoint (see dynamodel.WithEndpoint) needs no AWS credentials or
 // region. While dynamodel is unpublished, run or install the command from
@@ -40,8 +44,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -98,6 +104,7 @@ type options struct {
 	noWait, yes               bool
 	out, format               string
 	timeout                   time.Duration
+	maxFileSize               byteSize
 }
 
 // An invocation is what a subcommand runs with.
@@ -156,7 +163,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if cmd.files {
 		// Every file is checked before anything is sent: one bad file
 		// stops the whole run, and nothing is created.
-		if inv.tables, err = load(rest); err != nil {
+		if inv.tables, err = load(rest, int64(inv.opts.maxFileSize)); err != nil {
 			return inv.fail(err)
 		}
 		if err := checkTTL(inv.opts.ttl, inv.tables); err != nil {
@@ -188,6 +195,8 @@ func flags(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.yes, "yes", false, "delete: really delete the tables")
 	fs.StringVar(&o.format, "format", "yaml", "cloudformation: the template's format, yaml or json")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up after this long")
+	o.maxFileSize = schema.DefaultMaxFileSize
+	fs.Var(&o.maxFileSize, "max-file-size", "refuse table files over this `size`: bytes, or with a suffix KiB, MiB or GiB")
 	return fs
 }
 
@@ -228,24 +237,81 @@ func checkTTL(ttl ttlFlag, tables []*schema.Table) error {
 	return nil
 }
 
-// parseInterspersed parses flags wherever they stand among the arguments.
+// parseInterspersed parses flags wherever they stand among the arguments,
+// up to "--": every argument after it is an argument, whatever it looks
+// like. It walks the arguments itself, handing the flag package one flag
+// (and its value) at a time, so it knows where a "--" stands.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var rest []string
-	for {
-		if err := fs.Parse(args); err != nil {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(rest, args[i+1:]...), nil
+		}
+		if len(a) < 2 || a[0] != '-' {
+			rest = append(rest, a)
+			continue
+		}
+		one := args[i : i+1]
+		if name := strings.TrimLeft(a, "-"); !strings.Contains(name, "=") && takesValue(fs, name) && i+1 < len(args) {
+			one = args[i : i+2] // the flag's value, even one that starts with "-"
+			i++
+		}
+		if err := fs.Parse(one); err != nil {
 			return nil, err
 		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return rest, nil
-		}
-		rest = append(rest, args[0])
-		args = args[1:]
 	}
+	return rest, nil
 }
 
-// load reads table files and directories, in the order given.
-func load(paths []string) ([]*schema.Table, error) {
+// takesValue reports whether the flag name exists and takes a value (is
+// not a boolean flag).
+func takesValue(fs *flag.FlagSet, name string) bool {
+	f := fs.Lookup(name)
+	if f == nil {
+		return false // fs.Parse reports it
+	}
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return !ok || !b.IsBoolFlag()
+}
+
+// byteSize is a flag value: a number of bytes, or of KiB, MiB or GiB.
+type byteSize int64
+
+var byteUnits = []struct {
+	suffix string
+	size   int64
+}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}}
+
+func (b *byteSize) String() string {
+	for _, u := range byteUnits {
+		if int64(*b) >= u.size && int64(*b)%u.size == 0 {
+			return strconv.FormatInt(int64(*b)/u.size, 10) + u.suffix
+		}
+	}
+	return strconv.FormatInt(int64(*b), 10)
+}
+
+func (b *byteSize) Set(s string) error {
+	num, unit := s, int64(1)
+	for _, u := range byteUnits {
+		if n, ok := strings.CutSuffix(s, u.suffix); ok {
+			num, unit = n, u.size
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n <= 0 || n > math.MaxInt64/unit {
+		return fmt.Errorf("want a positive number of bytes, optionally with a suffix KiB, MiB or GiB, got %q", s)
+	}
+	*b = byteSize(n * unit)
+	return nil
+}
+
+// load reads table files and directories, in the order given, refusing
+// files over maxSize bytes.
+func load(paths []string, maxSize int64) ([]*schema.Table, error) {
+	limit := func(o *schema.LoadOptions) { o.MaxFileSize = maxSize }
 	var out []*schema.Table
 	for _, p := range paths {
 		p = strings.TrimPrefix(p, "file://")
@@ -254,14 +320,14 @@ func load(paths []string) ([]*schema.Table, error) {
 			return nil, err
 		}
 		if info.IsDir() {
-			tables, err := schema.LoadDir(p)
+			tables, err := schema.LoadDir(p, limit)
 			if err != nil {
 				return nil, err
 			}
 			out = append(out, tables...)
 			continue
 		}
-		tables, err := schema.LoadAll(p)
+		tables, err := schema.LoadAll(p, limit)
 		if err != nil {
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -128,4 +129,86 @@ func TestCommandIntegration(t *testing.T) {
 		require.Equal(t, 0, code, stderr)
 		assert.Equal(t, 6, strings.Count(stdout, ": deleted\n"), stdout)
 	})
+}
+
+// TestOnlyAFlagIsConsent: "-yes" after "--" is a file name, not consent.
+// A directory named -yes makes the difference visible: its tables are
+// listed as what would be deleted, and nothing is.
+func TestOnlyAFlagIsConsent(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile("../../testdata/create-user.json")
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "tables"), 0o755))
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "-yes"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "tables", "user.json"), good, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "-yes", "orders.json"),
+		[]byte(strings.Replace(string(good), `"User"`, `"Orders"`, 1)), 0o644))
+	t.Chdir(dir)
+
+	// No engine answers there: a delete that tried would fail differently.
+	unreachable := []string{"-endpoint", "http://127.0.0.1:1", "-timeout", "5s"}
+	code, stdout, stderr := cli(t, append(append([]string{"delete"}, unreachable...), "--", "tables", "-yes")...)
+	assert.Equal(t, 1, code)
+	assert.Empty(t, stderr)
+	assert.Contains(t, stdout, "User: would be deleted (add -yes to delete)\n")
+	assert.Contains(t, stdout, "Orders: would be deleted (add -yes to delete)\n")
+
+	// Flags before "--" still count, "-yes" among them.
+	code, _, stderr = cli(t, append(append([]string{"delete"}, unreachable...), "-yes", "--", "tables")...)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "dynamodel delete: ", "it tried to delete")
+	assert.NotContains(t, stderr, "would be deleted")
+
+	for _, tc := range []struct {
+		args, rest []string
+		yes        bool
+		prefix     string
+	}{
+		{[]string{"a", "-yes", "b"}, []string{"a", "b"}, true, ""},
+		{[]string{"a", "--", "-yes", "b"}, []string{"a", "-yes", "b"}, false, ""},
+		{[]string{"--", "--", "a"}, []string{"--", "a"}, false, ""},
+		{[]string{"-prefix", "--", "a", "-yes"}, []string{"a"}, true, "--"}, // a flag's value is no terminator
+		{[]string{"-prefix=-x", "a", "-yes=false"}, []string{"a"}, false, "-x"},
+		{[]string{"-", "a"}, []string{"-", "a"}, false, ""},
+	} {
+		var o options
+		rest, err := parseInterspersed(flags(&o, io.Discard), tc.args)
+		require.NoError(t, err, tc.args)
+		assert.Equal(t, tc.rest, rest, tc.args)
+		assert.Equal(t, tc.yes, o.yes, tc.args)
+		assert.Equal(t, tc.prefix, o.prefix, tc.args)
+	}
+	_, err = parseInterspersed(flags(new(options), io.Discard), []string{"a", "-prefix"})
+	require.Error(t, err, "a flag without its value")
+}
+
+// TestMaxFileSize: a table file over 1 MiB is refused, naming the file and
+// the cap, before any call; -max-file-size raises the cap.
+func TestMaxFileSize(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile("../../testdata/create-user.json")
+	require.NoError(t, err)
+	big := filepath.Join(dir, "big.json")
+	require.NoError(t, os.WriteFile(big, append(good, bytes.Repeat([]byte(" "), 1<<20)...), 0o644))
+
+	code, stdout, stderr := cli(t, "delete", big, "-endpoint", "http://127.0.0.1:1")
+	assert.Equal(t, 1, code)
+	assert.Empty(t, stdout)
+	assert.Equal(t, "dynamodel delete: dynamodel: schema "+big+": larger than the 1048576-byte cap on table files (LoadOptions.MaxFileSize)\n", stderr)
+
+	code, stdout, stderr = cli(t, "delete", big, "-max-file-size", "2MiB", "-endpoint", "http://127.0.0.1:1")
+	assert.Equal(t, 1, code)
+	assert.Empty(t, stderr)
+	assert.Equal(t, "User: would be deleted (add -yes to delete)\n", stdout)
+
+	for _, bad := range []string{"0", "-1", "1.5MiB", "MiB", "9999999999GiB"} {
+		code, _, stderr = cli(t, "delete", big, "-max-file-size", bad)
+		assert.Equal(t, 2, code, bad)
+		assert.Contains(t, stderr, "want a positive number of bytes", bad)
+	}
+	var b byteSize
+	for in, want := range map[string]string{"1048576": "1MiB", "1536KiB": "1536KiB", "3GiB": "3GiB", "1000": "1000B", "7B": "7B"} {
+		require.NoError(t, b.Set(in))
+		assert.Equal(t, want, b.String())
+	}
 }
