@@ -374,3 +374,42 @@ func ExampleTransactGet() {
 		fmt.Println(o.Total)
 	}
 }
+
+func ExampleBatchWriteError() {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // the batch stops before it sends anything
+	docs, _ := dynamodel.NewRepository[Doc](localClient(), table("Docs"))
+	_, err := docs.BatchPut(ctx, []Doc{{ID: "w1"}, {ID: "w2"}})
+	var be *dynamodel.BatchWriteError[Doc]
+	if errors.As(err, &be) {
+		fmt.Println(len(be.Done.Puts), len(be.NotDone.Puts), len(be.Unknown.Puts), errors.Is(err, context.Canceled))
+		// What is not done, or unknown, can be sent again: puts and
+		// deletes are idempotent.
+		_, err = docs.BatchWrite(context.Background(),
+			append(be.NotDone.Puts, be.Unknown.Puts...), append(be.NotDone.Deletes, be.Unknown.Deletes...))
+	}
+	fmt.Println(err)
+	// Output:
+	// 0 2 0 true
+	// <nil>
+}
+
+func ExampleOptions_cursorSecret() {
+	ctx := context.Background()
+	oldSecret, newSecret := []byte("32 random bytes, from a secret store"), []byte("32 other random bytes, rotated in")
+	before, _ := dynamodel.NewRepository[Order](localClient(), table("Orders"), func(o *dynamodel.Options) {
+		o.CursorSecret = oldSecret
+	})
+	for i := range 3 {
+		_, _ = before.Create(ctx, Order{Customer: "cs1", ID: fmt.Sprint(i)})
+	}
+	page, _ := before.QueryPage(ctx, dynamodel.Partition("cs1"), func(o *dynamodel.QueryOptions) { o.Limit = 2 })
+
+	// After the rotation, cursors handed out before it still open.
+	after, _ := dynamodel.NewRepository[Order](localClient(), table("Orders"), func(o *dynamodel.Options) {
+		o.CursorSecret, o.OldCursorSecrets = newSecret, [][]byte{oldSecret}
+	})
+	next, err := after.QueryPage(ctx, dynamodel.Partition("cs1"), func(o *dynamodel.QueryOptions) { o.Limit, o.Cursor = 2, page.Cursor })
+	fmt.Println(len(page.Items), len(next.Items), err)
+	// Output: 2 1 <nil>
+}
