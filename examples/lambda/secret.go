@@ -30,7 +30,7 @@ type secretsClient interface {
 // cursorSecret returns the cursor secret: $CURSOR_SECRET, else the value of
 // the Secrets Manager secret $CURSOR_SECRET_ARN names (secrets makes the
 // client, only when needed), else nil: Options.CursorSecret stays unset,
-// dynamodel seals cursors with its own key for that case (see
+// dynamodel seals cursors with a random key of the process (see
 // Options.CursorSecret), and the log says so. The log never holds the
 // secret.
 func cursorSecret(ctx context.Context, log *slog.Logger, getenv func(string) string, secrets func() secretsClient) ([]byte, error) {
@@ -59,7 +59,7 @@ func cursorSecret(ctx context.Context, log *slog.Logger, getenv func(string) str
 		log.InfoContext(ctx, "cursor secret from the environment", "variable", CursorSecretEnv)
 		return []byte(value), nil
 	}
-	log.WarnContext(ctx, "no cursor secret: cursors are sealed with dynamodel's key for repositories without a CursorSecret, not with a secret every instance shares",
+	log.WarnContext(ctx, "no cursor secret: cursors are sealed with a random key of this process, so they do not survive a restart and other instances reject them",
 		"set", CursorSecretEnv+" or "+CursorSecretARNEnv)
 	return nil, nil
 }
