@@ -3,7 +3,6 @@ package dynamodel
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
@@ -69,14 +68,11 @@ func (r *Repository[T]) BatchGet(ctx context.Context, keys []any, optFns ...func
 	}
 	var w exprWriter
 	var proj *string
-	if len(opts.Projection) > 0 {
-		names := m.keyNames()
-		for _, n := range opts.Projection {
-			if !slices.Contains(names, n) {
-				names = append(names, n)
-			}
+	if opts.hasProjection() {
+		p, err := opts.ReadOptions.projection(&w, m.keyNames()...)
+		if err != nil {
+			return nil, r.opError("BatchGetItem", nil, err)
 		}
-		p := projection(&w, names)
 		proj = &p
 	}
 	base := types.KeysAndAttributes{

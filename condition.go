@@ -2,12 +2,9 @@ package dynamodel
 
 import (
 	"fmt"
-	"regexp"
-	"slices"
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamodel/dynamodel/codec"
@@ -107,33 +104,34 @@ func Not(c Condition) Condition {
 	}}
 }
 
-// Exists holds when the item has attribute name (attribute_exists).
-func Exists(name string) Condition { return function("attribute_exists", name) }
+// Exists holds when the item has something at path (attribute_exists). A
+// path is an attribute name or a document path into one, such as
+// "reactions.heart" or "tags[0]" (see Name and Path).
+func Exists(path string) Condition { return function("attribute_exists", path) }
 
-// NotExists holds when the item lacks attribute name (attribute_not_exists).
+// NotExists holds when the item has nothing at path (attribute_not_exists).
 // On a key attribute it means "no such item".
-func NotExists(name string) Condition { return function("attribute_not_exists", name) }
+func NotExists(path string) Condition { return function("attribute_not_exists", path) }
 
-// BeginsWith holds when string attribute name starts with prefix.
-func BeginsWith(name, prefix string) Condition { return function("begins_with", name, prefix) }
+// BeginsWith holds when the string at path starts with prefix.
+func BeginsWith(path, prefix string) Condition { return function("begins_with", path, prefix) }
 
-// Contains holds when string attribute name contains v as a substring, or
-// set or list attribute name has v as an element.
-func Contains(name string, v any) Condition { return function("contains", name, v) }
+// Contains holds when the string at path contains v as a substring, or the
+// set or list at path has v as an element.
+func Contains(path string, v any) Condition { return function("contains", path, v) }
 
-// HasType holds when attribute name is of DynamoDB type t: "S", "N", "B",
+// HasType holds when what is at path is of DynamoDB type t: "S", "N", "B",
 // "BOOL", "NULL", "L", "M", "SS", "NS" or "BS" (attribute_type).
-func HasType(name, t string) Condition { return function("attribute_type", name, t) }
+func HasType(path, t string) Condition { return function("attribute_type", path, t) }
 
-func function(fn, name string, args ...any) Condition {
+func function(fn, path string, args ...any) Condition {
 	return Condition{render: func(w *exprWriter) (string, error) {
-		if name == "" {
-			return "", fmt.Errorf("%w: %s of an empty attribute name", ErrInvalidCondition, fn)
-		}
 		var b strings.Builder
 		b.WriteString(fn)
 		b.WriteByte('(')
-		b.WriteString(w.name(name))
+		if err := w.writePath(&b, path); err != nil {
+			return "", fmt.Errorf("%w: %s: %w", ErrInvalidCondition, fn, err)
+		}
 		for _, a := range args {
 			s, err := operandOf(a).render(w)
 			if err != nil {
@@ -147,21 +145,22 @@ func function(fn, name string, args ...any) Condition {
 	}}
 }
 
-// An Operand is one side of a comparison: an attribute, the size of one, or a
-// value.
+// An Operand is one side of a comparison: an attribute (or a part of one,
+// given by its document path), the size of one, or a value.
 type Operand struct {
-	name  string
+	path  string
 	size  bool
 	value any
 	isVal bool
 }
 
-// Attr is the value of attribute name, as an operand.
-func Attr(name string) Operand { return Operand{name: name} }
+// Attr is the value at path (an attribute, a map member, a list element;
+// see Name and Path), as an operand.
+func Attr(path string) Operand { return Operand{path: path} }
 
-// Size is the size of attribute name: a string's length in bytes, a binary's
-// length, the number of elements of a set, list or map.
-func Size(name string) Operand { return Operand{name: name, size: true} }
+// Size is the size of what is at path: a string's length in bytes, a
+// binary's length, the number of elements of a set, list or map.
+func Size(path string) Operand { return Operand{path: path, size: true} }
 
 // Value is v, encoded as an attribute value, as an operand. A time compared
 // with a time key or index key is encoded as the model stores that
@@ -183,19 +182,20 @@ func (o Operand) render(w *exprWriter) (string, error) {
 		}
 		return w.value(av), nil
 	}
-	if o.name == "" {
-		return "", fmt.Errorf("%w: empty attribute name", ErrInvalidCondition)
+	p, err := w.path(o.path)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrInvalidCondition, err)
 	}
 	if o.size {
-		return "size(" + w.name(o.name) + ")", nil
+		return "size(" + p + ")", nil
 	}
-	return w.name(o.name), nil
+	return p, nil
 }
 
 // renderAgainst renders o compared with other: a time value compared with
 // a sortable time attribute is encoded as that attribute stores it.
 func (o Operand) renderAgainst(w *exprWriter, other Operand) (string, error) {
-	if o.isVal && w.model != nil && w.model.sortable != nil && !other.isVal && !other.size && slices.Contains(w.model.sortable, other.name) {
+	if o.isVal && w.model != nil && w.model.sortable != nil && !other.isVal && !other.size && isAnyAttribute(other.path, w.model.sortable) {
 		var t time.Time
 		switch v := o.value.(type) {
 		case time.Time:
@@ -210,7 +210,7 @@ func (o Operand) renderAgainst(w *exprWriter, other Operand) (string, error) {
 		}
 		s, err := codec.FormatSortableTime(t)
 		if err != nil {
-			return "", fmt.Errorf("%w: value for %q: %v", ErrInvalidCondition, other.name, err)
+			return "", fmt.Errorf("%w: value for %q: %v", ErrInvalidCondition, other.path, err)
 		}
 		return w.value(&types.AttributeValueMemberS{Value: s}), nil
 	}
@@ -293,58 +293,26 @@ func (o Operand) In(vs ...any) Condition {
 	}}
 }
 
-// Equal holds when attribute name equals v.
-func Equal(name string, v any) Condition { return Attr(name).Equal(v) }
+// Equal holds when the value at path equals v.
+func Equal(path string, v any) Condition { return Attr(path).Equal(v) }
 
-// NotEqual holds when attribute name differs from v (or is missing).
-func NotEqual(name string, v any) Condition { return Attr(name).NotEqual(v) }
+// NotEqual holds when the value at path differs from v (or is missing).
+func NotEqual(path string, v any) Condition { return Attr(path).NotEqual(v) }
 
-// Less holds when attribute name < v.
-func Less(name string, v any) Condition { return Attr(name).Less(v) }
+// Less holds when the value at path < v.
+func Less(path string, v any) Condition { return Attr(path).Less(v) }
 
-// LessOrEqual holds when attribute name <= v.
-func LessOrEqual(name string, v any) Condition { return Attr(name).LessOrEqual(v) }
+// LessOrEqual holds when the value at path <= v.
+func LessOrEqual(path string, v any) Condition { return Attr(path).LessOrEqual(v) }
 
-// Greater holds when attribute name > v.
-func Greater(name string, v any) Condition { return Attr(name).Greater(v) }
+// Greater holds when the value at path > v.
+func Greater(path string, v any) Condition { return Attr(path).Greater(v) }
 
-// GreaterOrEqual holds when attribute name >= v.
-func GreaterOrEqual(name string, v any) Condition { return Attr(name).GreaterOrEqual(v) }
+// GreaterOrEqual holds when the value at path >= v.
+func GreaterOrEqual(path string, v any) Condition { return Attr(path).GreaterOrEqual(v) }
 
-// Between holds when lo <= attribute name <= hi.
-func Between(name string, lo, hi any) Condition { return Attr(name).Between(lo, hi) }
+// Between holds when lo <= the value at path <= hi.
+func Between(path string, lo, hi any) Condition { return Attr(path).Between(lo, hi) }
 
-// In holds when attribute name equals one of vs.
-func In(name string, vs ...any) Condition { return Attr(name).In(vs...) }
-
-var builderPlaceholder = regexp.MustCompile(`[#:][0-9]+`)
-
-// FromExpression adapts a condition made with the SDK's expression package,
-// for code that already has one. Its placeholders are renamed into the
-// request's own, so it mixes with every other dynamodel expression.
-func FromExpression(cb expression.ConditionBuilder) Condition {
-	return Condition{render: func(w *exprWriter) (string, error) {
-		e, err := expression.NewBuilder().WithCondition(cb).Build()
-		if err != nil {
-			return "", fmt.Errorf("%w: %v", ErrInvalidCondition, err)
-		}
-		return renameBuilder(w, *e.Condition(), e.Names(), e.Values()), nil
-	}}
-}
-
-// renameBuilder rewrites an expression package expression into w's
-// placeholders.
-func renameBuilder(w *exprWriter, s string, names map[string]string, values map[string]types.AttributeValue) string {
-	return builderPlaceholder.ReplaceAllStringFunc(s, func(p string) string {
-		if p[0] == '#' {
-			if n, ok := names[p]; ok {
-				return w.name(n)
-			}
-			return p
-		}
-		if v, ok := values[p]; ok {
-			return w.value(v)
-		}
-		return p
-	})
-}
+// In holds when the value at path equals one of vs.
+func In(path string, vs ...any) Condition { return Attr(path).In(vs...) }

@@ -20,7 +20,7 @@ func (r *Repository[T]) queryCursor(kc KeyCondition, opts QueryOptions) (*cursor
 	if err != nil {
 		return nil, err
 	}
-	c, err := r.cursorRead('q', opts.Index, opts.Filter, opts.Projection, hashAttr.Name, rangeAttr.Name)
+	c, err := r.cursorRead('q', opts.Index, opts.Filter, &opts.ReadOptions, hashAttr.Name, rangeAttr.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -34,12 +34,13 @@ func (r *Repository[T]) queryCursor(kc KeyCondition, opts QueryOptions) (*cursor
 // scanCursor describes the scan a cursor of opts belongs to: the table, the
 // index, the filter and the projection.
 func (r *Repository[T]) scanCursor(opts ScanOptions) (*cursorRead, error) {
-	return r.cursorRead('s', opts.Index, opts.Filter, opts.Projection)
+	return r.cursorRead('s', opts.Index, opts.Filter, &opts.ReadOptions)
 }
 
-// cursorRead describes a read for its cursors; indexKeys are the index key
+// cursorRead describes a read for its cursors (its projection is
+// Projection and RawProjection of proj); indexKeys are the index key
 // attributes the caller named, if any.
-func (r *Repository[T]) cursorRead(kind byte, index string, filter Condition, proj []string, indexKeys ...string) (*cursorRead, error) {
+func (r *Repository[T]) cursorRead(kind byte, index string, filter Condition, proj *ReadOptions, indexKeys ...string) (*cursorRead, error) {
 	c := &cursorRead{kind: kind, table: r.table, index: index}
 	var (
 		w      exprWriter

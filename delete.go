@@ -71,11 +71,11 @@ func (r *Repository[T]) deleteInput(key any, optFns []func(*DeleteOptions)) (*dy
 	conds := []Condition{opts.Condition}
 	if opts.MustExist {
 		w.mode = writeUpdate // a failed existence check reads as ErrNotFound
-		conds = append(conds, Exists(m.HashKey().Name))
+		conds = append(conds, Exists(Name(m.HashKey().Name)))
 	}
 	if a, ok := m.WithRole(RoleVersion); ok {
 		if want := m.itemVersion(key); want != 0 {
-			conds = append(conds, Equal(a.Name, want))
+			conds = append(conds, Equal(Name(a.Name), want))
 			w.expectVersion(a.Name, want)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
@@ -92,7 +93,37 @@ var (
 	// ErrInvalidUpdate reports an update DynamoDB would reject: a key
 	// attribute changed, one attribute changed twice, a bad value.
 	ErrInvalidUpdate = errors.New("dynamodel: invalid update")
+
+	// ErrInvalidPath reports an attribute name or document path that
+	// cannot be used: empty, not valid UTF-8, too long, or not a path (see
+	// Path). The error is a *PathError, and also matches the sentinel of
+	// what it was for (ErrInvalidUpdate, ErrInvalidCondition,
+	// ErrInvalidQuery).
+	ErrInvalidPath = errors.New("dynamodel: invalid path")
 )
+
+// PathError is an attribute name or document path that cannot be used,
+// found before any network call. It matches ErrInvalidPath.
+type PathError struct {
+	Path   string // the path as given (shortened in Error when long)
+	Reason string // what is wrong with it
+}
+
+// Error names the path (its first 64 bytes when longer) and the problem.
+func (e *PathError) Error() string {
+	p := e.Path
+	if len(p) > 64 {
+		cut := 64
+		for cut > 0 && !utf8.RuneStart(p[cut]) {
+			cut--
+		}
+		p = fmt.Sprintf("%s... (%d bytes)", p[:cut], len(e.Path))
+	}
+	return fmt.Sprintf("path %q: %s", p, e.Reason)
+}
+
+// Is reports whether target is ErrInvalidPath.
+func (e *PathError) Is(target error) bool { return target == ErrInvalidPath }
 
 // InvalidKeyError is a key problem found before any network call. It matches
 // ErrInvalidKey.

@@ -2,7 +2,6 @@ package dynamodel
 
 import (
 	"context"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -44,9 +43,13 @@ func (r *Repository[T]) lookup(ctx context.Context, key any, optFns []func(*GetO
 		Key:            k,
 		ConsistentRead: aws.Bool(opts.ConsistentRead),
 	}
-	if len(opts.Projection) > 0 {
+	if opts.hasProjection() {
 		var w exprWriter
-		in.ProjectionExpression = aws.String(projection(&w, opts.Projection))
+		p, err := opts.projection(&w)
+		if err != nil {
+			return item, nil, r.opError("GetItem", k, err)
+		}
+		in.ProjectionExpression = &p
 		in.ExpressionAttributeNames = w.attributeNames()
 	}
 	out, err := r.client.GetItem(ctx, in, r.opts.ClientOptions...)
@@ -61,13 +64,4 @@ func (r *Repository[T]) lookup(ctx context.Context, key any, optFns []func(*GetO
 		return item, nil, r.opError("GetItem", k, err)
 	}
 	return item, nil, nil
-}
-
-// projection renders a projection expression for the named attributes.
-func projection(w *exprWriter, names []string) string {
-	parts := make([]string, len(names))
-	for i, n := range names {
-		parts[i] = w.name(n)
-	}
-	return strings.Join(parts, ", ")
 }

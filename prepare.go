@@ -102,7 +102,7 @@ func PrepareUpdate(changes any, remove ...string) (Update, error) {
 			}
 			switch state {
 			case optClear:
-				u = u.with(updateOp{kind: opRemove, name: f.Name})
+				u = u.with(updateOp{kind: opRemove, path: Name(f.Name)})
 				continue
 			case optUnset:
 				continue
@@ -114,7 +114,7 @@ func PrepareUpdate(changes any, remove ...string) (Update, error) {
 		if !present {
 			continue // omitempty
 		}
-		u = u.with(updateOp{kind: opSet, name: f.Name, value: av})
+		u = u.with(updateOp{kind: opSet, path: Name(f.Name), value: av})
 	}
 	return u.Remove(remove...), nil
 }

@@ -240,7 +240,7 @@ func (r *Repository[T]) queryInput(kc KeyCondition, opts QueryOptions) (*dynamod
 	if opts.Index != "" {
 		in.IndexName = &opts.Index
 	}
-	if err := r.readExpressions(&w, opts.Filter, opts.Projection, &in.FilterExpression, &in.ProjectionExpression); err != nil {
+	if err := r.readExpressions(&w, opts.Filter, &opts.ReadOptions, &in.FilterExpression, &in.ProjectionExpression); err != nil {
 		return fail(err)
 	}
 	in.ExpressionAttributeNames = w.attributeNames()
@@ -258,7 +258,7 @@ func (r *Repository[T]) queryInput(kc KeyCondition, opts QueryOptions) (*dynamod
 }
 
 // readExpressions renders a filter and a projection into a request.
-func (r *Repository[T]) readExpressions(w *exprWriter, filter Condition, proj []string, filterOut, projOut **string) error {
+func (r *Repository[T]) readExpressions(w *exprWriter, filter Condition, opts *ReadOptions, filterOut, projOut **string) error {
 	f, err := filter.build(w)
 	if err != nil {
 		return err
@@ -266,8 +266,11 @@ func (r *Repository[T]) readExpressions(w *exprWriter, filter Condition, proj []
 	if f != "" {
 		*filterOut = &f
 	}
-	if len(proj) > 0 {
-		p := projection(w, proj)
+	if opts.hasProjection() {
+		p, err := opts.projection(w)
+		if err != nil {
+			return err
+		}
 		*projOut = &p
 	}
 	return nil

@@ -23,11 +23,19 @@ type ReadOptions struct {
 	// whatever it says.
 	ConsistentRead bool
 
-	// Projection lists the attributes to read; empty reads them all (all of
-	// the index's projection, for an index). Fields of attributes not read
-	// keep their zero values. BatchGet also reads the key attributes, to
-	// match items to keys. QueryCount and ScanCount ignore it.
+	// Projection lists the attributes to read, as document paths (see
+	// Path: "address.city" reads one member of a map, "tags[0]" one element
+	// of a list); empty reads them all (all of the index's projection, for
+	// an index). Fields of attributes not read keep their zero values.
+	// BatchGet also reads the key attributes, to match items to keys.
+	// QueryCount and ScanCount ignore it. Overlapping paths ("address" and
+	// "address.city") are ErrInvalidQuery, as DynamoDB would reject them.
 	Projection []string
+
+	// RawProjection is a projection expression of the caller's own, with
+	// its own name placeholders (see Raw; it takes no Values). Its paths
+	// are read as well as Projection's.
+	RawProjection Raw
 }
 
 // readOptions returns o itself: through it, ConsistentRead reaches the

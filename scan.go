@@ -163,7 +163,7 @@ func (r *Repository[T]) scanInput(opts ScanOptions) (*dynamodb.ScanInput, error)
 		in.IndexName = &opts.Index
 	}
 	w := exprWriter{model: r.model}
-	if err := r.readExpressions(&w, opts.Filter, opts.Projection, &in.FilterExpression, &in.ProjectionExpression); err != nil {
+	if err := r.readExpressions(&w, opts.Filter, &opts.ReadOptions, &in.FilterExpression, &in.ProjectionExpression); err != nil {
 		return fail(err)
 	}
 	in.ExpressionAttributeNames = w.attributeNames()

@@ -58,9 +58,13 @@ func (r *Repository[T]) TxGet(key any, optFns ...func(*GetOptions)) *TxGetItem[T
 	opts := collectOptions(GetOptions{ReadOptions: r.readDefaults()}, optFns)
 	g.get.key = k
 	get := &types.Get{TableName: &r.table, Key: k}
-	if len(opts.Projection) > 0 {
+	if opts.hasProjection() {
 		var w exprWriter
-		p := projection(&w, opts.Projection)
+		p, err := opts.projection(&w)
+		if err != nil {
+			g.get.err = err
+			return g
+		}
 		get.ProjectionExpression, get.ExpressionAttributeNames = &p, w.attributeNames()
 	}
 	g.get.item.Get = get

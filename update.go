@@ -4,16 +4,22 @@ import (
 	"slices"
 )
 
-// An Update is a prepared change to one item: attributes to set, to set only
-// when missing, to remove, to add to (numbers and sets), to delete from
-// (sets) and to append to (lists). It is the Go form of the seed's
-// prepare_user: it says what changes and leaves everything else alone.
+// An Update is a prepared change to one item: what to set, to set only
+// when missing, to increment or decrement, to remove, to add to (numbers
+// and sets), to delete from (sets), to append or prepend to (lists). It is
+// the Go form of the seed's prepare_user: it says what changes and leaves
+// everything else alone.
 //
-// Updates are immutable values; each method returns a new Update. Attribute
-// names are taken literally (a name with a dot or a dash is one attribute)
-// and always reach DynamoDB through placeholders, as do values.
+// Updates are immutable values; each method returns a new Update. Every
+// method takes a document path (see Name and Path): an attribute, a member
+// of a map, an element of a list. Each name in a path and every value
+// reaches DynamoDB through a placeholder.
 //
-//	upd := dynamodel.Set("first_name", "Ada").Set("last_name", "Lovelace").Remove("nickname")
+//	upd := dynamodel.Set("first_name", "Ada").Remove("nickname").Increment("reactions.heart", 1)
+//
+// Two changes to one path, or to a path and a part of it (address and
+// address.city, tags and tags[0]), are ErrInvalidUpdate before any call,
+// as DynamoDB would reject them.
 type Update struct {
 	head [inlineOps]updateOp // the first changes, held in the value itself
 	n    int                 // how many changes in all
@@ -33,18 +39,57 @@ type updateNode struct {
 type opKind uint8
 
 const (
-	opSet opKind = iota
-	opSetIfMissing
-	opAppend
-	opRemove
-	opAdd
-	opDelete
+	opSet          opKind = iota // SET p = v
+	opSetIfMissing               // SET p = if_not_exists(p, v)
+	opAppend                     // SET p = list_append(if_not_exists(p, []), v)
+	opPrepend                    // SET p = list_append(v, if_not_exists(p, []))
+	opIncrement                  // SET p = if_not_exists(p, 0) + v
+	opDecrement                  // SET p = if_not_exists(p, 0) - v
+	opRemove                     // REMOVE p
+	opAdd                        // ADD p v
+	opDelete                     // DELETE p v
+	opRawSet                     // a SET action of a Raw update
+	opRawRemove                  // a REMOVE action of a Raw update
+	opRawAdd                     // an ADD action of a Raw update
+	opRawDelete                  // a DELETE action of a Raw update
+	opInvalid                    // a change that cannot be made: value is the error
+	numOpKinds
 )
+
+// clause is the clause of an update expression a change is written in.
+type clause uint8
+
+const (
+	clauseSet clause = iota
+	clauseRemove
+	clauseAdd
+	clauseDelete
+	numClauses
+)
+
+var clauseKeywords = [numClauses]string{"SET", "REMOVE", "ADD", "DELETE"}
+
+var opClauses = [numOpKinds]clause{
+	opSet: clauseSet, opSetIfMissing: clauseSet, opAppend: clauseSet, opPrepend: clauseSet,
+	opIncrement: clauseSet, opDecrement: clauseSet, opRemove: clauseRemove, opAdd: clauseAdd,
+	opDelete: clauseDelete, opRawSet: clauseSet, opRawRemove: clauseRemove, opRawAdd: clauseAdd,
+	opRawDelete: clauseDelete,
+}
+
+// isRaw reports whether the change is an action of a Raw update.
+func (k opKind) isRaw() bool { return k >= opRawSet && k <= opRawDelete }
+
+// hasValue reports whether the change carries a value of the caller's.
+func (k opKind) hasValue() bool { return k != opRemove && !k.isRaw() && k != opInvalid }
+
+// hasZero reports whether the change needs a starting value (an empty
+// list, or 0) for a path that is missing.
+func (k opKind) hasZero() bool { return k >= opAppend && k <= opDecrement }
 
 type updateOp struct {
 	kind  opKind
-	name  string
-	value any // a Go value, or a types.AttributeValue used as it is
+	path  string // a document path
+	value any    // a Go value, a types.AttributeValue used as it is, a *rawAction, or an error
 }
 
 func (u Update) with(op updateOp) Update {
@@ -74,60 +119,93 @@ func (u *Update) appendOps(dst []updateOp) []updateOp {
 // ops returns the changes in the order they were added, in a new slice.
 func (u *Update) ops() []updateOp { return u.appendOps(make([]updateOp, 0, u.n)) }
 
-// Set returns an update that sets attribute name to value.
-func Set(name string, value any) Update { return Update{}.Set(name, value) }
+// Set returns an update that sets path to value.
+func Set(path string, value any) Update { return Update{}.Set(path, value) }
 
-// Remove returns an update that removes the named attributes.
-func Remove(names ...string) Update { return Update{}.Remove(names...) }
+// Remove returns an update that removes what is at each of paths.
+func Remove(paths ...string) Update { return Update{}.Remove(paths...) }
 
-// Set adds "set attribute name to value". A value of type
-// types.AttributeValue is used as it is; anything else is encoded like an
-// item field.
-func (u Update) Set(name string, value any) Update {
-	return u.with(updateOp{kind: opSet, name: name, value: value})
+// Increment returns an update that adds n to the number at path (see
+// Update.Increment).
+func Increment(path string, n any) Update { return Update{}.Increment(path, n) }
+
+// Set adds "set path to value". A value of type types.AttributeValue is
+// used as it is; anything else is encoded like an item field. Setting a
+// member of a map needs the map to exist (SetIfMissing can create it);
+// setting a list element past the end appends it.
+func (u Update) Set(path string, value any) Update {
+	return u.with(updateOp{kind: opSet, path: path, value: value})
 }
 
-// SetIfMissing adds "set attribute name to value unless it already has a
-// value" (if_not_exists).
-func (u Update) SetIfMissing(name string, value any) Update {
-	return u.with(updateOp{kind: opSetIfMissing, name: name, value: value})
+// SetIfMissing adds "set path to value unless it already has a value"
+// (if_not_exists).
+func (u Update) SetIfMissing(path string, value any) Update {
+	return u.with(updateOp{kind: opSetIfMissing, path: path, value: value})
 }
 
-// Append adds "append values to list attribute name", creating the list
-// when it is missing.
-func (u Update) Append(name string, values ...any) Update {
-	return u.with(updateOp{kind: opAppend, name: name, value: values})
+// Increment adds "add n to the number at path, starting from 0 when it is
+// missing", atomically: SET path = if_not_exists(path, 0) + n. n is a
+// number (any Go integer or float type, or a number attribute value).
+// Unlike Add, it is a SET action, so it mixes with other changes of the
+// same map and reads the same in every engine; both work at any depth.
+//
+//	dynamodel.Increment("reactions.heart", 1)
+func (u Update) Increment(path string, n any) Update {
+	return u.with(updateOp{kind: opIncrement, path: path, value: n})
 }
 
-// Remove adds "remove the named attributes".
-func (u Update) Remove(names ...string) Update {
-	for _, n := range names {
-		u = u.with(updateOp{kind: opRemove, name: n})
+// Decrement adds "subtract n from the number at path, starting from 0 when
+// it is missing": SET path = if_not_exists(path, 0) - n.
+func (u Update) Decrement(path string, n any) Update {
+	return u.with(updateOp{kind: opDecrement, path: path, value: n})
+}
+
+// Append adds "append values to the list at path", creating the list when
+// it is missing.
+func (u Update) Append(path string, values ...any) Update {
+	return u.with(updateOp{kind: opAppend, path: path, value: values})
+}
+
+// Prepend adds "put values, in order, before the first element of the list
+// at path", creating the list when it is missing.
+func (u Update) Prepend(path string, values ...any) Update {
+	return u.with(updateOp{kind: opPrepend, path: path, value: values})
+}
+
+// Remove adds "remove what is at each of paths": attributes, map members,
+// or list elements (Remove("tags[0]", "tags[3]") removes two elements; the
+// later ones move down).
+func (u Update) Remove(paths ...string) Update {
+	for _, p := range paths {
+		u = u.with(updateOp{kind: opRemove, path: p})
 	}
 	return u
 }
 
-// Add adds "add value to attribute name": a number is added to a number
-// (starting from 0 when missing), a set's elements join a set. A []string
-// is a string set, a slice of numbers a number set, a [][]byte a binary set.
-func (u Update) Add(name string, value any) Update {
-	return u.with(updateOp{kind: opAdd, name: name, value: value})
+// Add adds "add value to what is at path" (ADD): a number is added to a
+// number (starting from 0 when missing), a set's elements join a set. A
+// []string is a string set, a slice of numbers a number set, a [][]byte a
+// binary set.
+func (u Update) Add(path string, value any) Update {
+	return u.with(updateOp{kind: opAdd, path: path, value: value})
 }
 
-// Delete adds "delete the elements of set value from set attribute name".
-func (u Update) Delete(name string, value any) Update {
-	return u.with(updateOp{kind: opDelete, name: name, value: value})
+// Delete adds "delete the elements of set value from the set at path"
+// (DELETE). value is a []string, a slice of numbers or a [][]byte, as for
+// Add.
+func (u Update) Delete(path string, value any) Update {
+	return u.with(updateOp{kind: opDelete, path: path, value: value})
 }
 
 // IsEmpty reports whether the update changes nothing.
 func (u Update) IsEmpty() bool { return u.n == 0 }
 
-// Names returns the attributes the update touches, in the order given.
+// Names returns the paths the update changes, in the order given.
 func (u Update) Names() []string {
 	ops := u.ops()
 	names := make([]string, len(ops))
 	for i, op := range ops {
-		names[i] = op.name
+		names[i] = op.path
 	}
 	return names
 }

@@ -16,29 +16,41 @@ import (
 // update may have and still be cached.
 const maxShapeOps = 8
 
-// maxShapes bounds a repository's cache: code that makes attribute names up
-// at run time renders every update afresh instead of growing it forever.
-const maxShapes = 128
+// maxShapes and maxCacheBytes bound a repository's cache: code that makes
+// attribute names up at run time renders every update afresh instead of
+// growing it forever. The bytes are those of the rendered text a shape
+// keeps: its expressions and its name map (the names in the shape itself
+// are the same strings).
+const (
+	maxShapes     = 128
+	maxCacheBytes = 1 << 20
+)
 
 // updateShape is everything an update's expressions are rendered from when
-// there is no caller's condition.
+// there is no caller's condition: the kind and the path of each change (a
+// path's text decides its structure: reactions.heart and
+// "reactions.heart" are different shapes).
 type updateShape struct {
 	mode         writeMode
 	versionCheck bool // the condition compares the version
 	n            uint8
 	kinds        [maxShapeOps]opKind
-	names        [maxShapeOps]string
+	paths        [maxShapeOps]string
 }
 
-// shapeOf returns the shape of ops, false when ops are too many to cache.
+// shapeOf returns the shape of ops, false when they cannot be cached: too
+// many, or some written by hand (Raw).
 func shapeOf(mode writeMode, versionCheck bool, ops []updateOp) (updateShape, bool) {
 	s := updateShape{mode: mode, versionCheck: versionCheck, n: uint8(len(ops))}
 	if len(ops) > maxShapeOps {
 		return s, false
 	}
 	for i := range ops {
+		if ops[i].kind.isRaw() || ops[i].kind == opInvalid {
+			return s, false
+		}
 		s.kinds[i] = ops[i].kind
-		s.names[i] = ops[i].name
+		s.paths[i] = ops[i].path
 	}
 	return s, true
 }
@@ -51,11 +63,21 @@ type updateTemplate struct {
 	values     int // how many values the request carries
 }
 
+// size is the bytes of rendered text t keeps.
+func (t *updateTemplate) size() int {
+	n := len(t.expr) + len(t.cond)
+	for k, v := range t.names {
+		n += len(k) + len(v)
+	}
+	return n
+}
+
 // updateCache maps shapes to templates. Lookups take no lock: the map is
 // replaced, never changed, when a shape is added.
 type updateCache struct {
-	mu sync.Mutex // serializes adds
-	m  atomic.Pointer[map[updateShape]*updateTemplate]
+	mu    sync.Mutex // serializes adds
+	bytes int        // the rendered text the templates keep, under mu
+	m     atomic.Pointer[map[updateShape]*updateTemplate]
 }
 
 func (c *updateCache) get(s *updateShape) *updateTemplate {
@@ -66,8 +88,12 @@ func (c *updateCache) get(s *updateShape) *updateTemplate {
 }
 
 func (c *updateCache) add(s updateShape, t *updateTemplate) {
+	size := t.size()
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.bytes+size > maxCacheBytes {
+		return
+	}
 	var next map[updateShape]*updateTemplate
 	if old := c.m.Load(); old != nil {
 		if len(*old) >= maxShapes {
@@ -81,6 +107,7 @@ func (c *updateCache) add(s updateShape, t *updateTemplate) {
 		next = make(map[updateShape]*updateTemplate, 1)
 	}
 	next[s] = t
+	c.bytes += size
 	c.m.Store(&next)
 }
 
@@ -100,7 +127,7 @@ func templateValues(n int, want int64, ops []updateOp) (map[string]types.Attribu
 		add(versionValue(want))
 	}
 	for j := range ops {
-		if ops[j].kind == opRemove {
+		if !ops[j].kind.hasValue() {
 			continue
 		}
 		av, err := ops[j].encodeValue()
@@ -110,8 +137,11 @@ func templateValues(n int, want int64, ops []updateOp) (map[string]types.Attribu
 		add(av)
 	}
 	for j := range ops {
-		if ops[j].kind == opAppend {
+		switch ops[j].kind {
+		case opAppend, opPrepend:
 			add(emptyList())
+		case opIncrement, opDecrement:
+			add(zeroNumber())
 		}
 	}
 	return values, nil

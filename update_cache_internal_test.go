@@ -175,7 +175,7 @@ func TestUpdateCacheSkips(t *testing.T) {
 	require.NoError(t, err)
 	_, err = r.UpdateItemInput(key, Set("status", make(chan int)).Delete("tags", []string{"a"}))
 	require.ErrorIs(t, err, ErrInvalidUpdate)
-	assert.ErrorContains(t, err, `attribute "status"`)
+	assert.ErrorContains(t, err, `value at "status"`)
 	_, err = r.UpdateItemInput(key, Set("status", "ok").Delete("tags", 3))
 	require.ErrorIs(t, err, ErrInvalidUpdate)
 	assert.ErrorContains(t, err, "DELETE takes a set")

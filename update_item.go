@@ -121,13 +121,13 @@ func (r *Repository[T]) updateInput(keyArg any, upd Update, optFns []func(*Updat
 		if want != 0 {
 			w.expectVersion(ver.Name, want)
 		}
-		ops = append(ops, updateOp{kind: opAdd, name: ver.Name, value: &types.AttributeValueMemberN{Value: "1"}})
+		ops = append(ops, updateOp{kind: opAdd, path: Name(ver.Name), value: &types.AttributeValueMemberN{Value: "1"}})
 	}
 	if a := m.role(RoleUpdated); a != nil && !touches(ops, a.Name) {
-		ops = append(ops, updateOp{kind: opSet, name: a.Name, value: stampValue(r.now(), *a)})
+		ops = append(ops, updateOp{kind: opSet, path: Name(a.Name), value: stampValue(r.now(), *a)})
 	}
 	if a := m.role(RoleCreated); a != nil && w.mode == writeUpsert && !touches(ops, a.Name) {
-		ops = append(ops, updateOp{kind: opSetIfMissing, name: a.Name, value: stampValue(r.now(), *a)})
+		ops = append(ops, updateOp{kind: opSetIfMissing, path: Name(a.Name), value: stampValue(r.now(), *a)})
 	}
 	req := new(updateRequest)
 	in := &req.in
@@ -223,43 +223,47 @@ func joinConditions(first string, rest []string) string {
 	return b.String()
 }
 
-// touches reports whether the changes touch attribute name.
+// touches reports whether a change is to attribute name or inside it.
 func touches(ops []updateOp, name string) bool {
 	for _, op := range ops {
-		if op.name == name {
+		if pathRoot(op.path) == name {
 			return true
 		}
 	}
 	return false
 }
 
-// checkUpdate rejects changes to the key or the version, and rewrites, in
-// place, a TTL set from a time as epoch seconds and a sortable time (an
-// index key) with codec.SortableTimeLayout.
+// checkUpdate rejects changes to the key or the version (or inside them),
+// and rewrites, in place, a TTL set from a time as epoch seconds and a
+// sortable time (an index key) with codec.SortableTimeLayout.
 func (m *Model) checkUpdate(ops []updateOp) error {
 	ttl, hasTTL := m.roleName(RoleTTL)
 	ver, hasVer := m.roleName(RoleVersion)
 	for i := range ops {
 		op := &ops[i]
+		root := pathRoot(op.path)
 		switch {
-		case m.isKey(op.name):
-			return fmt.Errorf("%w: %q is a key attribute and cannot be changed", ErrInvalidUpdate, op.name)
-		case hasVer && op.name == ver:
-			return fmt.Errorf("%w: %q is the version attribute, which dynamodel maintains", ErrInvalidUpdate, op.name)
-		case hasTTL && op.name == ttl && (op.kind == opSet || op.kind == opSetIfMissing):
+		case root == "":
+			// Not a path: renderUpdate says why.
+		case m.isKey(root):
+			return fmt.Errorf("%w: %s a key attribute and cannot be changed", ErrInvalidUpdate, pathIn(op.path, root))
+		case hasVer && root == ver:
+			return fmt.Errorf("%w: %s the version attribute, which dynamodel maintains", ErrInvalidUpdate, pathIn(op.path, root))
+		case hasTTL && root == ttl && isAttribute(op.path, ttl) && (op.kind == opSet || op.kind == opSetIfMissing):
 			av, err := ttlValue(*op)
 			if err != nil {
-				return fmt.Errorf("%w: TTL %q: %v", ErrInvalidUpdate, op.name, err)
+				return fmt.Errorf("%w: TTL %q: %v", ErrInvalidUpdate, ttl, err)
 			}
 			if av == nil {
-				*op = updateOp{kind: opRemove, name: op.name}
+				*op = updateOp{kind: opRemove, path: op.path}
 			} else {
 				op.value = av
 			}
-		case m.sortableNonKeys != nil && (op.kind == opSet || op.kind == opSetIfMissing) && slices.Contains(m.sortableNonKeys, op.name):
+		case m.sortableNonKeys != nil && (op.kind == opSet || op.kind == opSetIfMissing) &&
+			slices.Contains(m.sortableNonKeys, root) && isAttribute(op.path, root):
 			av, err := sortableValue(op.value)
 			if err != nil {
-				return fmt.Errorf("%w: %q: %v", ErrInvalidUpdate, op.name, err)
+				return fmt.Errorf("%w: %q: %v", ErrInvalidUpdate, op.path, err)
 			}
 			op.value = av
 		}
@@ -294,6 +298,40 @@ func sortableValue(v any) (any, error) {
 		return nil, err
 	}
 	return &types.AttributeValueMemberS{Value: s}, nil
+}
+
+// pathIn says how path relates to attribute root, for an error message:
+// `"version" is` or `"version.x" is inside "version",`.
+func pathIn(path, root string) string {
+	if isAttribute(path, root) {
+		return fmt.Sprintf("%q is", root)
+	}
+	return fmt.Sprintf("%q is inside %q,", path, root)
+}
+
+// isAttribute reports whether path is exactly the top-level attribute name.
+func isAttribute(path, name string) bool {
+	if path == name {
+		return !needsQuotes(name)
+	}
+	r := readPath(path)
+	first, ok := r.next()
+	if !ok || first.name != name {
+		return false
+	}
+	_, more := r.next()
+	return !more && r.err == nil
+}
+
+// isAnyAttribute reports whether path is exactly one of the top-level
+// attributes names.
+func isAnyAttribute(path string, names []string) bool {
+	for _, n := range names {
+		if isAttribute(path, n) {
+			return true
+		}
+	}
+	return false
 }
 
 // ttlValue encodes a TTL being set as epoch seconds; nil means remove (a zero

@@ -32,7 +32,7 @@ func TestUpdateRejectsBadUpdatesBeforeAnyCall(t *testing.T) {
 		{dynamodel.Remove("id"), dynamodel.ErrInvalidUpdate, `"id" is a key attribute`},
 		{dynamodel.Set("version", 9), dynamodel.ErrInvalidUpdate, `"version" is the version attribute`},
 		{dynamodel.Set("expires", "soon"), dynamodel.ErrInvalidUpdate, `want a time or epoch seconds, got "soon"`},
-		{dynamodel.Set("total", make(chan int)), dynamodel.ErrInvalidUpdate, `attribute "total"`},
+		{dynamodel.Set("total", make(chan int)), dynamodel.ErrInvalidUpdate, `value at "total"`},
 	} {
 		_, err := orders.Update(ctx, k, tc.upd)
 		require.ErrorIs(t, err, tc.want, tc.msg)
@@ -73,9 +73,10 @@ func TestUpdateIntegration(t *testing.T) {
 		_, err := docs.Create(ctx, Doc{ID: "d1", Name: "n", Count: 1, Labels: map[string]string{"a": "1"}})
 		require.NoError(t, err)
 
-		// Reserved words, a dash and a dot in attribute names all work.
+		// Reserved words, a dash and (written with Name) a dot in attribute
+		// names all work.
 		d, err := docs.Update(ctx, "d1", dynamodel.Set("name", "new").Set("status", "ok").
-			Set("first-name", "Ada").Set("a.b", "literal").Add("count", 2).Remove("labels"))
+			Set("first-name", "Ada").Set(dynamodel.Name("a.b"), "literal").Add("count", 2).Remove("labels"))
 		require.NoError(t, err)
 		assert.Equal(t, Doc{ID: "d1", Name: "new", Status: "ok", Dashed: "Ada", Dotted: "literal", Count: 3}, d)
 

@@ -12,33 +12,40 @@ import (
 
 // renderUpdate renders an update expression: SET, REMOVE, ADD and DELETE
 // clauses, each listing its actions in the order given. Placeholders are
-// handed out in the order of the changes, whatever clause they land in.
+// handed out in the order of the changes, whatever clause they land in:
+// each change's path and value, then the starting values (an empty list, a
+// zero) of the SET clause's appends, prepends, increments and decrements,
+// in the same order. templateValues relies on that order.
 func renderUpdate(w *exprWriter, ops []updateOp) (string, error) {
 	if len(ops) == 0 {
 		return "", ErrEmptyUpdate
 	}
-	var present [opDelete + 1]bool
+	if err := checkUpdatePaths(ops); err != nil {
+		return "", err
+	}
+	var pb, vb [8]string
+	paths, values := pb[:0], vb[:0]
+	if len(ops) > len(pb) {
+		paths, values = make([]string, 0, len(ops)), make([]string, 0, len(ops))
+	}
+	var present [numClauses]bool
 	for i := range ops {
 		op := &ops[i]
-		if op.name == "" {
-			return "", fmt.Errorf("%w: empty attribute name", ErrInvalidUpdate)
-		}
-		for j := range i {
-			if ops[j].name == op.name {
-				return "", fmt.Errorf("%w: attribute %q is changed twice", ErrInvalidUpdate, op.name)
+		present[opClauses[op.kind]] = true
+		if op.kind.isRaw() {
+			action, err := op.value.(*rawAction).render(w)
+			if err != nil {
+				return "", err
 			}
+			paths, values = append(paths, action), append(values, "")
+			continue
 		}
-		present[op.kind] = true
-	}
-	var nb, vb [8]string
-	names, values := nb[:0], vb[:0]
-	if len(ops) > len(nb) {
-		names, values = make([]string, 0, len(ops)), make([]string, 0, len(ops))
-	}
-	for i := range ops {
-		op := &ops[i]
-		names = append(names, w.name(op.name))
-		if op.kind == opRemove {
+		p, err := w.path(op.path)
+		if err != nil {
+			return "", fmt.Errorf("%w: %w", ErrInvalidUpdate, err)
+		}
+		paths = append(paths, p)
+		if !op.kind.hasValue() {
 			values = append(values, "")
 			continue
 		}
@@ -49,65 +56,97 @@ func renderUpdate(w *exprWriter, ops []updateOp) (string, error) {
 		values = append(values, w.value(av))
 	}
 	var b strings.Builder
-	b.Grow(16 * len(ops))
-	for _, c := range updateClauses {
-		if !present[c.kinds[0]] && !present[c.kinds[1]] && !present[c.kinds[2]] {
+	b.Grow(24 * len(ops))
+	for c := range numClauses {
+		if !present[c] {
 			continue
 		}
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(c.keyword)
+		b.WriteString(clauseKeywords[c])
 		sep := " "
 		for i := range ops {
-			kind := ops[i].kind
-			if kind != c.kinds[0] && kind != c.kinds[1] && kind != c.kinds[2] {
+			if opClauses[ops[i].kind] != c {
 				continue
 			}
 			b.WriteString(sep)
 			sep = ", "
-			n, v := names[i], values[i]
-			b.WriteString(n)
-			switch kind {
-			case opSet:
-				b.WriteString(" = ")
-				b.WriteString(v)
-			case opSetIfMissing:
-				b.WriteString(" = if_not_exists(" + n + ", " + v + ")")
-			case opAppend:
-				empty := w.value(emptyList())
-				b.WriteString(" = list_append(if_not_exists(" + n + ", " + empty + "), " + v + ")")
-			case opAdd, opDelete:
-				b.WriteByte(' ')
-				b.WriteString(v)
-			}
+			writeAction(&b, w, ops[i].kind, paths[i], values[i])
 		}
 	}
 	return b.String(), nil
 }
 
-// updateClauses are the clauses of an update expression, in the order they
-// are written, with the kinds of change each lists.
-var updateClauses = [...]struct {
-	keyword string
-	kinds   [3]opKind
-}{
-	{"SET", [3]opKind{opSet, opSetIfMissing, opAppend}},
-	{"REMOVE", [3]opKind{opRemove, opRemove, opRemove}},
-	{"ADD", [3]opKind{opAdd, opAdd, opAdd}},
-	{"DELETE", [3]opKind{opDelete, opDelete, opDelete}},
+// writeAction writes one action of an update expression: p is the rendered
+// path (the whole action, for a raw one) and v the value's placeholder.
+func writeAction(b *strings.Builder, w *exprWriter, kind opKind, p, v string) {
+	switch kind {
+	case opRemove, opRawSet, opRawRemove, opRawAdd, opRawDelete:
+		b.WriteString(p)
+	case opSet:
+		b.WriteString(p + " = " + v)
+	case opSetIfMissing:
+		b.WriteString(p + " = if_not_exists(" + p + ", " + v + ")")
+	case opAppend:
+		b.WriteString(p + " = list_append(if_not_exists(" + p + ", " + w.value(emptyList()) + "), " + v + ")")
+	case opPrepend:
+		b.WriteString(p + " = list_append(" + v + ", if_not_exists(" + p + ", " + w.value(emptyList()) + "))")
+	case opIncrement:
+		b.WriteString(p + " = if_not_exists(" + p + ", " + w.value(zeroNumber()) + ") + " + v)
+	case opDecrement:
+		b.WriteString(p + " = if_not_exists(" + p + ", " + w.value(zeroNumber()) + ") - " + v)
+	case opAdd, opDelete:
+		b.WriteString(p + " " + v)
+	}
 }
 
-// emptyList is the list an append starts from when the attribute is missing.
+// checkUpdatePaths checks every change's path, and that no two changes
+// touch overlapping paths: the same path, or a path and a part of it
+// (DynamoDB rejects both).
+func checkUpdatePaths(ops []updateOp) error {
+	for i := range ops {
+		op := &ops[i]
+		if op.kind == opInvalid {
+			return op.value.(error)
+		}
+		if err := checkPath(op.path); err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalidUpdate, err)
+		}
+		for j := range i {
+			if !pathsOverlap(ops[j].path, op.path) {
+				continue
+			}
+			if ops[j].path == op.path {
+				return fmt.Errorf("%w: %q is changed twice", ErrInvalidUpdate, op.path)
+			}
+			return fmt.Errorf("%w: %q and %q overlap (DynamoDB changes a path and the paths in it once per update)", ErrInvalidUpdate, ops[j].path, op.path)
+		}
+	}
+	return nil
+}
+
+// emptyList is the list an append or prepend starts from when the list is
+// missing.
 func emptyList() types.AttributeValue {
 	return &types.AttributeValueMemberL{Value: []types.AttributeValue{}}
 }
 
-// encodeValue is encode, with an error that names the attribute.
+// zeroNumber is the number an increment or decrement starts from when the
+// number is missing.
+func zeroNumber() types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: "0"}
+}
+
+// encodeValue is encode, with the value checked as DynamoDB would check it
+// and an error that names the path.
 func (op *updateOp) encodeValue() (types.AttributeValue, error) {
 	av, err := op.encode()
+	if err == nil {
+		_, err = checkValue(av)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: attribute %q: %v", ErrInvalidUpdate, op.name, err)
+		return nil, fmt.Errorf("%w: value at %q: %v", ErrInvalidUpdate, op.path, err)
 	}
 	return av, nil
 }
@@ -116,15 +155,15 @@ func (op *updateOp) encodeValue() (types.AttributeValue, error) {
 // the action needs.
 func (op updateOp) encode() (types.AttributeValue, error) {
 	// An attribute value is used as it is, except that DELETE still checks
-	// that it is a set.
-	if av, ok := op.value.(types.AttributeValue); ok && op.kind != opDelete {
+	// that it is a set, and an increment that it is a number.
+	if av, ok := op.value.(types.AttributeValue); ok && op.kind != opDelete && op.kind != opIncrement && op.kind != opDecrement {
 		return av, nil
 	}
 	switch op.kind {
-	case opAppend:
+	case opAppend, opPrepend:
 		vals := op.value.([]any)
 		if len(vals) == 0 {
-			return nil, fmt.Errorf("nothing to append")
+			return nil, fmt.Errorf("nothing to add to the list")
 		}
 		l := make([]types.AttributeValue, len(vals))
 		for i, v := range vals {
@@ -135,6 +174,15 @@ func (op updateOp) encode() (types.AttributeValue, error) {
 			l[i] = av
 		}
 		return &types.AttributeValueMemberL{Value: l}, nil
+	case opIncrement, opDecrement:
+		av, err := marshalValue(op.value)
+		if err != nil {
+			return nil, err
+		}
+		if _, ok := av.(*types.AttributeValueMemberN); !ok {
+			return nil, fmt.Errorf("want a number to add or subtract, got %T", op.value)
+		}
+		return av, nil
 	case opAdd, opDelete:
 		av, err := marshalSetOrNumber(op.value)
 		if err != nil {

@@ -62,10 +62,10 @@ func (r *Repository[T]) encodeForWrite(item *T, mode writeMode) (writeReq, error
 			// A new item starts at version 1, whatever the value says.
 		case current == 0:
 			// Version 0 means "not stored yet": the write must create.
-			w.condition = NotExists(m.HashKey().Name)
+			w.condition = NotExists(Name(m.HashKey().Name))
 			w.expectVersion(a.Name, current)
 		default:
-			w.condition = Equal(a.Name, current)
+			w.condition = Equal(Name(a.Name), current)
 			w.expectVersion(a.Name, current)
 		}
 		setVersion(f, nextVersion(mode, current))
@@ -82,7 +82,7 @@ func (r *Repository[T]) encodeForWrite(item *T, mode writeMode) (writeReq, error
 		indirectAlloc(f).Set(reflect.ValueOf(stamp(now, a)))
 	}
 	if mode == writeCreate {
-		w.condition = NotExists(m.HashKey().Name)
+		w.condition = NotExists(Name(m.HashKey().Name))
 	}
 
 	enc, err := encodeItem(r.items, item)

@@ -1,0 +1,81 @@
+package dynamodel
+
+import (
+	"fmt"
+	"strings"
+)
+
+// hasProjection reports whether the read asks for some attributes only.
+func (o *ReadOptions) hasProjection() bool {
+	return len(o.Projection) > 0 || !o.RawProjection.IsZero()
+}
+
+// projection renders the projection expression of a read: the attributes
+// always (the key attributes, for BatchGet), then the paths of Projection
+// not among them, then RawProjection. Overlapping paths (a and a.b) are an
+// error, as DynamoDB would reject them.
+func (o *ReadOptions) projection(w *exprWriter, always ...string) (string, error) {
+	paths := o.Projection
+	if len(always) > 0 {
+		paths = make([]string, 0, len(always)+len(o.Projection))
+		for _, n := range always {
+			paths = append(paths, Name(n))
+		}
+		for _, p := range o.Projection {
+			if !containsString(paths, p) {
+				paths = append(paths, p)
+			}
+		}
+	}
+	for i, p := range paths {
+		if err := checkPath(p); err != nil {
+			return "", fmt.Errorf("%w: Projection: %w", ErrInvalidQuery, err)
+		}
+		for _, q := range paths[:i] {
+			if pathsOverlap(p, q) {
+				return "", fmt.Errorf("%w: Projection: %q and %q overlap", ErrInvalidQuery, q, p)
+			}
+		}
+	}
+	var b strings.Builder
+	for i, p := range paths {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if err := w.writePath(&b, p); err != nil {
+			return "", fmt.Errorf("%w: Projection: %w", ErrInvalidQuery, err)
+		}
+	}
+	if !o.RawProjection.IsZero() {
+		raw, err := rawProjection(w, o.RawProjection)
+		if err != nil {
+			return "", fmt.Errorf("%w: RawProjection: %v", ErrInvalidQuery, err)
+		}
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(raw)
+	}
+	return b.String(), nil
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// rawProjection renames a caller's projection expression into w.
+func rawProjection(w *exprWriter, r Raw) (string, error) {
+	if len(r.Values) > 0 {
+		return "", fmt.Errorf("a projection takes no values")
+	}
+	src, err := prepareRaw(r)
+	if err != nil {
+		return "", err
+	}
+	return src.rename(w, r.Expr)
+}
