@@ -148,7 +148,7 @@ func (r *Repository[T]) QueryPage(ctx context.Context, kc KeyCondition, optFns .
 // QueryCount counts the items kc selects (after Filter), reading no items.
 func (r *Repository[T]) QueryCount(ctx context.Context, kc KeyCondition, optFns ...func(*QueryOptions)) (int, error) {
 	opts := r.queryOptions(optFns)
-	opts.Projection = nil // a count reads no attributes, and a name left unused is an error
+	opts.Projection, opts.RawProjection = nil, Raw{} // a count reads no attributes, and a name left unused is an error
 	in, err := r.queryInput(kc, opts)
 	if err != nil {
 		return 0, err

@@ -95,7 +95,7 @@ func (r *Repository[T]) ScanPage(ctx context.Context, optFns ...func(*ScanOption
 // Segments, in parallel.
 func (r *Repository[T]) ScanCount(ctx context.Context, optFns ...func(*ScanOptions)) (int, error) {
 	opts := r.scanOptions(optFns)
-	opts.Projection = nil // a count reads no attributes, and a name left unused is an error
+	opts.Projection, opts.RawProjection = nil, Raw{} // a count reads no attributes, and a name left unused is an error
 	in, err := r.scanInput(opts)
 	if err != nil {
 		return 0, err

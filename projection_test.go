@@ -1,0 +1,57 @@
+package dynamodel_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dynamodel/dynamodel"
+)
+
+// TestProjectionPaths reads parts of documents: paths and a raw projection
+// render with a placeholder per name, in every read.
+func TestProjectionPaths(t *testing.T) {
+	s, got := recordingReads(t)
+	docs, err := dynamodel.NewRepository[Doc](s, "Docs")
+	require.NoError(t, err)
+	ctx := context.Background()
+	paths := []string{"labels.a", "name", dynamodel.Name("a.b"), "blob[0]"}
+	raw := dynamodel.Raw{Expr: "#n0.#x[1], #p", Names: map[string]string{"#n0": "labels", "#x": "b", "#p": "count"}}
+	_, _ = docs.Get(ctx, "d1", func(o *dynamodel.GetOptions) { o.Projection, o.RawProjection = paths, raw })
+	_, _ = docs.BatchGet(ctx, []any{"d1"}, func(o *dynamodel.BatchGetOptions) { o.Projection = paths })
+	_, _ = docs.QueryCount(ctx, dynamodel.Partition("d1"), func(o *dynamodel.QueryOptions) { o.RawProjection = raw })
+	_, _ = dynamodel.First(docs.Scan(ctx, func(o *dynamodel.ScanOptions) { o.RawProjection = raw }))
+
+	assert.Equal(t, []readRequest{
+		{"GetItem", false, "#n0.#n1, #n2, #n3, #n4[0], #n0.#n5[1], #n6",
+			map[string]string{"#n0": "labels", "#n1": "a", "#n2": "name", "#n3": "a.b", "#n4": "blob", "#n5": "b", "#n6": "count"}},
+		{"BatchGetItem", false, "#n0, #n1.#n2, #n3, #n4, #n5[0]",
+			map[string]string{"#n0": "id", "#n1": "labels", "#n2": "a", "#n3": "name", "#n4": "a.b", "#n5": "blob"}},
+		{"Query", false, "", map[string]string{"#n0": "id"}}, // a count projects nothing
+		{"Scan", false, "#n0.#n1[1], #n2", map[string]string{"#n0": "labels", "#n1": "b", "#n2": "count"}},
+	}, *got)
+}
+
+// TestProjectionMistakes checks the projections DynamoDB would reject,
+// before any call.
+func TestProjectionMistakes(t *testing.T) {
+	docs, err := dynamodel.NewRepository[Doc](newStub(t), "Docs")
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		paths []string
+		raw   dynamodel.Raw
+		want  string
+	}{
+		{[]string{"labels", "labels.a"}, dynamodel.Raw{}, `Projection: "labels" and "labels.a" overlap`},
+		{[]string{"blob[1]", "blob"}, dynamodel.Raw{}, `Projection: "blob[1]" and "blob" overlap`},
+		{[]string{"name", "name"}, dynamodel.Raw{}, `Projection: "name" and "name" overlap`},
+		{nil, dynamodel.Raw{Expr: "#a", Names: map[string]string{"#a": "a"}, Values: map[string]any{":v": 1}}, "RawProjection: a projection takes no values"},
+		{nil, dynamodel.Raw{Expr: "#a, #b", Names: map[string]string{"#a": "a"}}, "RawProjection: placeholder #b is used but not defined"},
+	} {
+		_, err := docs.Get(ctxT(t), "d1", func(o *dynamodel.GetOptions) { o.Projection, o.RawProjection = tc.paths, tc.raw })
+		require.ErrorIs(t, err, dynamodel.ErrInvalidQuery)
+		assert.Contains(t, err.Error(), tc.want)
+	}
+}
