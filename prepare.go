@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"sort"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -68,9 +70,25 @@ func (o Optional[T]) optionalState() (optionalState, any) { return o.state, o.va
 //   - fields tagged `dynamodel:"hash"` or `dynamodel:"range"` are the key,
 //     never set.
 //
-// remove names further attributes to remove. A change set that changes
-// nothing gives an empty Update, which Repository.Update rejects with
-// ErrEmptyUpdate.
+// A field's `dynamodel` tag can ask for another action than SET (see
+// Update's methods of the same names): "increment" and "decrement" (a
+// number), "add" and "delete" (a number, or a slice as a set), "append" and
+// "prepend" (a slice, as list elements), "ifmissing" (set unless the
+// attribute has a value). With "members", a struct or map field is not set
+// whole: each of its fields (by their tags, following these same rules) or
+// map entries (keys taken literally, in sorted order) is its own change of
+// a path inside the attribute, with the field's action:
+//
+//	type PhotoChanges struct {
+//		Views     *int           `dynamodbav:"views" dynamodel:"increment"`      // SET views = if_not_exists(views, 0) + :v
+//		Tags      []string       `dynamodbav:"tags" dynamodel:"add"`             // ADD tags :v (a string set)
+//		Reactions map[string]int `dynamodbav:"reactions" dynamodel:"members,increment"` // SET reactions.heart = ... + :v, per key
+//	}
+//
+// Names from tags and map keys are never parsed as paths: a field tagged
+// `dynamodbav:"a.b"` changes attribute "a.b". remove names further paths
+// to remove. A change set that changes nothing gives an empty Update,
+// which Repository.Update rejects with ErrEmptyUpdate.
 func PrepareUpdate(changes any, remove ...string) (Update, error) {
 	rv := reflect.ValueOf(changes)
 	for rv.Kind() == reflect.Pointer {
@@ -82,19 +100,75 @@ func PrepareUpdate(changes any, remove ...string) (Update, error) {
 	if rv.Kind() != reflect.Struct {
 		return Update{}, fmt.Errorf("%w: a change set must be a struct, not %T", ErrInvalidUpdate, changes)
 	}
+	var u Update
+	if err := structChanges(&u, rv, ""); err != nil {
+		return Update{}, err
+	}
+	return u.Remove(remove...), nil
+}
+
+// changeOptions are what a change-set field's `dynamodel` tag asks for.
+type changeOptions struct {
+	kind    opKind // the action: opSet unless the tag says otherwise
+	members bool   // change the members of a struct or map, not the whole
+	key     bool   // a key field: never changed
+}
+
+var changeKinds = map[string]opKind{
+	"increment": opIncrement, "decrement": opDecrement, "add": opAdd, "delete": opDelete,
+	"append": opAppend, "prepend": opPrepend, "ifmissing": opSetIfMissing,
+}
+
+func parseChangeOptions(f codec.Field) (changeOptions, error) {
+	o := changeOptions{kind: opSet}
+	tag, ok := f.StructTag.Lookup(RoleTagKey)
+	if !ok {
+		return o, nil
+	}
+	action := ""
+	for _, opt := range strings.Split(tag, ",") {
+		switch opt = strings.TrimSpace(opt); opt {
+		case "hash", "range":
+			o.key = true
+		case "members":
+			o.members = true
+		case "", "version", "ttl", "created", "updated", "indexkey", "legacytime":
+			// A model's roles and options: a model's struct can be a
+			// change set, whose other fields are set.
+		default:
+			k, known := changeKinds[opt]
+			if !known {
+				return o, fmt.Errorf("%w: field %s: unknown option %q in `dynamodel` tag of a change set (want hash, range, members, increment, decrement, add, delete, append, prepend or ifmissing)", ErrInvalidUpdate, f.GoName, opt)
+			}
+			if action != "" {
+				return o, fmt.Errorf("%w: field %s: `dynamodel` tag has two actions, %s and %s", ErrInvalidUpdate, f.GoName, action, opt)
+			}
+			action, o.kind = opt, k
+		}
+	}
+	return o, nil
+}
+
+// structChanges adds the changes the fields of struct rv ask for, under
+// path prefix ("" for the change set itself).
+func structChanges(u *Update, rv reflect.Value, prefix string) error {
 	encoded, err := marshalStruct(rv)
 	if err != nil {
-		return Update{}, fmt.Errorf("%w: %v", ErrInvalidUpdate, err)
+		return fmt.Errorf("%w: %v", ErrInvalidUpdate, err)
 	}
-	var u Update
 	for _, f := range codec.Fields(rv.Type()) {
-		if rt, err := parseRole(f.StructTag.Get(RoleTagKey)); err == nil && (rt.role == RoleHash || rt.role == RoleRange) {
+		opts, err := parseChangeOptions(f)
+		if err != nil {
+			return err
+		}
+		if opts.key {
 			continue
 		}
 		fv, ok := fieldAt(rv, f.Index, false)
 		if !ok || !fv.CanInterface() {
 			continue
 		}
+		path := joinPath(prefix, f.Name)
 		if o, isOpt := fv.Interface().(optional); isOpt {
 			state, v := o.optionalState()
 			if state == optSet && f.Tag.OmitEmpty && isZero(v) {
@@ -102,21 +176,135 @@ func PrepareUpdate(changes any, remove ...string) (Update, error) {
 			}
 			switch state {
 			case optClear:
-				u = u.with(updateOp{kind: opRemove, path: Name(f.Name)})
+				*u = u.with(updateOp{kind: opRemove, path: path})
 				continue
 			case optUnset:
 				continue
 			}
+			if opts.members {
+				fv = reflect.ValueOf(v)
+			}
 		} else if isNil(fv) {
+			continue
+		}
+		if opts.members {
+			if err := memberChanges(u, fv, path, opts.kind, f); err != nil {
+				return err
+			}
 			continue
 		}
 		av, present := encoded[f.Name]
 		if !present {
 			continue // omitempty
 		}
-		u = u.with(updateOp{kind: opSet, path: Name(f.Name), value: av})
+		op, err := changeOp(opts.kind, path, av, fv)
+		if err != nil {
+			return err
+		}
+		*u = u.with(op)
 	}
-	return u.Remove(remove...), nil
+	return nil
+}
+
+// memberChanges adds a change for each member of struct or map v, the
+// value of the field f at path.
+func memberChanges(u *Update, v reflect.Value, path string, kind opKind, f codec.Field) error {
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return nil
+		}
+		v = v.Elem()
+	}
+	switch {
+	case v.Kind() == reflect.Struct:
+		if kind != opSet {
+			return fmt.Errorf("%w: field %s: members of a struct take their actions from their own tags, not %q", ErrInvalidUpdate, f.GoName, kindOption(kind))
+		}
+		return structChanges(u, v, path)
+	case v.Kind() == reflect.Map && v.Type().Key().Kind() == reflect.String:
+		keys := v.MapKeys()
+		sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
+		for _, k := range keys {
+			ev := v.MapIndex(k)
+			member := joinPath(path, k.String())
+			if o, isOpt := ev.Interface().(optional); isOpt {
+				state, val := o.optionalState()
+				switch state {
+				case optClear:
+					*u = u.with(updateOp{kind: opRemove, path: member})
+					continue
+				case optUnset:
+					continue
+				}
+				ev = reflect.ValueOf(val)
+			} else if isNil(ev) {
+				continue
+			}
+			av, err := marshalValue(ev.Interface())
+			if err != nil {
+				return fmt.Errorf("%w: %q: %v", ErrInvalidUpdate, member, err)
+			}
+			op, err := changeOp(kind, member, av, ev)
+			if err != nil {
+				return err
+			}
+			*u = u.with(op)
+		}
+		return nil
+	}
+	return fmt.Errorf("%w: field %s: \"members\" needs a struct or a map with string keys, not %v", ErrInvalidUpdate, f.GoName, v.Type())
+}
+
+// changeOp is the change of kind at path to a value, encoded as av (as the
+// field's tag says) and as the Go value v.
+func changeOp(kind opKind, path string, av types.AttributeValue, v reflect.Value) (updateOp, error) {
+	op := updateOp{kind: kind, path: path, value: av}
+	switch kind {
+	case opAdd, opDelete:
+		switch av.(type) {
+		case *types.AttributeValueMemberN, *types.AttributeValueMemberSS, *types.AttributeValueMemberNS, *types.AttributeValueMemberBS:
+		default:
+			// A slice without a set option encodes as a list: a set is
+			// meant.
+			for v.Kind() == reflect.Pointer && !v.IsNil() {
+				v = v.Elem()
+			}
+			op.value = v.Interface()
+		}
+	case opAppend, opPrepend:
+		l, ok := av.(*types.AttributeValueMemberL)
+		if !ok {
+			return op, fmt.Errorf("%w: %q: %s takes a slice, got %s", ErrInvalidUpdate, path, kindOption(kind), avType(av))
+		}
+		op.value = anyList(l.Value)
+	}
+	return op, nil
+}
+
+func anyList(l []types.AttributeValue) []any {
+	out := make([]any, len(l))
+	for i, av := range l {
+		out[i] = av
+	}
+	return out
+}
+
+// kindOption names an action as a change set's tag does.
+func kindOption(kind opKind) string {
+	for name, k := range changeKinds {
+		if k == kind {
+			return name
+		}
+	}
+	return "set"
+}
+
+// joinPath is the path of member name (taken literally) of prefix.
+func joinPath(prefix, name string) string {
+	if prefix == "" {
+		return Name(name)
+	}
+	return prefix + "." + Name(name)
 }
 
 // isZero reports whether an Optional's value is one omitempty leaves out

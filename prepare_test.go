@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -135,4 +136,97 @@ func TestOptionalJSON(t *testing.T) {
 	av, err := dynamodel.Some(3).MarshalDynamoDBAttributeValue()
 	require.NoError(t, err)
 	assert.Equal(t, &types.AttributeValueMemberN{Value: "3"}, av)
+}
+
+type photoChanges struct {
+	Owner     string                              `dynamodbav:"owner" dynamodel:"hash"`
+	Views     *int                                `dynamodbav:"views" dynamodel:"increment"`
+	Stock     uint                                `dynamodbav:"stock,omitempty" dynamodel:"decrement"`
+	Tags      []string                            `dynamodbav:"tags" dynamodel:"add"`
+	Gone      []int                               `dynamodbav:"gone" dynamodel:"delete"`
+	History   []string                            `dynamodbav:"history" dynamodel:"append"`
+	Recent    []string                            `dynamodbav:"recent" dynamodel:"prepend"`
+	First     *string                             `dynamodbav:"first" dynamodel:"ifmissing"`
+	Reactions map[string]int                      `dynamodbav:"reactions" dynamodel:"members,increment"`
+	Labels    map[string]*string                  `dynamodbav:"labels" dynamodel:"members"`
+	Flags     map[string]dynamodel.Optional[bool] `dynamodbav:"flags" dynamodel:"members"`
+	Address   *addressChanges                     `dynamodbav:"address" dynamodel:"members"`
+	Whole     *addressChanges                     `dynamodbav:"whole"`
+	Dotted    *string                             `dynamodbav:"a.b"`
+}
+
+type addressChanges struct {
+	City   *string `dynamodbav:"city"`
+	Visits *int    `dynamodbav:"visits" dynamodel:"increment"`
+}
+
+// TestPrepareUpdateActions checks every action a change set's tags ask
+// for, and paths into maps and nested structs with "members".
+func TestPrepareUpdateActions(t *testing.T) {
+	one, paris, blue := 1, "Paris", "blue"
+	upd, err := dynamodel.PrepareUpdate(photoChanges{
+		Owner:     "ada",
+		Views:     &one,
+		Stock:     2,
+		Tags:      []string{"x"},
+		Gone:      []int{3},
+		History:   []string{"h"},
+		Recent:    []string{"r"},
+		First:     &paris,
+		Reactions: map[string]int{"smiley": 1, "heart": 2, "a.b": 3},
+		Labels:    map[string]*string{"colour": &blue, "unchanged": nil},
+		Flags:     map[string]dynamodel.Optional[bool]{"on": dynamodel.Some(true), "off": dynamodel.Clear[bool](), "same": {}},
+		Address:   &addressChanges{City: &paris, Visits: &one},
+		Whole:     &addressChanges{City: &paris},
+		Dotted:    &blue,
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"views", "stock", "tags", "gone", "history", "recent", "first",
+		`reactions."a.b"`, "reactions.heart", "reactions.smiley", "labels.colour", "flags.off", "flags.on",
+		"address.city", "address.visits", "whole", `"a.b"`}, upd.Names())
+	docs, err := dynamodel.NewRepository[Doc](newStub(t), "Docs")
+	require.NoError(t, err)
+	in, err := docs.UpdateItemInput("d1", upd, func(o *dynamodel.UpdateOptions) { o.Upsert = true })
+	require.NoError(t, err)
+	assert.Equal(t, "SET #n0 = if_not_exists(#n0, :v16) + :v0, #n1 = if_not_exists(#n1, :v17) - :v1, "+
+		"#n4 = list_append(if_not_exists(#n4, :v18), :v4), #n5 = list_append(:v5, if_not_exists(#n5, :v19)), #n6 = if_not_exists(#n6, :v6), "+
+		"#n7.#n8 = if_not_exists(#n7.#n8, :v20) + :v7, #n7.#n9 = if_not_exists(#n7.#n9, :v21) + :v8, #n7.#n10 = if_not_exists(#n7.#n10, :v22) + :v9, "+
+		"#n11.#n12 = :v10, #n13.#n15 = :v11, #n16.#n17 = :v12, #n16.#n18 = if_not_exists(#n16.#n18, :v23) + :v13, #n19 = :v14, #n8 = :v15 "+
+		"REMOVE #n13.#n14 ADD #n2 :v2 DELETE #n3 :v3", aws.ToString(in.UpdateExpression))
+	assert.Equal(t, map[string]string{"#n0": "views", "#n1": "stock", "#n2": "tags", "#n3": "gone", "#n4": "history", "#n5": "recent",
+		"#n6": "first", "#n7": "reactions", "#n8": "a.b", "#n9": "heart", "#n10": "smiley", "#n11": "labels", "#n12": "colour",
+		"#n13": "flags", "#n14": "off", "#n15": "on", "#n16": "address", "#n17": "city", "#n18": "visits", "#n19": "whole"},
+		in.ExpressionAttributeNames, `the member "a.b" of reactions and the attribute "a.b" share a placeholder`)
+	vals := in.ExpressionAttributeValues
+	assert.Equal(t, &types.AttributeValueMemberSS{Value: []string{"x"}}, vals[":v2"], "a []string added is a string set")
+	assert.Equal(t, &types.AttributeValueMemberNS{Value: []string{"3"}}, vals[":v3"], "an []int deleted is a number set")
+	assert.Equal(t, &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{
+		"city": &types.AttributeValueMemberS{Value: "Paris"}, "visits": &types.AttributeValueMemberNULL{Value: true},
+	}}, vals[":v14"], "without members, a struct is set whole")
+	assert.Equal(t, &types.AttributeValueMemberS{Value: "blue"}, vals[":v15"])
+
+	for _, tc := range []struct {
+		changes any
+		want    string
+	}{
+		{struct {
+			A *int `dynamodbav:"a" dynamodel:"bump"`
+		}{}, `unknown option "bump"`},
+		{struct {
+			A *int `dynamodbav:"a" dynamodel:"add,increment"`
+		}{}, "two actions, add and increment"},
+		{struct {
+			A *int `dynamodbav:"a" dynamodel:"members"`
+		}{A: &one}, `"members" needs a struct or a map with string keys, not int`},
+		{struct {
+			A *addressChanges `dynamodbav:"a" dynamodel:"members,increment"`
+		}{A: &addressChanges{}}, `members of a struct take their actions from their own tags, not "increment"`},
+		{struct {
+			A *string `dynamodbav:"a" dynamodel:"append"`
+		}{A: &paris}, `"a": append takes a slice, got S`},
+	} {
+		_, err := dynamodel.PrepareUpdate(tc.changes)
+		require.ErrorIs(t, err, dynamodel.ErrInvalidUpdate, tc.want)
+		assert.Contains(t, err.Error(), tc.want)
+	}
 }
