@@ -177,8 +177,11 @@ func operandOf(v any) Operand {
 func (o Operand) render(w *exprWriter) (string, error) {
 	if o.isVal {
 		av, err := marshalValue(o.value)
+		if err == nil {
+			_, err = checkValue(av)
+		}
 		if err != nil {
-			return "", fmt.Errorf("%w: value %v: %v", ErrInvalidCondition, o.value, err)
+			return "", fmt.Errorf("%w: value %.64v: %v", ErrInvalidCondition, o.value, err)
 		}
 		return w.value(av), nil
 	}

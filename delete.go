@@ -81,6 +81,9 @@ func (r *Repository[T]) deleteInput(key any, optFns []func(*DeleteOptions)) (*dy
 	}
 	ew := exprWriter{model: r.model}
 	cond, err := And(conds...).build(&ew)
+	if err == nil {
+		err = checkExpression(ErrInvalidCondition, "ConditionExpression", cond)
+	}
 	if err != nil {
 		return nil, w, err
 	}

@@ -154,6 +154,9 @@ func buildModel(t reflect.Type) (*Model, error) {
 	}
 	for _, f := range codec.Fields(t) {
 		a := Attribute{Name: f.Name, Field: f.GoName, Type: f.FieldType, field: f}
+		if reason := checkName(a.Name); reason != "" {
+			return nil, modelError(t, "field %s: %s", f.GoName, reason)
+		}
 		if s, ok := f.StructTag.Lookup(RoleTagKey); ok {
 			rt, err := parseRole(s)
 			if err != nil {
@@ -251,6 +254,9 @@ func checkRole(a *Attribute) error {
 	t := a.field.Type // an unnamed pointer's element type
 	switch a.Role {
 	case RoleHash, RoleRange:
+		if err := checkKeyName(a.Name); err != nil {
+			return err
+		}
 		kt, err := keyType(t, a.field.Tag)
 		if err != nil {
 			return err

@@ -56,6 +56,9 @@ func (o *ReadOptions) projection(w *exprWriter, always ...string) (string, error
 		}
 		b.WriteString(raw)
 	}
+	if err := checkExpression(ErrInvalidQuery, "ProjectionExpression", b.String()); err != nil {
+		return "", err
+	}
 	return b.String(), nil
 }
 

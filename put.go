@@ -48,6 +48,9 @@ func (r *Repository[T]) putInput(item *T, mode writeMode, optFns []func(*PutOpti
 	}
 	ew := exprWriter{model: r.model}
 	cond, err := And(w.condition, opts.Condition).build(&ew)
+	if err == nil {
+		err = checkExpression(ErrInvalidCondition, "ConditionExpression", cond)
+	}
 	if err != nil {
 		return nil, w, err
 	}

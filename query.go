@@ -231,6 +231,9 @@ func (r *Repository[T]) queryInput(kc KeyCondition, opts QueryOptions) (*dynamod
 			expr += " AND " + n + " " + kc.op + " " + vals[0]
 		}
 	}
+	if err := checkExpression(ErrInvalidQuery, "KeyConditionExpression", expr); err != nil {
+		return fail(err)
+	}
 	in := &dynamodb.QueryInput{
 		TableName:              &r.table,
 		KeyConditionExpression: &expr,
@@ -260,6 +263,9 @@ func (r *Repository[T]) queryInput(kc KeyCondition, opts QueryOptions) (*dynamod
 // readExpressions renders a filter and a projection into a request.
 func (r *Repository[T]) readExpressions(w *exprWriter, filter Condition, opts *ReadOptions, filterOut, projOut **string) error {
 	f, err := filter.build(w)
+	if err == nil {
+		err = checkExpression(ErrInvalidCondition, "FilterExpression", f)
+	}
 	if err != nil {
 		return err
 	}
@@ -303,6 +309,11 @@ func (r *Repository[T]) keyAttributes(index string, kc KeyCondition) (hash, rng 
 	}
 	if hashName == "" {
 		return hash, rng, fmt.Errorf("%w: the partition key of index %q is unknown: name it with PartitionAttr, or give the repository its schema (Options.Schema)", ErrInvalidQuery, index)
+	}
+	for _, n := range []string{hashName, rangeName} {
+		if err := checkKeyName(n); n != "" && err != nil {
+			return hash, rng, fmt.Errorf("%w: %w", ErrInvalidQuery, err)
+		}
 	}
 	if kc.op != "" && rangeName == "" {
 		what := "table " + r.table

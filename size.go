@@ -1,8 +1,6 @@
 package dynamodel
 
 import (
-	"fmt"
-
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
@@ -68,13 +66,4 @@ func valueSize(av types.AttributeValue) int {
 // numberSize is one byte per two significant digits, plus one.
 func numberSize(s string) int {
 	return (significantDigits(s)+1)/2 + 1
-}
-
-// checkItemSize returns an error wrapping ErrItemTooLarge for an item over
-// the limit.
-func checkItemSize(item map[string]types.AttributeValue) error {
-	if n := ItemSize(item); n > MaxItemSize {
-		return fmt.Errorf("%w: %d bytes, over the %d-byte limit", ErrItemTooLarge, n, MaxItemSize)
-	}
-	return nil
 }

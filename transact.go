@@ -114,6 +114,9 @@ func (r *Repository[T]) TxCheck(key any, cond Condition) TxAction {
 	}
 	ew := exprWriter{model: r.model}
 	c, err := cond.build(&ew)
+	if err == nil {
+		err = checkExpression(ErrInvalidCondition, "ConditionExpression", c)
+	}
 	if err != nil {
 		a.err = err
 		return a

@@ -2,6 +2,9 @@ package dynamodel
 
 import (
 	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -310,4 +313,30 @@ func FuzzUpdateCache(f *testing.F) {
 			require.Equal(t, want, got)
 		}
 	})
+}
+
+// TestUpdateCacheBoundedInBytes makes 400 updates, each naming an
+// attribute of 60 KB: the cache keeps under 1 MiB of them (it kept 128
+// shapes, over 7 MiB, when it counted shapes only), and updates it no
+// longer caches are still rendered right.
+func TestUpdateCacheBoundedInBytes(t *testing.T) {
+	r := cacheRepo(t)
+	key := Key{Hash: "c1", Range: "o1"}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for i := range 400 {
+		name := strings.Repeat(string(rune('a'+i%26)), 60*1024) + strconv.Itoa(i)
+		in, err := r.UpdateItemInput(key, Set(name, i))
+		require.NoError(t, err)
+		require.Equal(t, name, in.ExpressionAttributeNames["#n1"])
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	growth := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	t.Logf("%d shapes, %d bytes counted, heap grew %d bytes", cachedShapes(r), r.updates.bytes, growth)
+	assert.LessOrEqual(t, r.updates.bytes, maxCacheBytes)
+	assert.Less(t, growth, int64(maxCacheBytes+maxCacheBytes/4), "what the cache holds, and little else")
+	assert.Greater(t, cachedShapes(r), 10, "it still caches what fits")
+	runtime.KeepAlive(r)
 }

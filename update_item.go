@@ -176,6 +176,12 @@ func (r *Repository[T]) updateInput(keyArg any, upd Update, optFns []func(*Updat
 		return nil, w, err
 	}
 	req.cond = joinConditions(userCond, conds)
+	if err := checkExpression(ErrInvalidUpdate, "UpdateExpression", req.expr); err != nil {
+		return nil, w, err
+	}
+	if err := checkExpression(ErrInvalidCondition, "ConditionExpression", req.cond); err != nil {
+		return nil, w, err
+	}
 	in.ExpressionAttributeNames = ew.attributeNames()
 	in.ExpressionAttributeValues = ew.attributeValues()
 	in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(&req.cond)

@@ -85,54 +85,152 @@ func valueSizeChecked(av types.AttributeValue) (int, error) {
 
 // checkedNumberSize returns a number's size, or why DynamoDB would reject it.
 func checkedNumberSize(s string) (int, error) {
-	if reason := checkNumber(s); reason != "" {
+	num, ok := parseNumber(s)
+	if reason := num.check(s, ok); reason != "" {
 		return 0, fmt.Errorf("number %.64q: %s", s, reason)
 	}
-	return numberSize(s), nil
+	return (num.digits+1)/2 + 1, nil
 }
 
 // checkNumber returns what DynamoDB would reject in number s, or "": not a
 // decimal (NaN, Inf), more than 38 significant digits, or a magnitude
 // outside 1E-130 to 9.99...E+125.
 func checkNumber(s string) string {
-	if !validNumber(s) {
-		switch s {
-		case "NaN", "+Inf", "-Inf", "Inf", "+Infinity", "-Infinity", "Infinity":
-			return "NaN and infinities are not numbers DynamoDB stores"
-		}
-		return "not a decimal number of at most 38 significant digits"
-	}
-	if e, zero := decimalExponent(s); !zero && (e < -130 || e > 125) {
+	num, ok := parseNumber(s)
+	return num.check(s, ok)
+}
+
+// decimal is what DynamoDB checks in a number: s = d.ddd × 10^exp with
+// digits significant digits (exp is meaningless when digits is 0: zero).
+type decimal struct {
+	digits int
+	exp    int
+}
+
+func (d decimal) check(s string, ok bool) string {
+	switch {
+	case !ok && (strings.EqualFold(strings.TrimLeft(s, "+-"), "NaN") || strings.HasPrefix(strings.ToLower(strings.TrimLeft(s, "+-")), "inf")):
+		return "NaN and infinities are not numbers DynamoDB stores"
+	case !ok:
+		return "not a decimal number"
+	case d.digits > 38:
+		return fmt.Sprintf("%d significant digits, over DynamoDB's 38", d.digits)
+	case d.digits > 0 && (d.exp < -130 || d.exp > 125):
 		return "outside DynamoDB's range (1E-130 to 9.9999999999999999999999999999999999999E+125)"
 	}
 	return ""
 }
 
-// decimalExponent returns E for a valid decimal s = d.ddd × 10^E (its
-// first significant digit d is not 0), and zero when s is 0.
-func decimalExponent(s string) (e int, zero bool) {
-	s = strings.TrimLeft(s, "+-")
-	mant, expPart, _ := strings.Cut(strings.ToLower(s), "e")
-	intPart, fracPart, _ := strings.Cut(mant, ".")
+// parseNumber reads a decimal number ([+-]digits[.digits][e[+-]digits])
+// without allocating; ok is false when s is not one.
+func parseNumber(s string) (d decimal, ok bool) {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	var (
+		n, intDigits int // digits seen, digits before the dot
+		first, last  = -1, -1
+		dot          bool
+	)
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if c != '0' {
+				if first < 0 {
+					first = n
+				}
+				last = n
+			}
+			n++
+			if !dot {
+				intDigits++
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			goto exponent
+		}
+	}
+exponent:
+	if n == 0 {
+		return d, false
+	}
 	exp := 0
-	if expPart != "" {
-		neg := expPart[0] == '-'
-		for _, c := range strings.TrimLeft(expPart, "+-") {
+	if i < len(s) {
+		if s[i] != 'e' && s[i] != 'E' {
+			return d, false
+		}
+		i++
+		neg := false
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			neg = s[i] == '-'
+			i++
+		}
+		if i == len(s) {
+			return d, false
+		}
+		for ; i < len(s); i++ {
+			if s[i] < '0' || s[i] > '9' {
+				return d, false
+			}
 			if exp < 1e6 { // far outside the range already
-				exp = exp*10 + int(c-'0')
+				exp = exp*10 + int(s[i]-'0')
 			}
 		}
 		if neg {
 			exp = -exp
 		}
 	}
-	if k := strings.IndexFunc(intPart, nonZero); k >= 0 {
-		return len(intPart) - k - 1 + exp, false
+	if first < 0 {
+		return decimal{}, true // zero
 	}
-	if k := strings.IndexFunc(fracPart, nonZero); k >= 0 {
-		return -(k + 1) + exp, false
-	}
-	return 0, true
+	return decimal{digits: last - first + 1, exp: intDigits - 1 - first + exp}, true
 }
 
-func nonZero(c rune) bool { return c != '0' }
+// checkItem checks an encoded item as DynamoDB would before writing it:
+// every attribute name, every number, every map key, and the size (an
+// error wrapping ErrItemTooLarge when over the limit).
+func checkItem(item map[string]types.AttributeValue) error {
+	n := 0
+	for name, av := range item {
+		if reason := checkName(name); reason != "" {
+			return fmt.Errorf("%w: attribute %.64q: %s", ErrInvalidItem, name, reason)
+		}
+		size, err := valueSizeChecked(av)
+		if err != nil {
+			return fmt.Errorf("%w: attribute %.64q: %v", ErrInvalidItem, name, err)
+		}
+		n += len(name) + size
+	}
+	if n > MaxItemSize {
+		return fmt.Errorf("%w: %d bytes, over the %d-byte limit", ErrItemTooLarge, n, MaxItemSize)
+	}
+	return nil
+}
+
+// maxExpressionBytes is DynamoDB's limit on each expression string.
+const maxExpressionBytes = 4096
+
+// checkExpression reports an expression over DynamoDB's 4 KB limit, as
+// sentinel, naming which expression (what) it is.
+func checkExpression(sentinel error, what, expr string) error {
+	if len(expr) > maxExpressionBytes {
+		return fmt.Errorf("%w: %s of %d bytes, over DynamoDB's limit of %d", sentinel, what, len(expr), maxExpressionBytes)
+	}
+	return nil
+}
+
+// checkKeyName reports a key or index key attribute name DynamoDB would
+// reject: empty, not valid UTF-8, or over 255 bytes.
+func checkKeyName(name string) error {
+	reason := checkName(name)
+	if reason == "" && len(name) > maxKeyNameBytes {
+		reason = fmt.Sprintf("key attribute name of %d bytes, over DynamoDB's limit of %d", len(name), maxKeyNameBytes)
+	}
+	if reason != "" {
+		return &PathError{Path: name, Reason: reason}
+	}
+	return nil
+}

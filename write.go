@@ -96,7 +96,7 @@ func (r *Repository[T]) encodeForWrite(item *T, mode writeMode) (writeReq, error
 	if w.key, err = m.keyOfItem(enc); err != nil {
 		return w, err
 	}
-	if err := checkItemSize(enc); err != nil {
+	if err := checkItem(enc); err != nil {
 		return w, err
 	}
 	return w, nil
