@@ -27,6 +27,9 @@ func (o *ReadOptions) projection(w *exprWriter, always ...string) (string, error
 			}
 		}
 	}
+	if len(paths) > maxExpressionParts {
+		return "", fmt.Errorf("%w: %d paths do not fit in DynamoDB's %d-byte projection expression", ErrInvalidQuery, len(paths), maxExpressionBytes)
+	}
 	for i, p := range paths {
 		if err := checkPath(p); err != nil {
 			return "", fmt.Errorf("%w: Projection: %w", ErrInvalidQuery, err)

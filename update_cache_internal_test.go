@@ -81,6 +81,22 @@ func TestUpdateCacheMatchesRendering(t *testing.T) {
 		{"sets the updated stamp itself", key, func(i int) Update { return Set("updated", time.Unix(int64(i), 0)) }, nil},
 		{"prepared", key, func(int) Update { return prepared }, nil},
 		{"return values", item, func(i int) Update { return Set("total", i) }, []func(*UpdateOptions){returnOld, upsert}},
+		{"paths", key, func(i int) Update {
+			return Set("address.lines[2].text", fmt.Sprint(i)).Remove("tags[1]").Set(Name("a.b"), i).Set(Path("m", "k.x", 1), i)
+		}, nil},
+		{"counters", key, func(i int) Update {
+			return Increment("reactions.heart", i).Decrement("stock", i+1).Add("stats.views", 1)
+		}, nil},
+		{"lists", key, func(i int) Update {
+			return Update{}.Prepend("log", i).Append("history.recent", i, i+1).SetIfMissing("first.seen", i)
+		}, []func(*UpdateOptions){upsert}},
+		{"prepared with members", key, func(i int) Update {
+			u, err := PrepareUpdate(struct {
+				Reactions map[string]int `dynamodbav:"reactions" dynamodel:"members,increment"`
+			}{Reactions: map[string]int{"heart": i, "smiley": 1}})
+			require.NoError(t, err)
+			return u
+		}, nil},
 		{"attribute values", key, func(i int) Update {
 			return Set("status", &types.AttributeValueMemberS{Value: fmt.Sprint(i)}).Add("total", &types.AttributeValueMemberN{Value: "2"})
 		}, nil},
@@ -235,7 +251,8 @@ func TestUpdateCacheConcurrent(t *testing.T) {
 }
 
 // FuzzUpdateCache builds updates from bytes (changes of every kind, on
-// names that include the key, the roles and a repeat) and checks that a
+// names and paths that include the key, the roles, paths inside them,
+// overlapping paths, repeats and invalid paths) and checks that a
 // repository that has cached many shapes gives exactly what a fresh one
 // renders: the same request, or the same error.
 func FuzzUpdateCache(f *testing.F) {
@@ -244,7 +261,8 @@ func FuzzUpdateCache(f *testing.F) {
 	f.Add([]byte{6, 2, 6, 2, 4, 7, 3, 1, 8, 0, 1, 9})
 	f.Add([]byte{3, 1, 0, 1, 1, 0, 2})
 	f.Add([]byte{0x18, 0, 0, 1, 3, 2, 0}) // ReturnUpdatedOld
-	names := []string{"status", "total", "tags", "log", "expires", "updated", "created", "version", "customer", "", "note"}
+	names := []string{"status", "total", "tags", "log", "expires", "updated", "created", "version", "customer", "", "note",
+		"reactions.heart", "reactions", "tags[0]", "tags[1]", `"a.b"`, "a.b", "a", "version.x", "id[0]", "log[2].x", "a..b", `"x`}
 	values := func(b byte) any {
 		switch b % 8 {
 		case 0:
@@ -287,7 +305,7 @@ func FuzzUpdateCache(f *testing.F) {
 		var upd Update
 		for ops := data[1:]; len(ops) >= 3; ops = ops[3:] {
 			name, v := names[int(ops[1])%len(names)], values(ops[2])
-			switch ops[0] % 6 {
+			switch ops[0] % 9 {
 			case 0:
 				upd = upd.Set(name, v)
 			case 1:
@@ -300,6 +318,12 @@ func FuzzUpdateCache(f *testing.F) {
 				upd = upd.Add(name, v)
 			case 5:
 				upd = upd.Delete(name, v)
+			case 6:
+				upd = upd.Increment(name, v)
+			case 7:
+				upd = upd.Decrement(name, v)
+			case 8:
+				upd = upd.Prepend(name, v)
 			}
 		}
 		want, wantErr := cacheRepo(t).UpdateItemInput(key, upd, opts...)

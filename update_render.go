@@ -105,6 +105,9 @@ func writeAction(b *strings.Builder, w *exprWriter, kind opKind, p, v string) {
 // touch overlapping paths: the same path, or a path and a part of it
 // (DynamoDB rejects both).
 func checkUpdatePaths(ops []updateOp) error {
+	if len(ops) > maxExpressionParts {
+		return fmt.Errorf("%w: %d changes do not fit in DynamoDB's %d-byte update expression", ErrInvalidUpdate, len(ops), maxExpressionBytes)
+	}
 	for i := range ops {
 		op := &ops[i]
 		if op.kind == opInvalid {

@@ -211,7 +211,13 @@ func checkItem(item map[string]types.AttributeValue) error {
 }
 
 // maxExpressionBytes is DynamoDB's limit on each expression string.
-const maxExpressionBytes = 4096
+// maxExpressionParts is more actions or paths than fit in one: each takes
+// at least 5 bytes ("#n0, "). Updates and projections with more are
+// refused before their paths are compared with each other.
+const (
+	maxExpressionBytes = 4096
+	maxExpressionParts = maxExpressionBytes / 4
+)
 
 // checkExpression reports an expression over DynamoDB's 4 KB limit, as
 // sentinel, naming which expression (what) it is.

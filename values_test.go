@@ -231,6 +231,22 @@ func TestExpressionAndValueLimits(t *testing.T) {
 	require.ErrorIs(t, err, dynamodel.ErrInvalidQuery)
 	assert.Contains(t, err.Error(), "ProjectionExpression of")
 
+	// More changes or paths than could fit are refused before they are
+	// compared with each other (which takes time in the square of their
+	// number).
+	var huge dynamodel.Update
+	var hugePaths []string
+	for i := range 1025 {
+		huge = huge.Remove(fmt.Sprint("r", i))
+		hugePaths = append(hugePaths, fmt.Sprint("p", i))
+	}
+	_, err = docs.Update(ctx, "d1", huge)
+	require.ErrorIs(t, err, dynamodel.ErrInvalidUpdate)
+	assert.Contains(t, err.Error(), "1025 changes do not fit in DynamoDB's 4096-byte update expression")
+	_, err = docs.Get(ctx, "d1", func(o *dynamodel.GetOptions) { o.Projection = hugePaths })
+	require.ErrorIs(t, err, dynamodel.ErrInvalidQuery)
+	assert.Contains(t, err.Error(), "1025 paths do not fit")
+
 	big := strings.Repeat("x", dynamodel.MaxItemSize+1)
 	_, err = docs.Update(ctx, "d1", dynamodel.Set("name", big))
 	require.ErrorIs(t, err, dynamodel.ErrInvalidUpdate)
