@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -291,5 +293,187 @@ func TestVersionRace(t *testing.T) {
 			}
 			assert.Equal(t, fmt.Sprint("winner-", winner), final.Status)
 		}
+	})
+}
+
+// Profile is a document: nested maps and lists and every kind of set, on
+// the Docs table.
+type Profile struct {
+	ID        string            `dynamodbav:"id" dynamodel:"hash"`
+	Address   *Address          `dynamodbav:"address,omitempty"`
+	Reactions map[string]int    `dynamodbav:"reactions,omitempty"`
+	Log       []string          `dynamodbav:"log,omitempty"`
+	Views     int               `dynamodbav:"views,omitempty"`
+	Stock     int               `dynamodbav:"stock,omitempty"`
+	Labels    []string          `dynamodbav:"labels,stringset,omitempty"`
+	Scores    []int             `dynamodbav:"scores,numberset,omitempty"`
+	Keys      [][]byte          `dynamodbav:"keys,binaryset,omitempty"`
+	Dotted    string            `dynamodbav:"a.b,omitempty"`
+	Meta      map[string]string `dynamodbav:"meta,omitempty"`
+}
+
+// Address is nested in Profile.
+type Address struct {
+	City  string   `dynamodbav:"city,omitempty"`
+	Lines []Line   `dynamodbav:"lines,omitempty"`
+	Tags  []string `dynamodbav:"tags,stringset,omitempty"`
+}
+
+// Line is an element of Address.Lines.
+type Line struct {
+	Text string `dynamodbav:"text"`
+}
+
+// TestUpdateActionsIntegration runs every update action, on top-level
+// attributes and on paths into maps and lists, on each engine, and reads
+// the item back after each.
+func TestUpdateActionsIntegration(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		profiles := repo[Profile](t, db, "Docs")
+		_, err := profiles.Create(ctx, Profile{ID: "p1", Address: &Address{City: "Paris", Lines: []Line{{"1 rue"}, {"2e"}}},
+			Reactions: map[string]int{"heart": 0, "smiley": 0, "sunglasses": 0, "thumbsup": 0}, Log: []string{"b"}})
+		require.NoError(t, err)
+		step := func(name string, upd dynamodel.Update, check func(p Profile)) {
+			t.Helper()
+			got, err := profiles.Update(ctx, "p1", upd)
+			require.NoError(t, err, name)
+			read, err := profiles.Get(ctx, "p1", dynamodel.ConsistentRead)
+			require.NoError(t, err, name)
+			assert.Equal(t, read, got, "%s: the item returned is the item stored", name)
+			check(read)
+		}
+
+		step("set paths", dynamodel.Set("address.city", "Lyon").Set("address.lines[1].text", "3e").Set("reactions.heart", 2),
+			func(p Profile) {
+				assert.Equal(t, "Lyon", p.Address.City)
+				assert.Equal(t, []Line{{"1 rue"}, {"3e"}}, p.Address.Lines)
+				assert.Equal(t, 2, p.Reactions["heart"])
+			})
+		step("set a list element past the end appends it", dynamodel.Set(dynamodel.Path("address", "lines", 5), Line{"4e"}),
+			func(p Profile) { assert.Equal(t, []Line{{"1 rue"}, {"3e"}, {"4e"}}, p.Address.Lines) })
+		step("set if missing", dynamodel.Update{}.SetIfMissing("reactions.heart", 100).SetIfMissing("reactions.wow", 7),
+			func(p Profile) {
+				assert.Equal(t, 2, p.Reactions["heart"], "present: unchanged")
+				assert.Equal(t, 7, p.Reactions["wow"], "missing: set")
+			})
+		step("increment and decrement, from 0 when missing", dynamodel.Increment("reactions.smiley", 3).Increment("views", 1).
+			Decrement("stock", 2).Increment(dynamodel.Path("reactions", "thumbsup"), 1),
+			func(p Profile) {
+				assert.Equal(t, 3, p.Reactions["smiley"])
+				assert.Equal(t, 1, p.Reactions["thumbsup"])
+				assert.Equal(t, 1, p.Views)
+				assert.Equal(t, -2, p.Stock)
+			})
+		step("add numbers, top-level and nested", dynamodel.Update{}.Add("views", 10).Add("reactions.sunglasses", 4),
+			func(p Profile) {
+				assert.Equal(t, 11, p.Views)
+				assert.Equal(t, 4, p.Reactions["sunglasses"])
+			})
+		step("add to sets, creating them", dynamodel.Update{}.Add("labels", []string{"x", "y"}).Add("scores", []int{1, 2, 3}).
+			Add("keys", [][]byte{{1}, {2}}).Add("address.tags", []string{"home"}),
+			func(p Profile) {
+				assert.ElementsMatch(t, []string{"x", "y"}, p.Labels)
+				assert.ElementsMatch(t, []int{1, 2, 3}, p.Scores)
+				assert.ElementsMatch(t, [][]byte{{1}, {2}}, p.Keys)
+				assert.Equal(t, []string{"home"}, p.Address.Tags)
+			})
+		step("delete from sets", dynamodel.Update{}.Delete("labels", []string{"x"}).Delete("scores", []int{2}).
+			Delete("keys", [][]byte{{1}}).Add("address.tags", []string{"work"}),
+			func(p Profile) {
+				assert.Equal(t, []string{"y"}, p.Labels)
+				assert.ElementsMatch(t, []int{1, 3}, p.Scores)
+				assert.Equal(t, [][]byte{{2}}, p.Keys)
+				assert.ElementsMatch(t, []string{"home", "work"}, p.Address.Tags)
+			})
+		step("append and prepend", dynamodel.Update{}.Append("log", "c", "d").Prepend("address.lines", Line{"0"}),
+			func(p Profile) {
+				assert.Equal(t, []string{"b", "c", "d"}, p.Log)
+				assert.Equal(t, []Line{{"0"}, {"1 rue"}, {"3e"}, {"4e"}}, p.Address.Lines)
+			})
+		step("remove a list element and a map member", dynamodel.Remove("log[0]", "address.lines[1]", "reactions.wow"),
+			func(p Profile) {
+				assert.Equal(t, []string{"c", "d"}, p.Log)
+				assert.Equal(t, []Line{{"0"}, {"3e"}, {"4e"}}, p.Address.Lines)
+				assert.NotContains(t, p.Reactions, "wow")
+			})
+		step("a literal dotted name; a map to put members in", dynamodel.Set(dynamodel.Name("a.b"), "literal").
+			Set("meta", map[string]string{}),
+			func(p Profile) { assert.Equal(t, "literal", p.Dotted) })
+		step("raw actions with typed ones", dynamodel.Set(dynamodel.Path("meta", "v1.2"), "x").Raw(dynamodel.Raw{
+			Expr:   "SET #v = #v + #s REMOVE #r.#h",
+			Names:  map[string]string{"#v": "views", "#s": "stock", "#r": "reactions", "#h": "heart"},
+			Values: nil,
+		}), func(p Profile) {
+			assert.Equal(t, map[string]string{"v1.2": "x"}, p.Meta)
+			assert.Equal(t, 9, p.Views, "11 + -2")
+			assert.NotContains(t, p.Reactions, "heart")
+		})
+		changes, err := dynamodel.PrepareUpdate(struct {
+			Reactions map[string]int                        `dynamodbav:"reactions" dynamodel:"members,increment"`
+			Meta      map[string]dynamodel.Optional[string] `dynamodbav:"meta" dynamodel:"members"`
+		}{
+			Reactions: map[string]int{"smiley": 1, "heart": 5},
+			Meta:      map[string]dynamodel.Optional[string]{"v1.2": dynamodel.Clear[string](), "k": dynamodel.Some("v")},
+		})
+		require.NoError(t, err)
+		step("a change set with members", changes, func(p Profile) {
+			assert.Equal(t, 4, p.Reactions["smiley"])
+			assert.Equal(t, 5, p.Reactions["heart"], "missing: from 0")
+			assert.Equal(t, map[string]string{"k": "v"}, p.Meta)
+		})
+
+		// Conditions, projections and filters take paths too.
+		_, err = profiles.Update(ctx, "p1", dynamodel.Set("views", 0), func(o *dynamodel.UpdateOptions) {
+			o.Condition = dynamodel.Greater("reactions.smiley", 10)
+		})
+		require.ErrorIs(t, err, dynamodel.ErrConditionFailed)
+		_, err = profiles.Update(ctx, "p1", dynamodel.Increment("views", 1), func(o *dynamodel.UpdateOptions) {
+			o.Condition = dynamodel.Equal("address.lines[0].text", "0").And(dynamodel.Size("address.tags").Equal(2))
+		})
+		require.NoError(t, err)
+		part, err := profiles.Get(ctx, "p1", func(o *dynamodel.GetOptions) {
+			o.Projection = []string{"reactions.smiley", "address.city", dynamodel.Name("a.b")}
+		})
+		require.NoError(t, err)
+		assert.Equal(t, Profile{Reactions: map[string]int{"smiley": 4}, Address: &Address{City: "Lyon"}, Dotted: "literal"}, part)
+		found, err := dynamodel.Collect(profiles.Scan(ctx, func(o *dynamodel.ScanOptions) {
+			o.Filter = dynamodel.Exists("reactions.thumbsup").And(dynamodel.Contains("address.tags", "work"))
+			o.Projection = []string{"id", "views"}
+		}), 10)
+		require.NoError(t, err)
+		assert.Equal(t, []Profile{{ID: "p1", Views: 10}}, found)
+	})
+}
+
+// TestListElementsIntegration removes two elements of a list in one update
+// and projects list elements, on each engine. DynamoDB evaluates every
+// action against the item as it was, so REMOVE log[0], log[2] of
+// [b c d] leaves [c].
+func TestListElementsIntegration(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		profiles := repo[Profile](t, db, "Docs")
+		_, err := profiles.Create(ctx, Profile{ID: "p1", Log: []string{"b", "c", "d"},
+			Address: &Address{Lines: []Line{{"l0"}, {"l1"}, {"l2"}}}})
+		require.NoError(t, err)
+
+		part, err := profiles.Get(ctx, "p1", func(o *dynamodel.GetOptions) {
+			o.Projection = []string{"log[1]", "address.lines[2].text"}
+		})
+		if err != nil && db.Engine.Name == "moto" && strings.Contains(err.Error(), "unused in expressions") {
+			t.Logf("moto 5.2 does not read list indexes in projections (it answers %q); skipped there", err)
+		} else {
+			require.NoError(t, err)
+			assert.Equal(t, Profile{Log: []string{"c"}, Address: &Address{Lines: []Line{{"l2"}}}}, part)
+		}
+
+		got, err := profiles.Update(ctx, "p1", dynamodel.Remove("log[0]", "log[2]"))
+		require.NoError(t, err)
+		if db.Engine.Name == "dynalite" && slices.Equal(got.Log, []string{"c", "d"}) {
+			t.Skipf("dynalite removes list elements one after another (REMOVE log[0], log[2] of [b c d] left %v); "+
+				"DynamoDB evaluates each action against the item as it was", got.Log)
+		}
+		assert.Equal(t, []string{"c"}, got.Log)
 	})
 }
