@@ -3,6 +3,7 @@ package dynamodel_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/dynamodel/dynamodel"
 	"github.com/dynamodel/dynamodel/dynamotest"
+	"github.com/dynamodel/dynamodel/internal/enginetest"
+	"github.com/dynamodel/dynamodel/schema"
 )
 
 func TestTransactWriteRejectsBadInputBeforeAnyCall(t *testing.T) {
@@ -285,4 +288,119 @@ func TestIdempotentTransactionIntegration(t *testing.T) {
 		}
 		assert.Equal(t, 1, d.Count, "the same token is applied once")
 	})
+}
+
+// Photo and Reaction are items of the quick-photos app from AWS's tutorial
+// "Design a database for a mobile app with Amazon DynamoDB", in its
+// layout: a photo holds a map of its reactions' counts, created with all
+// four at zero when it is uploaded.
+type Photo struct {
+	PK        string         `dynamodbav:"PK" dynamodel:"hash"`  // USER#<owner>
+	SK        string         `dynamodbav:"SK" dynamodel:"range"` // PHOTO#<owner>#<timestamp>
+	Username  string         `dynamodbav:"username"`
+	Timestamp string         `dynamodbav:"timestamp"`
+	Location  string         `dynamodbav:"location"`
+	Reactions map[string]int `dynamodbav:"reactions"`
+}
+
+// Reaction is one user's reaction of one type to a photo.
+type Reaction struct {
+	PK           string `dynamodbav:"PK" dynamodel:"hash"`  // REACTION#<user>#<type>
+	SK           string `dynamodbav:"SK" dynamodel:"range"` // PHOTO#<owner>#<timestamp>
+	ReactingUser string `dynamodbav:"reactingUser"`
+	ReactionType string `dynamodbav:"reactionType"`
+	Photo        string `dynamodbav:"photo"`
+	Timestamp    string `dynamodbav:"timestamp"`
+}
+
+// upload stores a new photo, its reaction counts at zero.
+func upload(ctx context.Context, photos *dynamodel.Repository[Photo], owner, at string) (Photo, error) {
+	return photos.Create(ctx, Photo{
+		PK: "USER#" + owner, SK: "PHOTO#" + owner + "#" + at, Username: owner, Timestamp: at,
+		Location:  "https://photos.example/" + owner + "/" + at,
+		Reactions: map[string]int{"heart": 0, "smiley": 0, "sunglasses": 0, "thumbsup": 0},
+	})
+}
+
+// react records user's reaction to photo and counts it, in one
+// transaction: the reaction is created only if absent, and the photo's
+// count for its type (reactions.<type>, a typed path) goes up by one.
+func react(ctx context.Context, client dynamodel.API, reactions *dynamodel.Repository[Reaction], photos *dynamodel.Repository[Photo], user string, photo Photo, kind string) error {
+	return dynamodel.TransactWrite(ctx, client, []dynamodel.TxAction{
+		reactions.TxCreate(Reaction{
+			PK: "REACTION#" + user + "#" + kind, SK: photo.SK,
+			ReactingUser: user, ReactionType: kind, Photo: photo.SK, Timestamp: "2019-03-02T09:30:00",
+		}),
+		photos.TxUpdate(dynamodel.Key{Hash: photo.PK, Range: photo.SK}, dynamodel.Increment(dynamodel.Path("reactions", kind), 1)),
+	})
+}
+
+// TestReactionCounterIntegration is the quick-photos reaction counter: a
+// reaction is created only if absent, and reactions.<type> is incremented
+// in the photo's map, inside one transaction; for a photo whose map has
+// counts already and for one just uploaded. Reactions by several users at
+// once all count; a repeated reaction changes nothing.
+func TestReactionCounterIntegration(t *testing.T) {
+	table, err := schema.Load("testdata/quick-photos.json")
+	require.NoError(t, err)
+	enginetest.Each(t, func(t *testing.T, db *dynamotest.DB) {
+		db.Require(dynamotest.Transactions)
+		ctx := ctxT(t)
+		photos := repo[Photo](t, db, "quick-photos")
+		reactions := repo[Reaction](t, db, "quick-photos")
+
+		old, err := upload(ctx, photos, "ada", "2019-03-01T10:00:00")
+		require.NoError(t, err)
+		_, err = photos.Update(ctx, dynamodel.Key{Hash: old.PK, Range: old.SK},
+			dynamodel.Set("reactions.heart", 41).Set("reactions.smiley", 2))
+		require.NoError(t, err)
+		fresh, err := upload(ctx, photos, "ada", "2019-03-02T09:11:30")
+		require.NoError(t, err)
+
+		require.NoError(t, react(ctx, db.Client, reactions, photos, "bob", old, "heart"))
+		require.NoError(t, react(ctx, db.Client, reactions, photos, "bob", fresh, "heart"))
+		require.NoError(t, react(ctx, db.Client, reactions, photos, "bob", fresh, "sunglasses"))
+
+		// Five users react to the fresh photo at once: every one counts.
+		var wg sync.WaitGroup
+		errs := make([]error, 5)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = react(ctx, db.Client, reactions, photos, fmt.Sprint("user", i), fresh, "thumbsup")
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			require.NoError(t, err)
+		}
+
+		// A reaction given twice is refused, and counted once.
+		err = react(ctx, db.Client, reactions, photos, "bob", fresh, "heart")
+		require.ErrorIs(t, err, dynamodel.ErrAlreadyExists)
+		var tce *dynamodel.TransactionCanceledError
+		require.ErrorAs(t, err, &tce)
+		assert.Equal(t, 0, tce.Failed()[0].Index, "the reaction's create failed")
+
+		got, err := photos.Get(ctx, dynamodel.Key{Hash: old.PK, Range: old.SK})
+		require.NoError(t, err)
+		assert.Equal(t, map[string]int{"heart": 42, "smiley": 2, "sunglasses": 0, "thumbsup": 0}, got.Reactions)
+		got, err = photos.Get(ctx, dynamodel.Key{Hash: fresh.PK, Range: fresh.SK})
+		require.NoError(t, err)
+		assert.Equal(t, map[string]int{"heart": 1, "smiley": 0, "sunglasses": 1, "thumbsup": 5}, got.Reactions)
+		r, err := reactions.Get(ctx, dynamodel.Key{Hash: "REACTION#bob#heart", Range: fresh.SK})
+		require.NoError(t, err)
+		assert.Equal(t, "bob", r.ReactingUser)
+
+		// The photo's reactions, through the inverted index: the
+		// reactions of the fresh photo, by type.
+		var kinds []string
+		for r, err := range reactions.Query(ctx, dynamodel.PartitionAttr("SK", fresh.SK).SortAttr("PK").SortBeginsWith("REACTION#"),
+			func(o *dynamodel.QueryOptions) { o.Index = "InvertedIndex" }) {
+			require.NoError(t, err)
+			kinds = append(kinds, r.ReactionType)
+		}
+		assert.ElementsMatch(t, []string{"heart", "sunglasses", "thumbsup", "thumbsup", "thumbsup", "thumbsup", "thumbsup"}, kinds)
+	}, dynamotest.WithSchemas(table))
 }
