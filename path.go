@@ -272,8 +272,12 @@ func checkPath(p string) error {
 // pathRoot returns the attribute a path starts at, e.g. "address" for
 // address.lines[2]; "" when the path is invalid.
 func pathRoot(p string) string {
-	if !strings.ContainsAny(p, `.[]"`) {
+	i := strings.IndexAny(p, `.[]"`)
+	switch {
+	case i < 0:
 		return p // a plain name: the common case
+	case i > 0 && (p[i] == '.' || p[i] == '['):
+		return p[:i] // a plain name, then more of the path
 	}
 	r := readPath(p)
 	seg, ok := r.next()
