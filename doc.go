@@ -19,9 +19,13 @@
 // (ErrNotFound, ErrAlreadyExists, ErrConditionFailed, ErrVersionConflict,
 // *TransactionCanceledError, ...).
 //
-// Updates are prepared values (Set, Remove, Add, ...), or come from a change
-// set struct with PrepareUpdate. Conditions are typed (Equal, Exists,
-// BeginsWith, And, Or, Not, ...).
+// Updates are prepared values (Set, Remove, Increment, Add, Append, ...), or
+// come from a change set struct with PrepareUpdate. Conditions are typed
+// (Equal, Exists, BeginsWith, Size, And, Or, Not, ...). Every name they and
+// projections take is a document path: "reactions.heart" is a member of a
+// map, "tags[0]" an element of a list; Name and Path write names holding
+// '.', '[' or ']' unambiguously. Raw expressions (Raw) say the rest, with
+// placeholders of their own.
 //
 // Tables are defined in package schema, from the JSON files
 // `aws dynamodb create-table --cli-input-json` takes; creating, comparing,

@@ -413,3 +413,79 @@ func ExampleOptions_cursorSecret() {
 	fmt.Println(len(page.Items), len(next.Items), err)
 	// Output: 2 1 <nil>
 }
+
+// Strings are document paths: members of maps, elements of lists. Name and
+// Path write names that hold '.', '[' or ']' unambiguously.
+func ExamplePath() {
+	fmt.Println(dynamodel.Path("address", "lines", 2, "text"))
+	fmt.Println(dynamodel.Path("reactions", "a.b"))
+	fmt.Println(dynamodel.Name("a.b"))
+
+	upd := dynamodel.Set("address.lines[2].text", "Flat 3").
+		Set(dynamodel.Path("reactions", "a.b"), 1).
+		Remove("tags[0]", dynamodel.Name("a.b"))
+	fmt.Println(upd)
+	// Output:
+	// address.lines[2].text
+	// reactions."a.b"
+	// "a.b"
+	// SET #n0.#n1[2].#n2 = :v0, #n3.#n4 = :v1 REMOVE #n5[0], #n4
+}
+
+// Counters in a map: Increment adds atomically, starting from 0 when the
+// member is missing.
+func ExampleUpdate_Increment() {
+	ctx := context.Background()
+	profiles, err := dynamodel.NewRepository[Profile](localClient(), table("Docs"))
+	if err != nil {
+		panic(err)
+	}
+	_, err = profiles.Put(ctx, Profile{ID: "photo-1", Reactions: map[string]int{"heart": 0, "smiley": 0}})
+	if err != nil {
+		panic(err)
+	}
+	for _, kind := range []string{"heart", "heart", "smiley", "wow"} {
+		_, err = profiles.Update(ctx, "photo-1", dynamodel.Increment(dynamodel.Path("reactions", kind), 1))
+		if err != nil {
+			panic(err)
+		}
+	}
+	p, err := profiles.Update(ctx, "photo-1", dynamodel.Update{}.Decrement("reactions.smiley", 1).Add("views", 10))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(p.Reactions["heart"], p.Reactions["smiley"], p.Reactions["wow"], p.Views)
+	// Output: 2 0 1 10
+}
+
+// A change set can increment the members of a map, one path per key.
+func ExamplePrepareUpdate_members() {
+	type Reacted struct {
+		Reactions map[string]int `dynamodbav:"reactions" dynamodel:"members,increment"`
+		Seen      *bool          `dynamodbav:"seen"`
+	}
+	yes := true
+	upd, err := dynamodel.PrepareUpdate(Reacted{Reactions: map[string]int{"heart": 1}, Seen: &yes})
+	fmt.Println(upd, err)
+	// Output: SET #n0.#n1 = if_not_exists(#n0.#n1, :v2) + :v0, #n2 = :v1 <nil>
+}
+
+// A raw expression says what the typed API does not (here: arithmetic
+// between two attributes), with placeholders of its own that never clash
+// with dynamodel's.
+func ExampleRawUpdate() {
+	upd := dynamodel.Set("status", "priced").Raw(dynamodel.Raw{
+		Expr:  "SET #total = #subtotal + #shipping",
+		Names: map[string]string{"#total": "total", "#subtotal": "subtotal", "#shipping": "shipping"},
+	})
+	fmt.Println(upd)
+	cond := dynamodel.Exists("status").And(dynamodel.RawCondition(dynamodel.Raw{
+		Expr:   "#n0 <= :v0",
+		Names:  map[string]string{"#n0": "total"},
+		Values: map[string]any{":v0": 100},
+	}))
+	fmt.Println(cond)
+	// Output:
+	// SET #n0 = :v0, #n1 = #n2 + #n3
+	// (attribute_exists(#n0)) AND (#n1 <= :v0)
+}
