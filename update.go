@@ -145,9 +145,9 @@ func (u Update) SetIfMissing(path string, value any) Update {
 
 // Increment adds "add n to the number at path, starting from 0 when it is
 // missing", atomically: SET path = if_not_exists(path, 0) + n. n is a
-// number (any Go integer or float type, or a number attribute value).
-// Unlike Add, it is a SET action, so it mixes with other changes of the
-// same map and reads the same in every engine; both work at any depth.
+// number (any Go integer or float type, or a number attribute value). Add
+// does the same with DynamoDB's ADD action; DynamoDB's guide recommends
+// SET, and only SET can also subtract from an unsigned type (Decrement).
 //
 //	dynamodel.Increment("reactions.heart", 1)
 func (u Update) Increment(path string, n any) Update {

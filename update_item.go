@@ -249,6 +249,8 @@ func (m *Model) checkUpdate(ops []updateOp) error {
 		op := &ops[i]
 		root := pathRoot(op.path)
 		switch {
+		case op.kind == opInvalid:
+			return op.value.(error)
 		case root == "":
 			// Not a path: renderUpdate says why.
 		case m.isKey(root):

@@ -173,6 +173,8 @@ func TestUpdateMistakes(t *testing.T) {
 			"placeholders defined but not used"},
 		{"raw: no clause", dynamodel.RawUpdate(dynamodel.Raw{Expr: "#a = :v", Names: map[string]string{"#a": "a"}, Values: map[string]any{":v": 1}}),
 			"does not start with SET, REMOVE, ADD or DELETE"},
+		{"raw: no clause, at the key", dynamodel.RawUpdate(dynamodel.Raw{Expr: "customer = :v", Values: map[string]any{":v": 1}}),
+			"does not start with SET, REMOVE, ADD or DELETE"},
 		{"raw: a clause twice", dynamodel.RawUpdate(dynamodel.Raw{Expr: "SET a = :v SET b = :v", Values: map[string]any{":v": 1}}),
 			"SET appears twice"},
 		{"raw: no path", dynamodel.RawUpdate(dynamodel.Raw{Expr: "SET = :v", Values: map[string]any{":v": 1}}),
