@@ -82,10 +82,6 @@ func (k opKind) isRaw() bool { return k >= opRawSet && k <= opRawDelete }
 // hasValue reports whether the change carries a value of the caller's.
 func (k opKind) hasValue() bool { return k != opRemove && !k.isRaw() && k != opInvalid }
 
-// hasZero reports whether the change needs a starting value (an empty
-// list, or 0) for a path that is missing.
-func (k opKind) hasZero() bool { return k >= opAppend && k <= opDecrement }
-
 type updateOp struct {
 	kind  opKind
 	path  string // a document path

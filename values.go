@@ -92,14 +92,6 @@ func checkedNumberSize(s string) (int, error) {
 	return (num.digits+1)/2 + 1, nil
 }
 
-// checkNumber returns what DynamoDB would reject in number s, or "": not a
-// decimal (NaN, Inf), more than 38 significant digits, or a magnitude
-// outside 1E-130 to 9.99...E+125.
-func checkNumber(s string) string {
-	num, ok := parseNumber(s)
-	return num.check(s, ok)
-}
-
 // decimal is what DynamoDB checks in a number: s = d.ddd × 10^exp with
 // digits significant digits (exp is meaningless when digits is 0: zero).
 type decimal struct {
