@@ -10,7 +10,8 @@ import (
 // DeleteOptions are the options of Delete and DeleteReturning.
 type DeleteOptions struct {
 	// Condition must hold for the delete to happen; otherwise the call fails
-	// with ErrConditionFailed and the item stays.
+	// with ErrConditionFailed (a *ConditionFailedError[T] holding the item
+	// as it was) and the item stays.
 	Condition Condition
 
 	// MustExist makes deleting a missing item fail with ErrNotFound.
@@ -27,8 +28,9 @@ func (r *Repository[T]) Delete(ctx context.Context, key any, optFns ...func(*Del
 	return err
 }
 
-// DeleteReturning deletes the item with key and returns it as it was, or an
-// error wrapping ErrNotFound when there was no such item (and so nothing was
+// DeleteReturning deletes the item with key and returns it as it was
+// (DynamoDB's ReturnValues ALL_OLD, which costs no extra read), or an error
+// wrapping ErrNotFound when there was no such item (and so nothing was
 // deleted).
 func (r *Repository[T]) DeleteReturning(ctx context.Context, key any, optFns ...func(*DeleteOptions)) (T, error) {
 	old, k, err := r.delete(ctx, key, types.ReturnValueAllOld, optFns)

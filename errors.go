@@ -143,6 +143,42 @@ func (e *InvalidKeyError) Error() string {
 // Is reports whether target is ErrInvalidKey.
 func (e *InvalidKeyError) Is(target error) bool { return target == ErrInvalidKey }
 
+// ConditionFailedError is a write whose condition did not hold, with the
+// item as it was then, decoded as the repository's T. Every write that has a
+// condition (Put, Create, Update, Delete, and their transaction actions)
+// returns one when it fails, inside its *OpError or, for a transaction, in
+// the failed action's CancellationReason.Err:
+//
+//	_, err := users.Create(ctx, u)
+//	var cf *dynamodel.ConditionFailedError[dynamodel.User]
+//	if errors.As(err, &cf) && cf.Found {
+//		log.Printf("taken by %s %s", cf.Item.FirstName, cf.Item.LastName)
+//	}
+//
+// The item is the one DynamoDB returns with the failure
+// (ReturnValuesOnConditionCheckFailure, which dynamodel always asks for);
+// an engine that does not return it is asked with a consistent read, which
+// may see a later state. The error matches ErrConditionFailed and the
+// sentinel the failure implies (ErrAlreadyExists, ErrVersionConflict,
+// ErrNotFound), and the SDK's error stays reachable.
+type ConditionFailedError[T any] struct {
+	Item  T    // the item as it was; the zero T when Found is false
+	Found bool // whether there was an item with the key
+
+	// ItemErr says why Item is zero although there may have been an item:
+	// the engine did not return it and reading it failed, or it does not
+	// decode as T.
+	ItemErr error
+
+	Err error // the sentinels and, for a single write, the SDK's error
+}
+
+// Error describes the failure as its Err does.
+func (e *ConditionFailedError[T]) Error() string { return e.Err.Error() }
+
+// Unwrap returns Err.
+func (e *ConditionFailedError[T]) Unwrap() error { return e.Err }
+
 // OpError records the operation, table and key of a failed call. It wraps
 // both a dynamodel sentinel error (when one applies) and the SDK's error, so
 // errors.Is(err, ErrNotFound) and errors.As(err, &apiErr) both work.

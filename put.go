@@ -4,38 +4,73 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// PutOptions are the options of Put and Create.
+// PutOptions are the options of Put, PutReturning and Create.
 type PutOptions struct {
 	// Condition must hold for the write to happen; otherwise the call fails
-	// with ErrConditionFailed and nothing is written.
+	// with ErrConditionFailed (a *ConditionFailedError[T] holding the item
+	// as it was) and nothing is written.
 	Condition Condition
+}
+
+// A PutResult is what PutReturning gives back.
+type PutResult[T any] struct {
+	Item     T    // the item as stored, as Put returns it
+	Old      T    // the item it replaced; the zero T when there was none
+	Replaced bool // whether there was an item with the key
 }
 
 // Put stores item, replacing any item with the same key, and returns it as
 // stored (with its version and timestamps, for models that have them). The
 // key and the item's size are checked before any network call.
 func (r *Repository[T]) Put(ctx context.Context, item T, optFns ...func(*PutOptions)) (T, error) {
-	return r.put(ctx, item, writePut, optFns)
+	item, _, err := r.put(ctx, item, writePut, types.ReturnValueNone, optFns)
+	return item, err
+}
+
+// PutReturning is Put that also returns the item it replaced, as it was
+// (DynamoDB's ReturnValues ALL_OLD, which costs no extra read): res.Old,
+// with res.Replaced false and res.Old zero when the key was free. res.Item
+// is the item as stored.
+func (r *Repository[T]) PutReturning(ctx context.Context, item T, optFns ...func(*PutOptions)) (res PutResult[T], err error) {
+	var old map[string]types.AttributeValue
+	res.Item, old, err = r.put(ctx, item, writePut, types.ReturnValueAllOld, optFns)
+	if err != nil || len(old) == 0 {
+		return res, err
+	}
+	res.Replaced = true
+	if res.Old, err = decodeItem[T](old); err != nil {
+		k, _ := r.model.keyOfItem(old)
+		return res, r.opError("PutItem", k, err)
+	}
+	return res, nil
 }
 
 // Create stores item only when no item has its key; otherwise it fails with
 // an error matching both ErrAlreadyExists and ErrConditionFailed and writes
 // nothing.
 func (r *Repository[T]) Create(ctx context.Context, item T, optFns ...func(*PutOptions)) (T, error) {
-	return r.put(ctx, item, writeCreate, optFns)
+	item, _, err := r.put(ctx, item, writeCreate, types.ReturnValueNone, optFns)
+	return item, err
 }
 
-func (r *Repository[T]) put(ctx context.Context, item T, mode writeMode, optFns []func(*PutOptions)) (T, error) {
+// put stores item, asking for rv; it returns the item as stored and what
+// DynamoDB returned.
+func (r *Repository[T]) put(ctx context.Context, item T, mode writeMode, rv types.ReturnValue, optFns []func(*PutOptions)) (T, map[string]types.AttributeValue, error) {
 	in, w, err := r.putInput(&item, mode, optFns)
 	if err != nil {
-		return item, r.opError("PutItem", w.key, err)
+		return item, nil, r.opError("PutItem", w.key, err)
 	}
-	if _, err := r.client.PutItem(ctx, in, r.opts.ClientOptions...); err != nil {
-		return item, r.opError("PutItem", w.key, r.conditionError(ctx, err, w))
+	if rv != types.ReturnValueNone {
+		in.ReturnValues = rv
 	}
-	return item, nil
+	out, err := r.client.PutItem(ctx, in, r.opts.ClientOptions...)
+	if err != nil {
+		return item, nil, r.opError("PutItem", w.key, r.conditionError(ctx, err, w))
+	}
+	return item, out.Attributes, nil
 }
 
 // putInput checks and renders a put; item is updated to what will be

@@ -158,3 +158,63 @@ func TestPutRolesIntegration(t *testing.T) {
 		assert.Equal(t, int64(1), fresh.Version)
 	})
 }
+
+func TestPutReturningRequest(t *testing.T) {
+	s := newStub(t)
+	var got []*dynamodb.PutItemInput
+	s.put = func(in *dynamodb.PutItemInput) (*dynamodb.PutItemOutput, error) {
+		got = append(got, in)
+		return &dynamodb.PutItemOutput{}, nil
+	}
+	docs, err := dynamodel.NewRepository[Doc](s, "Docs")
+	require.NoError(t, err)
+	ctx := context.Background()
+	_, err = docs.Put(ctx, Doc{ID: "d1"})
+	require.NoError(t, err)
+	_, err = docs.PutReturning(ctx, Doc{ID: "d1"})
+	require.NoError(t, err)
+	_, err = docs.Create(ctx, Doc{ID: "d2"})
+	require.NoError(t, err)
+	require.Len(t, got, 3)
+	assert.Equal(t, types.ReturnValue(""), got[0].ReturnValues, "Put asks for nothing back")
+	assert.Equal(t, types.ReturnValueAllOld, got[1].ReturnValues)
+	assert.Equal(t, types.ReturnValue(""), got[2].ReturnValues)
+	for _, in := range got {
+		assert.Equal(t, types.ReturnConsumedCapacity(""), in.ReturnConsumedCapacity, "no capacity unless asked")
+	}
+}
+
+// TestPutReturningIntegration replaces items and gets back what each
+// replaced, typed, and the item as stored.
+func TestPutReturningIntegration(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		clock := newClock()
+		orders := repo[Order](t, db, "Orders", func(o *dynamodel.Options) { o.Clock = clock.Now })
+
+		res, err := orders.PutReturning(ctx, Order{Customer: "c", ID: "o", Status: "new", Total: 1})
+		require.NoError(t, err)
+		assert.False(t, res.Replaced, "the key was free")
+		assert.Equal(t, Order{}, res.Old)
+		assert.Equal(t, int64(1), res.Item.Version)
+		assert.True(t, res.Item.Created.Equal(clock.Now()))
+
+		clock.Advance(time.Minute)
+		next := res.Item
+		next.Status, next.Total = "paid", 2
+		res2, err := orders.PutReturning(ctx, next)
+		require.NoError(t, err)
+		assert.True(t, res2.Replaced)
+		assert.Equal(t, normalize(res.Item), normalize(res2.Old), "the item it replaced, as it was stored")
+		assert.Equal(t, int64(2), res2.Item.Version)
+		assert.True(t, res2.Item.Updated.Equal(clock.Now()))
+		stored, err := orders.Get(ctx, res2.Item)
+		require.NoError(t, err)
+		assert.Equal(t, normalize(res2.Item), normalize(stored))
+
+		// A stale copy replaces nothing and gets nothing back but the error.
+		res3, err := orders.PutReturning(ctx, next)
+		require.ErrorIs(t, err, dynamodel.ErrVersionConflict)
+		assert.False(t, res3.Replaced)
+	})
+}

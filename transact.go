@@ -25,6 +25,10 @@ type TxAction struct {
 	op    string
 	w     writeReq
 	err   error
+
+	// failed makes the error of the action's failed condition, with the
+	// item decoded as the repository's type (conditionFailed[T]).
+	failed func(w writeReq, old map[string]types.AttributeValue, readErr, cause error) error
 }
 
 // label names the action for errors: operation, table and key, as in
@@ -46,7 +50,7 @@ func (r *Repository[T]) TxCreate(item T, optFns ...func(*PutOptions)) TxAction {
 
 func (r *Repository[T]) txPut(item T, mode writeMode, optFns []func(*PutOptions)) TxAction {
 	in, w, err := r.putInput(&item, mode, optFns)
-	a := TxAction{table: r.table, op: "Put", w: w, err: err}
+	a := TxAction{table: r.table, op: "Put", w: w, err: err, failed: conditionFailed[T]}
 	if err == nil {
 		a.item.Put = &types.Put{
 			TableName: in.TableName, Item: in.Item,
@@ -62,7 +66,7 @@ func (r *Repository[T]) txPut(item T, mode writeMode, optFns []func(*PutOptions)
 // TxUpdate is Update as a transaction action. A transaction gives no item
 // back, so UpdateOptions.Return must be left at its default.
 func (r *Repository[T]) TxUpdate(key any, upd Update, optFns ...func(*UpdateOptions)) TxAction {
-	a := TxAction{table: r.table, op: "Update"}
+	a := TxAction{table: r.table, op: "Update", failed: conditionFailed[T]}
 	in, w, err := r.updateInput(key, upd, optFns)
 	if err == nil && in.ReturnValues != types.ReturnValueAllNew {
 		err = fmt.Errorf("%w: a transaction gives no item back, so UpdateOptions.Return (%s) does not apply", ErrInvalidUpdate, in.ReturnValues)
@@ -85,7 +89,7 @@ func (r *Repository[T]) TxUpdate(key any, upd Update, optFns ...func(*UpdateOpti
 // TxDelete is Delete as a transaction action.
 func (r *Repository[T]) TxDelete(key any, optFns ...func(*DeleteOptions)) TxAction {
 	in, w, err := r.deleteInput(key, optFns)
-	a := TxAction{table: r.table, op: "Delete", w: w, err: err}
+	a := TxAction{table: r.table, op: "Delete", w: w, err: err, failed: conditionFailed[T]}
 	if err == nil {
 		a.item.Delete = &types.Delete{
 			TableName: in.TableName, Key: in.Key,
@@ -101,7 +105,7 @@ func (r *Repository[T]) TxDelete(key any, optFns ...func(*DeleteOptions)) TxActi
 // TxCheck is a transaction action that writes nothing: the transaction is
 // canceled unless the item with key satisfies cond.
 func (r *Repository[T]) TxCheck(key any, cond Condition) TxAction {
-	a := TxAction{table: r.table, op: "ConditionCheck"}
+	a := TxAction{table: r.table, op: "ConditionCheck", failed: conditionFailed[T]}
 	k, err := r.model.keyFor(key)
 	if err != nil {
 		a.err = err
@@ -136,6 +140,7 @@ type TransactOptions struct {
 	// same token within ten minutes is not applied twice. Empty lets the
 	// SDK pick one per call (its own retries are then idempotent).
 	ClientRequestToken string
+
 	// ClientOptions are passed to the SDK call.
 	ClientOptions []func(*dynamodb.Options)
 }
@@ -146,7 +151,8 @@ type TransactOptions struct {
 // transaction, the error is a *TransactionCanceledError naming the action
 // that failed and why; it also matches ErrConditionFailed,
 // ErrVersionConflict, ErrAlreadyExists or ErrNotFound as the failing action
-// implies.
+// implies, and errors.As finds the failed action's
+// *ConditionFailedError[T], with the item as it was.
 func TransactWrite(ctx context.Context, client API, actions []TxAction, optFns ...func(*TransactOptions)) error {
 	opts := collectOptions(TransactOptions{}, optFns)
 	if len(actions) == 0 || len(actions) > maxTransactItems {
@@ -176,9 +182,8 @@ func TransactWrite(ctx context.Context, client API, actions []TxAction, optFns .
 	if opts.ClientRequestToken != "" {
 		in.ClientRequestToken = &opts.ClientRequestToken
 	}
-	_, err := client.TransactWriteItems(ctx, in, opts.ClientOptions...)
-	if err != nil {
-		return transactionError(ctx, client, err, actions, opts.ClientOptions)
+	if _, err := client.TransactWriteItems(ctx, in, opts.ClientOptions...); err != nil {
+		return transactionError(ctx, client, err, actions, opts)
 	}
 	return nil
 }
@@ -203,7 +208,12 @@ type CancellationReason struct {
 	// returns it.
 	Item map[string]types.AttributeValue
 
-	sentinel error
+	// Err is the action's failure as an error: for a failed condition, a
+	// *ConditionFailedError[T] of the action's repository, with the item as
+	// it was (read, when the engine did not return it) and the sentinel the
+	// failure implies; nil when the action did not fail, or for other
+	// codes.
+	Err error
 }
 
 // Error lists each failed action with its code and message.
@@ -239,14 +249,26 @@ func (e *TransactionCanceledError) Failed() []CancellationReason {
 // Unwrap returns the SDK's error.
 func (e *TransactionCanceledError) Unwrap() error { return e.Err }
 
-// Is reports whether target is ErrTransactionCanceled or the sentinel of a
-// failed action.
+// Is reports whether target is ErrTransactionCanceled or matches the Err of
+// a failed action (ErrConditionFailed, ErrVersionConflict...).
 func (e *TransactionCanceledError) Is(target error) bool {
 	if target == ErrTransactionCanceled {
 		return true
 	}
 	for _, r := range e.Reasons {
-		if r.sentinel != nil && errors.Is(r.sentinel, target) {
+		if r.Err != nil && errors.Is(r.Err, target) {
+			return true
+		}
+	}
+	return false
+}
+
+// As finds target in the Err of the failed actions, in order: with it,
+// errors.As(err, &cf) finds the first failed action's
+// *ConditionFailedError[T] whose T is cf's.
+func (e *TransactionCanceledError) As(target any) bool {
+	for _, r := range e.Reasons {
+		if r.Err != nil && errors.As(r.Err, target) {
 			return true
 		}
 	}
@@ -257,7 +279,7 @@ func (e *TransactionCanceledError) Is(target error) bool {
 // *TransactionCanceledError; other errors are classified as usual. A failed
 // condition is judged from the item as it was, read when the engine did not
 // return it.
-func transactionError(ctx context.Context, client API, err error, actions []TxAction, optFns []func(*dynamodb.Options)) error {
+func transactionError(ctx context.Context, client API, err error, actions []TxAction, opts TransactOptions) error {
 	var tce *types.TransactionCanceledException
 	if !errors.As(err, &tce) {
 		return fmt.Errorf("dynamodel: TransactWriteItems: %w", classify(err))
@@ -265,17 +287,22 @@ func transactionError(ctx context.Context, client API, err error, actions []TxAc
 	out := &TransactionCanceledError{Err: err, Reasons: reasons(tce)}
 	for i := range out.Reasons {
 		r := &out.Reasons[i]
-		cr := tce.CancellationReasons[i]
-		if i < len(actions) {
-			a := actions[i]
-			r.Action = a.label()
-			if r.Code == "ConditionalCheckFailed" {
-				old := cr.Item
-				if old == nil {
-					old = currentItem(ctx, client, a.table, a.w.key, optFns)
-				}
-				r.sentinel = conditionSentinel(a.w, old)
-			}
+		if i >= len(actions) {
+			continue
+		}
+		a := actions[i]
+		r.Action = a.label()
+		if r.Code != "ConditionalCheckFailed" {
+			continue
+		}
+		old, readErr := r.Item, error(nil)
+		if old == nil {
+			old, readErr = currentItem(ctx, client, a.table, a.w.key, opts.ClientOptions)
+		}
+		if a.failed != nil {
+			r.Err = a.failed(a.w, old, readErr, nil)
+		} else {
+			r.Err = conditionSentinel(a.w, old)
 		}
 	}
 	return out

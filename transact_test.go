@@ -392,3 +392,47 @@ func TestReactionCounterIntegration(t *testing.T) {
 		assert.ElementsMatch(t, []string{"heart", "sunglasses", "thumbsup", "thumbsup", "thumbsup", "thumbsup", "thumbsup"}, kinds)
 	}, dynamotest.WithSchemas(table))
 }
+
+// TestTransactionConditionFailedItemIntegration cancels transactions on
+// failed conditions and finds each failed action's item as it was, typed
+// by its own repository's model, with errors.As on the transaction's
+// error or on the action's reason.
+func TestTransactionConditionFailedItemIntegration(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		db.Require(dynamotest.Transactions)
+		ctx := ctxT(t)
+		orders := repo[Order](t, db, "Orders")
+		docs := repo[Doc](t, db, "Docs")
+		order, err := orders.Create(ctx, Order{Customer: "c", ID: "o", Status: "new"})
+		require.NoError(t, err)
+		_, err = docs.Create(ctx, Doc{ID: "stock", Count: 0})
+		require.NoError(t, err)
+
+		err = dynamodel.TransactWrite(ctx, db.Client, []dynamodel.TxAction{
+			docs.TxUpdate("stock", dynamodel.Update{}.Add("count", -1), func(o *dynamodel.UpdateOptions) {
+				o.Condition = dynamodel.Greater("count", 0)
+			}),
+			orders.TxCreate(Order{Customer: "c", ID: "o", Status: "again"}),
+		})
+		require.ErrorIs(t, err, dynamodel.ErrTransactionCanceled)
+		var tce *dynamodel.TransactionCanceledError
+		require.ErrorAs(t, err, &tce)
+		failed := tce.Failed()
+		if len(failed) == 1 {
+			t.Skipf("%s reports only the first failed action of a transaction: %+v", db.Engine.Name, tce.Reasons)
+		}
+		require.Len(t, failed, 2)
+
+		var stock *dynamodel.ConditionFailedError[Doc]
+		require.ErrorAs(t, err, &stock)
+		assert.Equal(t, Doc{ID: "stock"}, stock.Item)
+		var taken *dynamodel.ConditionFailedError[Order]
+		require.ErrorAs(t, err, &taken)
+		assert.True(t, taken.Found)
+		assert.Equal(t, "new", taken.Item.Status)
+		assert.Equal(t, order.Version, taken.Item.Version)
+		require.ErrorIs(t, failed[1].Err, dynamodel.ErrAlreadyExists)
+		require.ErrorAs(t, failed[1].Err, &taken)
+		assert.NotErrorIs(t, failed[0].Err, dynamodel.ErrAlreadyExists)
+	})
+}

@@ -18,7 +18,8 @@ import (
 // UpdateOptions are the options of Update.
 type UpdateOptions struct {
 	// Condition must hold for the update to happen; otherwise the call fails
-	// with ErrConditionFailed and nothing changes.
+	// with ErrConditionFailed (a *ConditionFailedError[T] holding the item
+	// as it was) and nothing changes.
 	Condition Condition
 
 	// Upsert creates the item when it is missing. Without it, updating a

@@ -220,33 +220,49 @@ func conditionFields(cond *string) (*string, types.ReturnValuesOnConditionCheckF
 	return cond, types.ReturnValuesOnConditionCheckFailureAllOld
 }
 
-// conditionError turns a failed condition into the error the caller can act
-// on: ErrAlreadyExists, ErrNotFound, ErrVersionConflict or
-// ErrConditionFailed. Other errors are classified as usual. It looks at the
-// item as it was when the condition failed, which DynamoDB returns with the
-// error; an engine that does not is asked with a consistent read.
+// conditionError turns a failed condition into a *ConditionFailedError[T]
+// carrying the item as it was and the sentinel the caller can act on
+// (ErrAlreadyExists, ErrNotFound, ErrVersionConflict or
+// ErrConditionFailed). Other errors are classified as usual. The item is
+// the one DynamoDB returns with the error; an engine that does not return
+// it is asked with a consistent read.
 func (r *Repository[T]) conditionError(ctx context.Context, err error, w writeReq) error {
 	var ccf *types.ConditionalCheckFailedException
 	if !errors.As(err, &ccf) {
 		return classify(err)
 	}
-	old := ccf.Item
+	old, readErr := ccf.Item, error(nil)
 	if old == nil {
-		old = currentItem(ctx, r.client, r.table, w.key, r.opts.ClientOptions)
+		old, readErr = currentItem(ctx, r.client, r.table, w.key, r.opts.ClientOptions)
 	}
-	return mark(conditionSentinel(w, old), err)
+	return conditionFailed[T](w, old, readErr, err)
+}
+
+// conditionFailed is the error of write w, whose condition failed, given the
+// item as it was (nil when there was none, or when reading it failed with
+// readErr). cause is the SDK's error, nil in a transaction.
+func conditionFailed[T any](w writeReq, old map[string]types.AttributeValue, readErr, cause error) error {
+	e := &ConditionFailedError[T]{Found: old != nil, ItemErr: readErr, Err: mark(conditionSentinel(w, old), cause)}
+	if old != nil {
+		if item, err := decodeItem[T](old); err != nil {
+			e.ItemErr = err
+		} else {
+			e.Item = item
+		}
+	}
+	return e
 }
 
 // currentItem reads an item with a consistent read, for judging a failed
-// condition; nil when it is missing or cannot be read.
-func currentItem(ctx context.Context, client API, table string, key itemKey, optFns []func(*dynamodb.Options)) map[string]types.AttributeValue {
+// condition: nil when it is missing, or when the read fails (err).
+func currentItem(ctx context.Context, client API, table string, key itemKey, optFns []func(*dynamodb.Options)) (map[string]types.AttributeValue, error) {
 	out, err := client.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName: &table, Key: key, ConsistentRead: aws.Bool(true),
 	}, optFns...)
 	if err != nil {
-		return nil
+		return nil, fmt.Errorf("reading the item after its condition failed: %w", err)
 	}
-	return out.Item
+	return out.Item, nil
 }
 
 // conditionSentinel decides why a write's condition failed, given the item
