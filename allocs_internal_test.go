@@ -8,13 +8,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
-// fixedAPI answers GetItem with one item and PutItem with nothing, without
+// fixedAPI answers GetItem and Query with one item, UpdateItem with one
+// item's attributes, PutItem and DeleteItem with nothing, without
 // allocating: what is counted is dynamodel's own work.
 type fixedAPI struct {
 	API
-	item   map[string]types.AttributeValue
-	getOut dynamodb.GetItemOutput
-	putOut dynamodb.PutItemOutput
+	item     map[string]types.AttributeValue
+	getOut   dynamodb.GetItemOutput
+	putOut   dynamodb.PutItemOutput
+	updOut   dynamodb.UpdateItemOutput
+	delOut   dynamodb.DeleteItemOutput
+	queryOut dynamodb.QueryOutput
 }
 
 func (f *fixedAPI) GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error) {
@@ -26,9 +30,27 @@ func (f *fixedAPI) PutItem(context.Context, *dynamodb.PutItemInput, ...func(*dyn
 	return &f.putOut, nil
 }
 
+func (f *fixedAPI) UpdateItem(context.Context, *dynamodb.UpdateItemInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error) {
+	f.updOut.Attributes = f.item
+	return &f.updOut, nil
+}
+
+func (f *fixedAPI) DeleteItem(context.Context, *dynamodb.DeleteItemInput, ...func(*dynamodb.Options)) (*dynamodb.DeleteItemOutput, error) {
+	return &f.delOut, nil
+}
+
+func (f *fixedAPI) Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
+	f.queryOut.Items = f.queryOut.Items[:0]
+	f.queryOut.Items = append(f.queryOut.Items, f.item)
+	f.queryOut.Count, f.queryOut.ScannedCount = 1, 1
+	return &f.queryOut, nil
+}
+
 // TestAllocations bounds the allocations of the hot paths, as measured:
 // a prepared update of a cached shape (with or without a return choice,
-// of attributes or of paths), and Get and Put around the client call.
+// of attributes or of paths), and Get, Put, Update, Delete, QueryPage and
+// Query around the client call. Capacity and MaxEvaluated did not change
+// the counts of calls that do not set them.
 func TestAllocations(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector allocates")
@@ -54,6 +76,7 @@ func TestAllocations(t *testing.T) {
 		t.Fatal(err)
 	}
 	pathUpd := Increment("reactions.heart", 1).Set("address.city", "Paris")
+	var c Capacity
 	for _, tc := range []struct {
 		name string
 		max  float64
@@ -67,6 +90,24 @@ func TestAllocations(t *testing.T) {
 		{"Get", 6, func() { _, _ = users.Get(ctx, "ada@example.com") }},
 		{"Get consistent", 6, func() { _, _ = users.Get(ctx, "ada@example.com", ConsistentRead) }},
 		{"Put", 11, func() { _, _ = users.Put(ctx, User{Email: "ada@example.com", FirstName: "Ada"}) }},
+		{"Update", 11, func() { _, _ = users.Update(ctx, "ada@example.com", upd) }},
+		{"Delete", 8, func() { _ = users.Delete(ctx, "ada@example.com") }},
+		{"QueryPage", 40, func() { _, _ = users.QueryPage(ctx, Partition("ada@example.com")) }},
+		{"Query", 19, func() {
+			for range users.Query(ctx, Partition("ada@example.com")) {
+			}
+		}},
+		// Asking for capacity allocates nothing more (adding a report
+		// allocates a table's entry once; this API reports none).
+		{"Get with a Capacity", 6, func() { _, _ = users.Get(ctx, "ada@example.com", func(o *GetOptions) { o.Capacity = &c }) }},
+		{"Put with a Capacity", 11, func() {
+			_, _ = users.Put(ctx, User{Email: "ada@example.com", FirstName: "Ada"}, func(o *PutOptions) { o.Capacity = &c })
+		}},
+		{"Update with a Capacity", 11, func() { _, _ = users.Update(ctx, "ada@example.com", upd, func(o *UpdateOptions) { o.Capacity = &c }) }},
+		{"Query with a Capacity", 19, func() {
+			for range users.Query(ctx, Partition("ada@example.com"), func(o *QueryOptions) { o.Capacity = &c }) {
+			}
+		}},
 	} {
 		tc.fn() // the update's shape is cached by the first call
 		got := testing.AllocsPerRun(100, tc.fn)

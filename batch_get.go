@@ -99,10 +99,12 @@ func (r *Repository[T]) BatchGet(ctx context.Context, keys []any, optFns ...func
 			req := base
 			req.Keys = left
 			out, err := r.client.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{
-				RequestItems: map[string]types.KeysAndAttributes{r.table: req},
+				RequestItems:           map[string]types.KeysAndAttributes{r.table: req},
+				ReturnConsumedCapacity: opts.Capacity.mode(),
 			}, r.opts.ClientOptions...)
 			switch {
 			case err == nil:
+				opts.Capacity.reads(out.ConsumedCapacity)
 				mu.Lock()
 				for _, item := range out.Responses[r.table] {
 					if i, ok := index[projectKey(item, keyNames).String()]; ok {

@@ -68,6 +68,10 @@ func (e *BatchWriteError[T]) Unwrap() []error { return []error{ErrBatchIncomplet
 // repository's Options.Batch).
 type BatchWriteOptions struct {
 	BatchOptions
+
+	// Capacity, when set, adds up the capacity the batch consumes, every
+	// request and resend included (see Capacity).
+	Capacity *Capacity
 }
 
 // BatchPut stores items (replacing any with the same keys) in requests of 25,
@@ -159,7 +163,7 @@ func (r *Repository[T]) BatchWrite(ctx context.Context, puts []T, deletes []any,
 		}
 	}
 	skipped, err := runChunks(ctx, len(chunks), batch.Concurrency, func(ctx context.Context, c int) error {
-		left, o, err := r.writeChunk(ctx, batch, chunks[c])
+		left, o, err := r.writeChunk(ctx, batch, opts.Capacity, chunks[c])
 		if err != nil {
 			mu.Lock()
 			mark(left, o)
@@ -198,7 +202,7 @@ const (
 // resending what DynamoDB throttles or leaves unprocessed within the
 // bounds of opt. On failure it returns what is left and whether that is
 // not done or unknown.
-func (r *Repository[T]) writeChunk(ctx context.Context, opt BatchOptions, reqs []types.WriteRequest) ([]types.WriteRequest, writeOutcome, error) {
+func (r *Repository[T]) writeChunk(ctx context.Context, opt BatchOptions, c *Capacity, reqs []types.WriteRequest) ([]types.WriteRequest, writeOutcome, error) {
 	var (
 		first        = time.Now()
 		maybeApplied bool // a send of what is left may have been applied
@@ -213,7 +217,8 @@ func (r *Repository[T]) writeChunk(ctx context.Context, opt BatchOptions, reqs [
 	for attempt := 1; ; attempt++ {
 		var sent sendTracker
 		out, err := r.client.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{
-			RequestItems: map[string][]types.WriteRequest{r.table: reqs},
+			RequestItems:           map[string][]types.WriteRequest{r.table: reqs},
+			ReturnConsumedCapacity: c.mode(),
 		}, append(optFns, sent.option)...)
 		if err != nil {
 			maybeApplied = maybeApplied || sent.mayHaveApplied(err)
@@ -227,6 +232,7 @@ func (r *Repository[T]) writeChunk(ctx context.Context, opt BatchOptions, reqs [
 			continue
 		}
 		maybeApplied = maybeApplied || sent.uncertain
+		c.writes(out.ConsumedCapacity)
 		reqs = out.UnprocessedItems[r.table]
 		if len(reqs) == 0 {
 			return nil, writeDone, nil

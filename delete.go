@@ -18,6 +18,11 @@ type DeleteOptions struct {
 	// Without it, deleting a missing item succeeds and does nothing, as in
 	// DynamoDB.
 	MustExist bool
+
+	// Capacity, when set, adds up the capacity the call consumes (see
+	// Capacity). TxDelete rejects it: a transaction's capacity is
+	// TransactOptions.Capacity.
+	Capacity *Capacity
 }
 
 // Delete deletes the item with key. For a versioned model, passing the item
@@ -58,6 +63,7 @@ func (r *Repository[T]) delete(ctx context.Context, key any, rv types.ReturnValu
 	if err != nil {
 		return nil, w.key, r.opError("DeleteItem", w.key, r.conditionError(ctx, err, w))
 	}
+	w.capacity.write(out.ConsumedCapacity)
 	return out.Attributes, w.key, nil
 }
 
@@ -66,7 +72,7 @@ func (r *Repository[T]) deleteInput(key any, optFns []func(*DeleteOptions)) (*dy
 	opts := collectOptions(DeleteOptions{}, optFns)
 	m := r.model
 	k, err := m.keyFor(key)
-	w := writeReq{mode: writeDelete, key: k}
+	w := writeReq{mode: writeDelete, key: k, capacity: opts.Capacity}
 	if err != nil {
 		return nil, w, err
 	}
@@ -94,6 +100,7 @@ func (r *Repository[T]) deleteInput(key any, optFns []func(*DeleteOptions)) (*dy
 		Key:                       k,
 		ExpressionAttributeNames:  ew.attributeNames(),
 		ExpressionAttributeValues: ew.attributeValues(),
+		ReturnConsumedCapacity:    opts.Capacity.mode(),
 	}
 	in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(&cond)
 	return in, w, nil

@@ -42,6 +42,8 @@ func (r *Repository[T]) lookup(ctx context.Context, key any, optFns []func(*GetO
 		TableName:      &r.table,
 		Key:            k,
 		ConsistentRead: aws.Bool(opts.ConsistentRead),
+
+		ReturnConsumedCapacity: opts.Capacity.mode(),
 	}
 	if opts.hasProjection() {
 		var w exprWriter
@@ -56,6 +58,7 @@ func (r *Repository[T]) lookup(ctx context.Context, key any, optFns []func(*GetO
 	if err != nil {
 		return item, nil, r.opError("GetItem", k, classify(err))
 	}
+	opts.Capacity.read(out.ConsumedCapacity)
 	if out.Item == nil {
 		return item, k, nil
 	}

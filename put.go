@@ -13,6 +13,11 @@ type PutOptions struct {
 	// with ErrConditionFailed (a *ConditionFailedError[T] holding the item
 	// as it was) and nothing is written.
 	Condition Condition
+
+	// Capacity, when set, adds up the capacity the call consumes (see
+	// Capacity). TxPut and TxCreate reject it: a transaction's capacity is
+	// TransactOptions.Capacity.
+	Capacity *Capacity
 }
 
 // A PutResult is what PutReturning gives back.
@@ -70,6 +75,7 @@ func (r *Repository[T]) put(ctx context.Context, item T, mode writeMode, rv type
 	if err != nil {
 		return item, nil, r.opError("PutItem", w.key, r.conditionError(ctx, err, w))
 	}
+	w.capacity.write(out.ConsumedCapacity)
 	return item, out.Attributes, nil
 }
 
@@ -81,6 +87,7 @@ func (r *Repository[T]) putInput(item *T, mode writeMode, optFns []func(*PutOpti
 	if err != nil {
 		return nil, w, err
 	}
+	w.capacity = opts.Capacity
 	ew := exprWriter{model: r.model}
 	cond, err := And(w.condition, opts.Condition).build(&ew)
 	if err == nil {
@@ -94,6 +101,7 @@ func (r *Repository[T]) putInput(item *T, mode writeMode, optFns []func(*PutOpti
 		Item:                      w.item,
 		ExpressionAttributeNames:  ew.attributeNames(),
 		ExpressionAttributeValues: ew.attributeValues(),
+		ReturnConsumedCapacity:    opts.Capacity.mode(),
 	}
 	in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(&cond)
 	return in, w, nil

@@ -160,6 +160,7 @@ func (r *Repository[T]) QueryCount(ctx context.Context, kc KeyCondition, optFns 
 		if err != nil {
 			return total, r.opError("Query", nil, classify(err))
 		}
+		opts.Capacity.page(out.ConsumedCapacity, out.ScannedCount, out.Count)
 		total += int(out.Count)
 		if len(out.LastEvaluatedKey) == 0 {
 			return total, nil
@@ -183,6 +184,7 @@ func (r *Repository[T]) queryFetch(kc KeyCondition, opts QueryOptions, sel types
 	if in.ProjectionExpression != nil {
 		in.Select = types.SelectSpecificAttributes
 	}
+	capacity := opts.Capacity
 	fetch := func(ctx context.Context, start map[string]types.AttributeValue, limit int32) ([]map[string]types.AttributeValue, map[string]types.AttributeValue, error) {
 		page := *in
 		page.ExclusiveStartKey = start
@@ -191,6 +193,7 @@ func (r *Repository[T]) queryFetch(kc KeyCondition, opts QueryOptions, sel types
 		if err != nil {
 			return nil, nil, r.opError("Query", nil, classify(err))
 		}
+		capacity.page(out.ConsumedCapacity, out.ScannedCount, out.Count)
 		return out.Items, out.LastEvaluatedKey, nil
 	}
 	return fetch, in.ExclusiveStartKey, nil
@@ -239,6 +242,7 @@ func (r *Repository[T]) queryInput(kc KeyCondition, opts QueryOptions) (*dynamod
 		KeyConditionExpression: &expr,
 		ScanIndexForward:       aws.Bool(!opts.Descending),
 		ConsistentRead:         aws.Bool(opts.ConsistentRead),
+		ReturnConsumedCapacity: opts.Capacity.mode(),
 	}
 	if opts.Index != "" {
 		in.IndexName = &opts.Index

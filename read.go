@@ -11,8 +11,8 @@ import (
 // ReadOptions are what every read can ask for, the same way in each: they
 // are embedded in GetOptions (Get, Lookup, TxGet), QueryOptions (Query,
 // QueryPage, QueryCount), ScanOptions (Scan, ScanPage, ScanCount) and
-// BatchGetOptions (BatchGet), so o.ConsistentRead and o.Projection mean one
-// thing in all of them:
+// BatchGetOptions (BatchGet), so o.ConsistentRead, o.Projection and
+// o.Capacity mean one thing in all of them:
 //
 //	users.Get(ctx, email, dynamodel.ConsistentRead)
 //	orders.Query(ctx, kc, dynamodel.ConsistentRead, func(o *dynamodel.QueryOptions) { o.Projection = []string{"id", "total"} })
@@ -36,6 +36,12 @@ type ReadOptions struct {
 	// its own name placeholders (see Raw; it takes no Values). Its paths
 	// are read as well as Projection's.
 	RawProjection Raw
+
+	// Capacity, when set, adds up the capacity the read consumes, and for
+	// queries and scans the items evaluated and returned, page by page
+	// (see Capacity). TxGet rejects it: a transaction's capacity is
+	// TransactOptions.Capacity.
+	Capacity *Capacity
 }
 
 // readOptions returns o itself: through it, ConsistentRead reaches the

@@ -52,7 +52,7 @@ func (r *Repository[T]) Scan(ctx context.Context, optFns ...func(*ScanOptions)) 
 			return
 		}
 		if opts.Segments <= 1 {
-			readAll(ctx, r.scanFetch(in), in.ExclusiveStartKey, opts.Limit, opts.PageSize, yield)
+			readAll(ctx, r.scanFetch(in, opts.Capacity), in.ExclusiveStartKey, opts.Limit, opts.PageSize, yield)
 			return
 		}
 		concurrency := opts.Concurrency
@@ -63,7 +63,7 @@ func (r *Repository[T]) Scan(ctx context.Context, optFns ...func(*ScanOptions)) 
 			segIn := *in
 			segIn.Segment = aws.Int32(int32(seg))
 			segIn.TotalSegments = aws.Int32(int32(opts.Segments))
-			return r.scanFetch(&segIn)
+			return r.scanFetch(&segIn, opts.Capacity)
 		}, opts.Limit, opts.PageSize, yield)
 	}
 }
@@ -83,7 +83,7 @@ func (r *Repository[T]) ScanPage(ctx context.Context, optFns ...func(*ScanOption
 	if err != nil {
 		return Page[T]{}, r.opError("Scan", nil, err)
 	}
-	items, next, err := readPage[T](ctx, r.scanFetch(in), in.ExclusiveStartKey, opts.Limit)
+	items, next, err := readPage[T](ctx, r.scanFetch(in, opts.Capacity), in.ExclusiveStartKey, opts.Limit)
 	if err != nil {
 		return Page[T]{}, err
 	}
@@ -122,6 +122,7 @@ func (r *Repository[T]) ScanCount(ctx context.Context, optFns ...func(*ScanOptio
 					errs[seg] = r.opError("Scan", nil, classify(err))
 					return
 				}
+				opts.Capacity.page(out.ConsumedCapacity, out.ScannedCount, out.Count)
 				counts[seg] += int(out.Count)
 				if len(out.LastEvaluatedKey) == 0 {
 					return
@@ -158,6 +159,8 @@ func (r *Repository[T]) scanInput(opts ScanOptions) (*dynamodb.ScanInput, error)
 	in := &dynamodb.ScanInput{
 		TableName:      &r.table,
 		ConsistentRead: aws.Bool(opts.ConsistentRead),
+
+		ReturnConsumedCapacity: opts.Capacity.mode(),
 	}
 	if opts.Index != "" {
 		in.IndexName = &opts.Index
@@ -180,7 +183,8 @@ func (r *Repository[T]) scanInput(opts ScanOptions) (*dynamodb.ScanInput, error)
 	return in, nil
 }
 
-func (r *Repository[T]) scanFetch(in *dynamodb.ScanInput) fetchFunc {
+// scanFetch returns the page reader of a scan whose capacity goes to c.
+func (r *Repository[T]) scanFetch(in *dynamodb.ScanInput, c *Capacity) fetchFunc {
 	return func(ctx context.Context, start map[string]types.AttributeValue, limit int32) ([]map[string]types.AttributeValue, map[string]types.AttributeValue, error) {
 		page := *in
 		page.ExclusiveStartKey = start
@@ -189,6 +193,7 @@ func (r *Repository[T]) scanFetch(in *dynamodb.ScanInput) fetchFunc {
 		if err != nil {
 			return nil, nil, r.opError("Scan", nil, classify(err))
 		}
+		c.page(out.ConsumedCapacity, out.ScannedCount, out.Count)
 		return out.Items, out.LastEvaluatedKey, nil
 	}
 }

@@ -31,6 +31,10 @@ type TxAction struct {
 	failed func(w writeReq, old map[string]types.AttributeValue, readErr, cause error) error
 }
 
+// errTxCapacity rejects a Capacity in the options of one action of a
+// transaction.
+var errTxCapacity = fmt.Errorf("%w: a transaction's capacity is counted by TransactOptions.Capacity, not by the options of one action", ErrInvalidUpdate)
+
 // label names the action for errors: operation, table and key, as in
 // `Update Orders customer="c1" id="o1"`.
 func (a TxAction) label() string {
@@ -50,6 +54,9 @@ func (r *Repository[T]) TxCreate(item T, optFns ...func(*PutOptions)) TxAction {
 
 func (r *Repository[T]) txPut(item T, mode writeMode, optFns []func(*PutOptions)) TxAction {
 	in, w, err := r.putInput(&item, mode, optFns)
+	if err == nil && w.capacity != nil {
+		err = errTxCapacity
+	}
 	a := TxAction{table: r.table, op: "Put", w: w, err: err, failed: conditionFailed[T]}
 	if err == nil {
 		a.item.Put = &types.Put{
@@ -71,6 +78,9 @@ func (r *Repository[T]) TxUpdate(key any, upd Update, optFns ...func(*UpdateOpti
 	if err == nil && in.ReturnValues != types.ReturnValueAllNew {
 		err = fmt.Errorf("%w: a transaction gives no item back, so UpdateOptions.Return (%s) does not apply", ErrInvalidUpdate, in.ReturnValues)
 	}
+	if err == nil && w.capacity != nil {
+		err = errTxCapacity
+	}
 	if err != nil {
 		a.err = err
 		return a
@@ -89,6 +99,9 @@ func (r *Repository[T]) TxUpdate(key any, upd Update, optFns ...func(*UpdateOpti
 // TxDelete is Delete as a transaction action.
 func (r *Repository[T]) TxDelete(key any, optFns ...func(*DeleteOptions)) TxAction {
 	in, w, err := r.deleteInput(key, optFns)
+	if err == nil && w.capacity != nil {
+		err = errTxCapacity
+	}
 	a := TxAction{table: r.table, op: "Delete", w: w, err: err, failed: conditionFailed[T]}
 	if err == nil {
 		a.item.Delete = &types.Delete{
@@ -141,6 +154,10 @@ type TransactOptions struct {
 	// SDK pick one per call (its own retries are then idempotent).
 	ClientRequestToken string
 
+	// Capacity, when set, adds up the capacity the transaction consumes
+	// (see Capacity), over every table it touches.
+	Capacity *Capacity
+
 	// ClientOptions are passed to the SDK call.
 	ClientOptions []func(*dynamodb.Options)
 }
@@ -178,13 +195,15 @@ func TransactWrite(ctx context.Context, client API, actions []TxAction, optFns .
 	if size > maxTransactBytes {
 		return fmt.Errorf("dynamodel: TransactWriteItems: %w: %d bytes of items, over the 4 MB limit of a transaction", ErrItemTooLarge, size)
 	}
-	in := &dynamodb.TransactWriteItemsInput{TransactItems: items}
+	in := &dynamodb.TransactWriteItemsInput{TransactItems: items, ReturnConsumedCapacity: opts.Capacity.mode()}
 	if opts.ClientRequestToken != "" {
 		in.ClientRequestToken = &opts.ClientRequestToken
 	}
-	if _, err := client.TransactWriteItems(ctx, in, opts.ClientOptions...); err != nil {
+	out, err := client.TransactWriteItems(ctx, in, opts.ClientOptions...)
+	if err != nil {
 		return transactionError(ctx, client, err, actions, opts)
 	}
+	opts.Capacity.writes(out.ConsumedCapacity)
 	return nil
 }
 
@@ -297,7 +316,7 @@ func transactionError(ctx context.Context, client API, err error, actions []TxAc
 		}
 		old, readErr := r.Item, error(nil)
 		if old == nil {
-			old, readErr = currentItem(ctx, client, a.table, a.w.key, opts.ClientOptions)
+			old, readErr = currentItem(ctx, client, a.table, a.w.key, opts.ClientOptions, opts.Capacity)
 		}
 		if a.failed != nil {
 			r.Err = a.failed(a.w, old, readErr, nil)

@@ -46,8 +46,9 @@ var _ TxGetAction = (*TxGetItem[User])(nil)
 
 // TxGet returns a read of the item with key, for TransactGet. Of the
 // options, Projection applies; the read is strongly consistent whatever
-// ConsistentRead says. A bad key is reported by TransactGet, before any
-// call.
+// ConsistentRead says, and Capacity is an error (count the transaction's in
+// TransactOptions.Capacity). A bad key is reported by TransactGet, before
+// any call.
 func (r *Repository[T]) TxGet(key any, optFns ...func(*GetOptions)) *TxGetItem[T] {
 	g := &TxGetItem[T]{get: txGet{table: r.table}}
 	k, err := r.model.keyFor(key)
@@ -57,6 +58,10 @@ func (r *Repository[T]) TxGet(key any, optFns ...func(*GetOptions)) *TxGetItem[T
 	}
 	opts := collectOptions(GetOptions{ReadOptions: r.readDefaults()}, optFns)
 	g.get.key = k
+	if opts.Capacity != nil {
+		g.get.err = fmt.Errorf("%w: a transaction's capacity is counted by TransactOptions.Capacity, not by the options of one read", ErrInvalidQuery)
+		return g
+	}
 	get := &types.Get{TableName: &r.table, Key: k}
 	if opts.hasProjection() {
 		var w exprWriter
@@ -101,7 +106,7 @@ func (g *TxGetItem[T]) receive(m map[string]types.AttributeValue) error {
 // snapshot; afterwards each TxGetItem's Result holds its item, or reports
 // that there is none. Bad reads, too many, or two of one item
 // (ErrDuplicateKey) are reported before any call. When the call fails, no
-// read has a result.
+// read has a result. Of the options, Capacity and ClientOptions apply.
 func TransactGet(ctx context.Context, client API, gets []TxGetAction, optFns ...func(*TransactOptions)) error {
 	opts := collectOptions(TransactOptions{}, optFns)
 	if len(gets) == 0 || len(gets) > maxTransactItems {
@@ -130,7 +135,8 @@ func TransactGet(ctx context.Context, client API, gets []TxGetAction, optFns ...
 	for _, g := range gets {
 		_ = g.receive(nil) // no result from an earlier call stays
 	}
-	out, err := client.TransactGetItems(ctx, &dynamodb.TransactGetItemsInput{TransactItems: items}, opts.ClientOptions...)
+	in := &dynamodb.TransactGetItemsInput{TransactItems: items, ReturnConsumedCapacity: opts.Capacity.mode()}
+	out, err := client.TransactGetItems(ctx, in, opts.ClientOptions...)
 	if err != nil {
 		var tce *types.TransactionCanceledException
 		if errors.As(err, &tce) {
@@ -138,6 +144,7 @@ func TransactGet(ctx context.Context, client API, gets []TxGetAction, optFns ...
 		}
 		return fmt.Errorf("dynamodel: TransactGetItems: %w", classify(err))
 	}
+	opts.Capacity.reads(out.ConsumedCapacity)
 	for i, g := range gets {
 		var item map[string]types.AttributeValue
 		if i < len(out.Responses) {

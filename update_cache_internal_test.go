@@ -52,6 +52,8 @@ func TestUpdateCacheMatchesRendering(t *testing.T) {
 	upsert := func(o *UpdateOptions) { o.Upsert = true }
 	version := func(o *UpdateOptions) { o.Version = 4 }
 	returnOld := func(o *UpdateOptions) { o.Return = ReturnUpdatedOld }
+	var c Capacity
+	capacity := func(o *UpdateOptions) { o.Capacity = &c }
 	prepared, err := PrepareUpdate(struct {
 		Status *string `dynamodbav:"status"`
 		Total  *int    `dynamodbav:"total"`
@@ -97,6 +99,8 @@ func TestUpdateCacheMatchesRendering(t *testing.T) {
 			require.NoError(t, err)
 			return u
 		}, nil},
+
+		{"capacity", item, func(i int) Update { return Set("total", i) }, []func(*UpdateOptions){capacity, returnOld}},
 		{"attribute values", key, func(i int) Update {
 			return Set("status", &types.AttributeValueMemberS{Value: fmt.Sprint(i)}).Add("total", &types.AttributeValueMemberN{Value: "2"})
 		}, nil},
@@ -145,6 +149,26 @@ func TestUpdateCacheReturnValues(t *testing.T) {
 	_, err := r.UpdateItemInput(key, Set("status", "x"), func(o *UpdateOptions) { o.Return = ReturnUpdatedNew + 1 })
 	require.ErrorIs(t, err, ErrInvalidUpdate)
 	assert.ErrorContains(t, err, "Return is ReturnValue(5)")
+}
+
+// TestUpdateCacheCapacity checks that asking for capacity is part of the
+// request, not of the shape, like the return choice.
+func TestUpdateCacheCapacity(t *testing.T) {
+	r := cacheRepo(t)
+	key := Key{Hash: "c1", Range: "o1"}
+	var c Capacity
+	for i := range 4 {
+		var opts []func(*UpdateOptions)
+		want := types.ReturnConsumedCapacity("")
+		if i%2 == 1 {
+			opts = append(opts, func(o *UpdateOptions) { o.Capacity = &c })
+			want = types.ReturnConsumedCapacityIndexes
+		}
+		in, err := r.UpdateItemInput(key, Set("status", fmt.Sprint(i)), opts...)
+		require.NoError(t, err)
+		assert.Equal(t, want, in.ReturnConsumedCapacity, "update %d", i)
+	}
+	assert.Equal(t, 1, cachedShapes(r))
 }
 
 // TestUpdateCacheNoValues checks that an update of a cached shape without

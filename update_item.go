@@ -37,6 +37,12 @@ type UpdateOptions struct {
 	// (ErrVersionConflict otherwise). Zero means the one of the item passed
 	// as the key, or no check when the key is not an item.
 	Version int64
+
+	// Capacity, when set, adds up the capacity the call consumes (see
+	// Capacity). Like Return, it is part of the request, not of the
+	// update's shape. TxUpdate rejects it: a transaction's capacity is
+	// TransactOptions.Capacity.
+	Capacity *Capacity
 }
 
 // Update applies a prepared update to the item with key and returns the
@@ -60,6 +66,7 @@ func (r *Repository[T]) Update(ctx context.Context, key any, upd Update, optFns 
 	if err != nil {
 		return zero, r.opError("UpdateItem", w.key, r.conditionError(ctx, err, w))
 	}
+	w.capacity.write(out.ConsumedCapacity)
 	if len(out.Attributes) == 0 {
 		return zero, nil // ReturnNone, or ReturnAllOld of an item the update created
 	}
@@ -96,7 +103,7 @@ func (r *Repository[T]) updateInput(keyArg any, upd Update, optFns []func(*Updat
 	if err != nil {
 		return nil, writeReq{}, err
 	}
-	w := writeReq{mode: writeUpdate, key: k}
+	w := writeReq{mode: writeUpdate, key: k, capacity: opts.Capacity}
 	if opts.Upsert {
 		w.mode = writeUpsert
 	}
@@ -138,6 +145,7 @@ func (r *Repository[T]) updateInput(keyArg any, upd Update, optFns []func(*Updat
 	in.Key = k
 	in.UpdateExpression = &req.expr
 	in.ReturnValues = ret
+	in.ReturnConsumedCapacity = opts.Capacity.mode()
 	// A caller's condition is a function, so it has no shape: such
 	// updates are rendered every time.
 	shape, cacheable := shapeOf(w.mode, want != 0, ops)

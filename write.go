@@ -33,6 +33,7 @@ type writeReq struct {
 	condition Condition // what the model itself requires (no overwrite, version)
 	version   *int64    // the version the item must have, when checked
 	versionAt string    // the version attribute, when checked
+	capacity  *Capacity // where the call adds the capacity it consumed, if anywhere
 }
 
 // expectVersion records that the write checks attribute attr for version v.
@@ -233,7 +234,7 @@ func (r *Repository[T]) conditionError(ctx context.Context, err error, w writeRe
 	}
 	old, readErr := ccf.Item, error(nil)
 	if old == nil {
-		old, readErr = currentItem(ctx, r.client, r.table, w.key, r.opts.ClientOptions)
+		old, readErr = currentItem(ctx, r.client, r.table, w.key, r.opts.ClientOptions, w.capacity)
 	}
 	return conditionFailed[T](w, old, readErr, err)
 }
@@ -255,13 +256,15 @@ func conditionFailed[T any](w writeReq, old map[string]types.AttributeValue, rea
 
 // currentItem reads an item with a consistent read, for judging a failed
 // condition: nil when it is missing, or when the read fails (err).
-func currentItem(ctx context.Context, client API, table string, key itemKey, optFns []func(*dynamodb.Options)) (map[string]types.AttributeValue, error) {
+func currentItem(ctx context.Context, client API, table string, key itemKey, optFns []func(*dynamodb.Options), c *Capacity) (map[string]types.AttributeValue, error) {
 	out, err := client.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName: &table, Key: key, ConsistentRead: aws.Bool(true),
+		ReturnConsumedCapacity: c.mode(),
 	}, optFns...)
 	if err != nil {
 		return nil, fmt.Errorf("reading the item after its condition failed: %w", err)
 	}
+	c.read(out.ConsumedCapacity)
 	return out.Item, nil
 }
 
