@@ -86,6 +86,11 @@ var (
 	// saying which action failed and why.
 	ErrTransactionCanceled = errors.New("dynamodel: transaction canceled")
 
+	// ErrMaxEvaluated reports that a query, scan or count stopped at its
+	// MaxEvaluated bound with items left to read: the items (or the count)
+	// it gave are those of the part it read.
+	ErrMaxEvaluated = errors.New("dynamodel: MaxEvaluated reached")
+
 	// ErrEmptyUpdate reports an update with nothing to set, remove, add or
 	// delete. No call is made.
 	ErrEmptyUpdate = errors.New("dynamodel: empty update")

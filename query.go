@@ -87,14 +87,26 @@ type QueryOptions struct {
 	// Index queries a global or local secondary index instead of the table.
 	Index string
 	// Filter drops items after they are read (they still count against
-	// read capacity and PageSize).
+	// read capacity, PageSize and MaxEvaluated).
 	Filter Condition
-	// Limit stops after this many items (0: all). For QueryPage it is the
-	// page size.
+	// Limit stops after this many items returned (0: all). For QueryPage
+	// it is the page size.
 	Limit int
-	// PageSize is how many items each request reads (DynamoDB's Limit);
-	// 0 lets DynamoDB fill 1 MB pages.
+	// PageSize is how many items each request evaluates at most
+	// (DynamoDB's Limit, which counts items before the filter); 0 lets
+	// DynamoDB fill its pages, which end at 1 MB of items read, however
+	// few of them pass the filter.
 	PageSize int
+	// MaxEvaluated bounds the items evaluated (read and paid for, before
+	// the filter: DynamoDB's ScannedCount) summed over every request of the
+	// call (0: no bound). Each request asks for at most what is left of it,
+	// so the bound is never passed; a request may still evaluate fewer, as
+	// DynamoDB ends a page at 1 MB. When it stops a read with items left,
+	// Query ends with an error wrapping ErrMaxEvaluated after the items
+	// read, QueryCount returns the count so far with that error, and
+	// QueryPage returns a shorter page (even an empty one) whose Cursor
+	// resumes the read.
+	MaxEvaluated int
 	// Descending returns items in descending sort key order.
 	Descending bool
 	// Cursor resumes a read where a Page's Cursor left it. The query must
@@ -121,7 +133,7 @@ func (r *Repository[T]) Query(ctx context.Context, kc KeyCondition, optFns ...fu
 			yield(zero, err)
 			return
 		}
-		readAll(ctx, fetch, start, opts.Limit, opts.PageSize, yield)
+		readAll(ctx, fetch, start, bounds{opts.Limit, opts.PageSize, opts.MaxEvaluated}, yield)
 	}
 }
 
@@ -137,7 +149,7 @@ func (r *Repository[T]) QueryPage(ctx context.Context, kc KeyCondition, optFns .
 	if err != nil {
 		return Page[T]{}, r.opError("Query", nil, err)
 	}
-	items, next, err := readPage[T](ctx, fetch, start, opts.Limit)
+	items, next, err := readPage[T](ctx, fetch, start, opts.Limit, opts.MaxEvaluated)
 	if err != nil {
 		return Page[T]{}, err
 	}
@@ -146,6 +158,8 @@ func (r *Repository[T]) QueryPage(ctx context.Context, kc KeyCondition, optFns .
 }
 
 // QueryCount counts the items kc selects (after Filter), reading no items.
+// With MaxEvaluated it may stop early, returning the count so far and an
+// error wrapping ErrMaxEvaluated.
 func (r *Repository[T]) QueryCount(ctx context.Context, kc KeyCondition, optFns ...func(*QueryOptions)) (int, error) {
 	opts := r.queryOptions(optFns)
 	opts.Projection, opts.RawProjection = nil, Raw{} // a count reads no attributes, and a name left unused is an error
@@ -154,16 +168,22 @@ func (r *Repository[T]) QueryCount(ctx context.Context, kc KeyCondition, optFns 
 		return 0, err
 	}
 	in.Select = types.SelectCount
-	total := 0
+	b := bounds{pageSize: opts.PageSize, maxEvaluated: opts.MaxEvaluated}
+	total, evaluated := 0, 0
 	for {
+		in.Limit = int32Ptr(b.request(0, evaluated))
 		out, err := r.client.Query(ctx, in, r.opts.ClientOptions...)
 		if err != nil {
 			return total, r.opError("Query", nil, classify(err))
 		}
 		opts.Capacity.page(out.ConsumedCapacity, out.ScannedCount, out.Count)
 		total += int(out.Count)
+		evaluated += pageEvaluated(out.ScannedCount, out.Count, 0)
 		if len(out.LastEvaluatedKey) == 0 {
 			return total, nil
+		}
+		if b.spent(evaluated) {
+			return total, r.opError("Query", nil, maxEvaluatedError(evaluated))
 		}
 		in.ExclusiveStartKey = out.LastEvaluatedKey
 	}
@@ -185,16 +205,16 @@ func (r *Repository[T]) queryFetch(kc KeyCondition, opts QueryOptions, sel types
 		in.Select = types.SelectSpecificAttributes
 	}
 	capacity := opts.Capacity
-	fetch := func(ctx context.Context, start map[string]types.AttributeValue, limit int32) ([]map[string]types.AttributeValue, map[string]types.AttributeValue, error) {
+	fetch := func(ctx context.Context, start map[string]types.AttributeValue, limit int32) (fetched, error) {
 		page := *in
 		page.ExclusiveStartKey = start
 		page.Limit = int32Ptr(limit)
 		out, err := r.client.Query(ctx, &page, r.opts.ClientOptions...)
 		if err != nil {
-			return nil, nil, r.opError("Query", nil, classify(err))
+			return fetched{}, r.opError("Query", nil, classify(err))
 		}
 		capacity.page(out.ConsumedCapacity, out.ScannedCount, out.Count)
-		return out.Items, out.LastEvaluatedKey, nil
+		return fetched{out.Items, out.LastEvaluatedKey, pageEvaluated(out.ScannedCount, out.Count, len(out.Items))}, nil
 	}
 	return fetch, in.ExclusiveStartKey, nil
 }
@@ -202,8 +222,8 @@ func (r *Repository[T]) queryFetch(kc KeyCondition, opts QueryOptions, sel types
 // queryInput renders a Query request, checking everything it can first.
 func (r *Repository[T]) queryInput(kc KeyCondition, opts QueryOptions) (*dynamodb.QueryInput, error) {
 	fail := func(err error) (*dynamodb.QueryInput, error) { return nil, r.opError("Query", nil, err) }
-	if opts.Limit < 0 || opts.PageSize < 0 {
-		return fail(fmt.Errorf("%w: negative Limit or PageSize", ErrInvalidQuery))
+	if opts.Limit < 0 || opts.PageSize < 0 || opts.MaxEvaluated < 0 {
+		return fail(fmt.Errorf("%w: negative Limit, PageSize or MaxEvaluated", ErrInvalidQuery))
 	}
 	hash, rng, err := r.keyAttributes(opts.Index, kc)
 	if err != nil {

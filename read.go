@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"math"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
@@ -111,65 +112,118 @@ func Collect[T any](seq iter.Seq2[T, error], max int) ([]T, error) {
 	return out, nil
 }
 
-// fetchFunc reads one page: at most limit items (0: as many as DynamoDB
-// returns) from start (nil: the beginning).
-type fetchFunc func(ctx context.Context, start map[string]types.AttributeValue, limit int32) (items []map[string]types.AttributeValue, next map[string]types.AttributeValue, err error)
+// A fetched page: its items, the key to resume from (nil at the end), and
+// how many items DynamoDB evaluated for it.
+type fetched struct {
+	items     []map[string]types.AttributeValue
+	next      map[string]types.AttributeValue
+	evaluated int
+}
+
+// fetchFunc reads one page: at most limit items evaluated (0: as many as
+// fit in DynamoDB's 1 MB) from start (nil: the beginning).
+type fetchFunc func(ctx context.Context, start map[string]types.AttributeValue, limit int32) (fetched, error)
+
+// bounds are what ends a read early: limit items returned, maxEvaluated
+// items evaluated (0: no bound); pageSize caps each request.
+type bounds struct {
+	limit, pageSize, maxEvaluated int
+}
+
+// request returns the Limit of the next request (0: none), after returned
+// items returned and evaluated evaluated: pageSize, lowered so that the read
+// passes neither bound. DynamoDB's Limit counts items evaluated, so a
+// request never evaluates more than it says.
+func (b bounds) request(returned, evaluated int) int32 {
+	want := b.pageSize
+	lower := func(n int) {
+		if want == 0 || n < want {
+			want = n
+		}
+	}
+	if b.limit > 0 {
+		lower(b.limit - returned)
+	}
+	if b.maxEvaluated > 0 {
+		lower(b.maxEvaluated - evaluated)
+	}
+	return int32(min(want, math.MaxInt32))
+}
+
+// spent reports whether evaluated items use up the maxEvaluated bound.
+func (b bounds) spent(evaluated int) bool {
+	return b.maxEvaluated > 0 && evaluated >= b.maxEvaluated
+}
+
+// maxEvaluatedError is the error of a read stopped by MaxEvaluated.
+func maxEvaluatedError(evaluated int) error {
+	return fmt.Errorf("%w: %d items evaluated, and more to read", ErrMaxEvaluated, evaluated)
+}
+
+// pageEvaluated is how many items DynamoDB evaluated for a page: its
+// ScannedCount, but never fewer than it returned.
+func pageEvaluated(scanned, count int32, items int) int {
+	return max(int(scanned), int(count), items)
+}
 
 // readAll yields the items fetch reads, page by page, fetching the next page
 // only when the caller has taken every item of the last one, and stopping
-// after limit items (0: no limit) or when the caller stops.
-func readAll[T any](ctx context.Context, fetch fetchFunc, start map[string]types.AttributeValue, limit, pageSize int, yield func(T, error) bool) {
-	seen := 0
+// when the caller stops, after b.limit items, or, with an error wrapping
+// ErrMaxEvaluated, when b.maxEvaluated items were evaluated and more are
+// left.
+func readAll[T any](ctx context.Context, fetch fetchFunc, start map[string]types.AttributeValue, b bounds, yield func(T, error) bool) {
+	returned, evaluated := 0, 0
 	for {
-		want := pageSize
-		if limit > 0 && (want == 0 || limit-seen < want) {
-			want = limit - seen
-		}
-		items, next, err := fetch(ctx, start, int32(want))
+		page, err := fetch(ctx, start, b.request(returned, evaluated))
 		if err != nil {
 			var zero T
 			yield(zero, err)
 			return
 		}
-		for _, raw := range items {
+		evaluated += page.evaluated
+		for _, raw := range page.items {
 			item, err := decodeItem[T](raw)
 			if !yield(item, err) || err != nil {
 				return
 			}
-			seen++
+			returned++
 		}
-		if len(next) == 0 || (limit > 0 && seen >= limit) {
+		if len(page.next) == 0 || (b.limit > 0 && returned >= b.limit) {
 			return
 		}
-		start = next
+		if b.spent(evaluated) {
+			var zero T
+			yield(zero, maxEvaluatedError(evaluated))
+			return
+		}
+		start = page.next
 	}
 }
 
-// readPage reads up to limit items (0: one DynamoDB page) and returns them
-// with the key to resume from. It never reads past what it returns, so the
-// key is exact.
-func readPage[T any](ctx context.Context, fetch fetchFunc, start map[string]types.AttributeValue, limit int) ([]T, map[string]types.AttributeValue, error) {
+// readPage reads up to limit items (0: one DynamoDB page), evaluating at
+// most maxEvaluated (0: no bound), and returns them with the key to resume
+// from. It never reads past what it returns, so the key is exact.
+func readPage[T any](ctx context.Context, fetch fetchFunc, start map[string]types.AttributeValue, limit, maxEvaluated int) ([]T, map[string]types.AttributeValue, error) {
+	b := bounds{limit: limit, maxEvaluated: maxEvaluated}
 	var out []T
+	evaluated := 0
 	for {
-		want := 0
-		if limit > 0 {
-			want = limit - len(out)
-		}
-		items, next, err := fetch(ctx, start, int32(want))
+		page, err := fetch(ctx, start, b.request(len(out), evaluated))
 		if err != nil {
 			return out, nil, err
 		}
-		for _, raw := range items {
+		evaluated += page.evaluated
+		for _, raw := range page.items {
 			item, err := decodeItem[T](raw)
 			if err != nil {
 				return out, nil, err
 			}
 			out = append(out, item)
 		}
-		if len(next) == 0 || limit == 0 || len(out) >= limit {
-			return out, next, nil
+		if len(page.next) == 0 || limit == 0 || len(out) >= limit || b.spent(evaluated) {
+			return out, page.next, nil
 		}
-		start = next
+		start = page.next
 	}
 }
 

@@ -2,6 +2,7 @@ package dynamodel
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"sync"
@@ -23,8 +24,16 @@ type ScanOptions struct {
 	// Limit stops after this many items (0: all). For ScanPage it is the
 	// page size.
 	Limit int
-	// PageSize is how many items each request reads (DynamoDB's Limit).
+	// PageSize is how many items each request evaluates at most
+	// (DynamoDB's Limit; see QueryOptions.PageSize).
 	PageSize int
+	// MaxEvaluated bounds the items evaluated summed over every request of
+	// the call, as QueryOptions.MaxEvaluated does for a query (Scan ends
+	// with an error wrapping ErrMaxEvaluated, ScanCount returns the count
+	// so far with it, ScanPage a shorter page with a Cursor). With
+	// Segments, each segment may evaluate an equal share of it, so it must
+	// be at least Segments.
+	MaxEvaluated int
 	// Cursor resumes a sequential scan where a Page's Cursor left it. The
 	// scan must be the one that made it (same index, filter and
 	// projection), else the call fails with ErrInvalidCursor.
@@ -51,8 +60,9 @@ func (r *Repository[T]) Scan(ctx context.Context, optFns ...func(*ScanOptions)) 
 			yield(zero, err)
 			return
 		}
+		b := bounds{opts.Limit, opts.PageSize, opts.MaxEvaluated}
 		if opts.Segments <= 1 {
-			readAll(ctx, r.scanFetch(in, opts.Capacity), in.ExclusiveStartKey, opts.Limit, opts.PageSize, yield)
+			readAll(ctx, r.scanFetch(in, opts.Capacity), in.ExclusiveStartKey, b, yield)
 			return
 		}
 		concurrency := opts.Concurrency
@@ -64,7 +74,7 @@ func (r *Repository[T]) Scan(ctx context.Context, optFns ...func(*ScanOptions)) 
 			segIn.Segment = aws.Int32(int32(seg))
 			segIn.TotalSegments = aws.Int32(int32(opts.Segments))
 			return r.scanFetch(&segIn, opts.Capacity)
-		}, opts.Limit, opts.PageSize, yield)
+		}, b, yield)
 	}
 }
 
@@ -83,7 +93,7 @@ func (r *Repository[T]) ScanPage(ctx context.Context, optFns ...func(*ScanOption
 	if err != nil {
 		return Page[T]{}, r.opError("Scan", nil, err)
 	}
-	items, next, err := readPage[T](ctx, r.scanFetch(in, opts.Capacity), in.ExclusiveStartKey, opts.Limit)
+	items, next, err := readPage[T](ctx, r.scanFetch(in, opts.Capacity), in.ExclusiveStartKey, opts.Limit, opts.MaxEvaluated)
 	if err != nil {
 		return Page[T]{}, err
 	}
@@ -92,7 +102,8 @@ func (r *Repository[T]) ScanPage(ctx context.Context, optFns ...func(*ScanOption
 }
 
 // ScanCount counts the items of the table (after Filter), reading none; with
-// Segments, in parallel.
+// Segments, in parallel. With MaxEvaluated it may stop early, returning the
+// count so far and an error wrapping ErrMaxEvaluated.
 func (r *Repository[T]) ScanCount(ctx context.Context, optFns ...func(*ScanOptions)) (int, error) {
 	opts := r.scanOptions(optFns)
 	opts.Projection, opts.RawProjection = nil, Raw{} // a count reads no attributes, and a name left unused is an error
@@ -103,6 +114,7 @@ func (r *Repository[T]) ScanCount(ctx context.Context, optFns ...func(*ScanOptio
 	in.Select = types.SelectCount
 	segments := max(opts.Segments, 1)
 	counts := make([]int, segments)
+	evaluated := make([]int, segments)
 	errs := make([]error, segments)
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, max(1, min(segments, r.opts.Batch.Concurrency)))
@@ -116,7 +128,9 @@ func (r *Repository[T]) ScanCount(ctx context.Context, optFns ...func(*ScanOptio
 			if segments > 1 {
 				segIn.Segment, segIn.TotalSegments = aws.Int32(int32(seg)), aws.Int32(int32(segments))
 			}
+			b := bounds{pageSize: opts.PageSize, maxEvaluated: share(opts.MaxEvaluated, segments, seg)}
 			for {
+				segIn.Limit = int32Ptr(b.request(0, evaluated[seg]))
 				out, err := r.client.Scan(ctx, &segIn, r.opts.ClientOptions...)
 				if err != nil {
 					errs[seg] = r.opError("Scan", nil, classify(err))
@@ -124,7 +138,12 @@ func (r *Repository[T]) ScanCount(ctx context.Context, optFns ...func(*ScanOptio
 				}
 				opts.Capacity.page(out.ConsumedCapacity, out.ScannedCount, out.Count)
 				counts[seg] += int(out.Count)
+				evaluated[seg] += pageEvaluated(out.ScannedCount, out.Count, 0)
 				if len(out.LastEvaluatedKey) == 0 {
+					return
+				}
+				if b.spent(evaluated[seg]) {
+					errs[seg] = errMaxEvaluated
 					return
 				}
 				segIn.ExclusiveStartKey = out.LastEvaluatedKey
@@ -132,14 +151,40 @@ func (r *Repository[T]) ScanCount(ctx context.Context, optFns ...func(*ScanOptio
 		}()
 	}
 	wg.Wait()
-	total := 0
+	total, spent := 0, false
 	for seg := range segments {
-		if errs[seg] != nil {
+		if errs[seg] == errMaxEvaluated {
+			spent = true
+		} else if errs[seg] != nil {
 			return 0, errs[seg]
 		}
 		total += counts[seg]
 	}
+	if spent {
+		return total, r.opError("Scan", nil, maxEvaluatedError(sum(evaluated)))
+	}
 	return total, nil
+}
+
+// errMaxEvaluated marks a segment that stopped at its share of MaxEvaluated.
+var errMaxEvaluated = errors.New("segment stopped at its share of MaxEvaluated")
+
+// share is segment seg's part of a bound of n split over segments (0 for no
+// bound): equal parts, the first ones a unit larger when n does not divide.
+func share(n, segments, seg int) int {
+	part := n / segments
+	if seg < n%segments {
+		part++
+	}
+	return part
+}
+
+func sum(ns []int) int {
+	total := 0
+	for _, n := range ns {
+		total += n
+	}
+	return total
 }
 
 func (r *Repository[T]) scanOptions(optFns []func(*ScanOptions)) ScanOptions {
@@ -149,8 +194,10 @@ func (r *Repository[T]) scanOptions(optFns []func(*ScanOptions)) ScanOptions {
 func (r *Repository[T]) scanInput(opts ScanOptions) (*dynamodb.ScanInput, error) {
 	fail := func(err error) (*dynamodb.ScanInput, error) { return nil, r.opError("Scan", nil, err) }
 	switch {
-	case opts.Limit < 0 || opts.PageSize < 0 || opts.Segments < 0:
-		return fail(fmt.Errorf("%w: negative Limit, PageSize or Segments", ErrInvalidQuery))
+	case opts.Limit < 0 || opts.PageSize < 0 || opts.Segments < 0 || opts.MaxEvaluated < 0:
+		return fail(fmt.Errorf("%w: negative Limit, PageSize, Segments or MaxEvaluated", ErrInvalidQuery))
+	case opts.MaxEvaluated > 0 && opts.MaxEvaluated < opts.Segments:
+		return fail(fmt.Errorf("%w: MaxEvaluated (%d) is shared among the Segments (%d), so it must be at least as large", ErrInvalidQuery, opts.MaxEvaluated, opts.Segments))
 	case opts.Segments > 1000000:
 		return fail(fmt.Errorf("%w: at most 1000000 segments", ErrInvalidQuery))
 	case opts.Segments > 1 && opts.Cursor != "":
@@ -185,23 +232,24 @@ func (r *Repository[T]) scanInput(opts ScanOptions) (*dynamodb.ScanInput, error)
 
 // scanFetch returns the page reader of a scan whose capacity goes to c.
 func (r *Repository[T]) scanFetch(in *dynamodb.ScanInput, c *Capacity) fetchFunc {
-	return func(ctx context.Context, start map[string]types.AttributeValue, limit int32) ([]map[string]types.AttributeValue, map[string]types.AttributeValue, error) {
+	return func(ctx context.Context, start map[string]types.AttributeValue, limit int32) (fetched, error) {
 		page := *in
 		page.ExclusiveStartKey = start
 		page.Limit = int32Ptr(limit)
 		out, err := r.client.Scan(ctx, &page, r.opts.ClientOptions...)
 		if err != nil {
-			return nil, nil, r.opError("Scan", nil, classify(err))
+			return fetched{}, r.opError("Scan", nil, classify(err))
 		}
 		c.page(out.ConsumedCapacity, out.ScannedCount, out.Count)
-		return out.Items, out.LastEvaluatedKey, nil
+		return fetched{out.Items, out.LastEvaluatedKey, pageEvaluated(out.ScannedCount, out.Count, len(out.Items))}, nil
 	}
 }
 
 // readSegments reads segments in parallel, at most concurrency at once, and
-// yields their items as pages arrive. Items are decoded by the readers. It
-// returns after every reader has stopped.
-func readSegments[T any](parent context.Context, segments, concurrency int, fetchFor func(seg int) fetchFunc, limit, pageSize int, yield func(T, error) bool) {
+// yields their items as pages arrive, up to b.limit items; each segment
+// evaluates at most its share of b.maxEvaluated. Items are decoded by the
+// readers. It returns after every reader has stopped.
+func readSegments[T any](parent context.Context, segments, concurrency int, fetchFor func(seg int) fetchFunc, b bounds, yield func(T, error) bool) {
 	ctx, cancel := context.WithCancel(parent)
 	type page struct {
 		items []T
@@ -210,8 +258,10 @@ func readSegments[T any](parent context.Context, segments, concurrency int, fetc
 	pages := make(chan page, concurrency)
 	sem := make(chan struct{}, concurrency)
 	var (
-		wg       sync.WaitGroup
-		finished atomic.Int32 // segments read to their end
+		wg        sync.WaitGroup
+		finished  atomic.Int32 // segments read to their end
+		spent     atomic.Bool  // a segment stopped at its share of MaxEvaluated
+		evaluated atomic.Int64 // items evaluated, all segments together
 	)
 	defer func() {
 		cancel()
@@ -236,11 +286,13 @@ func readSegments[T any](parent context.Context, segments, concurrency int, fetc
 			}
 			defer func() { <-sem }()
 			fetch := fetchFor(seg)
+			segBounds := bounds{pageSize: b.pageSize, maxEvaluated: share(b.maxEvaluated, segments, seg)}
 			var start map[string]types.AttributeValue
+			segEvaluated := 0
 			for {
-				raw, next, err := fetch(ctx, start, int32(pageSize))
+				got, err := fetch(ctx, start, segBounds.request(0, segEvaluated))
 				p := page{err: err}
-				for _, m := range raw {
+				for _, m := range got.items {
 					item, derr := decodeItem[T](m)
 					if derr != nil {
 						p.err = derr
@@ -248,14 +300,20 @@ func readSegments[T any](parent context.Context, segments, concurrency int, fetc
 					}
 					p.items = append(p.items, item)
 				}
+				segEvaluated += got.evaluated
+				evaluated.Add(int64(got.evaluated))
 				if !send(p) || p.err != nil {
 					return
 				}
-				if len(next) == 0 {
+				if len(got.next) == 0 {
 					finished.Add(1)
 					return
 				}
-				start = next
+				if segBounds.spent(segEvaluated) {
+					spent.Store(true)
+					return
+				}
+				start = got.next
 			}
 		}()
 	}
@@ -269,7 +327,7 @@ func readSegments[T any](parent context.Context, segments, concurrency int, fetc
 			if !yield(item, nil) {
 				return
 			}
-			if seen++; limit > 0 && seen >= limit {
+			if seen++; b.limit > 0 && seen >= b.limit {
 				return
 			}
 		}
@@ -279,10 +337,13 @@ func readSegments[T any](parent context.Context, segments, concurrency int, fetc
 			return
 		}
 	}
-	// Readers stopped early without an error of their own: the caller's
-	// context ended.
-	if err := parent.Err(); err != nil && int(finished.Load()) < segments {
-		var zero T
-		yield(zero, err)
+	var zero T
+	switch {
+	case parent.Err() != nil && int(finished.Load()) < segments:
+		// Readers stopped early without an error of their own: the
+		// caller's context ended.
+		yield(zero, parent.Err())
+	case spent.Load():
+		yield(zero, maxEvaluatedError(int(evaluated.Load())))
 	}
 }
