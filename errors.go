@@ -86,6 +86,13 @@ var (
 	// saying which action failed and why.
 	ErrTransactionCanceled = errors.New("dynamodel: transaction canceled")
 
+	// ErrTransactionConflict reports a transaction canceled because another
+	// transaction or write was changing one of its items at the same time
+	// (the reason TransactionConflict). Sending it again may succeed:
+	// TransactOptions.ConflictRetries does so. It comes with
+	// ErrTransactionCanceled.
+	ErrTransactionConflict = errors.New("dynamodel: transaction conflict")
+
 	// ErrMaxEvaluated reports that a query, scan or count stopped at its
 	// MaxEvaluated bound with items left to read: the items (or the count)
 	// it gave are those of the part it read.

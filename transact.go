@@ -2,10 +2,14 @@ package dynamodel
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
@@ -149,10 +153,27 @@ func (r *Repository[T]) TxCheck(key any, cond Condition) TxAction {
 
 // TransactOptions are the options of TransactWrite and TransactGet.
 type TransactOptions struct {
-	// ClientRequestToken makes TransactWrite idempotent across calls: the
-	// same token within ten minutes is not applied twice. Empty lets the
-	// SDK pick one per call (its own retries are then idempotent).
+	// ClientRequestToken makes TransactWrite idempotent across calls: a
+	// transaction sent again with the same token within ten minutes of its
+	// success is not applied again. Empty makes TransactWrite generate one
+	// for the call. Either way every attempt of the call sends the same
+	// token, the SDK's retries and ConflictRetries alike, so a transaction
+	// whose response was lost and that is sent again is applied once.
 	ClientRequestToken string
+
+	// ConflictRetries is how many times the transaction is sent again when
+	// DynamoDB cancels it only because other transactions or writes were
+	// changing its items (every failed action's reason is
+	// TransactionConflict), after a pause with backoff. 0, the default,
+	// returns such a cancellation at once; it matches
+	// ErrTransactionConflict. Cancellations for any other reason are never
+	// retried.
+	ConflictRetries int
+
+	// BaseDelay and MaxDelay bound the pause before each retry: exponential
+	// from BaseDelay, capped at MaxDelay, with full jitter. Defaults 25ms
+	// and 2s.
+	BaseDelay, MaxDelay time.Duration
 
 	// Capacity, when set, adds up the capacity the transaction consumes
 	// (see Capacity), over every table it touches.
@@ -162,6 +183,13 @@ type TransactOptions struct {
 	ClientOptions []func(*dynamodb.Options)
 }
 
+// backoff pauses before retry attempt (counted from 1), as batches pause,
+// or returns the context's error. ConflictRetries bounds the attempts.
+func (o TransactOptions) backoff(ctx context.Context, attempt int) error {
+	b := BatchOptions{BaseDelay: o.BaseDelay, MaxDelay: o.MaxDelay, MaxAttempts: attempt + 1}.withDefaults()
+	return b.pause(ctx, attempt, time.Now())
+}
+
 // TransactWrite applies actions (up to 100, each on a different item) all
 // together or not at all. Bad actions, too many, or two on one item
 // (ErrDuplicateKey) are reported before any call. When DynamoDB cancels the
@@ -169,7 +197,9 @@ type TransactOptions struct {
 // that failed and why; it also matches ErrConditionFailed,
 // ErrVersionConflict, ErrAlreadyExists or ErrNotFound as the failing action
 // implies, and errors.As finds the failed action's
-// *ConditionFailedError[T], with the item as it was.
+// *ConditionFailedError[T], with the item as it was. A transaction canceled
+// only by conflicts (ErrTransactionConflict) is sent again up to
+// TransactOptions.ConflictRetries times, with the same ClientRequestToken.
 func TransactWrite(ctx context.Context, client API, actions []TxAction, optFns ...func(*TransactOptions)) error {
 	opts := collectOptions(TransactOptions{}, optFns)
 	if len(actions) == 0 || len(actions) > maxTransactItems {
@@ -195,16 +225,56 @@ func TransactWrite(ctx context.Context, client API, actions []TxAction, optFns .
 	if size > maxTransactBytes {
 		return fmt.Errorf("dynamodel: TransactWriteItems: %w: %d bytes of items, over the 4 MB limit of a transaction", ErrItemTooLarge, size)
 	}
-	in := &dynamodb.TransactWriteItemsInput{TransactItems: items, ReturnConsumedCapacity: opts.Capacity.mode()}
-	if opts.ClientRequestToken != "" {
-		in.ClientRequestToken = &opts.ClientRequestToken
+	token := opts.ClientRequestToken
+	if token == "" {
+		token = newRequestToken()
 	}
-	out, err := client.TransactWriteItems(ctx, in, opts.ClientOptions...)
-	if err != nil {
-		return transactionError(ctx, client, err, actions, opts)
+	in := &dynamodb.TransactWriteItemsInput{
+		TransactItems:          items,
+		ClientRequestToken:     &token,
+		ReturnConsumedCapacity: opts.Capacity.mode(),
 	}
-	opts.Capacity.writes(out.ConsumedCapacity)
-	return nil
+	for attempt := 1; ; attempt++ {
+		out, err := client.TransactWriteItems(ctx, in, opts.ClientOptions...)
+		if err == nil {
+			opts.Capacity.writes(out.ConsumedCapacity)
+			return nil
+		}
+		if attempt > opts.ConflictRetries || !onlyConflicts(err) {
+			return transactionError(ctx, client, err, actions, opts)
+		}
+		if berr := opts.backoff(ctx, attempt); berr != nil {
+			return fmt.Errorf("%w; %w", transactionError(ctx, client, err, actions, opts), berr)
+		}
+	}
+}
+
+// newRequestToken returns a ClientRequestToken for one TransactWrite call:
+// 32 random hex digits (DynamoDB takes up to 36 characters).
+func newRequestToken() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return hex.EncodeToString(b[:])
+}
+
+// onlyConflicts reports whether err is a cancellation whose every failed
+// action failed with TransactionConflict.
+func onlyConflicts(err error) bool {
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) {
+		return false
+	}
+	conflicts := 0
+	for _, r := range tce.CancellationReasons {
+		switch code := aws.ToString(r.Code); code {
+		case "", "None":
+		case "TransactionConflict":
+			conflicts++
+		default:
+			return false
+		}
+	}
+	return conflicts > 0
 }
 
 // TransactionCanceledError is a transaction DynamoDB canceled, with the
@@ -230,8 +300,8 @@ type CancellationReason struct {
 	// Err is the action's failure as an error: for a failed condition, a
 	// *ConditionFailedError[T] of the action's repository, with the item as
 	// it was (read, when the engine did not return it) and the sentinel the
-	// failure implies; nil when the action did not fail, or for other
-	// codes.
+	// failure implies; ErrTransactionConflict for a conflict; nil when the
+	// action did not fail, or for other codes.
 	Err error
 }
 
@@ -269,7 +339,7 @@ func (e *TransactionCanceledError) Failed() []CancellationReason {
 func (e *TransactionCanceledError) Unwrap() error { return e.Err }
 
 // Is reports whether target is ErrTransactionCanceled or matches the Err of
-// a failed action (ErrConditionFailed, ErrVersionConflict...).
+// a failed action (ErrConditionFailed, ErrTransactionConflict...).
 func (e *TransactionCanceledError) Is(target error) bool {
 	if target == ErrTransactionCanceled {
 		return true
@@ -327,7 +397,8 @@ func transactionError(ctx context.Context, client API, err error, actions []TxAc
 	return out
 }
 
-// reasons copies a cancellation's reasons without judging them.
+// reasons copies a cancellation's reasons; a conflict's Err is
+// ErrTransactionConflict.
 func reasons(tce *types.TransactionCanceledException) []CancellationReason {
 	out := make([]CancellationReason, len(tce.CancellationReasons))
 	for i, cr := range tce.CancellationReasons {
@@ -337,6 +408,9 @@ func reasons(tce *types.TransactionCanceledException) []CancellationReason {
 		}
 		if cr.Message != nil {
 			out[i].Message = *cr.Message
+		}
+		if out[i].Code == "TransactionConflict" {
+			out[i].Err = ErrTransactionConflict
 		}
 	}
 	return out

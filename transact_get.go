@@ -106,7 +106,8 @@ func (g *TxGetItem[T]) receive(m map[string]types.AttributeValue) error {
 // snapshot; afterwards each TxGetItem's Result holds its item, or reports
 // that there is none. Bad reads, too many, or two of one item
 // (ErrDuplicateKey) are reported before any call. When the call fails, no
-// read has a result. Of the options, Capacity and ClientOptions apply.
+// read has a result. Of the options, ConflictRetries (with its delays),
+// Capacity and ClientOptions apply.
 func TransactGet(ctx context.Context, client API, gets []TxGetAction, optFns ...func(*TransactOptions)) error {
 	opts := collectOptions(TransactOptions{}, optFns)
 	if len(gets) == 0 || len(gets) > maxTransactItems {
@@ -136,13 +137,30 @@ func TransactGet(ctx context.Context, client API, gets []TxGetAction, optFns ...
 		_ = g.receive(nil) // no result from an earlier call stays
 	}
 	in := &dynamodb.TransactGetItemsInput{TransactItems: items, ReturnConsumedCapacity: opts.Capacity.mode()}
-	out, err := client.TransactGetItems(ctx, in, opts.ClientOptions...)
-	if err != nil {
-		var tce *types.TransactionCanceledException
-		if errors.As(err, &tce) {
-			return &TransactionCanceledError{Err: err, Reasons: reasons(tce)}
+	var out *dynamodb.TransactGetItemsOutput
+	for attempt := 1; ; attempt++ {
+		var err error
+		out, err = client.TransactGetItems(ctx, in, opts.ClientOptions...)
+		if err == nil {
+			break
 		}
-		return fmt.Errorf("dynamodel: TransactGetItems: %w", classify(err))
+		var tce *types.TransactionCanceledException
+		if !errors.As(err, &tce) {
+			return fmt.Errorf("dynamodel: TransactGetItems: %w", classify(err))
+		}
+		canceled := &TransactionCanceledError{Err: err, Reasons: reasons(tce)}
+		for i := range canceled.Reasons {
+			if i < len(gets) {
+				get := gets[i].txGet()
+				canceled.Reasons[i].Action = fmt.Sprintf("Get %s %s", get.table, get.key)
+			}
+		}
+		if attempt > opts.ConflictRetries || !onlyConflicts(err) {
+			return canceled
+		}
+		if berr := opts.backoff(ctx, attempt); berr != nil {
+			return fmt.Errorf("%w; %w", canceled, berr)
+		}
 	}
 	opts.Capacity.reads(out.ConsumedCapacity)
 	for i, g := range gets {

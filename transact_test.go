@@ -3,7 +3,9 @@ package dynamodel_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -391,6 +393,186 @@ func TestReactionCounterIntegration(t *testing.T) {
 		}
 		assert.ElementsMatch(t, []string{"heart", "sunglasses", "thumbsup", "thumbsup", "thumbsup", "thumbsup", "thumbsup"}, kinds)
 	}, dynamotest.WithSchemas(table))
+}
+
+// conflictBody is a cancellation with the given reasons, as DynamoDB sends
+// it.
+func conflictBody(codes ...string) string {
+	var reasons []string
+	for _, c := range codes {
+		reasons = append(reasons, fmt.Sprintf(`{"Code":%q,"Message":"canned"}`, c))
+	}
+	return cannedError("TransactionCanceledException", "Transaction cancelled, please refer cancellation reasons for specific reasons",
+		`"CancellationReasons":[`+strings.Join(reasons, ",")+`]`)
+}
+
+// tokens returns the ClientRequestToken of each TransactWriteItems request
+// rt received.
+func tokens(rt *canned) []string {
+	var out []string
+	for _, body := range rt.Requests("TransactWriteItems") {
+		tok, _ := body["ClientRequestToken"].(string)
+		out = append(out, tok)
+	}
+	return out
+}
+
+// TestTransactWriteTokenSurvivesALostResponse loses the response of a
+// TransactWrite after the request reached the service: the SDK sends it
+// again with the same ClientRequestToken, which TransactWrite generated
+// (the caller gave none), so the service can apply it once.
+func TestTransactWriteTokenSurvivesALostResponse(t *testing.T) {
+	ctx := context.Background()
+	rt := &canned{t: t, answer: func(op string, _ map[string]any, _ int) (int, string) {
+		require.Equal(t, "TransactWriteItems", op)
+		return 200, `{}`
+	}}
+	f := &dynamotest.Faults{Next: rt}
+	client := cannedClient(f)
+	docs, err := dynamodel.NewRepository[Doc](client, "Docs")
+	require.NoError(t, err)
+	add := []dynamodel.TxAction{docs.TxUpdate("counter", dynamodel.Update{}.Add("count", 1))}
+
+	f.Add("TransactWriteItems", dynamotest.LoseResponse, 1)
+	require.NoError(t, dynamodel.TransactWrite(ctx, client, add))
+	got := tokens(rt)
+	require.Len(t, got, 2, "the lost attempt reached the service, then the SDK's retry")
+	assert.NotEmpty(t, got[0])
+	assert.LessOrEqual(t, len(got[0]), 36, "DynamoDB takes tokens of up to 36 characters")
+	assert.Equal(t, got[0], got[1])
+
+	// Another call, another token; a caller's token is used as it is.
+	f.Add("TransactWriteItems", dynamotest.LoseResponse, 1)
+	require.NoError(t, dynamodel.TransactWrite(ctx, client, add, func(o *dynamodel.TransactOptions) { o.ClientRequestToken = "order-42" }))
+	got = tokens(rt)
+	require.Len(t, got, 4)
+	assert.NotEqual(t, got[0], got[2])
+	assert.Equal(t, []string{"order-42", "order-42"}, got[2:])
+
+	// The token is TransactWrite's own, not the SDK's: a client that makes
+	// none (no IdempotencyTokenProvider) still sends one, the same twice.
+	f.Add("TransactWriteItems", dynamotest.LoseResponse, 1)
+	require.NoError(t, dynamodel.TransactWrite(ctx, client, add, func(o *dynamodel.TransactOptions) {
+		o.ClientOptions = append(o.ClientOptions, func(o *dynamodb.Options) { o.IdempotencyTokenProvider = nil })
+	}))
+	got = tokens(rt)
+	require.Len(t, got, 6)
+	assert.NotEmpty(t, got[4])
+	assert.Equal(t, got[4], got[5])
+}
+
+// TestTransactWriteRetriesConflicts has the service cancel transactions
+// for conflicts: TransactWrite sends them again, with the same token, as
+// many times as ConflictRetries allows and no more, and never retries a
+// cancellation with any other reason.
+func TestTransactWriteRetriesConflicts(t *testing.T) {
+	ctx := context.Background()
+	var answers []string // the service's answer to each attempt in turn; then success
+	rt := &canned{t: t, answer: func(op string, _ map[string]any, n int) (int, string) {
+		switch {
+		case op == "GetItem":
+			return 200, `{}`
+		case n < len(answers):
+			return 400, answers[n]
+		}
+		return 200, `{}`
+	}}
+	client := cannedClient(rt)
+	docs, err := dynamodel.NewRepository[Doc](client, "Docs")
+	require.NoError(t, err)
+	actions := []dynamodel.TxAction{
+		docs.TxCheck("a", dynamodel.Exists("id")),
+		docs.TxUpdate("b", dynamodel.Update{}.Add("count", 1)),
+	}
+	retries := func(n int) func(*dynamodel.TransactOptions) {
+		return func(o *dynamodel.TransactOptions) {
+			o.ConflictRetries, o.BaseDelay, o.MaxDelay = n, time.Millisecond, 5*time.Millisecond
+		}
+	}
+	run := func(script []string, optFns ...func(*dynamodel.TransactOptions)) ([]string, error) {
+		answers = script
+		*rt = canned{t: t, answer: rt.answer}
+		err := dynamodel.TransactWrite(ctx, client, actions, optFns...)
+		return tokens(rt), err
+	}
+	conflict := conflictBody("None", "TransactionConflict")
+
+	// Two conflicts, then success.
+	toks, err := run([]string{conflict, conflict}, retries(3))
+	require.NoError(t, err)
+	require.Len(t, toks, 3)
+	assert.Equal(t, toks[0], toks[1])
+	assert.Equal(t, toks[0], toks[2])
+
+	// Conflicts every time: 1 + ConflictRetries attempts, then the error.
+	toks, err = run([]string{conflict, conflict, conflict, conflict, conflict}, retries(2))
+	require.ErrorIs(t, err, dynamodel.ErrTransactionConflict)
+	require.ErrorIs(t, err, dynamodel.ErrTransactionCanceled)
+	assert.NotErrorIs(t, err, dynamodel.ErrConditionFailed)
+	assert.Len(t, toks, 3)
+	var tce *dynamodel.TransactionCanceledError
+	require.ErrorAs(t, err, &tce)
+	assert.Equal(t, "TransactionConflict", tce.Failed()[0].Code)
+	assert.Equal(t, `Update Docs id="b"`, tce.Failed()[0].Action)
+
+	// No retries unless asked.
+	toks, err = run([]string{conflict})
+	require.ErrorIs(t, err, dynamodel.ErrTransactionConflict)
+	assert.Len(t, toks, 1)
+
+	// A failed condition next to a conflict is not retried: sending it
+	// again would fail the same way.
+	toks, err = run([]string{conflictBody("ConditionalCheckFailed", "TransactionConflict")}, retries(3))
+	require.ErrorIs(t, err, dynamodel.ErrConditionFailed)
+	require.ErrorIs(t, err, dynamodel.ErrTransactionConflict)
+	assert.Len(t, toks, 1)
+	toks, err = run([]string{conflictBody("None", "ValidationError")}, retries(3))
+	require.ErrorIs(t, err, dynamodel.ErrTransactionCanceled)
+	assert.NotErrorIs(t, err, dynamodel.ErrTransactionConflict)
+	assert.Len(t, toks, 1)
+
+	// A context that ends while waiting to retry ends the call with both
+	// reasons.
+	cctx, cancel := context.WithCancel(ctx)
+	answers = []string{conflict, conflict}
+	*rt = canned{t: t, answer: rt.answer}
+	go func() {
+		for len(rt.Requests("TransactWriteItems")) == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	err = dynamodel.TransactWrite(cctx, client, actions, func(o *dynamodel.TransactOptions) {
+		o.ConflictRetries, o.BaseDelay, o.MaxDelay = 5, time.Hour, time.Hour
+	})
+	require.ErrorIs(t, err, context.Canceled)
+	require.ErrorIs(t, err, dynamodel.ErrTransactionConflict)
+}
+
+// TestTransactGetRetriesConflicts checks the same retries for TransactGet.
+func TestTransactGetRetriesConflicts(t *testing.T) {
+	ctx := context.Background()
+	rt := &canned{t: t, answer: func(op string, _ map[string]any, n int) (int, string) {
+		if n < 2 {
+			return 400, conflictBody("TransactionConflict")
+		}
+		return 200, `{"Responses":[{"Item":{"id":{"S":"d1"},"count":{"N":"7"}}}]}`
+	}}
+	client := cannedClient(rt)
+	docs, err := dynamodel.NewRepository[Doc](client, "Docs")
+	require.NoError(t, err)
+	d1 := docs.TxGet("d1")
+	err = dynamodel.TransactGet(ctx, client, []dynamodel.TxGetAction{d1}, func(o *dynamodel.TransactOptions) { o.ConflictRetries = 1 })
+	require.ErrorIs(t, err, dynamodel.ErrTransactionConflict)
+	var tce *dynamodel.TransactionCanceledError
+	require.ErrorAs(t, err, &tce)
+	assert.Equal(t, `Get Docs id="d1"`, tce.Failed()[0].Action)
+	assert.Len(t, rt.Requests("TransactGetItems"), 2)
+
+	require.NoError(t, dynamodel.TransactGet(ctx, client, []dynamodel.TxGetAction{d1}, func(o *dynamodel.TransactOptions) { o.ConflictRetries = 1 }))
+	got, found := d1.Result()
+	assert.True(t, found)
+	assert.Equal(t, 7, got.Count)
 }
 
 // TestTransactionConditionFailedItemIntegration cancels transactions on
