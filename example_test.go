@@ -489,3 +489,92 @@ func ExampleRawUpdate() {
 	// SET #n0 = :v0, #n1 = #n2 + #n3
 	// (attribute_exists(#n0)) AND (#n1 <= :v0)
 }
+
+func ExampleRepository_PutReturning() {
+	ctx := context.Background()
+	users, _ := dynamodel.NewRepository[dynamodel.User](localClient(), table("User"))
+	res, err := users.PutReturning(ctx, dynamodel.User{Email: "putret@example.com", FirstName: "Ada"})
+	fmt.Println(res.Replaced, err) // the key was free
+	res, err = users.PutReturning(ctx, dynamodel.User{Email: "putret@example.com", FirstName: "Augusta"})
+	fmt.Println(res.Replaced, res.Old.FirstName, res.Item.FirstName, err)
+	// Output:
+	// false <nil>
+	// true Ada Augusta <nil>
+}
+
+func ExampleConditionFailedError() {
+	ctx := context.Background()
+	users, _ := dynamodel.NewRepository[dynamodel.User](localClient(), table("User"))
+	_, _ = users.Put(ctx, dynamodel.User{Email: "taken@example.com", FirstName: "Grace"})
+
+	_, err := users.Create(ctx, dynamodel.User{Email: "taken@example.com", FirstName: "Ada"})
+	var cf *dynamodel.ConditionFailedError[dynamodel.User]
+	if errors.As(err, &cf) && cf.Found {
+		fmt.Println("taken by", cf.Item.FirstName) // the item as it was when the condition failed
+	}
+	fmt.Println(errors.Is(err, dynamodel.ErrAlreadyExists))
+	// Output:
+	// taken by Grace
+	// true
+}
+
+func ExampleCapacity() {
+	ctx := context.Background()
+	docs, _ := dynamodel.NewRepository[Doc](localClient(), table("Docs"))
+	var c dynamodel.Capacity // one per request handler, say; safe to share
+	_, _ = docs.BatchPut(ctx, []Doc{{ID: "cap1", Count: 1}, {ID: "cap2", Count: 2}, {ID: "cap3", Count: 3}},
+		func(o *dynamodel.BatchWriteOptions) { o.Capacity = &c })
+	n, err := docs.ScanCount(ctx, func(o *dynamodel.ScanOptions) {
+		o.Filter = dynamodel.BeginsWith("id", "cap").And(dynamodel.Greater("count", 1))
+		o.Capacity = &c
+	})
+	u := c.Usage() // Units, and Tables[name].Units/Table/Indexes, as the engine reports them
+	fmt.Println(n, err, u.Requests, u.Returned, u.Evaluated >= 3)
+	// Output: 2 <nil> 2 2 true
+}
+
+func ExampleQueryOptions_maxEvaluated() {
+	ctx := context.Background()
+	orders, _ := dynamodel.NewRepository[Order](localClient(), table("Orders"))
+	for i := range 6 {
+		_, _ = orders.Create(ctx, Order{Customer: "me1", ID: fmt.Sprint(i), Status: []string{"paid", "open"}[i%2]})
+	}
+	paid := func(o *dynamodel.QueryOptions) {
+		o.Filter = dynamodel.Equal("status", "paid")
+		o.MaxEvaluated = 4 // read (and pay for) at most 4 items, whatever the filter keeps
+	}
+	found, err := dynamodel.Collect(orders.Query(ctx, dynamodel.Partition("me1"), paid), 0)
+	fmt.Println(len(found), errors.Is(err, dynamodel.ErrMaxEvaluated)) // 0 and 2 of 0..3; more left
+
+	page, err := orders.QueryPage(ctx, dynamodel.Partition("me1"), paid, func(o *dynamodel.QueryOptions) { o.Limit = 10 })
+	fmt.Println(len(page.Items), page.Cursor != "", err) // a short page, and a cursor to go on
+	// Output:
+	// 2 true
+	// 2 true <nil>
+}
+
+// Transactions need an engine that has them (moto, DynamoDB Local, AWS;
+// not dynalite), so this example is compiled but not run.
+func ExampleTransactOptions() {
+	ctx := context.Background()
+	client := localClient()
+	docs, _ := dynamodel.NewRepository[Doc](client, table("Docs"))
+	var c dynamodel.Capacity
+	err := dynamodel.TransactWrite(ctx, client, []dynamodel.TxAction{
+		docs.TxUpdate("stock", dynamodel.Update{}.Add("count", -1),
+			func(o *dynamodel.UpdateOptions) { o.Condition = dynamodel.Greater("count", 0) }),
+		docs.TxPut(Doc{ID: "reservation-1"}),
+	}, func(o *dynamodel.TransactOptions) {
+		o.ClientRequestToken = "reservation-1" // the same for every attempt: applied once
+		o.ConflictRetries = 3                  // resend when only other transactions were in the way
+		o.Capacity = &c
+	})
+	var cf *dynamodel.ConditionFailedError[Doc]
+	switch {
+	case errors.As(err, &cf):
+		fmt.Println("out of stock:", cf.Item.Count) // the item as it was
+	case errors.Is(err, dynamodel.ErrTransactionConflict):
+		fmt.Println("still busy after 3 retries")
+	}
+	fmt.Println(c.Usage())
+}
