@@ -135,14 +135,17 @@ func CheckTableName(name string) error {
 	return nil
 }
 
-// collectOptions returns opts as optFns change it. The options move to the
+// collectOptions returns opts as optFns change it. The options go to the
 // heap only when there are functions to call (they could keep a pointer),
-// so a call without options allocates none for them.
+// so a call without options allocates none for them. Taking &opts instead
+// would move opts to the heap on every call: escape analysis does not see
+// that the pointer is made only when there are functions.
 func collectOptions[O any](opts O, optFns []func(*O)) O {
 	if len(optFns) == 0 {
 		return opts
 	}
-	p := &opts
+	p := new(O)
+	*p = opts
 	for _, fn := range optFns {
 		fn(p)
 	}
