@@ -1,0 +1,176 @@
+package bulk_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dynamodel/dynamodel"
+	"github.com/dynamodel/dynamodel/bulk"
+	"github.com/dynamodel/dynamodel/dynamotest"
+)
+
+// TestExportImportRoundTrip exports a table holding every attribute type
+// (to a writer, to a file and to a gzip file), imports the file into an
+// empty table, and checks that every copy holds exactly the table's items.
+func TestExportImportRoundTrip(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		items, copyTable := db.Table("Items"), db.Table("Copy")
+		putItems(t, db.Client, items, sampleItems(120))
+		want := scanLines(t, db.Client, items)
+		require.Len(t, want, 120)
+
+		var buf bytes.Buffer
+		var last bulk.Progress
+		res, err := bulk.Export(ctx, db.Client, items, &buf, func(o *bulk.ExportOptions) {
+			o.Segments, o.PageSize = 3, 7
+			o.Progress = func(p bulk.Progress) { last = p }
+		})
+		require.NoError(t, err)
+		assert.Equal(t, want, textLines(t, buf.String()))
+		assert.Equal(t, int64(120), res.Items)
+		assert.Equal(t, int64(buf.Len()), res.Bytes)
+		assert.True(t, last.Done)
+		assert.Equal(t, bulk.Progress{Op: "export", Items: 120, Bytes: res.Bytes, Total: last.Total, Elapsed: last.Elapsed, Done: true}, last)
+
+		dir := t.TempDir()
+		for _, name := range []string{"items.json", "items.json.gz"} {
+			path := filepath.Join(dir, name)
+			res, err := bulk.ExportFile(ctx, db.Client, items, path, func(o *bulk.ExportOptions) { o.Segments, o.PageSize = 4, 10 })
+			require.NoError(t, err, name)
+			assert.Equal(t, int64(120), res.Items)
+			assert.Equal(t, want, fileLines(t, path), name)
+			assert.NoFileExists(t, path+bulk.CheckpointSuffix, "the checkpoint goes when the export is complete")
+		}
+
+		path := filepath.Join(dir, "items.json.gz")
+		var progress []bulk.Progress
+		imp, err := bulk.Import(ctx, db.Client, copyTable, []string{path}, func(o *bulk.ImportOptions) {
+			o.Progress = func(p bulk.Progress) { progress = append(progress, p) }
+		})
+		require.NoError(t, err)
+		assert.Equal(t, bulk.ImportResult{Lines: 120, Written: 120}, imp)
+		assert.Equal(t, want, scanLines(t, db.Client, copyTable))
+		require.NotEmpty(t, progress)
+		end := progress[len(progress)-1]
+		assert.True(t, end.Done)
+		info, err := os.Stat(path)
+		require.NoError(t, err)
+		assert.Equal(t, info.Size(), end.Bytes, "import counts the bytes of the file as stored")
+		assert.Equal(t, info.Size(), end.TotalBytes)
+	})
+}
+
+// TestExportEmptyTable writes an empty file, and for gzip a valid one.
+func TestExportEmptyTable(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		dir := t.TempDir()
+		for _, name := range []string{"empty.json", "empty.json.gz"} {
+			path := filepath.Join(dir, name)
+			res, err := bulk.ExportFile(ctx, db.Client, db.Table("Items"), path)
+			require.NoError(t, err)
+			assert.Equal(t, bulk.ExportResult{}, res)
+			assert.Empty(t, fileLines(t, path))
+		}
+		_, err := bulk.ExportFile(ctx, db.Client, db.Table("Missing"), filepath.Join(dir, "missing.json"))
+		assert.ErrorIs(t, err, dynamodel.ErrTableNotFound)
+		assert.NoFileExists(t, filepath.Join(dir, "missing.json"), "nothing is created for a missing table")
+	})
+}
+
+// TestExportFileCheckpoints: a file with a checkpoint is not overwritten
+// without Resume, resuming needs a checkpoint of the same table and
+// segments, and a gzip file is complete at every checkpoint.
+func TestExportFileCheckpoints(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		items := db.Table("Items")
+		putItems(t, db.Client, items, sampleItems(30))
+		dir := t.TempDir()
+		path := filepath.Join(dir, "out.json.gz")
+
+		// An export stopped by its context keeps its checkpoint; the file
+		// holds whole gzip members up to it.
+		cctx, cancel := context.WithCancel(ctx)
+		stopping := &scanHook{API: db.Client, after: 3, hook: cancel}
+		_, err := bulk.ExportFile(cctx, stopping, items, path, func(o *bulk.ExportOptions) {
+			o.Segments, o.PageSize, o.Concurrency = 2, 5, 1
+		})
+		require.Error(t, err)
+		require.FileExists(t, path+bulk.CheckpointSuffix)
+		partial := fileLines(t, path)
+		assert.NotEmpty(t, partial)
+		assert.Less(t, len(partial), 30)
+
+		_, err = bulk.ExportFile(ctx, db.Client, items, path)
+		assert.ErrorIs(t, err, bulk.ErrCheckpoint, "no silent restart over a checkpoint")
+		_, err = bulk.ExportFile(ctx, db.Client, items, path, func(o *bulk.ExportOptions) { o.Resume, o.Segments = true, 3 })
+		assert.ErrorIs(t, err, bulk.ErrCheckpoint, "a resume keeps the segment count")
+		assert.Contains(t, err.Error(), "started with 2 segments, not 3")
+		_, err = bulk.ExportFile(ctx, db.Client, db.Table("Copy"), path, func(o *bulk.ExportOptions) { o.Resume = true })
+		assert.ErrorIs(t, err, bulk.ErrCheckpoint, "a resume keeps the table")
+
+		res, err := bulk.ExportFile(ctx, db.Client, items, path, func(o *bulk.ExportOptions) { o.Resume = true })
+		require.NoError(t, err)
+		assert.True(t, res.Resumed)
+		assert.Equal(t, int64(30), res.Items)
+		assert.Equal(t, scanLines(t, db.Client, items), fileLines(t, path))
+		assert.NoFileExists(t, path+bulk.CheckpointSuffix)
+
+		// The finished file has no checkpoint: resuming it again is an
+		// error, not a duplicate export.
+		_, err = bulk.ExportFile(ctx, db.Client, items, path, func(o *bulk.ExportOptions) { o.Resume = true })
+		assert.ErrorIs(t, err, bulk.ErrCheckpoint)
+
+		// The gzip file is several members: standard readers read them
+		// all.
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		br := bytes.NewReader(data)
+		zr, err := gzip.NewReader(br)
+		require.NoError(t, err)
+		members := 0
+		for {
+			zr.Multistream(false)
+			_, err := io.Copy(io.Discard, zr)
+			require.NoError(t, err)
+			members++
+			if err := zr.Reset(br); err == io.EOF {
+				break
+			}
+		}
+		assert.Greater(t, members, 1)
+	})
+}
+
+// scanHook is a client that calls hook once, when its Scan has answered
+// after times.
+type scanHook struct {
+	bulk.API
+	after int
+	hook  func()
+	mu    sync.Mutex
+	calls int
+}
+
+func (c *scanHook) Scan(ctx context.Context, in *dynamodb.ScanInput, optFns ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error) {
+	out, err := c.API.Scan(ctx, in, optFns...)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.calls++; c.calls == c.after {
+		c.hook()
+	}
+	return out, err
+}

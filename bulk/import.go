@@ -1,0 +1,601 @@
+package bulk
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"os"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodel/dynamodel"
+)
+
+// ImportOptions are the options of Import.
+type ImportOptions struct {
+	// IfAbsent writes each item only when no item has its key (a
+	// conditional PutItem per item, since batches cannot carry
+	// conditions); existing items are left alone and reported in
+	// ImportResult.Existing. Without it, an item replaces any with its key.
+	IfAbsent bool
+	// Batch tunes the batch writes: requests in flight at once, attempts
+	// and backoff for unprocessed items and throttling. Zero values are
+	// dynamodel's defaults (4 in flight, 10 attempts, 25 ms to 2 s).
+	Batch dynamodel.BatchOptions
+	// Progress, when set, is called as the import goes (see Progress).
+	Progress func(Progress)
+	// ClientOptions are passed to every SDK call.
+	ClientOptions []func(*dynamodb.Options)
+}
+
+// ImportResult says what an import did with its lines. Every non-blank
+// line is written, or in Existing, or in Failed, or was replaced before it
+// was sent by a later line with the same key.
+type ImportResult struct {
+	// Lines counts the non-blank lines read.
+	Lines int64
+	// Written counts the items written.
+	Written int64
+	// Duplicates counts lines whose key an earlier line of the input had:
+	// the later line wins.
+	Duplicates int64
+	// Existing lists, with IfAbsent, the lines whose item already existed
+	// and so was not written; each error matches dynamodel.ErrAlreadyExists.
+	Existing []*LineError
+	// Failed lists the lines not written, and why, in input order.
+	Failed []*LineError
+}
+
+// LineError is a line of an import's input that was not written, and why.
+type LineError struct {
+	File string // the file's name, as given
+	Line int    // counted from 1
+	Key  string // the item's key, when the line could be read
+	Err  error
+}
+
+// Error renders "FILE:LINE: KEY: why".
+func (e *LineError) Error() string {
+	if e.Key == "" {
+		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
+	}
+	return fmt.Sprintf("%s:%d: %s: %v", e.File, e.Line, e.Key, e.Err)
+}
+
+// String is Error, for lists.
+func (e *LineError) String() string { return e.Error() }
+
+// Unwrap returns the reason.
+func (e *LineError) Unwrap() error { return e.Err }
+
+// ImportError reports the lines an import did not write. It matches
+// ErrNotWritten.
+type ImportError struct {
+	Table string
+	Lines []*LineError
+}
+
+// Error lists the lines not written (the first hundred), one a line.
+func (e *ImportError) Error() string {
+	return listErrors(fmt.Sprintf("bulk: import %s: %d line(s) not written:", e.Table, len(e.Lines)), e.Lines, 100)
+}
+
+// Unwrap returns ErrNotWritten.
+func (e *ImportError) Unwrap() error { return ErrNotWritten }
+
+// Reasons a line was not written.
+var (
+	errLineTooLong = errors.New("line longer than 4 MiB")
+	errNotSent     = errors.New("not sent: the import stopped first")
+)
+
+// maxLine bounds a line's length: an item is at most 400 KB, which JSON
+// escaping and base64 can grow a few times.
+const maxLine = 4 << 20
+
+// Import writes the items in files (lines of DynamoDB JSON, as Export and
+// DynamoDB's export to S3 write them; plain or gzip, told apart by their
+// first bytes) to table, in batches of 25, several at once, resending what
+// DynamoDB leaves unprocessed or throttles, with backoff, as dynamodel's
+// BatchWrite does. Every line is parsed and checked (JSON, key attributes
+// and their types, the item size) before it is queued, so a malformed line
+// is reported and never stops the lines around it, and no half item is
+// ever written. When a batch is rejected as a whole, its items are written
+// one by one so that only the bad ones fail.
+//
+// When a key appears on several lines, the later line wins (its write is
+// sent only after the earlier one's is answered) and each repetition is
+// counted in Duplicates.
+//
+// The result lists every line not written and why. The error is an
+// *ImportError (ErrNotWritten) when any line was not written, or the
+// reason the import could not run at all (a missing table, an unreadable
+// file).
+func Import(ctx context.Context, client API, table string, files []string, optFns ...func(*ImportOptions)) (ImportResult, error) {
+	opts := collect(ImportOptions{}, optFns)
+	batch := opts.Batch
+	if batch.Concurrency <= 0 {
+		batch.Concurrency = 4
+	}
+	if batch.MaxAttempts <= 0 {
+		batch.MaxAttempts = 10
+	}
+	if batch.BaseDelay <= 0 {
+		batch.BaseDelay = 25 * time.Millisecond
+	}
+	if batch.MaxDelay <= 0 {
+		batch.MaxDelay = 2 * time.Second
+	}
+	out, err := client.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &table}, opts.ClientOptions...)
+	if err != nil {
+		return ImportResult{}, opError("DescribeTable", table, err)
+	}
+	im := &importer{client: client, table: table, opts: opts, batch: batch, keys: tableKeys(out.Table),
+		seen: map[[16]byte]struct{}{}, inFlight: map[string]int{}, sem: make(chan struct{}, batch.Concurrency)}
+	im.cond = sync.NewCond(&im.mu)
+	im.fileOrder = map[string]int{}
+	for i, f := range files {
+		if _, ok := im.fileOrder[f]; !ok {
+			im.fileOrder[f] = i
+		}
+		info, err := os.Stat(f)
+		if err != nil {
+			return ImportResult{}, fmt.Errorf("bulk: import %s: %w", table, err)
+		}
+		im.totalBytes += info.Size()
+	}
+	im.start = time.Now()
+	for _, f := range files {
+		if err = im.readFile(ctx, f); err != nil {
+			break
+		}
+	}
+	im.flush(ctx)
+	im.wg.Wait()
+	im.report(true)
+	res := im.result()
+	if err != nil {
+		return res, fmt.Errorf("bulk: import %s: %w", table, err)
+	}
+	if len(res.Failed) > 0 {
+		return res, &ImportError{Table: table, Lines: res.Failed}
+	}
+	return res, nil
+}
+
+// keyAttr is a key attribute of the table and its scalar type.
+type keyAttr struct {
+	name string
+	typ  types.ScalarAttributeType
+}
+
+// tableKeys returns the table's key attributes, hash first.
+func tableKeys(t *types.TableDescription) []keyAttr {
+	types := map[string]types.ScalarAttributeType{}
+	for _, d := range t.AttributeDefinitions {
+		types[*d.AttributeName] = d.AttributeType
+	}
+	var keys []keyAttr
+	for _, k := range t.KeySchema {
+		a := keyAttr{name: *k.AttributeName, typ: types[*k.AttributeName]}
+		if k.KeyType == "HASH" {
+			keys = append([]keyAttr{a}, keys...)
+		} else {
+			keys = append(keys, a)
+		}
+	}
+	return keys
+}
+
+// entry is a line read and checked, waiting to be written.
+type entry struct {
+	file string
+	line int
+	key  string
+	item map[string]types.AttributeValue
+}
+
+func (e *entry) fail(err error) *LineError {
+	return &LineError{File: e.file, Line: e.line, Key: e.key, Err: err}
+}
+
+// importer runs one import.
+type importer struct {
+	client API
+	table  string
+	opts   ImportOptions
+	batch  dynamodel.BatchOptions
+	keys   []keyAttr
+
+	pending []*entry              // the batch being filled
+	inBatch map[string]int        // key -> index in pending
+	seen    map[[16]byte]struct{} // hashes of every key read
+	sem     chan struct{}
+	wg      sync.WaitGroup
+
+	mu         sync.Mutex // guards what follows
+	cond       *sync.Cond // signalled when a batch is answered
+	inFlight   map[string]int
+	lines      int64
+	written    int64
+	duplicates int64
+	existing   []*LineError
+	failed     []*LineError
+
+	fileOrder    map[string]int // file name -> position in the arguments
+	start        time.Time
+	bytesRead    int64
+	totalBytes   int64
+	lastProgress time.Time
+}
+
+// readFile reads one file's lines and queues them.
+func (im *importer) readFile(ctx context.Context, name string) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	base := im.bytesRead
+	counted := &countingReader{r: f}
+	br := bufio.NewReaderSize(counted, 256<<10)
+	var r io.Reader = br
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		defer gz.Close()
+		r = gz
+	}
+	lines := bufio.NewReaderSize(r, 256<<10)
+	for n := 1; ; n++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		line, tooLong, err := readLine(lines)
+		if err != nil && err != io.EOF {
+			return fmt.Errorf("%s:%d: %w", name, n, err)
+		}
+		if len(bytes.TrimSpace(line)) > 0 || tooLong {
+			im.queue(ctx, name, n, line, tooLong)
+		}
+		im.bytesRead = base + counted.n
+		im.report(false)
+		if err == io.EOF {
+			return nil
+		}
+	}
+}
+
+// readLine reads up to the next newline; a line over maxLine is skipped to
+// its end and reported as too long.
+func readLine(r *bufio.Reader) (line []byte, tooLong bool, err error) {
+	var buf []byte
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if len(buf)+len(chunk) > maxLine {
+			tooLong = true
+			buf = buf[:0]
+		} else {
+			buf = append(buf, chunk...)
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if tooLong {
+			return nil, true, err
+		}
+		return buf, false, err
+	}
+}
+
+// queue checks one line and adds it to the batch being filled.
+func (im *importer) queue(ctx context.Context, file string, n int, line []byte, tooLong bool) {
+	im.mu.Lock()
+	im.lines++
+	im.mu.Unlock()
+	e := &entry{file: file, line: n}
+	if tooLong {
+		im.addFailure(e.fail(errLineTooLong))
+		return
+	}
+	item, err := ParseLine(line)
+	if err == nil {
+		e.key, err = im.checkItem(item)
+	}
+	if err != nil {
+		im.addFailure(e.fail(err))
+		return
+	}
+	e.item = item
+	h := fnv.New128a()
+	h.Write([]byte(e.key))
+	var sum [16]byte
+	h.Sum(sum[:0])
+	if _, dup := im.seen[sum]; dup {
+		im.mu.Lock()
+		im.duplicates++
+		im.mu.Unlock()
+		if i, ok := im.inBatch[e.key]; ok {
+			// The earlier line has not been sent: the later one takes
+			// its place.
+			im.pending[i] = e
+			return
+		}
+		im.waitAnswered(e.key)
+	}
+	im.seen[sum] = struct{}{}
+	if im.inBatch == nil {
+		im.inBatch = map[string]int{}
+	}
+	im.inBatch[e.key] = len(im.pending)
+	im.pending = append(im.pending, e)
+	if len(im.pending) == 25 {
+		im.flush(ctx)
+	}
+}
+
+// waitAnswered waits until no batch in flight holds key, so that a later
+// line's write cannot overtake an earlier one's.
+func (im *importer) waitAnswered(key string) {
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	for im.inFlight[key] > 0 {
+		im.cond.Wait()
+	}
+}
+
+// checkItem checks an item's key attributes and size, and returns its key
+// for messages.
+func (im *importer) checkItem(item map[string]types.AttributeValue) (string, error) {
+	for _, k := range im.keys {
+		av, ok := item[k.name]
+		if !ok {
+			return "", fmt.Errorf("%w: no key attribute %q", ErrMalformedItem, k.name)
+		}
+		if got := scalarType(av); got != k.typ {
+			return "", fmt.Errorf("%w: key attribute %q: want type %s, got %s", ErrMalformedItem, k.name, k.typ, typeName(av))
+		}
+	}
+	key := keyString(item, im.keys)
+	if n := dynamodel.ItemSize(item); n > dynamodel.MaxItemSize {
+		return key, fmt.Errorf("%w: %d bytes, over DynamoDB's %d-byte limit", dynamodel.ErrItemTooLarge, n, dynamodel.MaxItemSize)
+	}
+	return key, nil
+}
+
+// flush sends the batch being filled.
+func (im *importer) flush(ctx context.Context) {
+	if len(im.pending) == 0 {
+		return
+	}
+	batch := im.pending
+	im.pending, im.inBatch = nil, nil
+	im.mu.Lock()
+	for _, e := range batch {
+		im.inFlight[e.key]++
+	}
+	im.mu.Unlock()
+	select {
+	case im.sem <- struct{}{}:
+	case <-ctx.Done():
+		errs := make([]error, len(batch))
+		for i := range errs {
+			errs[i] = errNotSent
+		}
+		im.settle(batch, errs)
+		return
+	}
+	im.wg.Add(1)
+	go func() {
+		defer im.wg.Done()
+		defer func() { <-im.sem }()
+		if im.opts.IfAbsent {
+			im.settle(batch, im.putEach(ctx, batch))
+		} else {
+			im.settle(batch, im.writeBatch(ctx, batch))
+		}
+	}()
+}
+
+// settle records what became of a batch's entries: errs[i] is nil when
+// entry i was written, matches dynamodel.ErrAlreadyExists when IfAbsent
+// found its item, and otherwise says why it was not written.
+func (im *importer) settle(batch []*entry, errs []error) {
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	for i, e := range batch {
+		switch err := errs[i]; {
+		case err == nil:
+			im.written++
+		case im.opts.IfAbsent && errors.Is(err, dynamodel.ErrAlreadyExists):
+			im.existing = append(im.existing, e.fail(err))
+		default:
+			im.failed = append(im.failed, e.fail(err))
+		}
+		if im.inFlight[e.key]--; im.inFlight[e.key] <= 0 {
+			delete(im.inFlight, e.key)
+		}
+	}
+	im.cond.Broadcast()
+}
+
+func (im *importer) addFailure(le *LineError) {
+	im.mu.Lock()
+	im.failed = append(im.failed, le)
+	im.mu.Unlock()
+}
+
+// writeBatch writes entries with BatchWriteItem, resending unprocessed
+// ones, and throttled requests, with backoff until done or out of
+// attempts. It returns each entry's outcome.
+func (im *importer) writeBatch(ctx context.Context, batch []*entry) []error {
+	errs := make([]error, len(batch))
+	index := make(map[string]int, len(batch))
+	for i, e := range batch {
+		index[e.key] = i
+	}
+	left := batch
+	for attempt := 1; ; attempt++ {
+		reqs := make([]types.WriteRequest, len(left))
+		for i, e := range left {
+			reqs[i] = types.WriteRequest{PutRequest: &types.PutRequest{Item: e.item}}
+		}
+		out, err := im.client.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{
+			RequestItems: map[string][]types.WriteRequest{im.table: reqs},
+		}, im.opts.ClientOptions...)
+		var why error
+		switch {
+		case err == nil:
+			left = im.unprocessed(left, out.UnprocessedItems[im.table])
+			why = fmt.Errorf("still unprocessed after %d attempts", attempt)
+		case isThrottle(err):
+			why = fmt.Errorf("throttled %d times: %w", attempt, err)
+		case ctx.Err() != nil:
+			why = fmt.Errorf("outcome unknown (sent, no answer): %w", ctx.Err())
+		case isRejected(err) && len(left) > 1:
+			// One bad item fails the whole request: write them one by
+			// one, so only the bad ones fail.
+			for i, perr := range im.putEach(ctx, left) {
+				errs[index[left[i].key]] = perr
+			}
+			return errs
+		case isRejected(err):
+			why = err
+		default:
+			why = fmt.Errorf("outcome unknown: %w", err)
+		}
+		if len(left) == 0 {
+			return errs
+		}
+		if attempt < im.batch.MaxAttempts && (err == nil || isThrottle(err)) {
+			if berr := backoff(ctx, attempt, im.batch.BaseDelay, im.batch.MaxDelay); berr == nil {
+				continue
+			}
+			why = fmt.Errorf("not sent again: %w (%v)", ctx.Err(), why)
+		}
+		for _, e := range left {
+			errs[index[e.key]] = why
+		}
+		return errs
+	}
+}
+
+// unprocessed returns the entries of left that DynamoDB left unprocessed.
+func (im *importer) unprocessed(left []*entry, reqs []types.WriteRequest) []*entry {
+	if len(reqs) == 0 {
+		return nil
+	}
+	keys := make(map[string]bool, len(reqs))
+	for _, r := range reqs {
+		if r.PutRequest != nil {
+			keys[keyString(r.PutRequest.Item, im.keys)] = true
+		}
+	}
+	var out []*entry
+	for _, e := range left {
+		if keys[e.key] {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// putEach writes entries one PutItem at a time: conditional on the key
+// being absent with IfAbsent, else to find the bad items of a rejected
+// batch. It returns each entry's outcome.
+func (im *importer) putEach(ctx context.Context, batch []*entry) []error {
+	errs := make([]error, len(batch))
+	for i, e := range batch {
+		in := &dynamodb.PutItemInput{TableName: &im.table, Item: e.item}
+		if im.opts.IfAbsent {
+			in.ConditionExpression = strPtr("attribute_not_exists(#k)")
+			in.ExpressionAttributeNames = map[string]string{"#k": im.keys[0].name}
+		}
+		if ctx.Err() != nil {
+			errs[i] = errNotSent
+			continue
+		}
+		err := retryThrottled(ctx, func() error {
+			_, err := im.client.PutItem(ctx, in, im.opts.ClientOptions...)
+			return err
+		})
+		switch failed, _ := isConditionFailed(err); {
+		case err == nil:
+		case failed && im.opts.IfAbsent:
+			errs[i] = fmt.Errorf("%w: not written", dynamodel.ErrAlreadyExists)
+		case ctx.Err() != nil:
+			errs[i] = fmt.Errorf("outcome unknown (sent, no answer): %w", ctx.Err())
+		default:
+			errs[i] = err
+		}
+	}
+	return errs
+}
+
+// isRejected reports whether DynamoDB refused a request as invalid, so
+// that nothing in it was written.
+func isRejected(err error) bool {
+	var apiErr interface{ ErrorCode() string }
+	return errors.As(err, &apiErr) && apiErr.ErrorCode() == "ValidationException"
+}
+
+// report calls the progress callback, at most every progressEvery unless
+// done.
+func (im *importer) report(done bool) {
+	if im.opts.Progress == nil {
+		return
+	}
+	now := time.Now()
+	if !done && now.Sub(im.lastProgress) < progressEvery {
+		return
+	}
+	im.lastProgress = now
+	im.mu.Lock()
+	p := Progress{Op: "import", Items: im.lines, Bytes: im.bytesRead, Failed: int64(len(im.failed)),
+		TotalBytes: im.totalBytes, Elapsed: now.Sub(im.start), Done: done}
+	im.mu.Unlock()
+	im.opts.Progress(p)
+}
+
+// result returns the outcome, lines in input order.
+func (im *importer) result() ImportResult {
+	im.mu.Lock()
+	defer im.mu.Unlock()
+	byPlace := func(list []*LineError) {
+		sort.SliceStable(list, func(i, j int) bool {
+			a, b := list[i], list[j]
+			if a.File != b.File {
+				return im.fileOrder[a.File] < im.fileOrder[b.File]
+			}
+			return a.Line < b.Line
+		})
+	}
+	byPlace(im.failed)
+	byPlace(im.existing)
+	return ImportResult{Lines: im.lines, Written: im.written, Duplicates: im.duplicates, Existing: im.existing, Failed: im.failed}
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func strPtr(s string) *string { return &s }

@@ -1,0 +1,189 @@
+package bulk_test
+
+import (
+	"compress/gzip"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dynamodel/dynamodel"
+	"github.com/dynamodel/dynamodel/bulk"
+	"github.com/dynamodel/dynamodel/dynamotest"
+)
+
+func line(t testing.TB, item map[string]types.AttributeValue) string {
+	t.Helper()
+	l, err := bulk.AppendLine(nil, item)
+	require.NoError(t, err)
+	return string(l)
+}
+
+func writeFile(t testing.TB, path, text string) {
+	t.Helper()
+	if strings.HasSuffix(path, ".gz") {
+		f, err := os.Create(path)
+		require.NoError(t, err)
+		zw := gzip.NewWriter(f)
+		_, err = zw.Write([]byte(text))
+		require.NoError(t, err)
+		require.NoError(t, zw.Close())
+		require.NoError(t, f.Close())
+		return
+	}
+	require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+}
+
+func item(id string, attrs ...string) map[string]types.AttributeValue {
+	m := map[string]types.AttributeValue{"id": &types.AttributeValueMemberS{Value: id}}
+	for i := 0; i+1 < len(attrs); i += 2 {
+		m[attrs[i]] = &types.AttributeValueMemberS{Value: attrs[i+1]}
+	}
+	return m
+}
+
+// TestImportReportsEveryLine: malformed lines, missing or mistyped keys
+// and oversized items are reported by file and line, and never stop the
+// lines around them; a later line with the same key wins.
+func TestImportReportsEveryLine(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		dir := t.TempDir()
+		a := filepath.Join(dir, "a.json")
+		b := filepath.Join(dir, "b.json.gz") // gzip, told by its first bytes
+		big := strings.Repeat("x", dynamodel.MaxItemSize)
+		var fillers strings.Builder
+		for i := range 30 {
+			fillers.WriteString(line(t, item(fmt.Sprint("f", i))))
+		}
+		writeFile(t, a, line(t, item("1", "v", "first"))+
+			`{"Item":{"id":{"S":"2"},"v":{"N":"not a number"}}}`+"\n"+
+			"\n"+ // blank lines are skipped
+			line(t, item("3", "v", "three"))+
+			`{"Item":{"v":{"S":"no key"}}}`+"\n"+
+			`{"Item":{"id":{"N":"5"}}}`+"\n"+
+			line(t, item("6", "v", big))+
+			line(t, item("1", "v", "second"))+ // a duplicate in the batch being filled: it takes the earlier line's place
+			fillers.String()+ // lines 9 to 38: the first batch goes
+			`{"Item":{"id":{"S":"8"}}`) // truncated last line, no newline
+		writeFile(t, b, line(t, item("1", "v", "third"))+ // a duplicate of a line already sent: written after it
+			line(t, item("9", "v", "nine")))
+
+		res, err := bulk.Import(ctx, db.Client, db.Table("Copy"), []string{a, b})
+		var ie *bulk.ImportError
+		require.ErrorAs(t, err, &ie)
+		assert.ErrorIs(t, err, bulk.ErrNotWritten)
+		assert.Equal(t, res.Failed, ie.Lines)
+		var got []string
+		for _, le := range res.Failed {
+			got = append(got, le.Error())
+		}
+		assert.Equal(t, []string{
+			a + `:2: bulk: malformed item: attribute "v": "not a number" is not a number`,
+			a + `:5: bulk: malformed item: no key attribute "id"`,
+			a + `:6: bulk: malformed item: key attribute "id": want type S, got N`,
+			a + fmt.Sprintf(`:7: id="6": dynamodel: item too large: %d bytes, over DynamoDB's 409600-byte limit`, dynamodel.MaxItemSize+len("id6v")),
+			a + `:39: bulk: malformed item: unexpected end of line`,
+		}, got)
+		assert.Equal(t, int64(40), res.Lines)
+		assert.Equal(t, int64(2), res.Duplicates)
+		assert.Equal(t, int64(34), res.Written, "item 1 twice (the second line replaced the first before it was sent), 3, 9 and 30 fillers")
+		assert.Empty(t, res.Existing)
+		stored := scanLines(t, db.Client, db.Table("Copy"))
+		assert.Len(t, stored, 33)
+		assert.Contains(t, stored, canonical(t, []byte(line(t, item("1", "v", "third")))), "the last line wins")
+		assert.Contains(t, stored, canonical(t, []byte(line(t, item("9", "v", "nine")))))
+	})
+}
+
+// TestImportIfAbsent writes only items whose key is free and reports the
+// others, which is not a failure.
+func TestImportIfAbsent(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		table := db.Table("Copy")
+		putItems(t, db.Client, table, []map[string]types.AttributeValue{item("1", "v", "stored")})
+		path := filepath.Join(t.TempDir(), "in.json")
+		writeFile(t, path, line(t, item("1", "v", "new"))+line(t, item("2", "v", "first"))+line(t, item("2", "v", "second")))
+		res, err := bulk.Import(ctx, db.Client, table, []string{path}, func(o *bulk.ImportOptions) { o.IfAbsent = true })
+		require.NoError(t, err)
+		assert.Equal(t, int64(3), res.Lines)
+		assert.Equal(t, int64(1), res.Duplicates)
+		require.Len(t, res.Existing, 1, "the duplicate was merged before it was sent")
+		assert.Equal(t, path+`:1: id="1": dynamodel: item already exists: not written`, res.Existing[0].Error())
+		assert.ErrorIs(t, res.Existing[0], dynamodel.ErrAlreadyExists)
+		assert.Equal(t, []string{
+			canonical(t, []byte(line(t, item("1", "v", "stored")))),
+			canonical(t, []byte(line(t, item("2", "v", "second")))),
+		}, scanLines(t, db.Client, table))
+	})
+}
+
+// rejecting is a client whose BatchWriteItem refuses any batch holding an
+// item with attribute "bad", as DynamoDB refuses a whole batch for one
+// invalid item, and whose PutItem refuses such an item alone.
+type rejecting struct {
+	bulk.API
+	batches atomic.Int32
+}
+
+var errValidation = &smithy.GenericAPIError{Code: "ValidationException", Message: "one or more parameter values were invalid"}
+
+func hasBad(item map[string]types.AttributeValue) bool {
+	_, bad := item["bad"]
+	return bad
+}
+
+func (c *rejecting) BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error) {
+	c.batches.Add(1)
+	for _, reqs := range in.RequestItems {
+		for _, r := range reqs {
+			if hasBad(r.PutRequest.Item) {
+				return nil, errValidation
+			}
+		}
+	}
+	return c.API.BatchWriteItem(ctx, in, optFns...)
+}
+
+func (c *rejecting) PutItem(ctx context.Context, in *dynamodb.PutItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	if hasBad(in.Item) {
+		return nil, errValidation
+	}
+	return c.API.PutItem(ctx, in, optFns...)
+}
+
+// TestImportRejectedBatch: one item DynamoDB refuses fails alone; the rest
+// of its batch is written.
+func TestImportRejectedBatch(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		var text strings.Builder
+		for i := range 30 {
+			it := item(fmt.Sprint(i))
+			if i == 7 {
+				it["bad"] = &types.AttributeValueMemberS{Value: "x"}
+			}
+			text.WriteString(line(t, it))
+		}
+		path := filepath.Join(t.TempDir(), "in.json")
+		writeFile(t, path, text.String())
+		client := &rejecting{API: db.Client}
+		res, err := bulk.Import(ctx, client, db.Table("Copy"), []string{path})
+		require.ErrorIs(t, err, bulk.ErrNotWritten)
+		require.Len(t, res.Failed, 1)
+		assert.Equal(t, 8, res.Failed[0].Line)
+		assert.ErrorIs(t, res.Failed[0], errValidation)
+		assert.Equal(t, int64(29), res.Written)
+		assert.Len(t, scanItems(t, db.Client, db.Table("Copy")), 29)
+	})
+}
