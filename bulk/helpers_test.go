@@ -33,7 +33,7 @@ func tableJSON(name string) string {
 }
 
 // testTables are the tables every engine test gets: Items and Copy (hash
-// key "id").
+// key "id"), and the backfill control table.
 func testTables(t testing.TB) func(*dynamotest.Options) {
 	var tables []*schema.Table
 	for _, name := range []string{"Items", "Copy"} {
@@ -41,7 +41,9 @@ func testTables(t testing.TB) func(*dynamotest.Options) {
 		require.NoError(t, err)
 		tables = append(tables, s)
 	}
-	return dynamotest.WithSchemas(tables...)
+	control, err := bulk.ControlTable("")
+	require.NoError(t, err)
+	return dynamotest.WithSchemas(append(tables, control)...)
 }
 
 // eachEngine runs fn on every engine with the test tables.

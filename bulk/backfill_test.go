@@ -1,0 +1,341 @@
+package bulk_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dynamodel/dynamodel"
+	"github.com/dynamodel/dynamodel/bulk"
+	"github.com/dynamodel/dynamodel/dynamotest"
+)
+
+// Account is the backfill tests' model.
+type Account struct {
+	ID         string   `dynamodbav:"id" dynamodel:"hash"`
+	Payload    string   `dynamodbav:"payload"`
+	Backfilled int      `dynamodbav:"backfilled"`
+	Log        []string `dynamodbav:"log,omitempty"`
+	Version    int64    `dynamodbav:"version" dynamodel:"version"`
+}
+
+// legacyAccount is an account as stored before the model had a version
+// (version 0), or with version v.
+func legacyAccount(id string, v int) map[string]types.AttributeValue {
+	item := map[string]types.AttributeValue{
+		"id":      &types.AttributeValueMemberS{Value: id},
+		"payload": &types.AttributeValueMemberS{Value: "p-" + id},
+		"extra":   &types.AttributeValueMemberS{Value: "not in the model"},
+	}
+	if v > 0 {
+		item["version"] = &types.AttributeValueMemberN{Value: fmt.Sprint(v)}
+	}
+	return item
+}
+
+// addOne is the tests' backfill: it counts itself in Backfilled and Log.
+func addOne(a Account) (Account, bulk.Action, error) {
+	a.Backfilled++
+	a.Log = append(a.Log, "bf")
+	return a, bulk.Rewrite, nil
+}
+
+func backfillOptions(db *dynamotest.DB, more ...func(*bulk.BackfillOptions)) []func(*bulk.BackfillOptions) {
+	return append([]func(*bulk.BackfillOptions){func(o *bulk.BackfillOptions) {
+		o.ControlTable = db.Table(bulk.DefaultControlTable)
+		o.Segments, o.Concurrency, o.PageSize, o.Lease = 4, 2, 7, 2*time.Second
+	}}, more...)
+}
+
+func accounts(t testing.TB, db *dynamotest.DB) *dynamodel.Repository[Account] {
+	t.Helper()
+	repo, err := dynamodel.NewRepository[Account](db.Client, db.Table("Items"))
+	require.NoError(t, err)
+	return repo
+}
+
+// rawByID reads the table's items by id.
+func rawByID(t testing.TB, db *dynamotest.DB) map[string]map[string]types.AttributeValue {
+	t.Helper()
+	out := map[string]map[string]types.AttributeValue{}
+	for _, item := range scanItems(t, db.Client, db.Table("Items")) {
+		out[item["id"].(*types.AttributeValueMemberS).Value] = item
+	}
+	return out
+}
+
+func numAttr(item map[string]types.AttributeValue, name string) string {
+	if n, ok := item[name].(*types.AttributeValueMemberN); ok {
+		return n.Value
+	}
+	return ""
+}
+
+func TestBackfill(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		var legacy []map[string]types.AttributeValue
+		for i := range 60 {
+			legacy = append(legacy, legacyAccount(fmt.Sprintf("a%02d", i), []int{0, 3}[i%2]))
+		}
+		putItems(t, db.Client, db.Table("Items"), legacy)
+		repo := accounts(t, db)
+		fn := func(a Account) (Account, bulk.Action, error) {
+			switch {
+			case strings.HasSuffix(a.ID, "5"):
+				return a, bulk.Delete, nil
+			case strings.HasSuffix(a.ID, "0"):
+				return a, bulk.Keep, nil
+			}
+			return addOne(a)
+		}
+		var last bulk.Progress
+		res, err := bulk.Backfill(ctx, repo, "first", fn, backfillOptions(db, func(o *bulk.BackfillOptions) {
+			o.Progress = func(p bulk.Progress) { last = p }
+		})...)
+		require.NoError(t, err)
+		assert.True(t, res.Finished)
+		assert.Equal(t, 4, res.Segments)
+		assert.Equal(t, int64(60), res.Read)
+		assert.Equal(t, int64(6), res.Kept)
+		assert.Equal(t, int64(6), res.Deleted)
+		assert.Equal(t, int64(48), res.Rewritten)
+		assert.Zero(t, res.Failed+res.Skipped+res.Conflicts+res.Takeovers)
+		assert.Greater(t, res.ReadUnits, 0.0)
+		assert.Greater(t, res.WriteUnits, 0.0)
+		assert.True(t, last.Done)
+		assert.Equal(t, int64(60), last.Items)
+
+		items := rawByID(t, db)
+		assert.Len(t, items, 54)
+		for i := range 60 {
+			id := fmt.Sprintf("a%02d", i)
+			item, ok := items[id]
+			switch {
+			case i%10 == 5:
+				assert.False(t, ok, "%s deleted", id)
+			case i%10 == 0:
+				assert.Equal(t, legacyAccount(id, []int{0, 3}[i%2]), item, "%s kept as it was", id)
+			default:
+				assert.Equal(t, "1", numAttr(item, "backfilled"), id)
+				assert.Equal(t, []string{"1", "4"}[i%2], numAttr(item, "version"), "%s: the version is incremented (an item without one gets 1)", id)
+				assert.Equal(t, "not in the model", item["extra"].(*types.AttributeValueMemberS).Value, "%s: attributes outside the model stay", id)
+				assert.Contains(t, item, bulk.DefaultMarker)
+			}
+		}
+
+		// Starting the run again does nothing.
+		res, err = bulk.Backfill(ctx, repo, "first", fn, backfillOptions(db)...)
+		require.NoError(t, err)
+		assert.Equal(t, bulk.BackfillResult{Finished: true}, res)
+		assert.Equal(t, items, rawByID(t, db))
+		_, err = bulk.Backfill(ctx, repo, "first", fn, backfillOptions(db, func(o *bulk.BackfillOptions) { o.Segments = 5 })...)
+		assert.ErrorIs(t, err, bulk.ErrRunMismatch)
+		assert.ErrorContains(t, err, `run "first" has 4 segments, not 5`)
+
+		status, err := bulk.Status(ctx, db.Client, "first", func(o *bulk.StatusOptions) { o.ControlTable = db.Table(bulk.DefaultControlTable) })
+		require.NoError(t, err)
+		assert.Equal(t, db.Table("Items"), status.Table)
+		assert.Equal(t, 4, status.Done())
+		assert.False(t, status.Finished.IsZero())
+		assert.Equal(t, int64(60), status.Total.Read)
+		assert.Equal(t, int64(48), status.Total.Rewritten)
+
+		// Another run is another run: it rewrites the items again.
+		res, err = bulk.Backfill(ctx, repo, "second", func(a Account) (Account, bulk.Action, error) { return addOne(a) }, backfillOptions(db)...)
+		require.NoError(t, err)
+		assert.Equal(t, int64(54), res.Rewritten)
+		assert.Equal(t, "2", numAttr(rawByID(t, db)["a01"], "backfilled"))
+
+		// The same run name on another table is an error.
+		other, err := dynamodel.NewRepository[Account](db.Client, db.Table("Copy"))
+		require.NoError(t, err)
+		_, err = bulk.Backfill(ctx, other, "first", fn, backfillOptions(db)...)
+		assert.ErrorIs(t, err, bulk.ErrRunMismatch)
+	})
+}
+
+// TestBackfillConflict: an item changed between the backfill's read and
+// its write is read again and the function run again; the change is kept.
+func TestBackfillConflict(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		putItems(t, db.Client, db.Table("Items"), []map[string]types.AttributeValue{legacyAccount("x", 2), legacyAccount("y", 0)})
+		repo := accounts(t, db)
+		var (
+			mu    sync.Mutex
+			calls = map[string]int{}
+		)
+		fn := func(a Account) (Account, bulk.Action, error) {
+			mu.Lock()
+			calls[a.ID]++
+			first := calls[a.ID] == 1
+			mu.Unlock()
+			if first {
+				// Live traffic changes the item after the backfill read it.
+				_, err := repo.Update(ctx, a.ID, dynamodel.Update{}.Append("log", "live"))
+				require.NoError(t, err)
+			}
+			return addOne(a)
+		}
+		res, err := bulk.Backfill(ctx, repo, "run", fn, backfillOptions(db)...)
+		require.NoError(t, err)
+		assert.Equal(t, int64(2), res.Conflicts)
+		assert.Equal(t, int64(2), res.Rewritten)
+		assert.Equal(t, map[string]int{"x": 2, "y": 2}, calls)
+		for id, want := range map[string]int64{"x": 4, "y": 2} {
+			a, err := repo.Get(ctx, id)
+			require.NoError(t, err)
+			assert.Equal(t, []string{"live", "bf"}, a.Log, "%s: the live write is kept", id)
+			assert.Equal(t, 1, a.Backfilled)
+			assert.Equal(t, want, a.Version, "%s: the live write and the backfill", id)
+		}
+	})
+}
+
+// TestBackfillStopAndContinue: a worker stopped in the middle of a page
+// gives its segments up; the run, started again, skips the items already
+// rewritten (they carry the run's marker) and rewrites each item once.
+func TestBackfillStopAndContinue(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		var items []map[string]types.AttributeValue
+		for i := range 40 {
+			items = append(items, legacyAccount(fmt.Sprintf("s%02d", i), 1))
+		}
+		putItems(t, db.Client, db.Table("Items"), items)
+		repo := accounts(t, db)
+		stopCtx, stop := context.WithCancel(ctx)
+		var n int
+		var mu sync.Mutex
+		_, err := bulk.Backfill(stopCtx, repo, "run", func(a Account) (Account, bulk.Action, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			if n++; n == 10 {
+				stop() // this item's write fails: nine are rewritten
+			}
+			return addOne(a)
+		}, backfillOptions(db, func(o *bulk.BackfillOptions) { o.Segments, o.Concurrency, o.PageSize = 1, 1, 25 })...)
+		require.ErrorIs(t, err, context.Canceled)
+
+		status, err := bulk.Status(ctx, db.Client, "run", func(o *bulk.StatusOptions) { o.ControlTable = db.Table(bulk.DefaultControlTable) })
+		require.NoError(t, err)
+		assert.Equal(t, bulk.StateExpired, status.Segments[0].State, "given up: any worker may take it")
+		assert.Empty(t, status.Segments[0].Owner)
+
+		res, err := bulk.Backfill(ctx, repo, "run", addOne, backfillOptions(db, func(o *bulk.BackfillOptions) { o.Segments = 0 })...)
+		require.NoError(t, err)
+		assert.Equal(t, int64(9), res.Skipped, "the nine rewritten before the stop")
+		assert.Equal(t, int64(31), res.Rewritten)
+		for id, item := range rawByID(t, db) {
+			assert.Equal(t, "1", numAttr(item, "backfilled"), id)
+			assert.Equal(t, "2", numAttr(item, "version"), id)
+		}
+	})
+}
+
+// Plain has no version role.
+type Plain struct {
+	ID      string `dynamodbav:"id" dynamodel:"hash"`
+	Payload string `dynamodbav:"payload"`
+	Count   int    `dynamodbav:"count"`
+}
+
+// TestBackfillUnversioned: a model without a version needs the opt-in;
+// with it each write is conditional on every attribute read, and an item
+// whose condition would be over 4 KB is reported, not written.
+func TestBackfillUnversioned(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		wide := map[string]types.AttributeValue{"id": &types.AttributeValueMemberS{Value: "wide"}}
+		for i := range 250 {
+			wide[fmt.Sprintf("attribute_with_a_long_name_%03d", i)] = &types.AttributeValueMemberN{Value: "1"}
+		}
+		putItems(t, db.Client, db.Table("Items"), []map[string]types.AttributeValue{
+			{"id": &types.AttributeValueMemberS{Value: "p1"}, "payload": &types.AttributeValueMemberS{Value: "a"}, "count": &types.AttributeValueMemberN{Value: "1"}},
+			{"id": &types.AttributeValueMemberS{Value: "p2"}, "payload": &types.AttributeValueMemberS{Value: "b"}},
+			wide,
+		})
+		repo, err := dynamodel.NewRepository[Plain](db.Client, db.Table("Items"))
+		require.NoError(t, err)
+		var (
+			mu    sync.Mutex
+			calls = map[string]int{}
+		)
+		fn := func(p Plain) (Plain, bulk.Action, error) {
+			mu.Lock()
+			calls[p.ID]++
+			first := calls[p.ID] == 1
+			mu.Unlock()
+			if first && p.ID == "p1" {
+				_, err := repo.Update(ctx, p.ID, dynamodel.Set("payload", "changed"))
+				require.NoError(t, err)
+			}
+			p.Count += 10
+			return p, bulk.Rewrite, nil
+		}
+		_, err = bulk.Backfill(ctx, repo, "plain", fn, backfillOptions(db)...)
+		assert.ErrorIs(t, err, bulk.ErrNoVersion)
+
+		res, err := bulk.Backfill(ctx, repo, "plain", fn, backfillOptions(db, func(o *bulk.BackfillOptions) { o.Unversioned = true })...)
+		var be *bulk.BackfillError
+		require.ErrorAs(t, err, &be)
+		require.Len(t, be.Items, 1)
+		assert.Equal(t, `id="wide"`, be.Items[0].Key)
+		assert.ErrorIs(t, be.Items[0].Err, bulk.ErrConditionTooLong)
+		assert.Equal(t, int64(1), res.Failed)
+		assert.Equal(t, int64(2), res.Rewritten)
+		assert.Equal(t, int64(1), res.Conflicts, "the change to p1 was seen")
+		p1, err := repo.Get(ctx, "p1")
+		require.NoError(t, err)
+		assert.Equal(t, Plain{ID: "p1", Payload: "changed", Count: 11}, p1)
+		p2, err := repo.Get(ctx, "p2")
+		require.NoError(t, err)
+		assert.Equal(t, Plain{ID: "p2", Payload: "b", Count: 10}, p2)
+		assert.NotContains(t, rawByID(t, db)["wide"], bulk.DefaultMarker, "not written")
+	})
+}
+
+// TestBackfillFailures: items the function fails on are reported with
+// their keys, and the run goes on and finishes.
+func TestBackfillFailures(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		putItems(t, db.Client, db.Table("Items"), []map[string]types.AttributeValue{
+			legacyAccount("ok", 1), legacyAccount("bad", 1), legacyAccount("key", 1),
+			{"id": &types.AttributeValueMemberS{Value: "undecodable"}, "backfilled": &types.AttributeValueMemberS{Value: "not a number"}},
+		})
+		boom := errors.New("boom")
+		res, err := bulk.Backfill(ctx, accounts(t, db), "run", func(a Account) (Account, bulk.Action, error) {
+			switch a.ID {
+			case "bad":
+				return a, bulk.Rewrite, boom
+			case "key":
+				a.ID = "other"
+			}
+			return addOne(a)
+		}, backfillOptions(db)...)
+		var be *bulk.BackfillError
+		require.ErrorAs(t, err, &be)
+		assert.ErrorIs(t, err, bulk.ErrItemsFailed)
+		assert.True(t, res.Finished)
+		assert.Equal(t, int64(3), res.Failed)
+		assert.Equal(t, int64(1), res.Rewritten)
+		reasons := map[string]string{}
+		for _, f := range be.Items {
+			reasons[f.Key] = f.Err.Error()
+		}
+		assert.Equal(t, "the function failed: boom", reasons[`id="bad"`])
+		assert.Equal(t, `the function changed key attribute "id": a backfill rewrites items in place`, reasons[`id="key"`])
+		assert.Contains(t, reasons[`id="undecodable"`], "dynamodel: invalid item: decode")
+		assert.ErrorIs(t, be.Items[0].Err, be.Items[0].Err)
+	})
+}

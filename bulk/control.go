@@ -1,0 +1,403 @@
+package bulk
+
+import (
+	"bytes"
+	"context"
+	_ "embed" // the control table's definition
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodel/dynamodel"
+	"github.com/dynamodel/dynamodel/schema"
+)
+
+// DefaultControlTable is the name of the control table backfills use unless
+// BackfillOptions.ControlTable names another.
+const DefaultControlTable = "dynamodel-backfill"
+
+//go:embed control-table.json
+var controlTableJSON []byte
+
+// ControlTableJSON returns the control table's definition in the format of
+// `aws dynamodb create-table --cli-input-json` (and of `dynamodel apply`),
+// under the name DefaultControlTable: a partition key "run" (S) and a sort
+// key "segment" (N), billed per request. The file is control-table.json in
+// this package's directory.
+func ControlTableJSON() []byte { return bytes.Clone(controlTableJSON) }
+
+// ControlTable returns the control table's definition (see
+// ControlTableJSON) under the name table; "" means DefaultControlTable.
+func ControlTable(table string) (*schema.Table, error) {
+	data := controlTableJSON
+	if table != "" && table != DefaultControlTable {
+		if err := dynamodel.CheckTableName(table); err != nil {
+			return nil, err
+		}
+		data = bytes.Replace(data, []byte(`"`+DefaultControlTable+`"`), []byte(strconv.Quote(table)), 1)
+	}
+	return schema.Parse("control-table.json", data)
+}
+
+// CreateControlTable creates the control table called table ("" means
+// DefaultControlTable) unless it exists, and waits until it is ACTIVE.
+func CreateControlTable(ctx context.Context, client schema.API, table string, optFns ...func(*schema.Options)) error {
+	t, err := ControlTable(table)
+	if err != nil {
+		return err
+	}
+	_, err = t.Create(ctx, client, optFns...)
+	return err
+}
+
+// Control table attributes. A run has a header item (segment -1) and an
+// item per segment, made when the segment is first leased.
+const (
+	attrRun        = "run"
+	attrSegment    = "segment"
+	attrTable      = "table"       // header: the table the run is over
+	attrSegments   = "segments"    // header: the run's segment count
+	attrID         = "id"          // header: a random id, part of the marker
+	attrCreated    = "created"     // header
+	attrFinished   = "finished"    // header: when the last segment was done
+	attrReadUnits  = "read_units"  // header: the run's read budget per second
+	attrWriteUnits = "write_units" // header: the run's write budget per second
+	attrState      = "state"       // "running"/"done" (header), "active"/"done" (segment)
+	attrOwner      = "owner"       // segment: the worker holding the lease
+	attrLease      = "lease"       // segment: lease expiry, Unix milliseconds
+	attrPosition   = "position"    // segment: the last key of the last page done (a map)
+	attrUpdated    = "updated"     // segment: when last saved
+)
+
+const (
+	stateRunning = "running"
+	stateActive  = "active"
+	stateDone    = "done"
+	headerSeg    = -1
+)
+
+// countAttrs names the control attribute of each count, in Counts' order.
+var countAttrs = [...]string{"read", "kept", "rewritten", "deleted", "skipped", "failed", "conflicts", "bytes", "takeovers", "read_capacity", "write_capacity"}
+
+// errLeaseLost reports that another worker holds a segment now.
+var errLeaseLost = errors.New("bulk: lease lost")
+
+// runHeader is a run's header item.
+type runHeader struct {
+	table       string
+	segments    int
+	id          string
+	created     time.Time
+	readUnits   float64
+	writeUnits  float64
+	finished    bool
+	finishedAt  time.Time
+	initialized bool // the header exists
+}
+
+// segmentRow is a segment's item.
+type segmentRow struct {
+	segment  int
+	state    string
+	owner    string
+	lease    time.Time
+	position map[string]types.AttributeValue
+	counts   Counts
+	updated  time.Time
+}
+
+// coordinator keeps a run's shared state: a control table, or a fake in
+// tests.
+type coordinator interface {
+	// start creates the run's header, or reads the existing one.
+	start(ctx context.Context, h runHeader) (runHeader, error)
+	// rows reads the header and the segment items.
+	rows(ctx context.Context) (runHeader, []segmentRow, error)
+	// claim leases segment seg to owner until until, unless it is done or
+	// another worker's lease on it runs after now. It returns the segment
+	// as it was.
+	claim(ctx context.Context, seg int, owner string, now, until time.Time) (old segmentRow, ok bool, err error)
+	// save records a page done: the position after it (nil when the
+	// segment is done), counts to add, and a renewed lease.
+	save(ctx context.Context, seg int, owner string, pos map[string]types.AttributeValue, done bool, add Counts, now, until time.Time) error
+	// renew extends owner's lease on seg.
+	renew(ctx context.Context, seg int, owner string, until time.Time) error
+	// release gives seg up, so any worker may take it at once.
+	release(ctx context.Context, seg int, owner string, now time.Time) error
+	// finish marks the run done.
+	finish(ctx context.Context, now time.Time) error
+}
+
+// controlTable is the coordinator on a DynamoDB table.
+type controlTable struct {
+	client  dynamodel.API
+	table   string
+	run     string
+	options []func(*dynamodb.Options)
+}
+
+func (c *controlTable) key(seg int) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{attrRun: sv(c.run), attrSegment: nv(int64(seg))}
+}
+
+// fail wraps a control table error; a missing table is ErrNoControlTable.
+func (c *controlTable) fail(op string, err error) error {
+	var nf *types.ResourceNotFoundException
+	if errors.As(err, &nf) {
+		return fmt.Errorf("%w: %s (create it with bulk.CreateControlTable, or `dynamodel apply` on the package's control-table.json): %v",
+			ErrNoControlTable, c.table, err)
+	}
+	return fmt.Errorf("bulk: control table %s: %s run %q: %w", c.table, op, c.run, err)
+}
+
+func (c *controlTable) start(ctx context.Context, h runHeader) (runHeader, error) {
+	item := c.key(headerSeg)
+	item[attrTable] = sv(h.table)
+	item[attrSegments] = nv(int64(h.segments))
+	item[attrID] = sv(h.id)
+	item[attrCreated] = sv(h.created.UTC().Format(time.RFC3339Nano))
+	item[attrState] = sv(stateRunning)
+	item[attrReadUnits] = fv(h.readUnits)
+	item[attrWriteUnits] = fv(h.writeUnits)
+	_, err := c.client.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: &c.table, Item: item,
+		ConditionExpression:      aws.String("attribute_not_exists(#r)"),
+		ExpressionAttributeNames: map[string]string{"#r": attrRun},
+	}, c.options...)
+	if err == nil {
+		h.initialized = true
+		return h, nil
+	}
+	if failed, _ := isConditionFailed(err); !failed {
+		return runHeader{}, c.fail("create", err)
+	}
+	old, _, err := c.rows(ctx)
+	if err != nil {
+		return runHeader{}, err
+	}
+	budget := (h.readUnits != 0 && h.readUnits != old.readUnits) || (h.writeUnits != 0 && h.writeUnits != old.writeUnits)
+	if budget && old.table == h.table {
+		// A worker started with a budget sets the run's budget.
+		old.readUnits = cmp(h.readUnits, old.readUnits)
+		old.writeUnits = cmp(h.writeUnits, old.writeUnits)
+		_, err := c.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+			TableName: &c.table, Key: c.key(headerSeg),
+			UpdateExpression:          aws.String("SET #ru = :ru, #wu = :wu"),
+			ExpressionAttributeNames:  map[string]string{"#ru": attrReadUnits, "#wu": attrWriteUnits},
+			ExpressionAttributeValues: map[string]types.AttributeValue{":ru": fv(old.readUnits), ":wu": fv(old.writeUnits)},
+		}, c.options...)
+		if err != nil {
+			return runHeader{}, c.fail("set budget", err)
+		}
+	}
+	return old, nil
+}
+
+// cmp returns a when it is set, else b.
+func cmp(a, b float64) float64 {
+	if a != 0 {
+		return a
+	}
+	return b
+}
+
+func (c *controlTable) rows(ctx context.Context) (runHeader, []segmentRow, error) {
+	in := &dynamodb.QueryInput{
+		TableName:                 &c.table,
+		KeyConditionExpression:    aws.String("#r = :r"),
+		ExpressionAttributeNames:  map[string]string{"#r": attrRun},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":r": sv(c.run)},
+		ConsistentRead:            aws.Bool(true),
+	}
+	var (
+		h    runHeader
+		rows []segmentRow
+	)
+	for {
+		out, err := c.client.Query(ctx, in, c.options...)
+		if err != nil {
+			return h, nil, c.fail("read", err)
+		}
+		for _, item := range out.Items {
+			seg := int(num(item[attrSegment]))
+			if seg == headerSeg {
+				h = readHeader(item)
+				continue
+			}
+			rows = append(rows, readRow(seg, item))
+		}
+		if len(out.LastEvaluatedKey) == 0 {
+			return h, rows, nil
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
+}
+
+func readHeader(item map[string]types.AttributeValue) runHeader {
+	h := runHeader{
+		table: str(item[attrTable]), segments: int(num(item[attrSegments])), id: str(item[attrID]),
+		readUnits: num(item[attrReadUnits]), writeUnits: num(item[attrWriteUnits]),
+		finished: str(item[attrState]) == stateDone, initialized: true,
+	}
+	h.created, _ = time.Parse(time.RFC3339Nano, str(item[attrCreated]))
+	h.finishedAt, _ = time.Parse(time.RFC3339Nano, str(item[attrFinished]))
+	return h
+}
+
+func readRow(seg int, item map[string]types.AttributeValue) segmentRow {
+	r := segmentRow{segment: seg, state: str(item[attrState]), owner: str(item[attrOwner])}
+	if ms := num(item[attrLease]); ms > 0 {
+		r.lease = time.UnixMilli(int64(ms))
+	}
+	if m, ok := item[attrPosition].(*types.AttributeValueMemberM); ok {
+		r.position = m.Value
+	}
+	r.updated, _ = time.Parse(time.RFC3339Nano, str(item[attrUpdated]))
+	for i, name := range countAttrs {
+		r.counts.set(i, num(item[name]))
+	}
+	return r
+}
+
+func (c *controlTable) claim(ctx context.Context, seg int, owner string, now, until time.Time) (segmentRow, bool, error) {
+	out, err := c.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:        &c.table,
+		Key:              c.key(seg),
+		UpdateExpression: aws.String("SET #o = :me, #l = :until, #s = :active, #u = :now"),
+		ConditionExpression: aws.String("attribute_not_exists(#s) OR (#s <> :done AND " +
+			"(attribute_not_exists(#o) OR #l < :nowms OR #o = :me))"),
+		ExpressionAttributeNames: map[string]string{"#o": attrOwner, "#l": attrLease, "#s": attrState, "#u": attrUpdated},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":me": sv(owner), ":until": nv(until.UnixMilli()), ":active": sv(stateActive), ":done": sv(stateDone),
+			":now": sv(now.UTC().Format(time.RFC3339Nano)), ":nowms": nv(now.UnixMilli()),
+		},
+		ReturnValues: types.ReturnValueAllOld,
+	}, c.options...)
+	if failed, _ := isConditionFailed(err); failed {
+		return segmentRow{}, false, nil
+	}
+	if err != nil {
+		return segmentRow{}, false, c.fail("lease segment "+strconv.Itoa(seg), err)
+	}
+	return readRow(seg, out.Attributes), true, nil
+}
+
+func (c *controlTable) save(ctx context.Context, seg int, owner string, pos map[string]types.AttributeValue, done bool, add Counts, now, until time.Time) error {
+	names := map[string]string{"#o": attrOwner, "#u": attrUpdated, "#p": attrPosition, "#l": attrLease}
+	values := map[string]types.AttributeValue{":me": sv(owner), ":now": sv(now.UTC().Format(time.RFC3339Nano))}
+	var expr strings.Builder
+	if done {
+		names["#s"] = attrState
+		values[":done"] = sv(stateDone)
+		expr.WriteString("SET #s = :done, #u = :now REMOVE #o, #l, #p")
+	} else {
+		values[":until"] = nv(until.UnixMilli())
+		values[":pos"] = &types.AttributeValueMemberM{Value: pos}
+		expr.WriteString("SET #l = :until, #u = :now, #p = :pos")
+	}
+	sep := " ADD "
+	for i, name := range countAttrs {
+		v := add.get(i)
+		if v == 0 {
+			continue
+		}
+		ph := strconv.Itoa(i)
+		names["#c"+ph] = name
+		values[":c"+ph] = fv(v)
+		expr.WriteString(sep + "#c" + ph + " :c" + ph)
+		sep = ", "
+	}
+	_, err := c.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &c.table, Key: c.key(seg),
+		UpdateExpression:          aws.String(expr.String()),
+		ConditionExpression:       aws.String("#o = :me"),
+		ExpressionAttributeNames:  names,
+		ExpressionAttributeValues: values,
+	}, c.options...)
+	if failed, _ := isConditionFailed(err); failed {
+		return errLeaseLost
+	}
+	if err != nil {
+		return c.fail("save segment "+strconv.Itoa(seg), err)
+	}
+	return nil
+}
+
+func (c *controlTable) renew(ctx context.Context, seg int, owner string, until time.Time) error {
+	_, err := c.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &c.table, Key: c.key(seg),
+		UpdateExpression:          aws.String("SET #l = :until"),
+		ConditionExpression:       aws.String("#o = :me"),
+		ExpressionAttributeNames:  map[string]string{"#o": attrOwner, "#l": attrLease},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":me": sv(owner), ":until": nv(until.UnixMilli())},
+	}, c.options...)
+	if failed, _ := isConditionFailed(err); failed {
+		return errLeaseLost
+	}
+	if err != nil {
+		return c.fail("renew lease on segment "+strconv.Itoa(seg), err)
+	}
+	return nil
+}
+
+func (c *controlTable) release(ctx context.Context, seg int, owner string, now time.Time) error {
+	_, err := c.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &c.table, Key: c.key(seg),
+		UpdateExpression:          aws.String("SET #u = :now REMOVE #o, #l"),
+		ConditionExpression:       aws.String("#o = :me"),
+		ExpressionAttributeNames:  map[string]string{"#o": attrOwner, "#l": attrLease, "#u": attrUpdated},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":me": sv(owner), ":now": sv(now.UTC().Format(time.RFC3339Nano))},
+	}, c.options...)
+	if failed, _ := isConditionFailed(err); failed {
+		return errLeaseLost
+	}
+	if err != nil {
+		return c.fail("release segment "+strconv.Itoa(seg), err)
+	}
+	return nil
+}
+
+func (c *controlTable) finish(ctx context.Context, now time.Time) error {
+	_, err := c.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &c.table, Key: c.key(headerSeg),
+		UpdateExpression:          aws.String("SET #s = :done, #f = :now"),
+		ConditionExpression:       aws.String("attribute_exists(#r)"),
+		ExpressionAttributeNames:  map[string]string{"#s": attrState, "#f": attrFinished, "#r": attrRun},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":done": sv(stateDone), ":now": sv(now.UTC().Format(time.RFC3339Nano))},
+	}, c.options...)
+	if err != nil {
+		return c.fail("finish", err)
+	}
+	return nil
+}
+
+func sv(s string) types.AttributeValue { return &types.AttributeValueMemberS{Value: s} }
+func nv(n int64) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
+}
+func fv(f float64) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.FormatFloat(f, 'f', -1, 64)}
+}
+
+// str returns a string attribute's value; "" for anything else.
+func str(av types.AttributeValue) string {
+	if s, ok := av.(*types.AttributeValueMemberS); ok {
+		return s.Value
+	}
+	return ""
+}
+
+// num returns a number attribute's value; 0 for anything else.
+func num(av types.AttributeValue) float64 {
+	if n, ok := av.(*types.AttributeValueMemberN); ok {
+		f, _ := strconv.ParseFloat(n.Value, 64)
+		return f
+	}
+	return 0
+}
