@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"sync"
@@ -229,4 +230,49 @@ func populate(t *testing.T, db *dynamotest.DB, table string, n int) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestExportKilledAndResumed: an export process killed with SIGKILL in the
+// middle leaves a file and a checkpoint; resuming gives a file with every
+// item of the table exactly once.
+func TestExportKilledAndResumed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes; -short skips it")
+	}
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		table := db.Table("Items")
+		n := 1500
+		populate(t, db, table, n)
+		for _, name := range []string{"out.json.gz", "out.json"} {
+			path := filepath.Join(t.TempDir(), name)
+			c := startChild(t, "export", "export", childConfig{Endpoint: db.Engine.Endpoint, Table: table, Path: path, Segments: 3})
+			var done int64
+			deadline := time.Now().Add(2 * time.Minute)
+			for {
+				require.True(t, time.Now().Before(deadline), "no checkpoint in time")
+				var cp struct{ Items int64 }
+				if data, err := os.ReadFile(path + bulk.CheckpointSuffix); err == nil && json.Unmarshal(data, &cp) == nil && cp.Items >= int64(n/4) {
+					done = cp.Items
+					break
+				}
+				select {
+				case err := <-c.done:
+					t.Fatalf("the export ended before it could be killed: %v\n%s", err, c.stderr.String())
+				case <-time.After(5 * time.Millisecond):
+				}
+			}
+			require.NoError(t, c.cmd.Process.Kill())
+			assert.Error(t, c.wait(t, time.Minute), "killed")
+			require.FileExists(t, path+bulk.CheckpointSuffix)
+
+			res, err := bulk.ExportFile(ctx, db.Client, table, path, func(o *bulk.ExportOptions) { o.Resume = true })
+			require.NoError(t, err)
+			assert.True(t, res.Resumed)
+			assert.Equal(t, int64(n), res.Items)
+			lines := fileLines(t, path)
+			assert.Len(t, lines, n, "%s: every item once (killed after %d)", name, done)
+			assert.Equal(t, scanLines(t, db.Client, table), lines, name)
+		}
+	})
 }
