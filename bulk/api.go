@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -47,7 +48,9 @@ type markedError struct {
 	sentinel, err error
 }
 
-func (e *markedError) Error() string   { return e.err.Error() }
+func (e *markedError) Error() string {
+	return strings.TrimPrefix(e.sentinel.Error(), "dynamodel: ") + ": " + e.err.Error()
+}
 func (e *markedError) Unwrap() []error { return []error{e.sentinel, e.err} }
 
 // isThrottle reports whether err is DynamoDB saying "too fast" (after the

@@ -123,7 +123,7 @@ func stats(p Progress, live bool) string {
 		fmt.Fprintf(&b, " (%s items/s)", count(int64(p.Rate()+0.5)))
 	} else {
 		fmt.Fprintf(&b, ", %s/s", count(int64(p.Rate()+0.5)))
-		if left, ok := p.ETA(); ok {
+		if left, ok := p.ETA(); ok && !p.Done {
 			b.WriteString(", ETA " + hms(left))
 		}
 	}
