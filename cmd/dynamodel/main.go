@@ -7,6 +7,9 @@
 //	dynamodel dump   [flags] TABLE...      write live tables as create-table JSON
 //	dynamodel delete [flags] DIR|FILE...   delete the files' tables (needs -yes)
 //	dynamodel cloudformation [flags] DIR|FILE...   print a CloudFormation template making the tables
+//	dynamodel export [flags] TABLE         write every item as a line of DynamoDB JSON
+//	dynamodel import [flags] TABLE FILE... write the items of such files to TABLE
+//	dynamodel backfill status [flags] RUN  show where a backfill run stands
 //
 // Flags (before or after the command's arguments):
 //
@@ -21,9 +24,15 @@
 //	-pitr           apply, diff, cloudformation: point-in-time recovery on for every table
 //	-no-wait        apply, delete: do not wait for ACTIVE or gone
 //	-o DIR          dump: write DIR/TABLE.json instead of standard output (DIR is made if missing)
+//	-o FILE         export: write FILE (gzip for .gz) instead of standard output, with checkpoints
 //	-format F       cloudformation: yaml (the default) or json
+//	-resume         export: continue the interrupted export of -o FILE
+//	-segments N     export: scan in N parallel segments (default 4)
+//	-consistent     export: strongly consistent reads
+//	-if-absent      import: write only items whose key is free; report the others
+//	-control TABLE  backfill status: the control table (default dynamodel-backfill)
 //	-yes            delete: really delete
-//	-timeout D      give up after D (default 10m)
+//	-timeout D      give up after D (default 10m; export and import: no limit)
 //	-max-file-size N  refuse table files over N bytes (default 1MiB; suffixes KiB, MiB, GiB)
 //
 // An argument "--" ends the flags: what follows is a file or table name
@@ -72,6 +81,9 @@ commands:
   delete DIR|FILE...   delete the tables the files define (with -yes)
   cloudformation DIR|FILE...
                        print a CloudFormation template with an AWS::DynamoDB::Table per table (-format yaml|json)
+  export TABLE         write every item as a line of DynamoDB JSON (to -o FILE, or standard output)
+  import TABLE FILE... write the items of such files (plain or gzip) to TABLE
+  backfill status RUN  show where a backfill run stands, per segment and in total
 
 flags:
 `
@@ -81,6 +93,7 @@ type command struct {
 	files   bool   // its arguments are table files and directories, else table names
 	offline bool   // it needs no client
 	args    string // what to say when it has no arguments
+	untimed bool   // -timeout applies only when given
 	run     func(ctx context.Context, inv *invocation) int
 }
 
@@ -93,6 +106,10 @@ var commands = map[string]command{
 	"delete": {files: true, args: filesArgs, run: runDelete},
 
 	"cloudformation": {files: true, offline: true, args: filesArgs, run: runCloudFormation},
+
+	"export":   {args: "name the table to export", untimed: true, run: runExport},
+	"import":   {args: "name the table and the files to import", untimed: true, run: runImport},
+	"backfill": {args: "say what to do: backfill status RUN", run: runBackfill},
 }
 
 type options struct {
@@ -105,6 +122,7 @@ type options struct {
 	out, format               string
 	timeout                   time.Duration
 	maxFileSize               byteSize
+	bulk                      bulkOptions
 }
 
 // An invocation is what a subcommand runs with.
@@ -143,7 +161,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	inv := &invocation{name: args[0], stdout: stdout, stderr: stderr}
-	rest, err := parseInterspersed(flags(&inv.opts, stderr), args[1:])
+	fs := flags(&inv.opts, stderr)
+	rest, err := parseInterspersed(fs, args[1:])
 	if err != nil {
 		return 2
 	}
@@ -157,8 +176,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	inv.args = rest
-	ctx, cancel := context.WithTimeout(ctx, inv.opts.timeout)
-	defer cancel()
+	if cmd.untimed && !isSet(fs, "timeout") {
+		inv.opts.timeout = 0
+	}
+	if inv.opts.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, inv.opts.timeout)
+		defer cancel()
+	}
 
 	if cmd.files {
 		// Every file is checked before anything is sent: one bad file
@@ -191,13 +216,21 @@ func flags(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.Var(&o.ttl, "ttl", "apply, diff, cloudformation: a table's time-to-live attribute, as `TABLE=ATTR` (repeatable; an empty ATTR turns it off)")
 	fs.BoolVar(&o.pitr, "pitr", false, "apply, diff, cloudformation: turn point-in-time recovery on for every table")
 	fs.BoolVar(&o.noWait, "no-wait", false, "apply, delete: do not wait until tables are ACTIVE or gone")
-	fs.StringVar(&o.out, "o", "", "dump: write DIR/TABLE.json files into this directory, made if missing")
+	fs.StringVar(&o.out, "o", "", "dump: write DIR/TABLE.json files into this directory, made if missing; export: write this file")
 	fs.BoolVar(&o.yes, "yes", false, "delete: really delete the tables")
 	fs.StringVar(&o.format, "format", "yaml", "cloudformation: the template's format, yaml or json")
-	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up after this long")
+	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up after this long (export and import: only when given)")
 	o.maxFileSize = schema.DefaultMaxFileSize
 	fs.Var(&o.maxFileSize, "max-file-size", "refuse table files over this `size`: bytes, or with a suffix KiB, MiB or GiB")
+	bulkFlags(fs, &o.bulk)
 	return fs
+}
+
+// isSet reports whether the flag called name was given.
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // ttlFlag collects -ttl TABLE=ATTR flags.

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/dynamodel/dynamodel/bulk"
+)
+
+// runExport writes every item of the table as a line of DynamoDB JSON: to
+// standard output, or with -o to FILE (gzip when it ends in .gz) with
+// checkpoints, so that -resume continues an interrupted export. Progress
+// goes to standard error: a bar on a terminal, else a summary line.
+func runExport(ctx context.Context, inv *invocation) int {
+	if len(inv.args) != 1 {
+		fmt.Fprintf(inv.stderr, "dynamodel export: name one table (got %d arguments)\n", len(inv.args))
+		return 2
+	}
+	o := inv.opts.bulk
+	if o.resume && inv.opts.out == "" {
+		fmt.Fprintln(inv.stderr, "dynamodel export: -resume continues the export of -o FILE: give -o")
+		return 2
+	}
+	client, err := inv.bulkClient()
+	if err != nil {
+		return inv.fail(err)
+	}
+	table := inv.tableName(inv.args[0])
+	bar := bulk.NewBar(inv.stderr)
+	opts := func(eo *bulk.ExportOptions) {
+		eo.Segments, eo.ConsistentRead, eo.Resume = o.segments, o.consistent, o.resume
+		eo.Progress = bar.Update
+	}
+	ctx, stop := interruptible(ctx)
+	defer stop()
+	if inv.opts.out == "" {
+		if _, err := bulk.Export(ctx, client, table, inv.stdout, opts); err != nil {
+			return inv.fail(err)
+		}
+		return 0
+	}
+	res, err := bulk.ExportFile(ctx, client, table, inv.opts.out, opts)
+	if err != nil {
+		if ctx.Err() != nil || !errors.Is(err, bulk.ErrCheckpoint) {
+			fmt.Fprintf(inv.stderr, "dynamodel export: %v\n", err)
+			fmt.Fprintf(inv.stderr, "dynamodel export: %d items are in %s; continue with: dynamodel export -resume -o %s %s\n",
+				res.Items, inv.opts.out, inv.opts.out, inv.args[0])
+			return 1
+		}
+		return inv.fail(err)
+	}
+	fmt.Fprintf(inv.stdout, "%s: %d items written to %s\n", table, res.Items, inv.opts.out)
+	return 0
+}

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dynamodel/dynamodel/dynamotest"
+	"github.com/dynamodel/dynamodel/internal/enginetest"
+)
+
+func TestImportCommand(t *testing.T) {
+	enginetest.Each(t, func(t *testing.T, db *dynamotest.DB) {
+		common := []string{"-endpoint", db.Engine.Endpoint, "-prefix", db.Prefix}
+		putN(t, db, db.Table("Items"), 4)
+		dir := t.TempDir()
+		good := filepath.Join(dir, "items.json.gz")
+		code, _, stderr := cli(t, append([]string{"export", "-o", good, "Items"}, common...)...)
+		require.Equal(t, 0, code, stderr)
+		bad := filepath.Join(dir, "bad.json")
+		require.NoError(t, os.WriteFile(bad, []byte(`{"Item":{"id":{"S":"x1"}}}
+{"Item":{"id":{"S":"x2"},"n":{"N":"two"}}}
+{"Item":{"id":{"S":"x1"},"v":{"S":"again"}}}
+`), 0o644))
+
+		code, stdout, stderr := cli(t, append([]string{"import", "Copy", good, bad}, common...)...)
+		assert.Equal(t, 1, code)
+		assert.Equal(t, db.Table("Copy")+": 7 lines, 5 items written, 1 repeated keys (the later line won), 1 lines not written\n", stdout)
+		assert.Contains(t, stderr, "dynamodel import: "+bad+`:2: bulk: malformed item: attribute "n": "two" is not a number`+"\n")
+		assert.Contains(t, stderr, "import: 7 lines", "the summary line of the progress bar")
+
+		code, stdout, stderr = cli(t, append([]string{"import", "-if-absent", "Copy", good}, common...)...)
+		assert.Equal(t, 0, code, "existing items are not a failure")
+		assert.Contains(t, stdout, db.Table("Copy")+": 4 lines, 0 items written, 4 already there (not written)\n")
+		assert.Contains(t, stdout, good+`:1: id="id-`)
+		assert.NotContains(t, stderr, "dynamodel import:")
+
+		code, _, stderr = cli(t, append([]string{"import", "Copy"}, common...)...)
+		assert.Equal(t, 2, code)
+		assert.Contains(t, stderr, "name the table, then the files")
+		code, _, stderr = cli(t, append([]string{"import", "Copy", filepath.Join(dir, "missing.json")}, common...)...)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, stderr, "no such file")
+	}, bulkTables(t))
+}
