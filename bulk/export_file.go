@@ -217,7 +217,7 @@ func (o *output) checkpoint(x *exporter) error {
 		cp.Positions[i].Done = p.Done
 		if len(p.After) > 0 {
 			var enc lineEncoder
-			after, err := enc.appendMap(nil, p.After, "")
+			after, err := enc.appendMap(nil, p.After)
 			if err != nil {
 				return err
 			}

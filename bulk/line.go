@@ -38,15 +38,40 @@ type lineEncoder struct {
 
 func (e *lineEncoder) appendLine(dst []byte, item map[string]types.AttributeValue) ([]byte, error) {
 	dst = append(dst, `{"Item":`...)
-	dst, err := e.appendMap(dst, item, "")
+	dst, err := e.appendMap(dst, item)
 	if err != nil {
 		return dst, err
 	}
 	return append(dst, "}\n"...), nil
 }
 
+// badValue is a value that cannot be written, with the path to it built
+// as the error goes up (so that writing builds no paths).
+type badValue struct {
+	path string
+	av   types.AttributeValue
+}
+
+func (e *badValue) Error() string {
+	return fmt.Sprintf("%v: attribute %s: cannot write a %T", ErrMalformedItem, e.path, e.av)
+}
+
+func (e *badValue) Unwrap() error { return ErrMalformedItem }
+
+// within prefixes a badValue's path with parent (a name, or an index).
+func within(err error, parent string) error {
+	if bv, ok := err.(*badValue); ok {
+		if bv.path == "" || bv.path[0] == '[' {
+			bv.path = parent + bv.path
+		} else {
+			bv.path = parent + "." + bv.path
+		}
+	}
+	return err
+}
+
 // appendMap appends an item or a map value, members in name order.
-func (e *lineEncoder) appendMap(dst []byte, m map[string]types.AttributeValue, path string) ([]byte, error) {
+func (e *lineEncoder) appendMap(dst []byte, m map[string]types.AttributeValue) ([]byte, error) {
 	start := len(e.names)
 	for name := range m {
 		e.names = append(e.names, name)
@@ -61,7 +86,8 @@ func (e *lineEncoder) appendMap(dst []byte, m map[string]types.AttributeValue, p
 		}
 		dst = appendString(dst, name)
 		dst = append(dst, ':')
-		if dst, err = e.appendValue(dst, m[name], joinPath(path, name)); err != nil {
+		if dst, err = e.appendValue(dst, m[name]); err != nil {
+			err = within(err, strconv.Quote(name))
 			break
 		}
 	}
@@ -69,7 +95,7 @@ func (e *lineEncoder) appendMap(dst []byte, m map[string]types.AttributeValue, p
 	return append(dst, '}'), err
 }
 
-func (e *lineEncoder) appendValue(dst []byte, av types.AttributeValue, path string) ([]byte, error) {
+func (e *lineEncoder) appendValue(dst []byte, av types.AttributeValue) ([]byte, error) {
 	var err error
 	switch v := av.(type) {
 	case *types.AttributeValueMemberS:
@@ -123,18 +149,18 @@ func (e *lineEncoder) appendValue(dst []byte, av types.AttributeValue, path stri
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			if dst, err = e.appendValue(dst, m, path+"["+strconv.Itoa(i)+"]"); err != nil {
-				return dst, err
+			if dst, err = e.appendValue(dst, m); err != nil {
+				return dst, within(err, "["+strconv.Itoa(i)+"]")
 			}
 		}
 		dst = append(dst, ']')
 	case *types.AttributeValueMemberM:
 		dst = append(dst, `{"M":`...)
-		if dst, err = e.appendMap(dst, v.Value, path); err != nil {
+		if dst, err = e.appendMap(dst, v.Value); err != nil {
 			return dst, err
 		}
 	default:
-		return dst, fmt.Errorf("%w: attribute %s: cannot write a %T", ErrMalformedItem, path, av)
+		return dst, &badValue{av: av}
 	}
 	return append(dst, '}'), nil
 }

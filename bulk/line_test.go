@@ -194,3 +194,17 @@ func FuzzParseLine(f *testing.F) {
 		}
 	})
 }
+
+func TestAppendLineUnknownValue(t *testing.T) {
+	_, err := bulk.AppendLine(nil, map[string]types.AttributeValue{
+		"ok": &types.AttributeValueMemberS{Value: "x"},
+		"m": &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{
+			"l": &types.AttributeValueMemberL{Value: []types.AttributeValue{
+				&types.AttributeValueMemberNULL{Value: true},
+				&types.UnknownUnionMember{Tag: "X"},
+			}},
+		}},
+	})
+	assert.ErrorIs(t, err, bulk.ErrMalformedItem)
+	assert.EqualError(t, err, `bulk: malformed item: attribute "m"."l"[1]: cannot write a *types.UnknownUnionMember`)
+}
