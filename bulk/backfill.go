@@ -315,91 +315,69 @@ func (b *backfill[T]) work(ctx context.Context) (BackfillResult, error) {
 	}
 
 	b.prog.total, b.prog.start, b.prog.resumed = total, time.Now(), -1
+	finished, err := b.schedule(ctx, h.segments)
+	b.mu.Lock()
+	res := b.result
+	res.Finished = finished
+	failures, dropped := b.failures, b.dropped
+	b.mu.Unlock()
+	if finished {
+		b.report(true)
+	}
+	if err != nil {
+		return res, fmt.Errorf("bulk: backfill %s: %w", b.run, err)
+	}
+	if len(failures) > 0 {
+		return res, &BackfillError{Run: b.run, Items: failures, More: dropped}
+	}
+	return res, nil
+}
+
+// schedule claims segments and works on up to Concurrency of them at a
+// time until the run's segments are all done (finished), ctx ends or an
+// error stops it; then it gives up the segments it holds.
+func (b *backfill[T]) schedule(ctx context.Context, segments int) (finished bool, err error) {
+	o := b.opts
 	ended := make(chan segmentEnd, o.Concurrency)
 	owned := map[int]context.CancelFunc{}
-	var (
-		wg       sync.WaitGroup
-		stopErr  error
-		finished bool
-	)
+	var wg sync.WaitGroup
 	poll := time.NewTicker(o.PollInterval)
 	defer poll.Stop()
-	for stopErr == nil && !finished {
-		hdr, rows, err := b.coord.rows(ctx)
+	var (
+		v     view
+		stale = true // v needs reading again
+	)
+	for err == nil && !finished {
+		if stale {
+			if v, err = b.look(ctx, segments, owned); err != nil {
+				break
+			}
+			if v.done == segments {
+				err = b.coord.finish(ctx, o.clock.Now())
+				finished = err == nil
+				break
+			}
+			stale = false
+		}
+		// Segments seen free are claimed without looking again: a claim
+		// is conditional, so one another worker took meanwhile fails.
+		for len(v.free) > 0 && len(owned) < o.Concurrency && err == nil {
+			seg := v.free[0]
+			v.free = v.free[1:]
+			err = b.claim(ctx, seg, v, owned, ended, &wg)
+		}
+		b.budget.share(v.header.readUnits, v.header.writeUnits, len(owned), v.liveOther+len(owned))
 		if err != nil {
-			stopErr = err
 			break
 		}
-		now := o.clock.Now()
-		var (
-			done      int
-			liveOther int
-			runCounts Counts
-			free      []segmentRow
-		)
-		bySeg := make(map[int]segmentRow, len(rows))
-		for _, r := range rows {
-			bySeg[r.segment] = r
-			runCounts.Add(r.counts)
-		}
-		for seg := range h.segments {
-			r, ok := bySeg[seg]
-			switch {
-			case !ok:
-				free = append(free, segmentRow{segment: seg})
-			case r.state == stateDone:
-				done++
-			case owned[seg] != nil:
-			case r.owner != "" && r.lease.After(now):
-				liveOther++
-			default:
-				free = append(free, r)
-			}
-		}
-		b.budget.share(hdr.readUnits, hdr.writeUnits, len(owned), liveOther+len(owned))
-		b.polled(runCounts)
-		if done == h.segments {
-			if err := b.coord.finish(ctx, now); err != nil {
-				stopErr = err
-				break
-			}
-			finished = true
-			break
-		}
-		rand.Shuffle(len(free), func(i, j int) { free[i], free[j] = free[j], free[i] })
-		for _, r := range free {
-			if len(owned) >= o.Concurrency {
-				break
-			}
-			now := o.clock.Now()
-			old, ok, err := b.coord.claim(ctx, r.segment, o.Owner, now, now.Add(o.Lease))
-			if err != nil {
-				stopErr = err
-				break
-			}
-			if !ok {
-				continue
-			}
-			takeover := old.owner != "" && old.owner != o.Owner
-			segCtx, cancel := context.WithCancel(ctx)
-			owned[r.segment] = cancel
-			wg.Add(1)
-			go func(seg int) {
-				defer wg.Done()
-				done, err := b.segment(segCtx, seg, old.position, takeover)
-				ended <- segmentEnd{seg: seg, done: done, err: err}
-			}(r.segment)
-		}
-		if stopErr != nil {
-			break
-		}
-		b.budget.share(hdr.readUnits, hdr.writeUnits, len(owned), liveOther+len(owned))
 		select {
 		case e := <-ended:
-			stopErr = b.ended(e, owned)
+			err = b.ended(e, owned)
+			stale = len(v.free) == 0
 		case <-poll.C:
+			stale = true
 		case <-ctx.Done():
-			stopErr = ctx.Err()
+			err = ctx.Err()
 		}
 	}
 	for _, cancel := range owned {
@@ -410,41 +388,79 @@ func (b *backfill[T]) work(ctx context.Context) (BackfillResult, error) {
 		close(ended)
 	}()
 	for e := range ended {
-		if err := b.ended(e, owned); stopErr == nil || errors.Is(stopErr, context.Canceled) && err != nil && !errors.Is(err, context.Canceled) {
-			stopErr = cmpErr(stopErr, err)
-		}
+		err = worse(err, b.ended(e, owned))
 	}
-	b.mu.Lock()
-	res := b.result
-	res.Finished = finished
-	failures, dropped := b.failures, b.dropped
-	b.mu.Unlock()
-	if finished {
-		_, rows, err := b.coord.rows(context.WithoutCancel(ctx))
-		if err == nil {
-			var runCounts Counts
-			for _, r := range rows {
-				runCounts.Add(r.counts)
-			}
-			b.polled(runCounts)
-			b.report(true)
-		}
-	}
-	if stopErr != nil {
-		return res, fmt.Errorf("bulk: backfill %s: %w", b.run, stopErr)
-	}
-	if len(failures) > 0 {
-		return res, &BackfillError{Run: b.run, Items: failures, More: dropped}
-	}
-	return res, nil
+	return finished, err
 }
 
-// cmpErr returns a unless it is nil.
-func cmpErr(a, b error) error {
-	if a != nil {
-		return a
+// worse returns the error to report of the one so far and the next: the
+// first, unless it is a cancellation and the next is a real failure.
+func worse(cur, next error) error {
+	if cur == nil || next != nil && errors.Is(cur, context.Canceled) && !errors.Is(next, context.Canceled) {
+		return next
 	}
-	return b
+	return cur
+}
+
+// view is what a worker last read of its run in the control table.
+type view struct {
+	header    runHeader
+	done      int   // segments done
+	liveOther int   // segments other workers hold live leases on
+	free      []int // segments no live lease holds, in random order
+}
+
+// look reads the run's state: which segments are done, held or free, and
+// the run's counts for progress.
+func (b *backfill[T]) look(ctx context.Context, segments int, owned map[int]context.CancelFunc) (view, error) {
+	hdr, rows, err := b.coord.rows(ctx)
+	if err != nil {
+		return view{}, err
+	}
+	now := b.opts.clock.Now()
+	v := view{header: hdr}
+	var run Counts
+	bySeg := make(map[int]segmentRow, len(rows))
+	for _, r := range rows {
+		bySeg[r.segment] = r
+		run.Add(r.counts)
+	}
+	for seg := range segments {
+		r, ok := bySeg[seg]
+		switch {
+		case ok && r.state == stateDone:
+			v.done++
+		case owned[seg] != nil:
+		case ok && r.owner != "" && r.lease.After(now):
+			v.liveOther++
+		default:
+			v.free = append(v.free, seg)
+		}
+	}
+	rand.Shuffle(len(v.free), func(i, j int) { v.free[i], v.free[j] = v.free[j], v.free[i] })
+	b.polled(run)
+	return v, nil
+}
+
+// claim tries to lease segment seg and, when it gets it, takes its share of
+// the budget and starts working on it; the work's end comes on ended.
+func (b *backfill[T]) claim(ctx context.Context, seg int, v view, owned map[int]context.CancelFunc, ended chan<- segmentEnd, wg *sync.WaitGroup) error {
+	now := b.opts.clock.Now()
+	old, ok, err := b.coord.claim(ctx, seg, b.opts.Owner, now, now.Add(b.opts.Lease))
+	if err != nil || !ok {
+		return err
+	}
+	takeover := old.owner != "" && old.owner != b.opts.Owner
+	segCtx, cancel := context.WithCancel(ctx)
+	owned[seg] = cancel
+	b.budget.share(v.header.readUnits, v.header.writeUnits, len(owned), v.liveOther+len(owned))
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		done, err := b.segment(segCtx, seg, old.position, takeover)
+		ended <- segmentEnd{seg: seg, done: done, err: err}
+	}()
+	return nil
 }
 
 // ended records the end of a segment's work and returns the error that

@@ -126,12 +126,13 @@ type budget struct {
 func newBudget(c clock) *budget { return &budget{reads: newLimiter(c), writes: newLimiter(c)} }
 
 // share sets the worker's rates: the run's budget times the part of the
-// live leases the worker holds.
+// live leases the worker holds. A worker holding none gets the share one
+// lease would give it, never no limit.
 func (b *budget) share(readUnits, writeUnits float64, mine, live int) {
-	f := 1.0
-	if live > 0 {
-		f = float64(mine) / float64(live)
+	if mine == 0 {
+		mine, live = 1, live+1
 	}
+	f := float64(mine) / float64(max(live, mine))
 	b.reads.setRate(readUnits * f)
 	b.writes.setRate(writeUnits * f)
 }

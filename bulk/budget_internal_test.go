@@ -346,6 +346,8 @@ func TestLimiterBurst(t *testing.T) {
 	assert.Equal(t, 7.5, b.writes.rate)
 	b.share(100, 30, 2, 0)
 	assert.Equal(t, 100.0, b.reads.rate, "no live lease known: all of it")
+	b.share(100, 30, 0, 3)
+	assert.Equal(t, 25.0, b.reads.rate, "holding none: the share of one more lease, not no limit")
 
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
