@@ -27,9 +27,9 @@ func TestExportImportRoundTrip(t *testing.T) {
 	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
 		ctx := testContext(t)
 		items, copyTable := db.Table("Items"), db.Table("Copy")
-		putItems(t, db.Client, items, sampleItems(120))
+		putItems(t, db.Client, items, sampleItems(60))
 		want := scanLines(t, db.Client, items)
-		require.Len(t, want, 120)
+		require.Len(t, want, 60)
 
 		var buf bytes.Buffer
 		var last bulk.Progress
@@ -39,17 +39,17 @@ func TestExportImportRoundTrip(t *testing.T) {
 		})
 		require.NoError(t, err)
 		assert.Equal(t, want, textLines(t, buf.String()))
-		assert.Equal(t, int64(120), res.Items)
+		assert.Equal(t, int64(60), res.Items)
 		assert.Equal(t, int64(buf.Len()), res.Bytes)
 		assert.True(t, last.Done)
-		assert.Equal(t, bulk.Progress{Op: "export", Items: 120, Bytes: res.Bytes, Total: last.Total, Elapsed: last.Elapsed, Done: true}, last)
+		assert.Equal(t, bulk.Progress{Op: "export", Items: 60, Bytes: res.Bytes, Total: last.Total, Elapsed: last.Elapsed, Done: true}, last)
 
 		dir := t.TempDir()
 		for _, name := range []string{"items.json", "items.json.gz"} {
 			path := filepath.Join(dir, name)
 			res, err := bulk.ExportFile(ctx, db.Client, items, path, func(o *bulk.ExportOptions) { o.Segments, o.PageSize = 4, 10 })
 			require.NoError(t, err, name)
-			assert.Equal(t, int64(120), res.Items)
+			assert.Equal(t, int64(60), res.Items)
 			assert.Equal(t, want, fileLines(t, path), name)
 			assert.NoFileExists(t, path+bulk.CheckpointSuffix, "the checkpoint goes when the export is complete")
 		}
@@ -60,7 +60,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 			o.Progress = func(p bulk.Progress) { progress = append(progress, p) }
 		})
 		require.NoError(t, err)
-		assert.Equal(t, bulk.ImportResult{Lines: 120, Written: 120}, imp)
+		assert.Equal(t, bulk.ImportResult{Lines: 60, Written: 60}, imp)
 		assert.Equal(t, want, scanLines(t, db.Client, copyTable))
 		require.NotEmpty(t, progress)
 		end := progress[len(progress)-1]

@@ -28,8 +28,8 @@ const itemsEnv = "BULK_BACKFILL_ITEMS"
 
 // backfillItems is the size of the multi-process test's table: 20,000 on
 // dynalite and 2,000 on moto with BULK_BACKFILL_ITEMS=full (make
-// test-bulk-full); otherwise 2,000 and 500, or the number the variable
-// gives, which keeps `make test` within its time.
+// test-bulk-full, about two minutes); otherwise 1,000 and 300, or the
+// number the variable gives, which keeps `make test` within its time.
 func backfillItems(t testing.TB, engine string) int {
 	switch v := os.Getenv(itemsEnv); v {
 	case "full":
@@ -39,9 +39,9 @@ func backfillItems(t testing.TB, engine string) int {
 		return 20000
 	case "":
 		if engine == "moto" {
-			return 500
+			return 300
 		}
-		return 2000
+		return 1000
 	default:
 		n, err := strconv.Atoi(v)
 		require.NoError(t, err, itemsEnv)
@@ -242,7 +242,7 @@ func TestExportKilledAndResumed(t *testing.T) {
 	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
 		ctx := testContext(t)
 		table := db.Table("Items")
-		n := 1500
+		n := 600
 		populate(t, db, table, n)
 		for _, name := range []string{"out.json.gz", "out.json"} {
 			path := filepath.Join(t.TempDir(), name)
