@@ -21,7 +21,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 PORT = 8000
 ENGINE = dynalite
 
-.PHONY: example engine test unit lint cfn-lint lambda-zip deps bench clean
+.PHONY: example engine test unit lint cfn-lint lambda-zip deps bench clean test-bulk-full
 
 example: ## Run the quickstart, starting dynalite on :$(PORT) unless an engine answers there
 	$(GO) mod download
@@ -36,6 +36,9 @@ test: lint cfn-lint lambda-zip ## Every gate, then the suite with -race on $(GO)
 		echo "== the suite on $(OLDEST_GO)"; \
 		GOTOOLCHAIN=$(OLDEST_GO) $(GO) test -count=1 ./...'
 	cd bench && $(GO) test -short -count=1 -run '^Test' ./...
+
+test-bulk-full: ## The multi-process backfill test at the issue's size: 20,000 items on dynalite, 2,000 on moto (about 2 minutes; make test runs 1,000 and 300)
+	$(ENGINES) test -- env BULK_BACKFILL_ITEMS=full $(GO) test -count=1 -timeout 30m -run '^TestBackfillProcesses$$' -v ./bulk
 
 unit: ## Quick: no engine, no examples (integration tests are skipped)
 	DYNAMODEL_TEST_ENGINES=none $(GO) test -count=1 -run '^(Test|Fuzz)' ./...
