@@ -17,6 +17,7 @@ import (
 
 	"github.com/dynamodel/dynamodel/bulk"
 	"github.com/dynamodel/dynamodel/dynamotest"
+	"github.com/dynamodel/dynamodel/internal/enginetest"
 )
 
 // awsTool is a tool of AWS's that writes items into a table and scans
@@ -154,14 +155,7 @@ func asLines(t *testing.T, items []json.RawMessage) []string {
 // file imported into an empty table scans the same again.
 func TestAWSToolsAgree(t *testing.T) {
 	tools := map[string]func(t *testing.T) awsTool{
-		"boto3": func(t *testing.T) awsTool {
-			python, err := filepath.Abs("../.venv/bin/python")
-			require.NoError(t, err)
-			if _, err := os.Stat(python); err != nil {
-				t.Skipf("boto3 comes with moto's virtualenv (.venv), which is not installed: run make deps: %v", err)
-			}
-			return boto3{python}
-		},
+		"boto3": func(t *testing.T) awsTool { return boto3{enginetest.Python(t)} },
 		"aws-cli": func(t *testing.T) awsTool {
 			path, err := exec.LookPath("aws")
 			if err != nil {
