@@ -6,7 +6,7 @@ import (
 
 // Progress is how far an export, import or backfill has come. Each passes
 // it to its Progress callback as it goes (at most every tenth of a second,
-// and once more at the end with Done set); Bar draws it.
+// and once more with Done set when it finishes); Bar draws it.
 type Progress struct {
 	// Op is "export", "import" or "backfill".
 	Op string
@@ -32,7 +32,8 @@ type Progress struct {
 	TotalBytes int64
 	// Elapsed is the time since this process began the operation.
 	Elapsed time.Duration
-	// Done is set on the last call.
+	// Done is set on the last call, made when the operation has finished
+	// (an operation that fails or is stopped ends without one).
 	Done bool
 }
 
