@@ -37,7 +37,7 @@ test: lint cfn-lint lambda-zip ## Every gate, then the suite with -race on $(GO)
 		GOTOOLCHAIN=$(OLDEST_GO) $(GO) test -count=1 ./...'
 	cd bench && $(GO) test -short -count=1 -run '^Test' ./...
 
-test-bulk-full: ## The multi-process backfill test at the issue's size: 20,000 items on dynalite, 2,000 on moto (about 2 minutes; make test runs 1,000 and 300)
+test-bulk-full: ## The multi-process backfill test at the issue's size: 20,000 items on dynalite, 2,000 on moto (one to two minutes; make test runs 1,000 and 300)
 	$(ENGINES) test -- env BULK_BACKFILL_ITEMS=full $(GO) test -count=1 -timeout 30m -run '^TestBackfillProcesses$$' -v ./bulk
 
 unit: ## Quick: no engine, no examples (integration tests are skipped)

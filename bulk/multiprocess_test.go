@@ -28,7 +28,7 @@ const itemsEnv = "BULK_BACKFILL_ITEMS"
 
 // backfillItems is the size of the multi-process test's table: 20,000 on
 // dynalite and 2,000 on moto with BULK_BACKFILL_ITEMS=full (make
-// test-bulk-full, about two minutes); otherwise 1,000 and 300, or the
+// test-bulk-full, one to two minutes); otherwise 1,000 and 300, or the
 // number the variable gives, which keeps `make test` within its time.
 func backfillItems(t testing.TB, engine string) int {
 	switch v := os.Getenv(itemsEnv); v {
