@@ -180,13 +180,13 @@ type keyAttr struct {
 
 // tableKeys returns the table's key attributes, hash first.
 func tableKeys(t *types.TableDescription) []keyAttr {
-	types := map[string]types.ScalarAttributeType{}
+	attrTypes := map[string]types.ScalarAttributeType{}
 	for _, d := range t.AttributeDefinitions {
-		types[*d.AttributeName] = d.AttributeType
+		attrTypes[*d.AttributeName] = d.AttributeType
 	}
 	var keys []keyAttr
 	for _, k := range t.KeySchema {
-		a := keyAttr{name: *k.AttributeName, typ: types[*k.AttributeName]}
+		a := keyAttr{name: *k.AttributeName, typ: attrTypes[*k.AttributeName]}
 		if k.KeyType == "HASH" {
 			keys = append([]keyAttr{a}, keys...)
 		} else {
