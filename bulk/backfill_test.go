@@ -339,3 +339,35 @@ func TestBackfillFailures(t *testing.T) {
 		assert.ErrorIs(t, be.Items[0].Err, be.Items[0].Err)
 	})
 }
+
+// Dotted has an attribute whose name holds a dot, which a path would
+// read as a map member.
+type Dotted struct {
+	ID      string `dynamodbav:"id" dynamodel:"hash"`
+	Dot     string `dynamodbav:"a.b"`
+	Version int64  `dynamodbav:"version" dynamodel:"version"`
+}
+
+// TestBackfillLiteralNames: attribute names from the model and the marker
+// are names, never paths.
+func TestBackfillLiteralNames(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		putItems(t, db.Client, db.Table("Items"), []map[string]types.AttributeValue{{
+			"id":  &types.AttributeValueMemberS{Value: "d"},
+			"a.b": &types.AttributeValueMemberS{Value: "before"},
+		}})
+		repo, err := dynamodel.NewRepository[Dotted](db.Client, db.Table("Items"))
+		require.NoError(t, err)
+		_, err = bulk.Backfill(ctx, repo, "dots", func(d Dotted) (Dotted, bulk.Action, error) {
+			d.Dot = "after"
+			return d, bulk.Rewrite, nil
+		}, backfillOptions(db, func(o *bulk.BackfillOptions) { o.Marker = "run.marker" })...)
+		require.NoError(t, err)
+		item := rawByID(t, db)["d"]
+		assert.Equal(t, &types.AttributeValueMemberS{Value: "after"}, item["a.b"])
+		assert.Contains(t, item, "run.marker")
+		assert.NotContains(t, item, "a")
+		assert.NotContains(t, item, "run")
+	})
+}

@@ -2,6 +2,7 @@ package bulk
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"reflect"
@@ -91,12 +92,12 @@ func (b *backfill[T]) rewriteInput(raw map[string]types.AttributeValue, old, ite
 		case a.Role == dynamodel.RoleVersion:
 			return nil, 0, fmt.Errorf("the function changed the version %q, which dynamodel maintains", a.Name)
 		case has:
-			upd = upd.Set(a.Name, now)
+			upd = upd.Set(dynamodel.Name(a.Name), now)
 		default:
-			upd = upd.Remove(a.Name)
+			upd = upd.Remove(dynamodel.Name(a.Name))
 		}
 	}
-	upd = upd.Set(b.opts.Marker, b.marker)
+	upd = upd.Set(dynamodel.Name(b.opts.Marker), b.marker)
 	// The condition is that the item is as it was read: its version, or,
 	// unversioned, every attribute. A rewrite by this run changes the
 	// version (or the marker), so it also makes the write idempotent.
@@ -115,6 +116,11 @@ func (b *backfill[T]) rewriteInput(raw map[string]types.AttributeValue, old, ite
 		o.Condition = cond
 	})
 	if err != nil {
+		if b.version == "" && errors.Is(err, dynamodel.ErrInvalidCondition) {
+			// Every attribute's value, names quoted: only its length can be
+			// wrong with it.
+			err = fmt.Errorf("%w: %w", ErrConditionTooLong, err)
+		}
 		return nil, 0, err
 	}
 	if err := checkLength(in.ConditionExpression, in.UpdateExpression); err != nil {
@@ -134,10 +140,10 @@ func (b *backfill[T]) unchanged(raw map[string]types.AttributeValue) []dynamodel
 	names := slices.Sorted(maps.Keys(raw))
 	conds := make([]dynamodel.Condition, 0, len(names)+1)
 	for _, n := range names {
-		conds = append(conds, dynamodel.Equal(n, raw[n]))
+		conds = append(conds, dynamodel.Equal(dynamodel.Name(n), raw[n]))
 	}
 	if _, ok := raw[b.opts.Marker]; !ok {
-		conds = append(conds, dynamodel.NotExists(b.opts.Marker))
+		conds = append(conds, dynamodel.NotExists(dynamodel.Name(b.opts.Marker)))
 	}
 	return conds
 }
@@ -146,9 +152,9 @@ func (b *backfill[T]) unchanged(raw map[string]types.AttributeValue) []dynamodel
 // stored, or 0) still has none.
 func noVersion(raw map[string]types.AttributeValue, attr string) dynamodel.Condition {
 	if _, ok := raw[attr]; ok {
-		return dynamodel.Equal(attr, 0)
+		return dynamodel.Equal(dynamodel.Name(attr), 0)
 	}
-	return dynamodel.NotExists(attr)
+	return dynamodel.NotExists(dynamodel.Name(attr))
 }
 
 // deleteInput renders a delete conditional on the version read (or,
