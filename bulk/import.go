@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/dynamodel/dynamodel"
 )
@@ -27,9 +28,10 @@ type ImportOptions struct {
 	// conditions); existing items are left alone and reported in
 	// ImportResult.Existing. Without it, an item replaces any with its key.
 	IfAbsent bool
-	// Batch tunes the batch writes: requests in flight at once, attempts
-	// and backoff for unprocessed items and throttling. Zero values are
-	// dynamodel's defaults (4 in flight, 10 attempts, 25 ms to 2 s).
+	// Batch tunes the batch writes as it tunes dynamodel's batch calls:
+	// requests in flight at once, attempts (MaxAttempts, MaxElapsed) and
+	// backoff for unprocessed items and throttling. Zero values are the
+	// same defaults (4 in flight, 10 attempts, 25 ms to 2 s).
 	Batch dynamodel.BatchOptions
 	// Progress, when set, is called as the import goes (see Progress).
 	Progress func(Progress)
@@ -446,6 +448,7 @@ func (im *importer) writeBatch(ctx context.Context, batch []*entry) []error {
 		index[e.key] = i
 	}
 	left := batch
+	first := time.Now()
 	for attempt := 1; ; attempt++ {
 		reqs := make([]types.WriteRequest, len(left))
 		for i, e := range left {
@@ -470,15 +473,15 @@ func (im *importer) writeBatch(ctx context.Context, batch []*entry) []error {
 				errs[index[left[i].key]] = perr
 			}
 			return errs
-		case isRejected(err):
-			why = err
+		case isClientFault(err):
+			why = err // answered as refused: nothing was written
 		default:
 			why = fmt.Errorf("outcome unknown: %w", err)
 		}
 		if len(left) == 0 {
 			return errs
 		}
-		if attempt < im.batch.MaxAttempts && (err == nil || isThrottle(err)) {
+		if im.mayResend(attempt, first) && (err == nil || isThrottle(err)) {
 			if berr := backoff(ctx, attempt, im.batch.BaseDelay, im.batch.MaxDelay); berr == nil {
 				continue
 			}
@@ -489,6 +492,16 @@ func (im *importer) writeBatch(ctx context.Context, batch []*entry) []error {
 		}
 		return errs
 	}
+}
+
+// mayResend reports whether a request first sent at first may be sent
+// again after attempt sends: within Batch.MaxAttempts and, when set,
+// Batch.MaxElapsed (as dynamodel's batch calls count them).
+func (im *importer) mayResend(attempt int, first time.Time) bool {
+	if attempt >= im.batch.MaxAttempts {
+		return false
+	}
+	return im.batch.MaxElapsed <= 0 || time.Since(first) < im.batch.MaxElapsed
 }
 
 // unprocessed returns the entries of left that DynamoDB left unprocessed.
@@ -548,6 +561,13 @@ func (im *importer) putEach(ctx context.Context, batch []*entry) []error {
 func isRejected(err error) bool {
 	var apiErr interface{ ErrorCode() string }
 	return errors.As(err, &apiErr) && apiErr.ErrorCode() == "ValidationException"
+}
+
+// isClientFault reports whether DynamoDB answered that the request was at
+// fault (a missing table, no permission...): nothing in it was written.
+func isClientFault(err error) bool {
+	var apiErr smithy.APIError
+	return errors.As(err, &apiErr) && apiErr.ErrorFault() == smithy.FaultClient
 }
 
 // report calls the progress callback, at most every progressEvery unless

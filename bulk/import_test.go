@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -185,5 +186,55 @@ func TestImportRejectedBatch(t *testing.T) {
 		assert.ErrorIs(t, res.Failed[0], errValidation)
 		assert.Equal(t, int64(29), res.Written)
 		assert.Len(t, scanItems(t, db.Client, db.Table("Copy")), 29)
+	})
+}
+
+// stubborn is a client whose BatchWriteItem throttles the first request
+// and then always leaves the item with id "stuck" unprocessed.
+type stubborn struct {
+	bulk.API
+	calls atomic.Int32
+}
+
+func (c *stubborn) BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error) {
+	if c.calls.Add(1) == 1 {
+		return nil, &smithy.GenericAPIError{Code: "ProvisionedThroughputExceededException", Message: "slow down", Fault: smithy.FaultClient}
+	}
+	for table, reqs := range in.RequestItems {
+		var send, left []types.WriteRequest
+		for _, r := range reqs {
+			if r.PutRequest.Item["id"].(*types.AttributeValueMemberS).Value == "stuck" {
+				left = append(left, r)
+			} else {
+				send = append(send, r)
+			}
+		}
+		if len(send) > 0 {
+			if _, err := c.API.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{table: send}}, optFns...); err != nil {
+				return nil, err
+			}
+		}
+		return &dynamodb.BatchWriteItemOutput{UnprocessedItems: map[string][]types.WriteRequest{table: left}}, nil
+	}
+	return &dynamodb.BatchWriteItemOutput{}, nil
+}
+
+// TestImportLeftovers: a throttled batch is sent again; an item still
+// unprocessed when the attempts run out is reported with its line.
+func TestImportLeftovers(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		path := filepath.Join(t.TempDir(), "in.json")
+		writeFile(t, path, line(t, item("a"))+line(t, item("stuck"))+line(t, item("b")))
+		client := &stubborn{API: db.Client}
+		res, err := bulk.Import(ctx, client, db.Table("Copy"), []string{path}, func(o *bulk.ImportOptions) {
+			o.Batch.MaxAttempts, o.Batch.BaseDelay = 4, time.Millisecond
+		})
+		require.ErrorIs(t, err, bulk.ErrNotWritten)
+		require.Len(t, res.Failed, 1)
+		assert.Equal(t, path+`:2: id="stuck": still unprocessed after 4 attempts`, res.Failed[0].Error())
+		assert.Equal(t, int64(2), res.Written)
+		assert.Equal(t, int32(4), client.calls.Load(), "the throttled send counts as an attempt")
+		assert.Len(t, scanItems(t, db.Client, db.Table("Copy")), 2)
 	})
 }
