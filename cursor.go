@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodel/dynamodel/internal/attr"
 )
 
 // A cursor is an opaque string for API clients: where a query or scan
@@ -241,7 +243,7 @@ func appendCursorBody(b []byte, c *cursorRead, key map[string]types.AttributeVal
 		case *types.AttributeValueMemberB:
 			b = appendString(append(b, 'B'), string(v.Value))
 		default:
-			return nil, fmt.Errorf("dynamodel: cursor: key attribute %q is %s, not a key type", n, avType(key[n]))
+			return nil, fmt.Errorf("dynamodel: cursor: key attribute %q is %s, not a key type", n, attr.TypeName(key[n]))
 		}
 	}
 	return b, nil
@@ -296,7 +298,7 @@ func parseCursorBody(b []byte) (c cursorRead, key map[string]types.AttributeValu
 		switch {
 		case typ == 'S' && utf8.ValidString(v):
 			key[name] = &types.AttributeValueMemberS{Value: v}
-		case typ == 'N' && validNumber(v):
+		case typ == 'N' && attr.ValidNumber(v):
 			key[name] = &types.AttributeValueMemberN{Value: v}
 		case typ == 'B':
 			key[name] = &types.AttributeValueMemberB{Value: []byte(v)}

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamodel/dynamodel/codec"
+	"github.com/dynamodel/dynamodel/internal/attr"
 )
 
 // Key identifies one item by the value of its hash key and, for a table with
@@ -294,7 +295,7 @@ func checkKeyValue(a Attribute, av types.AttributeValue) error {
 		if a.KeyType != types.ScalarAttributeTypeN {
 			break
 		}
-		if !validNumber(v.Value) {
+		if !attr.ValidNumber(v.Value) {
 			return &InvalidKeyError{Attribute: a.Name, Reason: fmt.Sprintf("%q is not a number DynamoDB accepts", v.Value)}
 		}
 		return nil
@@ -310,89 +311,12 @@ func checkKeyValue(a Attribute, av types.AttributeValue) error {
 		return &InvalidKeyError{Attribute: a.Name, Reason: "missing (NULL)"}
 	}
 	if size == 0 {
-		return &InvalidKeyError{Attribute: a.Name, Reason: fmt.Sprintf("want type %s, got %s", a.KeyType, avType(av))}
+		return &InvalidKeyError{Attribute: a.Name, Reason: fmt.Sprintf("want type %s, got %s", a.KeyType, attr.TypeName(av))}
 	}
 	if size > limit {
 		return &InvalidKeyError{Attribute: a.Name, Reason: fmt.Sprintf("%d bytes, over the %d-byte limit", size, limit)}
 	}
 	return nil
-}
-
-// validNumber reports whether s is a decimal number in a form DynamoDB
-// accepts, with at most 38 significant digits.
-func validNumber(s string) bool {
-	i := 0
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		i++
-	}
-	digits, dot := 0, false
-	for ; i < len(s); i++ {
-		c := s[i]
-		if c >= '0' && c <= '9' {
-			digits++
-		} else if c == '.' && !dot {
-			dot = true
-		} else {
-			break
-		}
-	}
-	if digits == 0 {
-		return false
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		exp := 0
-		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-			exp++
-		}
-		if exp == 0 {
-			return false
-		}
-	}
-	return i == len(s) && significantDigits(s) <= 38
-}
-
-// significantDigits counts the digits of a decimal string without leading or
-// trailing zeros.
-func significantDigits(s string) int {
-	mant, _, _ := strings.Cut(strings.ToLower(s), "e")
-	mant = strings.TrimLeft(mant, "+-")
-	digits := strings.Replace(mant, ".", "", 1)
-	digits = strings.TrimLeft(digits, "0")
-	digits = strings.TrimRight(digits, "0")
-	return len(digits)
-}
-
-// avType names an attribute value's DynamoDB type.
-func avType(av types.AttributeValue) string {
-	switch av.(type) {
-	case *types.AttributeValueMemberS:
-		return "S"
-	case *types.AttributeValueMemberN:
-		return "N"
-	case *types.AttributeValueMemberB:
-		return "B"
-	case *types.AttributeValueMemberBOOL:
-		return "BOOL"
-	case *types.AttributeValueMemberNULL:
-		return "NULL"
-	case *types.AttributeValueMemberL:
-		return "L"
-	case *types.AttributeValueMemberM:
-		return "M"
-	case *types.AttributeValueMemberSS:
-		return "SS"
-	case *types.AttributeValueMemberNS:
-		return "NS"
-	case *types.AttributeValueMemberBS:
-		return "BS"
-	case nil:
-		return "nothing"
-	}
-	return fmt.Sprintf("%T", av)
 }
 
 // String renders the key for error messages, e.g. `email="ada@example.com"`.
@@ -418,5 +342,5 @@ func avString(av types.AttributeValue) string {
 	case *types.AttributeValueMemberB:
 		return fmt.Sprintf("0x%x", v.Value)
 	}
-	return avType(av)
+	return attr.TypeName(av)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamodel/dynamodel/codec"
+	"github.com/dynamodel/dynamodel/internal/attr"
 )
 
 // Optional is a field of a change set (see PrepareUpdate) with three
@@ -274,7 +275,7 @@ func changeOp(kind opKind, path string, av types.AttributeValue, v reflect.Value
 	case opAppend, opPrepend:
 		l, ok := av.(*types.AttributeValueMemberL)
 		if !ok {
-			return op, fmt.Errorf("%w: %q: %s takes a slice, got %s", ErrInvalidUpdate, path, kindOption(kind), avType(av))
+			return op, fmt.Errorf("%w: %q: %s takes a slice, got %s", ErrInvalidUpdate, path, kindOption(kind), attr.TypeName(av))
 		}
 		op.value = anyList(l.Value)
 	}

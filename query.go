@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodel/dynamodel/internal/attr"
 )
 
 // A KeyCondition selects the items of one partition, and optionally a range
@@ -383,7 +385,7 @@ func encodeIndexKey(a Attribute, v any) (types.AttributeValue, error) {
 	case *types.AttributeValueMemberB:
 		a.KeyType = types.ScalarAttributeTypeB
 	default:
-		return nil, &InvalidKeyError{Attribute: a.Name, Reason: fmt.Sprintf("a key value must be a string, number or binary, not %s", avType(av))}
+		return nil, &InvalidKeyError{Attribute: a.Name, Reason: fmt.Sprintf("a key value must be a string, number or binary, not %s", attr.TypeName(av))}
 	}
 	return av, checkKeyValue(a, av)
 }

@@ -2,6 +2,8 @@ package dynamodel
 
 import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodel/dynamodel/internal/attr"
 )
 
 // MaxItemSize is DynamoDB's limit on the size of one item, in bytes.
@@ -65,5 +67,5 @@ func valueSize(av types.AttributeValue) int {
 
 // numberSize is one byte per two significant digits, plus one.
 func numberSize(s string) int {
-	return (significantDigits(s)+1)/2 + 1
+	return (attr.SignificantDigits(s)+1)/2 + 1
 }

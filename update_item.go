@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamodel/dynamodel/codec"
+	"github.com/dynamodel/dynamodel/internal/attr"
 )
 
 // UpdateOptions are the options of Update.
@@ -378,7 +379,7 @@ func ttlValue(op updateOp) (types.AttributeValue, error) {
 			t = parsed
 		case *types.AttributeValueMemberNULL:
 		default:
-			return nil, fmt.Errorf("want a time or epoch seconds, got %s", avType(av))
+			return nil, fmt.Errorf("want a time or epoch seconds, got %s", attr.TypeName(av))
 		}
 	}
 	if t.IsZero() {

@@ -152,7 +152,7 @@ func ExampleAppendLine() {
 	fmt.Println(err)
 	// Output:
 	// {"Item":{"n":{"N":"1.5"},"name":{"S":"Ada"},"tags":{"SS":["a","b"]}}}
-	// bulk: malformed item: attribute "n": "one" is not a number
+	// bulk: malformed item: attribute "n": "one" is not a number DynamoDB accepts
 }
 
 func mustParse(line string) map[string]types.AttributeValue {

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/dynamodel/dynamodel"
+	"github.com/dynamodel/dynamodel/internal/attr"
 )
 
 // ImportOptions are the options of Import.
@@ -366,7 +367,7 @@ func (im *importer) checkItem(item map[string]types.AttributeValue) (string, err
 			return "", fmt.Errorf("%w: no key attribute %q", ErrMalformedItem, k.name)
 		}
 		if got := scalarType(av); got != k.typ {
-			return "", fmt.Errorf("%w: key attribute %q: want type %s, got %s", ErrMalformedItem, k.name, k.typ, typeName(av))
+			return "", fmt.Errorf("%w: key attribute %q: want type %s, got %s", ErrMalformedItem, k.name, k.typ, attr.TypeName(av))
 		}
 	}
 	key := keyString(item, im.keys)

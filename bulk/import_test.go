@@ -89,7 +89,7 @@ func TestImportReportsEveryLine(t *testing.T) {
 			got = append(got, le.Error())
 		}
 		assert.Equal(t, []string{
-			a + `:2: bulk: malformed item: attribute "v": "not a number" is not a number`,
+			a + `:2: bulk: malformed item: attribute "v": "not a number" is not a number DynamoDB accepts`,
 			a + `:5: bulk: malformed item: no key attribute "id"`,
 			a + `:6: bulk: malformed item: key attribute "id": want type S, got N`,
 			a + fmt.Sprintf(`:7: id="6": dynamodel: item too large: %d bytes, over DynamoDB's 409600-byte limit`, dynamodel.MaxItemSize+len("id6v")),

@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodel/dynamodel/internal/attr"
 )
 
 // The line format is the one DynamoDB's own export to S3 writes in its
@@ -425,8 +427,8 @@ func (p *lineParser) str(typ, path string) (string, error) {
 
 func (p *lineParser) number(path string) (string, error) {
 	s, err := p.str("N", path)
-	if err == nil && !isNumber(s) {
-		err = at(path, fmt.Errorf("%q is not a number", s))
+	if err == nil && !attr.ValidNumber(s) {
+		err = at(path, fmt.Errorf("%q is not a number DynamoDB accepts", s))
 	}
 	return s, err
 }
@@ -538,40 +540,4 @@ func describe(t json.Token) string {
 		return "null"
 	}
 	return fmt.Sprintf("%v", t)
-}
-
-// isNumber reports whether s is a decimal number as DynamoDB writes them:
-// an optional sign, digits with at most one point, an optional exponent.
-func isNumber(s string) bool {
-	i := 0
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		i++
-	}
-	digits, dot := 0, false
-	for ; i < len(s); i++ {
-		if c := s[i]; c >= '0' && c <= '9' {
-			digits++
-		} else if c == '.' && !dot {
-			dot = true
-		} else {
-			break
-		}
-	}
-	if digits == 0 {
-		return false
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		exp := 0
-		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-			exp++
-		}
-		if exp == 0 {
-			return false
-		}
-	}
-	return i == len(s)
 }

@@ -89,6 +89,7 @@ func TestParseLineErrors(t *testing.T) {
 		{`{"Item":{"a":{"N":1}}}`, `attribute "a": want a string for N, got a number`},
 		{`{"Item":{"a":{"N":"1x"}}}`, `attribute "a": "1x" is not a number`},
 		{`{"Item":{"a":{"N":"1e"}}}`, `"1e" is not a number`},
+		{`{"Item":{"a":{"N":"1234567890123456789012345678901234567891"}}}`, `is not a number DynamoDB accepts`}, // 40 significant digits; DynamoDB takes 38
 		{`{"Item":{"a":{"B":"!!"}}}`, `attribute "a": B is not base64`},
 		{`{"Item":{"a":{"B":"aGk"}}}`, `B is not base64`},
 		{`{"Item":{"a":{"NULL":false}}}`, `attribute "a": NULL must be true`},

@@ -1,0 +1,28 @@
+package attr_test
+
+import (
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/stretchr/testify/assert"
+
+	"github.com/dynamodel/dynamodel/internal/attr"
+)
+
+func TestValidNumber(t *testing.T) {
+	for _, s := range []string{"0", "-1", "+1.5", "1.", ".5", "1e5", "1E-130", "12345678901234567890123456789012345678", "0.000100e3"} {
+		assert.True(t, attr.ValidNumber(s), s)
+	}
+	for _, s := range []string{"", "-", ".", "1..2", "1e", "1e+", "x", " 1", "1 ", "NaN", "Infinity", "0x10",
+		"123456789012345678901234567890123456789"} {
+		assert.False(t, attr.ValidNumber(s), s)
+	}
+	assert.Equal(t, 4, attr.SignificantDigits("-00120.300e7")) // 1203
+}
+
+func TestTypeName(t *testing.T) {
+	assert.Equal(t, "SS", attr.TypeName(&types.AttributeValueMemberSS{}))
+	assert.Equal(t, "M", attr.TypeName(&types.AttributeValueMemberM{}))
+	assert.Equal(t, "nothing", attr.TypeName(nil))
+	assert.Equal(t, "*types.UnknownUnionMember", attr.TypeName(&types.UnknownUnionMember{}))
+}
