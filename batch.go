@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"sync"
 	"time"
@@ -12,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
+
+	"github.com/dynamodel/dynamodel/internal/retry"
 )
 
 // BatchOptions tune how batch calls are sent: for every call of a
@@ -60,16 +61,16 @@ type BatchOptions struct {
 
 func (o BatchOptions) withDefaults() BatchOptions {
 	if o.Concurrency <= 0 {
-		o.Concurrency = 4
+		o.Concurrency = retry.Concurrency
 	}
 	if o.MaxAttempts <= 0 {
-		o.MaxAttempts = 10
+		o.MaxAttempts = retry.MaxAttempts
 	}
 	if o.BaseDelay <= 0 {
-		o.BaseDelay = 25 * time.Millisecond
+		o.BaseDelay = retry.BaseDelay
 	}
 	if o.MaxDelay <= 0 {
-		o.MaxDelay = 2 * time.Second
+		o.MaxDelay = retry.MaxDelay
 	}
 	return o
 }
@@ -82,22 +83,11 @@ func (o BatchOptions) pause(ctx context.Context, attempt int, first time.Time) e
 	if attempt >= o.MaxAttempts {
 		return &retryBoundError{attempts: attempt}
 	}
-	ceiling := o.BaseDelay << min(attempt-1, 20)
-	if ceiling > o.MaxDelay || ceiling <= 0 {
-		ceiling = o.MaxDelay
-	}
-	d := time.Duration(rand.Int64N(int64(ceiling) + 1))
+	d := retry.Delay(attempt, o.BaseDelay, o.MaxDelay)
 	if elapsed := time.Since(first); o.MaxElapsed > 0 && elapsed+d > o.MaxElapsed {
 		return &retryBoundError{attempts: attempt, elapsed: elapsed, maxElapsed: o.MaxElapsed}
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return retry.Sleep(ctx, d)
 }
 
 // retryBoundError says which bound stopped a request's resending.

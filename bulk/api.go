@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/dynamodel/dynamodel"
+	"github.com/dynamodel/dynamodel/internal/retry"
 )
 
 // API is the part of the DynamoDB client Export and Import call.
@@ -80,18 +80,7 @@ func isConditionFailed(err error) (bool, map[string]types.AttributeValue) {
 // backoff waits before retry attempt (1 for the first retry): exponential
 // from base, capped at ceiling, with full jitter.
 func backoff(ctx context.Context, attempt int, base, ceiling time.Duration) error {
-	d := base << min(attempt-1, 20)
-	if d > ceiling || d <= 0 {
-		d = ceiling
-	}
-	t := time.NewTimer(time.Duration(rand.Int64N(int64(d) + 1)))
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return retry.Sleep(ctx, retry.Delay(attempt, base, ceiling))
 }
 
 // throttleAttempts is how many times a throttled request is sent before

@@ -20,6 +20,7 @@ import (
 
 	"github.com/dynamodel/dynamodel"
 	"github.com/dynamodel/dynamodel/internal/attr"
+	"github.com/dynamodel/dynamodel/internal/retry"
 )
 
 // ImportOptions are the options of Import.
@@ -127,16 +128,16 @@ func Import(ctx context.Context, client API, table string, files []string, optFn
 	opts := collect(ImportOptions{}, optFns)
 	batch := opts.Batch
 	if batch.Concurrency <= 0 {
-		batch.Concurrency = 4
+		batch.Concurrency = retry.Concurrency
 	}
 	if batch.MaxAttempts <= 0 {
-		batch.MaxAttempts = 10
+		batch.MaxAttempts = retry.MaxAttempts
 	}
 	if batch.BaseDelay <= 0 {
-		batch.BaseDelay = 25 * time.Millisecond
+		batch.BaseDelay = retry.BaseDelay
 	}
 	if batch.MaxDelay <= 0 {
-		batch.MaxDelay = 2 * time.Second
+		batch.MaxDelay = retry.MaxDelay
 	}
 	out, err := client.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &table}, opts.ClientOptions...)
 	if err != nil {
