@@ -88,13 +88,35 @@ func TestLostResponseNeverWritesTwice(t *testing.T) {
 		assert.Equal(t, 11, now.Total, "applied once")
 		assert.Equal(t, int64(2), now.Version)
 
-		// Create is safe the same way: the retry finds the item there.
+		// A Create whose answer is lost: the retry's condition fails on the
+		// item the first attempt stored, which is exactly the item sent, so
+		// the Create succeeded and says so.
 		f.Add("PutItem", dynamotest.LoseResponse, 1)
-		_, err = orders.Create(ctx, Order{Customer: "c", ID: "o2", Total: 5})
-		require.ErrorIs(t, err, dynamodel.ErrAlreadyExists)
+		created, err := orders.Create(ctx, Order{Customer: "c", ID: "o2", Total: 5, Tags: []string{"b", "a", "c"}})
+		require.NoError(t, err)
+		assert.Equal(t, 3, f.Attempts("PutItem"), "the first Create, then two attempts of this one")
 		stored, err := orders.Get(ctx, dynamodel.Key{Hash: "c", Range: "o2"})
 		require.NoError(t, err)
-		assert.Equal(t, 5, stored.Total)
+		assert.Equal(t, created, stored)
+
+		// Where the item found is not the one sent, it was there before:
+		// ErrAlreadyExists, and nothing written.
+		f.Add("PutItem", dynamotest.LoseResponse, 1)
+		_, err = orders.Create(ctx, Order{Customer: "c", ID: "o2", Total: 6})
+		require.ErrorIs(t, err, dynamodel.ErrAlreadyExists)
+		stored, err = orders.Get(ctx, dynamodel.Key{Hash: "c", Range: "o2"})
+		require.NoError(t, err)
+		assert.Equal(t, created, stored)
+
+		// A versioned Put whose answer is lost succeeds once, likewise.
+		f.Add("PutItem", dynamotest.LoseResponse, 1)
+		stored.Total = 7
+		put, err := orders.Put(ctx, stored)
+		require.NoError(t, err)
+		assert.Equal(t, stored.Version+1, put.Version)
+		now, err = orders.Get(ctx, stored)
+		require.NoError(t, err)
+		assert.Equal(t, put, now)
 	})
 }
 

@@ -2,6 +2,7 @@ package dynamodel
 
 import (
 	"context"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -55,7 +56,11 @@ func (r *Repository[T]) PutReturning(ctx context.Context, item T, optFns ...func
 
 // Create stores item only when no item has its key; otherwise it fails with
 // an error matching both ErrAlreadyExists and ErrConditionFailed and writes
-// nothing.
+// nothing. When the SDK resent the request because an answer was lost, and
+// the item found is exactly the one this call sent, the earlier attempt
+// stored it: Create succeeds. A Put with a condition (a version, or
+// PutOptions.Condition) does the same; PutReturning does not, as it cannot
+// know what the lost answer said was replaced.
 func (r *Repository[T]) Create(ctx context.Context, item T, optFns ...func(*PutOptions)) (T, error) {
 	item, _, err := r.put(ctx, item, writeCreate, types.ReturnValueNone, optFns)
 	return item, err
@@ -71,8 +76,16 @@ func (r *Repository[T]) put(ctx context.Context, item T, mode writeMode, rv type
 	if rv != types.ReturnValueNone {
 		in.ReturnValues = rv
 	}
-	out, err := r.client.PutItem(ctx, in, r.opts.ClientOptions...)
+	clientOpts, sent := r.opts.ClientOptions, (*sendTracker)(nil)
+	if in.ConditionExpression != nil && rv == types.ReturnValueNone {
+		sent = &sendTracker{}
+		clientOpts = append(slices.Clip(clientOpts), sent.option)
+	}
+	out, err := r.client.PutItem(ctx, in, clientOpts...)
 	if err != nil {
+		if r.storedBySelf(ctx, err, sent, w) {
+			return item, nil, nil
+		}
 		return item, nil, r.opError("PutItem", w.key, r.conditionError(ctx, err, w))
 	}
 	w.capacity.write(out.ConsumedCapacity)
