@@ -88,7 +88,8 @@ func New(tb testing.TB, optFns ...func(*Options)) *DB {
 	if o.Engine.Endpoint == "" {
 		o.Engine = Engines(tb)[0]
 	}
-	db := &DB{Engine: o.Engine, Client: o.Engine.Client(o.ClientOptions...), Prefix: uniquePrefix(), tb: tb}
+	clientOpts := append([]func(*dynamodb.Options){newRetryLog(tb).option}, o.ClientOptions...)
+	db := &DB{Engine: o.Engine, Client: o.Engine.Client(clientOpts...), Prefix: uniquePrefix(), tb: tb}
 	if len(o.Schemas) > 0 {
 		db.CreateTables(o.Schemas, o.Keep)
 	}

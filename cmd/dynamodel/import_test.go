@@ -29,7 +29,7 @@ func TestImportCommand(t *testing.T) {
 		code, stdout, stderr := cli(t, append([]string{"import", "Copy", good, bad}, common...)...)
 		assert.Equal(t, 1, code)
 		assert.Equal(t, db.Table("Copy")+": 7 lines, 5 items written, 1 repeated keys (the later line won), 1 lines not written\n", stdout)
-		assert.Contains(t, stderr, "dynamodel import: "+bad+`:2: bulk: malformed item: attribute "n": "two" is not a number`+"\n")
+		assert.Contains(t, stderr, "dynamodel import: "+bad+`:2: bulk: malformed item: attribute "n": "two" is not a number DynamoDB accepts`+"\n")
 		assert.Contains(t, stderr, "import: 7 lines", "the summary line of the progress bar")
 
 		code, stdout, stderr = cli(t, append([]string{"import", "-if-absent", "Copy", good}, common...)...)
