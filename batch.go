@@ -36,7 +36,10 @@ import (
 // *BatchGetError.
 type BatchOptions struct {
 	// Concurrency is how many requests a batch call (or a parallel scan)
-	// keeps in flight at once. Default 4.
+	// keeps in flight at once. Default 4. Above 10, make the client with
+	// WithConnections (at least the concurrency of everything that shares
+	// it): the SDK's default HTTP client keeps only 10 idle connections and
+	// opens new ones for the rest.
 	Concurrency int
 	// MaxAttempts is how many times one request is sent, counting the
 	// first, while DynamoDB throttles it or leaves some of its items

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/dynamodel/dynamodel"
@@ -577,4 +578,23 @@ func ExampleTransactOptions() {
 		fmt.Println("still busy after 3 retries")
 	}
 	fmt.Println(c.Usage())
+}
+
+// A client for a service that runs batches of 32 requests at a time keeps
+// 32 idle connections, so every request reuses one (the SDK's default keeps
+// 10 and opens new connections for the rest).
+func ExampleWithConnections() {
+	ctx := context.Background()
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		panic(err)
+	}
+	client := dynamodb.NewFromConfig(cfg, dynamodel.WithEndpointFromEnv(), dynamodel.WithConnections(32))
+	users, err := dynamodel.NewRepository[dynamodel.User](client, "User", func(o *dynamodel.Options) {
+		o.Batch.Concurrency = 32
+	})
+	if err != nil {
+		panic(err)
+	}
+	_ = users
 }

@@ -43,7 +43,8 @@ type ScanOptions struct {
 	// 0 or 1 scans sequentially.
 	Segments int
 	// Concurrency bounds how many segments are read at once; 0 means the
-	// repository's Batch.Concurrency.
+	// repository's Batch.Concurrency. Above 10, make the client with
+	// WithConnections (see BatchOptions.Concurrency).
 	Concurrency int
 }
 

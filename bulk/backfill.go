@@ -60,7 +60,8 @@ type BackfillOptions struct {
 	// ErrRunMismatch. Default 16.
 	Segments int
 	// Concurrency is how many segments this process works on at once.
-	// Default 4.
+	// Default 4. Above 10, make the client with dynamodel.WithConnections
+	// (see ExportOptions.Concurrency).
 	Concurrency int
 	// PageSize is how many items each Scan request reads; the segment's
 	// position is stored after each page. Default 100.

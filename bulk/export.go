@@ -19,7 +19,9 @@ type ExportOptions struct {
 	// count it started with.
 	Segments int
 	// Concurrency bounds how many segments are read at once. Default
-	// Segments, at most 16.
+	// Segments, at most 16. Above 10, make the client with
+	// dynamodel.WithConnections: the SDK's default HTTP client keeps only
+	// 10 idle connections and opens new ones for the rest.
 	Concurrency int
 	// ConsistentRead scans with strongly consistent reads.
 	ConsistentRead bool

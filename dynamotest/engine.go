@@ -35,7 +35,10 @@ func (e Engine) String() string { return e.Name + " at " + e.Endpoint }
 
 // Client returns a client for the engine, signing with placeholder
 // credentials (local engines accept any) unless AWS credentials are in the
-// environment, in region us-east-1 unless AWS_REGION says otherwise.
+// environment, in region us-east-1 unless AWS_REGION says otherwise. It
+// keeps up to ClientConnections idle connections (dynamodel.WithConnections),
+// so tests that run batches or parallel scans concurrently reuse them;
+// optFns apply after that.
 func (e Engine) Client(optFns ...func(*dynamodb.Options)) *dynamodb.Client {
 	region := os.Getenv("AWS_REGION")
 	if region == "" {
@@ -52,8 +55,13 @@ func (e Engine) Client(optFns ...func(*dynamodb.Options)) *dynamodb.Client {
 			return creds, nil
 		}),
 	}
-	return dynamodb.New(opts, optFns...)
+	return dynamodb.New(opts, append([]func(*dynamodb.Options){dynamodel.WithConnections(ClientConnections)}, optFns...)...)
 }
+
+// ClientConnections is how many idle connections an Engine's client keeps:
+// enough for the requests a test keeps in flight (a batch's or a parallel
+// scan's concurrency, parallel subtests).
+const ClientConnections = 64
 
 // EnginesEnv lists engines for tests that run against several at once, as
 // name=url pairs separated by commas (dynamodel's `make test` sets it to

@@ -1,0 +1,140 @@
+package dynamodel_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httptrace"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dynamodel/dynamodel"
+)
+
+// roundServer is an HTTP server over TCP with keep-alive that answers
+// BatchWriteItem once `width` requests are in flight at once (or after a
+// second), so each batch call of `width` requests really holds `width`
+// connections. It counts the connections clients open.
+type roundServer struct {
+	*httptest.Server
+	width  int
+	opened atomic.Int32
+
+	mu      sync.Mutex
+	waiting int
+	release chan struct{}
+}
+
+func newRoundServer(t *testing.T, width int) *roundServer {
+	s := &roundServer{width: width, release: make(chan struct{})}
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.opened.Add(1)
+		}
+	}
+	s.Start()
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *roundServer) serve(w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	s.mu.Lock()
+	release := s.release
+	if s.waiting++; s.waiting == s.width {
+		close(s.release)
+		s.waiting, s.release = 0, make(chan struct{})
+	}
+	s.mu.Unlock()
+	select {
+	case <-release:
+	case <-time.After(time.Second):
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+	_, _ = io.WriteString(w, `{"UnprocessedItems":{}}`)
+}
+
+// TestWithConnectionsReusesConnections runs batch calls of 32 requests at
+// concurrency 32 against a server over TCP and counts, with httptrace, the
+// connections the client opens after the first call: none with
+// WithConnections(32), some with the SDK's default client (which keeps 10
+// idle connections and closes the rest).
+func TestWithConnectionsReusesConnections(t *testing.T) {
+	const concurrency = 32
+	items := make([]dynamodel.User, concurrency*25) // one request of 25 items each
+	for i := range items {
+		items[i] = dynamodel.User{Email: fmt.Sprintf("u%03d@example.com", i), FirstName: "Ada"}
+	}
+	newConns := func(t *testing.T, optFns ...func(*dynamodb.Options)) (traced, opened int32) {
+		srv := newRoundServer(t, concurrency)
+		client := dynamodb.New(dynamodb.Options{
+			Region:       "us-east-1",
+			BaseEndpoint: aws.String(srv.URL),
+			Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+				return aws.Credentials{AccessKeyID: "a", SecretAccessKey: "b"}, nil
+			}),
+		}, optFns...)
+		users, err := dynamodel.NewRepository[dynamodel.User](client, dynamodel.UserTable,
+			func(o *dynamodel.Options) { o.Batch.Concurrency = concurrency })
+		require.NoError(t, err)
+		_, err = users.BatchPut(context.Background(), items) // warm-up
+		require.NoError(t, err)
+		warm := srv.opened.Load()
+		var fresh atomic.Int32
+		ctx := httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{
+			GotConn: func(info httptrace.GotConnInfo) {
+				if !info.Reused {
+					fresh.Add(1)
+				}
+			},
+		})
+		for range 3 {
+			_, err = users.BatchPut(ctx, items)
+			require.NoError(t, err)
+		}
+		return fresh.Load(), srv.opened.Load() - warm
+	}
+
+	t.Run("WithConnections", func(t *testing.T) {
+		traced, opened := newConns(t, dynamodel.WithConnections(concurrency))
+		assert.Zero(t, traced, "new connections after warm-up (httptrace)")
+		assert.Zero(t, opened, "new connections after warm-up (server)")
+	})
+	t.Run("SDK default", func(t *testing.T) {
+		traced, opened := newConns(t)
+		t.Logf("the SDK's default client opened %d new connections (server: %d) in 3 calls", traced, opened)
+		assert.Positive(t, traced, "the SDK's default keeps 10 idle connections: the test must see it open more")
+	})
+}
+
+// TestWithConnectionsKeepsOtherSettings checks that the option raises the
+// idle-connection limits of the SDK's HTTP client, keeps the SDK's
+// timeouts, and leaves a client of the caller's own alone.
+func TestWithConnectionsKeepsOtherSettings(t *testing.T) {
+	client := dynamodb.New(dynamodb.Options{Region: "us-east-1"}, dynamodel.WithConnections(64))
+	b, ok := client.Options().HTTPClient.(interface{ GetTransport() *http.Transport })
+	require.True(t, ok, "still the SDK's buildable client: %T", client.Options().HTTPClient)
+	tr := b.GetTransport()
+	assert.Equal(t, 64, tr.MaxIdleConnsPerHost)
+	assert.Equal(t, 100, tr.MaxIdleConns, "the SDK's total limit is already above 64")
+	assert.NotZero(t, tr.TLSHandshakeTimeout, "the SDK's settings are kept")
+
+	client = dynamodb.New(dynamodb.Options{Region: "us-east-1"}, dynamodel.WithConnections(200))
+	tr = client.Options().HTTPClient.(interface{ GetTransport() *http.Transport }).GetTransport()
+	assert.Equal(t, 200, tr.MaxIdleConns)
+
+	own := &http.Client{}
+	client = dynamodb.New(dynamodb.Options{Region: "us-east-1", HTTPClient: own}, dynamodel.WithConnections(64))
+	assert.Same(t, own, client.Options().HTTPClient)
+}
