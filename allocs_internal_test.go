@@ -87,6 +87,17 @@ func TestAllocations(t *testing.T) {
 		// One more than a plain update of two attributes: the 0 the counter
 		// starts from (a hand-built request allocates it too).
 		{"UpdateItemInput with paths and a counter", 11, func() { _, _ = profiles.UpdateItemInput("ada@example.com", pathUpd) }},
+		// A caller's condition of a cached form costs what building it
+		// costs (one allocation a comparison or function, two an And) and
+		// one a value, plus the option (collectOptions): 10 + 1 + 1 + 1.
+		{"UpdateItemInput with a condition", 13, func() {
+			_, _ = users.UpdateItemInput("ada@example.com", upd, func(o *UpdateOptions) { o.Condition = Less("visits", 3) })
+		}},
+		{"UpdateItemInput with two conditions", 16, func() {
+			_, _ = users.UpdateItemInput("ada@example.com", upd, func(o *UpdateOptions) {
+				o.Condition = Equal("plan", "free").And(Exists("visits"))
+			})
+		}},
 		{"Get", 5, func() { _, _ = users.Get(ctx, "ada@example.com") }},
 		{"Get consistent", 6, func() { _, _ = users.Get(ctx, "ada@example.com", ConsistentRead) }},
 		{"Put", 10, func() { _, _ = users.Put(ctx, User{Email: "ada@example.com", FirstName: "Ada"}) }},

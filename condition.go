@@ -1,6 +1,8 @@
 package dynamodel
 
 import (
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -17,7 +19,10 @@ import (
 //
 //	dynamodel.Equal("status", "active").And(dynamodel.Size("tags").Less(10))
 type Condition struct {
-	render func(w *exprWriter) (string, error)
+	// render renders the condition into w. With a non-nil key it renders
+	// nothing: it appends the condition's form to *key (see formKey) and
+	// adds its values to w, in the order rendering would.
+	render func(w *exprWriter, key *[]byte) (string, error)
 }
 
 // IsZero reports whether c is the empty condition.
@@ -25,12 +30,12 @@ func (c Condition) IsZero() bool { return c.render == nil }
 
 // And returns a condition that holds when c and every one of others hold.
 func (c Condition) And(others ...Condition) Condition {
-	return And(append([]Condition{c}, others...)...)
+	return join(" AND ", c, others)
 }
 
 // Or returns a condition that holds when c or any one of others holds.
 func (c Condition) Or(others ...Condition) Condition {
-	return Or(append([]Condition{c}, others...)...)
+	return join(" OR ", c, others)
 }
 
 // String renders the condition with placeholders, for logs and tests.
@@ -47,41 +52,109 @@ func (c Condition) build(w *exprWriter) (string, error) {
 	if c.render == nil {
 		return "", nil
 	}
-	return c.render(w)
+	return c.render(w, nil)
+}
+
+// form appends c's form to key and adds its values to w, in the order
+// rendering gives them placeholders: what, with the paths in the form,
+// decides c's rendering. Two conditions of the same form render to the
+// same expression and names. It fails for a condition of text written by
+// hand (Raw) and for any error; rendering then says which.
+func (c Condition) form(w *exprWriter, key *[]byte) error {
+	if c.render == nil {
+		*key = append(*key, 0)
+		return nil
+	}
+	_, err := c.render(w, key)
+	return err
+}
+
+// errNoForm is what a condition without a form (see Condition.form) gives.
+var errNoForm = errors.New("a condition of text has no form")
+
+// The tags of conditions' forms.
+const (
+	formJoin byte = iota + 1
+	formNot
+	formFunction
+	formCompare
+	formBetween
+	formIn
+	formValue
+	formPath
+	formSize
+)
+
+// appendKeyString appends s to a key, prefixed with its length.
+func appendKeyString(key []byte, s string) []byte {
+	key = binary.AppendUvarint(key, uint64(len(s)))
+	return append(key, s...)
 }
 
 func errorCondition(err error) Condition {
-	return Condition{render: func(*exprWriter) (string, error) { return "", err }}
+	return Condition{render: func(*exprWriter, *[]byte) (string, error) { return "", err }}
 }
 
 // And returns a condition that holds when all of conds hold. Zero conditions
 // are skipped; And of nothing is the zero Condition.
-func And(conds ...Condition) Condition { return join(" AND ", conds) }
+func And(conds ...Condition) Condition { return join(" AND ", Condition{}, conds) }
 
 // Or returns a condition that holds when any of conds holds. Zero conditions
 // are skipped.
-func Or(conds ...Condition) Condition { return join(" OR ", conds) }
+func Or(conds ...Condition) Condition { return join(" OR ", Condition{}, conds) }
 
-func join(op string, conds []Condition) Condition {
-	var parts []Condition
-	for _, c := range conds {
+// join joins first and then rest with op, skipping zero conditions. It
+// keeps a slice of its own: the caller may change rest afterwards.
+func join(op string, first Condition, rest []Condition) Condition {
+	var one Condition
+	n := 0
+	for i := -1; i < len(rest); i++ {
+		c := first
+		if i >= 0 {
+			c = rest[i]
+		}
+		if !c.IsZero() {
+			one = c
+			n++
+		}
+	}
+	if n <= 1 {
+		return one
+	}
+	parts := make([]Condition, 0, n)
+	if !first.IsZero() {
+		parts = append(parts, first)
+	}
+	for _, c := range rest {
 		if !c.IsZero() {
 			parts = append(parts, c)
 		}
 	}
-	switch len(parts) {
-	case 0:
-		return Condition{}
-	case 1:
-		return parts[0]
-	}
-	return Condition{render: func(w *exprWriter) (string, error) {
-		var b strings.Builder
-		for i, p := range parts {
-			s, err := p.render(w)
+	return Condition{render: func(w *exprWriter, key *[]byte) (string, error) {
+		if key != nil {
+			*key = appendKeyString(append(*key, formJoin), op)
+			*key = binary.AppendUvarint(*key, uint64(len(parts)))
+			for _, p := range parts {
+				if _, err := p.render(w, key); err != nil {
+					return "", err
+				}
+			}
+			return "", nil
+		}
+		var buf [4]string
+		rendered := buf[:0]
+		n := len(op) * (len(parts) - 1)
+		for _, p := range parts {
+			s, err := p.render(w, nil)
 			if err != nil {
 				return "", err
 			}
+			rendered = append(rendered, s)
+			n += len(s) + 2
+		}
+		var b strings.Builder
+		b.Grow(n)
+		for i, s := range rendered {
 			if i > 0 {
 				b.WriteString(op)
 			}
@@ -98,8 +171,12 @@ func Not(c Condition) Condition {
 	if c.IsZero() {
 		return errorCondition(fmt.Errorf("%w: Not of an empty condition", ErrInvalidCondition))
 	}
-	return Condition{render: func(w *exprWriter) (string, error) {
-		s, err := c.render(w)
+	return Condition{render: func(w *exprWriter, key *[]byte) (string, error) {
+		if key != nil {
+			*key = append(*key, formNot)
+			return c.render(w, key)
+		}
+		s, err := c.render(w, nil)
 		return "NOT (" + s + ")", err
 	}}
 }
@@ -125,15 +202,27 @@ func Contains(path string, v any) Condition { return function("contains", path, 
 func HasType(path, t string) Condition { return function("attribute_type", path, t) }
 
 func function(fn, path string, args ...any) Condition {
-	return Condition{render: func(w *exprWriter) (string, error) {
+	return Condition{render: func(w *exprWriter, key *[]byte) (string, error) {
+		if key != nil {
+			*key = appendKeyString(append(*key, formFunction), fn)
+			*key = appendKeyString(*key, path)
+			*key = binary.AppendUvarint(*key, uint64(len(args)))
+			for _, a := range args {
+				if _, err := operandOf(a).renderAgainst(w, Operand{}, key); err != nil {
+					return "", err
+				}
+			}
+			return "", nil
+		}
 		var b strings.Builder
+		b.Grow(len(fn) + 8 + 6*len(args))
 		b.WriteString(fn)
 		b.WriteByte('(')
 		if err := w.writePath(&b, path); err != nil {
 			return "", fmt.Errorf("%w: %s: %w", ErrInvalidCondition, fn, err)
 		}
 		for _, a := range args {
-			s, err := operandOf(a).render(w)
+			s, err := operandOf(a).renderAgainst(w, Operand{}, nil)
 			if err != nil {
 				return "", err
 			}
@@ -174,16 +263,30 @@ func operandOf(v any) Operand {
 	return Value(v)
 }
 
-func (o Operand) render(w *exprWriter) (string, error) {
+// renderAgainst renders o compared with other (the zero Operand for
+// none: it is no sortable attribute), or with a
+// non-nil key appends o's form to *key and adds its value to w (see
+// Condition.form).
+func (o Operand) renderAgainst(w *exprWriter, other Operand, key *[]byte) (string, error) {
 	if o.isVal {
-		av, err := marshalValue(o.value)
-		if err == nil {
-			_, err = checkValue(av)
-		}
+		av, err := o.encode(w, other)
 		if err != nil {
-			return "", fmt.Errorf("%w: value %.64v: %v", ErrInvalidCondition, o.value, err)
+			return "", err
 		}
-		return w.value(av), nil
+		p := w.value(av)
+		if key != nil {
+			*key = append(*key, formValue)
+			return "", nil
+		}
+		return p, nil
+	}
+	if key != nil {
+		tag := formPath
+		if o.size {
+			tag = formSize
+		}
+		*key = appendKeyString(append(*key, tag), o.path)
+		return "", nil
 	}
 	p, err := w.path(o.path)
 	if err != nil {
@@ -195,40 +298,51 @@ func (o Operand) render(w *exprWriter) (string, error) {
 	return p, nil
 }
 
-// renderAgainst renders o compared with other: a time value compared with
-// a sortable time attribute is encoded as that attribute stores it.
-func (o Operand) renderAgainst(w *exprWriter, other Operand) (string, error) {
-	if o.isVal && w.model != nil && w.model.sortable != nil && !other.isVal && !other.size && isAnyAttribute(other.path, w.model.sortable) {
+// encode returns the value o carries, as the request does: compared with a
+// sortable time attribute (other), a time is encoded as that attribute
+// stores it; any other value as attributevalue encodes it.
+func (o Operand) encode(w *exprWriter, other Operand) (types.AttributeValue, error) {
+	if w.model != nil && w.model.sortable != nil && !other.isVal && !other.size && isAnyAttribute(other.path, w.model.sortable) {
 		var t time.Time
+		ok := false
 		switch v := o.value.(type) {
 		case time.Time:
-			t = v
+			t, ok = v, true
 		case *time.Time:
-			if v == nil {
-				return o.render(w)
+			if v != nil {
+				t, ok = *v, true
 			}
-			t = *v
-		default:
-			return o.render(w)
 		}
-		s, err := codec.FormatSortableTime(t)
-		if err != nil {
-			return "", fmt.Errorf("%w: value for %q: %v", ErrInvalidCondition, other.path, err)
+		if ok {
+			s, err := codec.FormatSortableTime(t)
+			if err != nil {
+				return nil, fmt.Errorf("%w: value for %q: %v", ErrInvalidCondition, other.path, err)
+			}
+			return &types.AttributeValueMemberS{Value: s}, nil
 		}
-		return w.value(&types.AttributeValueMemberS{Value: s}), nil
 	}
-	return o.render(w)
+	av, err := marshalValue(o.value)
+	if err == nil {
+		_, err = checkValue(av)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: value %.64v: %v", ErrInvalidCondition, o.value, err)
+	}
+	return av, nil
 }
 
 func (o Operand) compare(op string, v any) Condition {
-	return Condition{render: func(w *exprWriter) (string, error) {
+	return Condition{render: func(w *exprWriter, key *[]byte) (string, error) {
 		r := operandOf(v)
-		ls, err := o.renderAgainst(w, r)
+		if key != nil {
+			*key = appendKeyString(append(*key, formCompare), op)
+		}
+		ls, err := o.renderAgainst(w, r, key)
 		if err != nil {
 			return "", err
 		}
-		rs, err := r.renderAgainst(w, o)
-		if err != nil {
+		rs, err := r.renderAgainst(w, o, key)
+		if err != nil || key != nil {
 			return "", err
 		}
 		return ls + " " + op + " " + rs, nil
@@ -255,14 +369,20 @@ func (o Operand) GreaterOrEqual(v any) Condition { return o.compare(">=", v) }
 
 // Between holds when lo <= o <= hi.
 func (o Operand) Between(lo, hi any) Condition {
-	return Condition{render: func(w *exprWriter) (string, error) {
-		parts := make([]string, 3)
-		for i, x := range []any{o, lo, hi} {
-			s, err := operandOf(x).renderAgainst(w, o)
+	return Condition{render: func(w *exprWriter, key *[]byte) (string, error) {
+		if key != nil {
+			*key = append(*key, formBetween)
+		}
+		var parts [3]string
+		for i, x := range [3]any{o, lo, hi} {
+			s, err := operandOf(x).renderAgainst(w, o, key)
 			if err != nil {
 				return "", err
 			}
 			parts[i] = s
+		}
+		if key != nil {
+			return "", nil
 		}
 		return parts[0] + " BETWEEN " + parts[1] + " AND " + parts[2], nil
 	}}
@@ -270,11 +390,23 @@ func (o Operand) Between(lo, hi any) Condition {
 
 // In holds when o equals one of vs (at most 100).
 func (o Operand) In(vs ...any) Condition {
-	return Condition{render: func(w *exprWriter) (string, error) {
+	return Condition{render: func(w *exprWriter, key *[]byte) (string, error) {
 		if len(vs) == 0 || len(vs) > 100 {
 			return "", fmt.Errorf("%w: IN takes 1 to 100 values, got %d", ErrInvalidCondition, len(vs))
 		}
-		l, err := o.render(w)
+		if key != nil {
+			*key = binary.AppendUvarint(append(*key, formIn), uint64(len(vs)))
+			if _, err := o.renderAgainst(w, Operand{}, key); err != nil {
+				return "", err
+			}
+			for _, v := range vs {
+				if _, err := operandOf(v).renderAgainst(w, o, key); err != nil {
+					return "", err
+				}
+			}
+			return "", nil
+		}
+		l, err := o.renderAgainst(w, Operand{}, nil)
 		if err != nil {
 			return "", err
 		}
@@ -282,7 +414,7 @@ func (o Operand) In(vs ...any) Condition {
 		b.WriteString(l)
 		b.WriteString(" IN (")
 		for i, v := range vs {
-			s, err := operandOf(v).renderAgainst(w, o)
+			s, err := operandOf(v).renderAgainst(w, o, nil)
 			if err != nil {
 				return "", err
 			}

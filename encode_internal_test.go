@@ -5,8 +5,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dynamodel/dynamodel/codec"
 )
 
 // TestMarshalValueMatchesAttributeValue checks the shortcuts of marshalValue
@@ -35,4 +38,32 @@ func TestNilItemIsInvalid(t *testing.T) {
 	_, err = users.encodeForWrite(nil, writePut)
 	require.ErrorIs(t, err, ErrInvalidItem)
 	assert.Contains(t, err.Error(), "nil *dynamodel.User")
+}
+
+// TestMarshalSetShortcuts checks the shortcuts of marshalSetOrNumber for
+// []string and []int against attributevalue's encoding of a field tagged
+// as a set, and that the set does not share the caller's slice.
+func TestMarshalSetShortcuts(t *testing.T) {
+	for _, v := range []any{
+		[]string{"a"}, []string{"b", "", "b", "ü"}, []int{0}, []int{-3, 1 << 40, 7},
+	} {
+		got, err := marshalSetOrNumber(v)
+		require.NoError(t, err)
+		tag := codec.Tag{AsStringSet: true}
+		if _, ok := v.([]int); ok {
+			tag = codec.Tag{AsNumberSet: true}
+		}
+		want, err := marshalTagged(v, tag)
+		require.NoError(t, err)
+		assert.Equal(t, want, got, "%T %v", v, v)
+	}
+	for _, v := range []any{[]string{}, []int{}, []string(nil)} {
+		_, err := marshalSetOrNumber(v)
+		assert.EqualError(t, err, "empty set", "%T %v", v, v)
+	}
+	s := []string{"a", "b"}
+	av, err := marshalSetOrNumber(s)
+	require.NoError(t, err)
+	s[0] = "changed"
+	assert.Equal(t, []string{"a", "b"}, av.(*types.AttributeValueMemberSS).Value)
 }

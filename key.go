@@ -103,11 +103,6 @@ func (m *Model) keyFromValues(hash, rng any) (itemKey, error) {
 
 // keyFromStruct reads the key fields of an item.
 func (m *Model) keyFromStruct(v reflect.Value) (itemKey, error) {
-	if !v.CanAddr() {
-		p := reflect.New(v.Type())
-		p.Elem().Set(v)
-		v = p.Elem()
-	}
 	out := itemKey{}
 	for _, name := range m.keyNames() {
 		a, _ := m.Attribute(name)

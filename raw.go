@@ -207,7 +207,10 @@ func RawCondition(r Raw) Condition {
 	if err != nil {
 		return errorCondition(fmt.Errorf("%w: %v", ErrInvalidCondition, err))
 	}
-	return Condition{render: func(w *exprWriter) (string, error) {
+	return Condition{render: func(w *exprWriter, key *[]byte) (string, error) {
+		if key != nil {
+			return "", errNoForm
+		}
 		s, err := src.rename(w, r.Expr)
 		if err != nil {
 			return "", fmt.Errorf("%w: %v", ErrInvalidCondition, err)
@@ -220,7 +223,10 @@ func RawCondition(r Raw) Condition {
 // for code that already has one. Its placeholders are renamed into the
 // request's own, so it mixes with every other dynamodel expression.
 func FromExpression(cb expression.ConditionBuilder) Condition {
-	return Condition{render: func(w *exprWriter) (string, error) {
+	return Condition{render: func(w *exprWriter, key *[]byte) (string, error) {
+		if key != nil {
+			return "", errNoForm
+		}
 		e, err := expression.NewBuilder().WithCondition(cb).Build()
 		if err != nil {
 			return "", fmt.Errorf("%w: %v", ErrInvalidCondition, err)

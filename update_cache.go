@@ -1,6 +1,7 @@
 package dynamodel
 
 import (
+	"encoding/binary"
 	"maps"
 	"sync"
 	"sync/atomic"
@@ -61,6 +62,12 @@ type updateTemplate struct {
 	expr, cond string
 	names      map[string]string
 	values     int // how many values the request carries
+
+	// more, in a template of an update with a caller's condition of text
+	// (keyed by condKey), are the names that follow the condition's, in
+	// placeholder order (names is then nil: the condition, rendered for
+	// each request, gives the first ones).
+	more []string
 }
 
 // size is the bytes of rendered text t keeps.
@@ -69,15 +76,21 @@ func (t *updateTemplate) size() int {
 	for k, v := range t.names {
 		n += len(k) + len(v)
 	}
+	for _, v := range t.more {
+		n += len(v) + 16 // the string's header
+	}
 	return n
 }
 
-// updateCache maps shapes to templates. Lookups take no lock: the map is
-// replaced, never changed, when a shape is added.
+// updateCache maps shapes to templates: updates without a caller's
+// condition by their shape, those with one by condKey. Lookups take no
+// lock: a map is replaced, never changed, when a shape is added.
 type updateCache struct {
-	mu    sync.Mutex // serializes adds
-	bytes int        // the rendered text the templates keep, under mu
-	m     atomic.Pointer[map[updateShape]*updateTemplate]
+	mu     sync.Mutex // serializes adds
+	bytes  int        // the rendered text the templates keep, under mu
+	shapes int        // the templates in both maps, under mu
+	m      atomic.Pointer[map[updateShape]*updateTemplate]
+	conds  atomic.Pointer[map[string]*updateTemplate]
 }
 
 func (c *updateCache) get(s *updateShape) *updateTemplate {
@@ -87,28 +100,101 @@ func (c *updateCache) get(s *updateShape) *updateTemplate {
 	return nil
 }
 
+// getConditional returns the template of the update with a caller's
+// condition whose condKey is key.
+func (c *updateCache) getConditional(key []byte) *updateTemplate {
+	if m := c.conds.Load(); m != nil {
+		return (*m)[string(key)]
+	}
+	return nil
+}
+
 func (c *updateCache) add(s updateShape, t *updateTemplate) {
-	size := t.size()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.bytes+size > maxCacheBytes {
+	if !c.room(t.size()) {
 		return
 	}
-	var next map[updateShape]*updateTemplate
-	if old := c.m.Load(); old != nil {
-		if len(*old) >= maxShapes {
-			return
-		}
-		if _, ok := (*old)[s]; ok {
-			return
+	next := addTo(c.m.Load(), s, t)
+	if next == nil {
+		return
+	}
+	c.m.Store(next)
+	c.shapes++
+	c.bytes += t.size()
+}
+
+func (c *updateCache) addConditional(key []byte, t *updateTemplate) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	size := t.size() + len(key)
+	if !c.room(size) {
+		return
+	}
+	next := addTo(c.conds.Load(), string(key), t)
+	if next == nil {
+		return
+	}
+	c.conds.Store(next)
+	c.shapes++
+	c.bytes += size
+}
+
+// room reports whether a template of size bytes fits in the cache's bounds.
+// It is called under mu.
+func (c *updateCache) room(size int) bool {
+	return c.shapes < maxShapes && c.bytes+size <= maxCacheBytes
+}
+
+// addTo returns a copy of old with t under k, nil when k is there already.
+func addTo[K comparable](old *map[K]*updateTemplate, k K, t *updateTemplate) *map[K]*updateTemplate {
+	var next map[K]*updateTemplate
+	if old != nil {
+		if _, ok := (*old)[k]; ok {
+			return nil
 		}
 		next = maps.Clone(*old)
 	} else {
-		next = make(map[updateShape]*updateTemplate, 1)
+		next = make(map[K]*updateTemplate, 1)
 	}
-	next[s] = t
-	c.bytes += size
-	c.m.Store(&next)
+	next[k] = t
+	return &next
+}
+
+// The keys of updates with a caller's condition start with the update's
+// shape (shapeKey), then say how the condition is keyed: by its form
+// (Condition.form) or by the text it rendered to (condKey).
+const (
+	formTagged byte = 'f'
+	textTagged byte = 't'
+)
+
+// shapeKey appends shape s to b. Each string is prefixed with its length,
+// so no two keys run together.
+func shapeKey(b []byte, s *updateShape) []byte {
+	b = append(b, byte(s.mode), s.n)
+	if s.versionCheck {
+		b = append(b, 1)
+	} else {
+		b = append(b, 0)
+	}
+	for i := range s.n {
+		b = appendKeyString(append(b, byte(s.kinds[i])), s.paths[i])
+	}
+	return b
+}
+
+// condKey appends to b (a shapeKey) what decides the rendering of an
+// update with a caller's condition that has no form, once the condition is
+// rendered first into the request's writer: the condition's text, the
+// names it has placeholders for (in order) and how many values it has.
+func condKey(b []byte, cond string, names []string, values int) []byte {
+	b = appendKeyString(append(b, textTagged), cond)
+	b = binary.AppendUvarint(b, uint64(len(names)))
+	for _, n := range names {
+		b = appendKeyString(b, n)
+	}
+	return binary.AppendUvarint(b, uint64(values))
 }
 
 // templateValues encodes the values of an update of a cached shape, under
@@ -118,7 +204,14 @@ func templateValues(n int, want int64, ops []updateOp) (map[string]types.Attribu
 		return nil, nil // the service rejects an empty map
 	}
 	values := make(map[string]types.AttributeValue, n)
-	i := 0
+	return values, addTemplateValues(values, want, ops)
+}
+
+// addTemplateValues adds the values of an update of a cached shape to
+// values, under the placeholders renderUpdate would give them after those
+// values has (a caller's condition's).
+func addTemplateValues(values map[string]types.AttributeValue, want int64, ops []updateOp) error {
+	i := len(values)
 	add := func(av types.AttributeValue) {
 		values[placeholder(valuePlaceholders, ":v", i)] = av
 		i++
@@ -132,7 +225,7 @@ func templateValues(n int, want int64, ops []updateOp) (map[string]types.Attribu
 		}
 		av, err := ops[j].encodeValue()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		add(av)
 	}
@@ -144,5 +237,5 @@ func templateValues(n int, want int64, ops []updateOp) (map[string]types.Attribu
 			add(zeroNumber())
 		}
 	}
-	return values, nil
+	return nil
 }

@@ -3,6 +3,7 @@ package dynamodel
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -36,11 +37,17 @@ func cacheRepo(t testing.TB) *Repository[cacheOrder] {
 	return r
 }
 
+// cachedShapes counts the templates of both kinds: updates without a
+// caller's condition and updates with one.
 func cachedShapes(r *Repository[cacheOrder]) int {
+	n := 0
 	if m := r.updates.m.Load(); m != nil {
-		return len(*m)
+		n += len(*m)
 	}
-	return 0
+	if m := r.updates.conds.Load(); m != nil {
+		n += len(*m)
+	}
+	return n
 }
 
 // TestUpdateCacheMatchesRendering checks that an update of a cached shape
@@ -64,57 +71,82 @@ func TestUpdateCacheMatchesRendering(t *testing.T) {
 		key  any
 		upd  func(i int) Update
 		opts []func(*UpdateOptions)
+		cond func(i int) Condition // a caller's condition, with values that change
 	}{
-		{"set", key, func(i int) Update { return Set("status", fmt.Sprint("s", i)) }, nil},
-		{"set and remove", key, func(i int) Update { return Set("total", i).Remove("status") }, nil},
-		{"add number", key, func(i int) Update { return Update{}.Add("total", i+1) }, nil},
+		{"set", key, func(i int) Update { return Set("status", fmt.Sprint("s", i)) }, nil, nil},
+		{"set and remove", key, func(i int) Update { return Set("total", i).Remove("status") }, nil, nil},
+		{"add number", key, func(i int) Update { return Update{}.Add("total", i+1) }, nil, nil},
 		{"add and delete sets", key, func(i int) Update {
 			return Update{}.Add("tags", []string{fmt.Sprint("t", i)}).Delete("labels", []string{"x", fmt.Sprint(i)})
-		}, nil},
+		}, nil, nil},
 		{"appends", key, func(i int) Update {
 			return Set("status", "a").Append("log", i, i+1).Append("more", "x").SetIfMissing("first", i)
-		}, nil},
-		{"ttl as time", key, func(i int) Update { return Set("expires", time.Unix(int64(1800000000+i), 0)) }, nil},
-		{"ttl cleared", key, func(i int) Update { return Set("expires", time.Time{}).Set("status", "gone") }, nil},
-		{"upsert", key, func(i int) Update { return Set("status", fmt.Sprint(i)) }, []func(*UpdateOptions){upsert}},
-		{"version from item", item, func(i int) Update { return Set("total", i) }, nil},
-		{"version option", key, func(i int) Update { return Set("total", i) }, []func(*UpdateOptions){version}},
-		{"version option upsert", item, func(i int) Update { return Set("total", i).Remove("tags") }, []func(*UpdateOptions){version, upsert}},
-		{"sets the updated stamp itself", key, func(i int) Update { return Set("updated", time.Unix(int64(i), 0)) }, nil},
-		{"prepared", key, func(int) Update { return prepared }, nil},
-		{"return values", item, func(i int) Update { return Set("total", i) }, []func(*UpdateOptions){returnOld, upsert}},
+		}, nil, nil},
+		{"ttl as time", key, func(i int) Update { return Set("expires", time.Unix(int64(1800000000+i), 0)) }, nil, nil},
+		{"ttl cleared", key, func(i int) Update { return Set("expires", time.Time{}).Set("status", "gone") }, nil, nil},
+		{"upsert", key, func(i int) Update { return Set("status", fmt.Sprint(i)) }, []func(*UpdateOptions){upsert}, nil},
+		{"version from item", item, func(i int) Update { return Set("total", i) }, nil, nil},
+		{"version option", key, func(i int) Update { return Set("total", i) }, []func(*UpdateOptions){version}, nil},
+		{"version option upsert", item, func(i int) Update { return Set("total", i).Remove("tags") }, []func(*UpdateOptions){version, upsert}, nil},
+		{"sets the updated stamp itself", key, func(i int) Update { return Set("updated", time.Unix(int64(i), 0)) }, nil, nil},
+		{"prepared", key, func(int) Update { return prepared }, nil, nil},
+		{"return values", item, func(i int) Update { return Set("total", i) }, []func(*UpdateOptions){returnOld, upsert}, nil},
 		{"paths", key, func(i int) Update {
 			return Set("address.lines[2].text", fmt.Sprint(i)).Remove("tags[1]").Set(Name("a.b"), i).Set(Path("m", "k.x", 1), i)
-		}, nil},
+		}, nil, nil},
 		{"counters", key, func(i int) Update {
 			return Increment("reactions.heart", i).Decrement("stock", i+1).Add("stats.views", 1)
-		}, nil},
+		}, nil, nil},
 		{"lists", key, func(i int) Update {
 			return Update{}.Prepend("log", i).Append("history.recent", i, i+1).SetIfMissing("first.seen", i)
-		}, []func(*UpdateOptions){upsert}},
+		}, []func(*UpdateOptions){upsert}, nil},
 		{"prepared with members", key, func(i int) Update {
 			u, err := PrepareUpdate(struct {
 				Reactions map[string]int `dynamodbav:"reactions" dynamodel:"members,increment"`
 			}{Reactions: map[string]int{"heart": i, "smiley": 1}})
 			require.NoError(t, err)
 			return u
-		}, nil},
+		}, nil, nil},
 
-		{"capacity", item, func(i int) Update { return Set("total", i) }, []func(*UpdateOptions){capacity, returnOld}},
+		{"capacity", item, func(i int) Update { return Set("total", i) }, []func(*UpdateOptions){capacity, returnOld}, nil},
 		{"attribute values", key, func(i int) Update {
 			return Set("status", &types.AttributeValueMemberS{Value: fmt.Sprint(i)}).Add("total", &types.AttributeValueMemberN{Value: "2"})
-		}, nil},
+		}, nil, nil},
+
+		{"condition", key, func(i int) Update { return Set("status", fmt.Sprint("s", i)) }, nil,
+			func(i int) Condition { return Less("total", i) }},
+		{"condition on the names the update changes", key, func(i int) Update {
+			return Set("status", fmt.Sprint("s", i)).Add("tags", []string{"t"}).Increment("total", i)
+		}, nil, func(i int) Condition {
+			return Equal("status", fmt.Sprint("s", i-1)).And(Exists("tags"), Attr("total").Between(0, i))
+		}},
+		{"condition, version and upsert", item, func(i int) Update { return Set("total", i).Append("log", i) },
+			[]func(*UpdateOptions){upsert, returnOld, capacity}, func(i int) Condition {
+				return Or(NotExists("customer"), Attr("reactions.heart").Less(i), In("status", "a", fmt.Sprint(i)))
+			}},
+		{"condition with a time and the key", key, func(i int) Update { return Set("expires", time.Unix(int64(1800000000+i), 0)) }, nil,
+			func(i int) Condition { return Less("updated", time.Unix(int64(i), 0)).And(Equal("id", "o1")) }},
+		{"raw condition", key, func(i int) Update { return Set("status", fmt.Sprint(i)).Remove("tags[1]") }, nil,
+			func(i int) Condition {
+				return RawCondition(Raw{Expr: "#t > :min AND #s <> #t", Names: map[string]string{"#t": "total", "#s": "status"}, Values: map[string]any{":min": i}})
+			}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			opts := func(i int) []func(*UpdateOptions) {
+				if tc.cond == nil {
+					return tc.opts
+				}
+				return append(slices.Clone(tc.opts), func(o *UpdateOptions) { o.Condition = tc.cond(i) })
+			}
 			cached := cacheRepo(t)
-			_, err := cached.UpdateItemInput(tc.key, tc.upd(1), tc.opts...)
+			_, err := cached.UpdateItemInput(tc.key, tc.upd(1), opts(1)...)
 			require.NoError(t, err)
 			require.Equal(t, 1, cachedShapes(cached), "the shape is cached")
 			for i := 2; i < 5; i++ {
-				got, err := cached.UpdateItemInput(tc.key, tc.upd(i), tc.opts...)
+				got, err := cached.UpdateItemInput(tc.key, tc.upd(i), opts(i)...)
 				require.NoError(t, err)
-				want, err := cacheRepo(t).UpdateItemInput(tc.key, tc.upd(i), tc.opts...)
+				want, err := cacheRepo(t).UpdateItemInput(tc.key, tc.upd(i), opts(i)...)
 				require.NoError(t, err)
 				assert.Equal(t, want, got)
 			}
@@ -194,13 +226,23 @@ func TestUpdateCacheNoValues(t *testing.T) {
 func TestUpdateCacheSkips(t *testing.T) {
 	key := Key{Hash: "c1", Range: "o1"}
 	r := cacheRepo(t)
-	// A caller's condition has no shape.
-	cond := func(o *UpdateOptions) { o.Condition = Less("total", 10) }
-	for range 2 {
+	// A caller's condition is rendered every time, and what it renders to
+	// is part of the key: a condition of another form is another shape.
+	for i := range 4 {
+		cond := func(o *UpdateOptions) { o.Condition = Less("total", i) }
+		if i >= 2 {
+			cond = func(o *UpdateOptions) { o.Condition = Less("status", "x") }
+		}
 		in, err := r.UpdateItemInput(key, Set("status", "x"), cond)
 		require.NoError(t, err)
 		assert.Equal(t, "(#n0 < :v0) AND (attribute_exists(#n1))", *in.ConditionExpression)
+		assert.Equal(t, []string{"total", "status"}[i/2], in.ExpressionAttributeNames["#n0"])
+		want, err := cacheRepo(t).UpdateItemInput(key, Set("status", "x"), cond)
+		require.NoError(t, err)
+		assert.Equal(t, want, in)
 	}
+	require.Equal(t, 2, cachedShapes(r))
+	r = cacheRepo(t)
 	// Nor are updates with more changes than a shape holds.
 	var many Update
 	for i := range maxShapeOps {
@@ -284,7 +326,9 @@ func FuzzUpdateCache(f *testing.F) {
 	f.Add([]byte{1, 0, 3, 1, 3, 4, 0, 5, 5, 9})
 	f.Add([]byte{6, 2, 6, 2, 4, 7, 3, 1, 8, 0, 1, 9})
 	f.Add([]byte{3, 1, 0, 1, 1, 0, 2})
-	f.Add([]byte{0x18, 0, 0, 1, 3, 2, 0}) // ReturnUpdatedOld
+	f.Add([]byte{0x18, 0, 0, 1, 3, 2, 0})                                    // ReturnUpdatedOld
+	f.Add([]byte{2, 0, 0, 1, 0xE0, 1, 9, 0xE2, 0, 1, 4, 2, 5, 0xE3, 11, 0})  // conditions
+	f.Add([]byte{7, 0xE1, 11, 0, 6, 11, 2, 0xE0, 0, 0, 0, 1, 3, 0xE2, 1, 1}) // conditions on the names changed
 	names := []string{"status", "total", "tags", "log", "expires", "updated", "created", "version", "customer", "", "note",
 		"reactions.heart", "reactions", "tags[0]", "tags[1]", `"a.b"`, "a.b", "a", "version.x", "id[0]", "log[2].x", "a..b", `"x`}
 	values := func(b byte) any {
@@ -327,8 +371,22 @@ func FuzzUpdateCache(f *testing.F) {
 			opts = append(opts, func(o *UpdateOptions) { o.Return = choice })
 		}
 		var upd Update
+		var cond Condition // from ops of 0xE0 and above: a caller's condition
 		for ops := data[1:]; len(ops) >= 3; ops = ops[3:] {
 			name, v := names[int(ops[1])%len(names)], values(ops[2])
+			if ops[0] >= 0xE0 {
+				switch ops[0] % 4 {
+				case 0:
+					cond = cond.And(Equal(name, v))
+				case 1:
+					cond = cond.And(Exists(name))
+				case 2:
+					cond = Or(cond, Attr(name).Less(v))
+				case 3:
+					cond = cond.And(In(name, v, ops[2]))
+				}
+				continue
+			}
 			switch ops[0] % 9 {
 			case 0:
 				upd = upd.Set(name, v)
@@ -349,6 +407,9 @@ func FuzzUpdateCache(f *testing.F) {
 			case 8:
 				upd = upd.Prepend(name, v)
 			}
+		}
+		if !cond.IsZero() {
+			opts = append(opts, func(o *UpdateOptions) { o.Condition = cond })
 		}
 		want, wantErr := cacheRepo(t).UpdateItemInput(key, upd, opts...)
 		for range 2 { // the second call of a cacheable shape takes it from the cache
@@ -387,4 +448,56 @@ func TestUpdateCacheBoundedInBytes(t *testing.T) {
 	assert.Less(t, growth, int64(maxCacheBytes+maxCacheBytes/4), "what the cache holds, and little else")
 	assert.Greater(t, cachedShapes(r), 10, "it still caches what fits")
 	runtime.KeepAlive(r)
+}
+
+// TestConditionForms checks what caching an update with a caller's
+// condition relies on: a condition's form adds the values rendering
+// gives placeholders, in the same order, and conditions of one form
+// render to the same expression and names. A condition of text has no
+// form.
+func TestConditionForms(t *testing.T) {
+	m := cacheRepo(t).model
+	at := time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
+	conds := []Condition{
+		Equal("status", "a"), Equal("status", "b"), Equal("total", "a"), Attr("status").Equal(Attr("total")),
+		Equal("status", Attr("total")), Attr("status").Equal("total"), Size("tags").Less(3), Attr("tags").Less(3),
+		Not(Equal("status", "a")), Exists("status"), NotExists("status"), Exists("status.x"), BeginsWith("status", "x"),
+		Contains("tags", "x"), Contains("tags", Attr("status")), HasType("status", "S"),
+		Between("total", 1, 2), Between("total", Attr("status"), 2), In("status", "a"), In("status", "a", "b"),
+		In("status", Attr("total")), Less("updated", at), Less("updated", at.Add(time.Hour)), Less("updated", "x"),
+		And(Equal("status", "a"), Exists("total")), Or(Equal("status", "a"), Exists("total")),
+		Equal("status", "a").And(Exists("total"), Less("total", 3)),
+		And(Equal("status", "a").And(Exists("total")), Less("total", 3)),
+		And(Equal("status", "a"), Exists("total").And(Less("total", 3))),
+		Equal("status", "a").Or(Exists("total").And(Not(Less("total", 3)))),
+	}
+	type rendering struct {
+		text  string
+		names map[string]string
+	}
+	forms := map[string]rendering{}
+	for _, c := range conds {
+		var rw, fw exprWriter
+		rw.model, fw.model = m, m
+		rw.grow(4, 4)
+		text, err := c.build(&rw)
+		require.NoError(t, err, c.String())
+		var key []byte
+		require.NoError(t, c.form(&fw, &key), c.String())
+		assert.Equal(t, rw.attributeValues(), fw.attributeValues(), "%s: the form's values are rendering's", text)
+		got := rendering{text, rw.names}
+		if seen, ok := forms[string(key)]; ok {
+			assert.Equal(t, seen, got, "one form, one rendering")
+		}
+		forms[string(key)] = got
+	}
+	// Five share a form with one before them: status = "b" and status =
+	// "total" (values), status = total written two ways, and the updated
+	// comparisons with a later time and with a string.
+	assert.Len(t, forms, len(conds)-5, "conditions that differ only in values share a form")
+
+	var w exprWriter
+	var key []byte
+	raw := RawCondition(Raw{Expr: "#a = :b", Names: map[string]string{"#a": "a"}, Values: map[string]any{":b": 1}})
+	assert.ErrorIs(t, Equal("status", "a").And(raw).form(&w, &key), errNoForm)
 }

@@ -55,8 +55,10 @@ type UpdateOptions struct {
 //
 // The repository renders the expressions of each update shape (which
 // attributes change, and how) once and keeps them, for up to 128 shapes;
-// later updates of a shape only encode their values. Updates with a
-// Condition are rendered every time.
+// later updates of a shape only encode their values. A Condition is
+// rendered for every request; the rest is kept under what it rendered to
+// (its expression and names), so a condition of the same form with other
+// values is cached too.
 func (r *Repository[T]) Update(ctx context.Context, key any, upd Update, optFns ...func(*UpdateOptions)) (T, error) {
 	var zero T
 	in, w, err := r.updateInput(key, upd, optFns)
@@ -92,6 +94,15 @@ type updateRequest struct {
 	in   dynamodb.UpdateItemInput
 	expr string
 	cond string
+}
+
+// renderState is what rendering an update, or looking up one with a
+// caller's condition, needs: a writer and a key, in one allocation (the
+// writer escapes to the condition's functions anyway).
+type renderState struct {
+	w      exprWriter
+	key    []byte
+	keyBuf [160]byte
 }
 
 // updateInput applies the options, checks an update against the model,
@@ -138,7 +149,20 @@ func (r *Repository[T]) updateInput(keyArg any, upd Update, optFns []func(*Updat
 	if a := m.role(RoleCreated); a != nil && w.mode == writeUpsert && !touches(ops, a.Name) {
 		ops = append(ops, updateOp{kind: opSetIfMissing, path: Name(a.Name), value: stampValue(r.now(), *a)})
 	}
-	req := new(updateRequest)
+	// An update with a caller's condition needs a renderState whether it
+	// is cached or not: one allocation for both.
+	conditional := !opts.Condition.IsZero()
+	var req *updateRequest
+	var rs *renderState
+	if conditional {
+		both := new(struct {
+			updateRequest
+			renderState
+		})
+		req, rs = &both.updateRequest, &both.renderState
+	} else {
+		req = new(updateRequest)
+	}
 	in := &req.in
 	// Field by field: the request is on the heap already, and a composite
 	// literal would be built aside and copied over.
@@ -147,11 +171,9 @@ func (r *Repository[T]) updateInput(keyArg any, upd Update, optFns []func(*Updat
 	in.UpdateExpression = &req.expr
 	in.ReturnValues = ret
 	in.ReturnConsumedCapacity = opts.Capacity.mode()
-	// A caller's condition is a function, so it has no shape: such
-	// updates are rendered every time.
+	// Without a caller's condition, the shape alone decides the rendering.
 	shape, cacheable := shapeOf(w.mode, want != 0, ops)
-	cacheable = cacheable && opts.Condition.IsZero()
-	if cacheable {
+	if cacheable && !conditional {
 		if t := r.updates.get(&shape); t != nil {
 			values, err := templateValues(t.values, want, ops)
 			if err != nil {
@@ -164,16 +186,64 @@ func (r *Repository[T]) updateInput(keyArg any, upd Update, optFns []func(*Updat
 			return in, w, nil
 		}
 	}
-	ew := exprWriter{model: r.model}
+	if rs == nil {
+		rs = new(renderState)
+	}
+	ew := &rs.w
+	ew.model = r.model
+	// A caller's condition is a function, not a shape: the shape is
+	// completed with the condition's form (Condition.form), which also
+	// encodes its values, so a known form only adds the update's values.
+	// A condition without a form (text written by hand) is rendered, and
+	// the rest of the update is cached under what it rendered to.
+	var key []byte
+	if cacheable && conditional {
+		// Only the values are needed if the form is known.
+		ew.values = make(map[string]types.AttributeValue, len(ops)+4)
+		rs.key = append(shapeKey(rs.keyBuf[:0], &shape), formTagged)
+		if err = opts.Condition.form(ew, &rs.key); err == nil {
+			key = rs.key
+			if t := r.updates.getConditional(key); t != nil {
+				if err := addTemplateValues(ew.values, want, ops); err != nil {
+					return nil, w, err
+				}
+				req.expr, req.cond = t.expr, t.cond
+				in.ExpressionAttributeNames = maps.Clone(t.names)
+				in.ExpressionAttributeValues = ew.attributeValues()
+				in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(&req.cond)
+				return in, w, nil
+			}
+		}
+		clear(ew.values)
+	}
 	ew.grow(len(ops)+3, len(ops)+2)
 	// The caller's condition comes first, then the model's own. Without a
 	// caller's condition, placeholders are handed out in the order
 	// templateValues relies on: the version checked, then the changes'
 	// values, then an empty list for each append.
-	userCond, err := opts.Condition.build(&ew)
+	userCond, err := opts.Condition.build(ew)
 	if err != nil {
 		return nil, w, err
 	}
+	textKeyed := cacheable && conditional && key == nil
+	if textKeyed {
+		key = condKey(shapeKey(rs.keyBuf[:0], &shape), userCond, ew.order, len(ew.values))
+		if t := r.updates.getConditional(key); t != nil {
+			base := len(ew.order)
+			for i, n := range t.more {
+				ew.names[placeholder(namePlaceholders, "#n", base+i)] = n
+			}
+			if err := addTemplateValues(ew.values, want, ops); err != nil {
+				return nil, w, err
+			}
+			req.expr, req.cond = t.expr, t.cond
+			in.ExpressionAttributeNames = ew.attributeNames()
+			in.ExpressionAttributeValues = ew.attributeValues()
+			in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(&req.cond)
+			return in, w, nil
+		}
+	}
+	condNames := len(ew.order)
 	var own [2]string
 	conds := own[:0]
 	if w.mode == writeUpdate {
@@ -182,7 +252,7 @@ func (r *Repository[T]) updateInput(keyArg any, upd Update, optFns []func(*Updat
 	if want != 0 {
 		conds = append(conds, ew.name(ver.Name)+" = "+ew.value(versionValue(want)))
 	}
-	if req.expr, err = renderUpdate(&ew, ops); err != nil {
+	if req.expr, err = renderUpdate(ew, ops); err != nil {
 		return nil, w, err
 	}
 	req.cond = joinConditions(userCond, conds)
@@ -195,7 +265,12 @@ func (r *Repository[T]) updateInput(keyArg any, upd Update, optFns []func(*Updat
 	in.ExpressionAttributeNames = ew.attributeNames()
 	in.ExpressionAttributeValues = ew.attributeValues()
 	in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(&req.cond)
-	if cacheable {
+	switch {
+	case textKeyed:
+		r.updates.addConditional(key, &updateTemplate{expr: req.expr, cond: req.cond, values: len(ew.values), more: slices.Clone(ew.order[condNames:])})
+	case cacheable && conditional:
+		r.updates.addConditional(key, &updateTemplate{expr: req.expr, cond: req.cond, names: maps.Clone(ew.names), values: len(ew.values)})
+	case cacheable:
 		r.updates.add(shape, &updateTemplate{expr: req.expr, cond: req.cond, names: maps.Clone(ew.names), values: len(ew.values)})
 	}
 	return in, w, nil

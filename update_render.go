@@ -3,6 +3,8 @@ package dynamodel
 import (
 	"fmt"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -205,8 +207,21 @@ func (op updateOp) encode() (types.AttributeValue, error) {
 // encoded as the matching set type. Empty sets are an error: DynamoDB has
 // none.
 func marshalSetOrNumber(v any) (types.AttributeValue, error) {
-	if av, ok := v.(types.AttributeValue); ok {
-		return av, nil
+	switch x := v.(type) {
+	case types.AttributeValue:
+		return x, nil
+	case []string: // the common sets, as attributevalue encodes them, without reflection
+		if len(x) > 0 {
+			return &types.AttributeValueMemberSS{Value: slices.Clone(x)}, nil
+		}
+	case []int:
+		if len(x) > 0 {
+			ns := make([]string, len(x))
+			for i, n := range x {
+				ns[i] = strconv.Itoa(n)
+			}
+			return &types.AttributeValueMemberNS{Value: ns}, nil
+		}
 	}
 	rv := reflect.ValueOf(v)
 	if rv.Kind() == reflect.Slice || rv.Kind() == reflect.Array {
