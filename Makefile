@@ -21,7 +21,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 PORT = 8000
 ENGINE = dynalite
 
-.PHONY: example engine test unit lint cfn-lint lambda-zip deps bench clean test-bulk-full
+.PHONY: example engine test unit allocs lint cfn-lint lambda-zip deps bench clean test-bulk-full
 
 example: ## Run the quickstart, starting dynalite on :$(PORT) unless an engine answers there
 	$(GO) mod download
@@ -30,7 +30,7 @@ example: ## Run the quickstart, starting dynalite on :$(PORT) unless an engine a
 engine: ## Run $(ENGINE) on localhost:$(PORT) until Ctrl-C, printing the DYNAMODB_ENDPOINT to export
 	$(ENGINES) serve $(ENGINE) $(PORT)
 
-test: lint cfn-lint lambda-zip ## Every gate, then the suite with -race on $(GO) and again on $(OLDEST_GO), against both engines
+test: lint cfn-lint lambda-zip allocs ## Every gate, then the suite with -race on $(GO) and again on $(OLDEST_GO), against both engines
 	$(ENGINES) test -- bash -c 'set -e; \
 		$(GO) test -race -count=1 ./...; \
 		echo "== the suite on $(OLDEST_GO)"; \
@@ -39,6 +39,13 @@ test: lint cfn-lint lambda-zip ## Every gate, then the suite with -race on $(GO)
 
 test-bulk-full: ## The multi-process backfill test at the issue's size: 20,000 items on dynalite, 2,000 on moto (one to two minutes; make test runs 1,000 and 300)
 	$(ENGINES) test -- env BULK_BACKFILL_ITEMS=full $(GO) test -count=1 -timeout 30m -run '^TestBackfillProcesses$$' -v ./bulk
+
+# The packages with allocation tests (testing.AllocsPerRun, in tests named
+# ...Allocations, which skip themselves under -race).
+ALLOC_PKGS = $(sort $(dir $(shell grep -rl --include='*_test.go' --exclude-dir=node_modules --exclude-dir=.venv --exclude-dir=bench AllocsPerRun .)))
+
+allocs: ## The allocation counts of the hot paths, without -race (which changes them); no engine needed
+	DYNAMODEL_TEST_ENGINES=none $(GO) test -count=1 -run 'Allocations$$' $(ALLOC_PKGS)
 
 unit: ## Quick: no engine, no examples (integration tests are skipped)
 	DYNAMODEL_TEST_ENGINES=none $(GO) test -count=1 -run '^(Test|Fuzz)' ./...
