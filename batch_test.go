@@ -500,3 +500,28 @@ func TestBatchWithoutAnswerIsUnknown(t *testing.T) {
 	require.ErrorAs(t, err, &be)
 	assert.Equal(t, items, be.NotDone.Puts)
 }
+
+// TestBatchPutChecksEveryItemFirst: a batch large enough to be encoded on
+// several cores reports the first bad item by its index, before any
+// request (the API here would panic if called), as a small one does.
+func TestBatchPutChecksEveryItemFirst(t *testing.T) {
+	docs, err := dynamodel.NewRepository[Doc](struct{ dynamodel.API }{}, "Docs")
+	require.NoError(t, err)
+	for _, n := range []int{10, 3000} {
+		items := make([]Doc, n)
+		for i := range items {
+			items[i] = Doc{ID: fmt.Sprint("d", i)}
+		}
+		items[n-3].ID = items[1].ID // a duplicate, later than the bad item
+		items[n-5].ID = ""          // not a key
+		items[n-1].ID = ""
+		_, err := docs.BatchPut(context.Background(), items)
+		require.ErrorIs(t, err, dynamodel.ErrInvalidKey, "n=%d", n)
+		assert.ErrorContains(t, err, fmt.Sprintf("item %d:", n-5))
+
+		items[n-5].ID, items[n-1].ID = "x", "y"
+		_, err = docs.BatchPut(context.Background(), items)
+		require.ErrorIs(t, err, dynamodel.ErrDuplicateKey, "n=%d", n)
+		assert.ErrorContains(t, err, `id="d1" appears twice`)
+	}
+}

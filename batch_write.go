@@ -2,10 +2,13 @@ package dynamodel
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -115,23 +118,25 @@ func (r *Repository[T]) BatchWrite(ctx context.Context, puts []T, deletes []any,
 	reqs := make([]types.WriteRequest, 0, len(puts)+len(deletes))
 	origins := make([]origin, 0, len(puts)+len(deletes))
 	positions := make(map[string]int, len(puts)+len(deletes))
-	add := func(k itemKey, req types.WriteRequest, o origin) error {
-		s := k.String()
-		if _, dup := positions[s]; dup {
-			return fmt.Errorf("%w: %s appears twice in one batch", ErrDuplicateKey, s)
+	keyNames := m.keyNames()
+	var idBuf []byte // for keyID
+	add := func(k map[string]types.AttributeValue, req types.WriteRequest, o origin) error {
+		id := keyID(k, keyNames, &idBuf)
+		if _, dup := positions[id]; dup {
+			return fmt.Errorf("%w: %s appears twice in one batch", ErrDuplicateKey, projectKey(k, keyNames))
 		}
-		positions[s] = len(reqs)
+		positions[id] = len(reqs)
 		reqs = append(reqs, req)
 		origins = append(origins, o)
 		return nil
 	}
 	stored := slices.Clone(puts)
+	encoded, errs := r.encodeAll(stored)
 	for i := range stored {
-		w, err := r.encodeForWrite(&stored[i], writePut)
-		if err != nil {
-			return nil, r.opError("BatchWriteItem", w.key, fmt.Errorf("item %d: %w", i, err))
+		if errs != nil && errs[i] != nil {
+			return nil, r.opError("BatchWriteItem", nil, fmt.Errorf("item %d: %w", i, errs[i]))
 		}
-		if err := add(w.key, types.WriteRequest{PutRequest: &types.PutRequest{Item: w.item}}, origin{i, -1}); err != nil {
+		if err := add(encoded[i], types.WriteRequest{PutRequest: &types.PutRequest{Item: encoded[i]}}, origin{i, -1}); err != nil {
 			return nil, r.opError("BatchWriteItem", nil, err)
 		}
 	}
@@ -149,17 +154,16 @@ func (r *Repository[T]) BatchWrite(ctx context.Context, puts []T, deletes []any,
 	var (
 		mu       sync.Mutex
 		outcomes = make([]writeOutcome, len(reqs)) // all done unless marked
-		keyNames = m.keyNames()
 	)
 	mark := func(left []types.WriteRequest, o writeOutcome) {
 		for _, req := range left {
-			var k itemKey
+			k := itemKey(nil)
 			if req.PutRequest != nil {
-				k = projectKey(req.PutRequest.Item, keyNames)
+				k = req.PutRequest.Item
 			} else {
 				k = req.DeleteRequest.Key
 			}
-			outcomes[positions[k.String()]] = o
+			outcomes[positions[keyID(k, keyNames, &idBuf)]] = o
 		}
 	}
 	skipped, err := runChunks(ctx, len(chunks), batch.Concurrency, func(ctx context.Context, c int) error {
@@ -255,6 +259,79 @@ func stopError(stop, bounded error) error {
 }
 
 // projectKey keeps the key attributes of an item.
+// parallelEncodeMin is the fewest items BatchWrite encodes on more than one
+// core: below it, starting goroutines costs more than it saves.
+const parallelEncodeMin = 512
+
+// encodeAll encodes items for a batch (encodeForWrite, in place), on up to
+// GOMAXPROCS cores when there are many: every item is encoded before the
+// first request is sent, so this is time no request is in flight. errs is
+// nil when every item encoded.
+func (r *Repository[T]) encodeAll(items []T) (encoded []map[string]types.AttributeValue, errs []error) {
+	encoded = make([]map[string]types.AttributeValue, len(items))
+	var failed atomic.Bool
+	errs = make([]error, len(items))
+	encode := func(from, to int) {
+		for i := from; i < to; i++ {
+			w, err := r.encodeForWrite(&items[i], writePut, false)
+			encoded[i], errs[i] = w.item, err
+			if err != nil {
+				failed.Store(true)
+			}
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(items)/parallelEncodeMin)
+	if workers <= 1 {
+		encode(0, len(items))
+	} else {
+		var wg sync.WaitGroup
+		per := (len(items) + workers - 1) / workers
+		for from := 0; from < len(items); from += per {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				encode(from, min(from+per, len(items)))
+			}()
+		}
+		wg.Wait()
+	}
+	if !failed.Load() {
+		errs = nil
+	}
+	return encoded, errs
+}
+
+// keyID returns what identifies the key attributes names of k (an item or
+// a key) among keys of one model. A key of one string or number attribute
+// is its value (no allocation); others are built in *buf: each attribute's
+// value prefixed with its length.
+func keyID(k map[string]types.AttributeValue, names []string, buf *[]byte) string {
+	if len(names) == 1 {
+		switch v := k[names[0]].(type) {
+		case *types.AttributeValueMemberS:
+			return v.Value
+		case *types.AttributeValueMemberN:
+			return v.Value
+		}
+	}
+	b := (*buf)[:0]
+	for _, n := range names {
+		switch v := k[n].(type) {
+		case *types.AttributeValueMemberS:
+			b = appendKeyString(b, v.Value)
+		case *types.AttributeValueMemberN:
+			b = appendKeyString(b, v.Value)
+		case *types.AttributeValueMemberB:
+			b = binary.AppendUvarint(b, uint64(len(v.Value)))
+			b = append(b, v.Value...)
+		default:
+			b = appendKeyString(b, avString(v))
+		}
+	}
+	*buf = b
+	return string(b)
+}
+
 func projectKey(item map[string]types.AttributeValue, names []string) itemKey {
 	k := make(itemKey, len(names))
 	for _, n := range names {

@@ -35,7 +35,7 @@ func TestNilItemIsInvalid(t *testing.T) {
 	require.NoError(t, err)
 	_, err = encodeItem(users.items, nil)
 	require.ErrorIs(t, err, ErrInvalidItem)
-	_, err = users.encodeForWrite(nil, writePut)
+	_, err = users.encodeForWrite(nil, writePut, true)
 	require.ErrorIs(t, err, ErrInvalidItem)
 	assert.Contains(t, err.Error(), "nil *dynamodel.User")
 }

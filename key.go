@@ -121,19 +121,29 @@ func (m *Model) keyFromStruct(v reflect.Value) (itemKey, error) {
 
 // keyOfItem extracts and checks the key attributes of an encoded item.
 func (m *Model) keyOfItem(item map[string]types.AttributeValue) (itemKey, error) {
-	out := itemKey{}
+	if err := m.checkKeyOfItem(item); err != nil {
+		return nil, err
+	}
+	out := make(itemKey, 2)
+	for _, name := range m.keyNames() {
+		out[name] = item[name]
+	}
+	return out, nil
+}
+
+// checkKeyOfItem checks the key attributes of an encoded item.
+func (m *Model) checkKeyOfItem(item map[string]types.AttributeValue) error {
 	for _, name := range m.keyNames() {
 		a, _ := m.Attribute(name)
 		av, ok := item[name]
 		if !ok {
-			return nil, &InvalidKeyError{Attribute: name, Reason: "missing"}
+			return &InvalidKeyError{Attribute: name, Reason: "missing"}
 		}
 		if err := checkKeyValue(a, av); err != nil {
-			return nil, err
+			return err
 		}
-		out[name] = av
 	}
-	return out, nil
+	return nil
 }
 
 // encodeKeyValue encodes a caller's key value for key attribute a. The value

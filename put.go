@@ -96,7 +96,7 @@ func (r *Repository[T]) put(ctx context.Context, item T, mode writeMode, rv type
 // stored (version, timestamps).
 func (r *Repository[T]) putInput(item *T, mode writeMode, optFns []func(*PutOptions)) (*dynamodb.PutItemInput, writeReq, error) {
 	opts := collectOptions(PutOptions{}, optFns)
-	w, err := r.encodeForWrite(item, mode)
+	w, err := r.encodeForWrite(item, mode, true)
 	if err != nil {
 		return nil, w, err
 	}

@@ -44,8 +44,9 @@ func (w *writeReq) expectVersion(attr string, v int64) {
 // encodeForWrite encodes an item for Put or Create: it applies the model's
 // roles to item (version, timestamps), encodes it, stores TTLs as epoch
 // seconds, and checks the key and the size. item is updated in place to what
-// will be stored.
-func (r *Repository[T]) encodeForWrite(item *T, mode writeMode) (writeReq, error) {
+// will be stored. Unless keyed, the key is checked but w.key is left nil (a
+// batch identifies items by the encoded item itself).
+func (r *Repository[T]) encodeForWrite(item *T, mode writeMode, keyed bool) (writeReq, error) {
 	w := writeReq{mode: mode}
 	m := r.model
 	if item == nil {
@@ -94,7 +95,12 @@ func (r *Repository[T]) encodeForWrite(item *T, mode writeMode) (writeReq, error
 		return w, err
 	}
 	w.item = enc
-	if w.key, err = m.keyOfItem(enc); err != nil {
+	if keyed {
+		w.key, err = m.keyOfItem(enc)
+	} else {
+		err = m.checkKeyOfItem(enc)
+	}
+	if err != nil {
 		return w, err
 	}
 	if err := checkItem(enc); err != nil {
