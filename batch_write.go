@@ -258,7 +258,6 @@ func stopError(stop, bounded error) error {
 	return stop
 }
 
-// projectKey keeps the key attributes of an item.
 // parallelEncodeMin is the fewest items BatchWrite encodes on more than one
 // core: below it, starting goroutines costs more than it saves.
 const parallelEncodeMin = 512
@@ -332,6 +331,7 @@ func keyID(k map[string]types.AttributeValue, names []string, buf *[]byte) strin
 	return string(b)
 }
 
+// projectKey keeps the key attributes of an item.
 func projectKey(item map[string]types.AttributeValue, names []string) itemKey {
 	k := make(itemKey, len(names))
 	for _, n := range names {
