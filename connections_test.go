@@ -23,7 +23,7 @@ import (
 
 // roundServer is an HTTP server over TCP with keep-alive that answers
 // BatchWriteItem once `width` requests are in flight at once (or after a
-// second), so each batch call of `width` requests really holds `width`
+// few seconds), so each batch call of `width` requests really holds `width`
 // connections. It counts the connections clients open.
 type roundServer struct {
 	*httptest.Server
@@ -59,7 +59,7 @@ func (s *roundServer) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	select {
 	case <-release:
-	case <-time.After(time.Second):
+	case <-time.After(5 * time.Second):
 	}
 	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
 	_, _ = io.WriteString(w, `{"UnprocessedItems":{}}`)
@@ -76,7 +76,9 @@ func TestWithConnectionsReusesConnections(t *testing.T) {
 	for i := range items {
 		items[i] = dynamodel.User{Email: fmt.Sprintf("u%03d@example.com", i), FirstName: "Ada"}
 	}
-	newConns := func(t *testing.T, optFns ...func(*dynamodb.Options)) (traced, opened int32) {
+	// newConns makes a client, warms it up with one call and returns what
+	// counts the connections it opens in 3 more calls.
+	newConns := func(t *testing.T, optFns ...func(*dynamodb.Options)) func() (traced, opened int32) {
 		srv := newRoundServer(t, concurrency)
 		client := dynamodb.New(dynamodb.Options{
 			Region:       "us-east-1",
@@ -90,31 +92,47 @@ func TestWithConnectionsReusesConnections(t *testing.T) {
 		require.NoError(t, err)
 		_, err = users.BatchPut(context.Background(), items) // warm-up
 		require.NoError(t, err)
-		warm := srv.opened.Load()
-		var fresh atomic.Int32
-		ctx := httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{
-			GotConn: func(info httptrace.GotConnInfo) {
-				if !info.Reused {
-					fresh.Add(1)
-				}
-			},
-		})
-		for range 3 {
-			_, err = users.BatchPut(ctx, items)
-			require.NoError(t, err)
+		return func() (traced, opened int32) {
+			before := srv.opened.Load()
+			var fresh atomic.Int32
+			ctx := httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{
+				GotConn: func(info httptrace.GotConnInfo) {
+					if !info.Reused {
+						fresh.Add(1)
+					}
+				},
+			})
+			for range 3 {
+				_, err := users.BatchPut(ctx, items)
+				require.NoError(t, err)
+			}
+			return fresh.Load(), srv.opened.Load() - before
 		}
-		return fresh.Load(), srv.opened.Load() - warm
 	}
 
 	t.Run("WithConnections", func(t *testing.T) {
-		traced, opened := newConns(t, dynamodel.WithConnections(concurrency))
-		assert.Zero(t, traced, "new connections after warm-up (httptrace)")
-		assert.Zero(t, opened, "new connections after warm-up (server)")
+		// net/http drops a connection whose request it has not seen
+		// written within 50 ms of the answer, which a loaded machine can
+		// cause now and then: three calls without a new connection, in
+		// up to five tries, show that the client keeps all 32 (the SDK's
+		// default opens 22 a call, every call).
+		measure := newConns(t, dynamodel.WithConnections(concurrency))
+		for try := 1; ; try++ {
+			traced, opened := measure()
+			if traced == 0 && opened == 0 {
+				return
+			}
+			t.Logf("try %d: %d new connections (server: %d) in 3 calls", try, traced, opened)
+			if try == 5 {
+				t.Fatalf("WithConnections(%d) opened new connections after warm-up in every try", concurrency)
+			}
+		}
 	})
 	t.Run("SDK default", func(t *testing.T) {
-		traced, opened := newConns(t)
+		traced, opened := newConns(t)()
 		t.Logf("the SDK's default client opened %d new connections (server: %d) in 3 calls", traced, opened)
 		assert.Positive(t, traced, "the SDK's default keeps 10 idle connections: the test must see it open more")
+		assert.Positive(t, opened, "the server saw them")
 	})
 }
 
