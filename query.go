@@ -211,12 +211,14 @@ func (r *Repository[T]) queryFetch(kc KeyCondition, opts QueryOptions, sel types
 		page := *in
 		page.ExclusiveStartKey = start
 		page.Limit = int32Ptr(limit)
-		out, err := r.client.Query(ctx, &page, r.opts.ClientOptions...)
+		sink := new(pageSink[T])
+		callCtx, optFns := r.direct(ctx, sink)
+		out, err := r.client.Query(callCtx, &page, optFns...)
 		if err != nil {
 			return fetched{}, r.opError("Query", nil, classify(err))
 		}
 		capacity.page(out.ConsumedCapacity, out.ScannedCount, out.Count)
-		return fetched{out.Items, out.LastEvaluatedKey, pageEvaluated(out.ScannedCount, out.Count, len(out.Items))}, nil
+		return sink.fetched(out.Items, out.LastEvaluatedKey, out.ScannedCount, out.Count), nil
 	}
 	return fetch, in.ExclusiveStartKey, nil
 }

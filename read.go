@@ -118,6 +118,24 @@ type fetched struct {
 	items     []map[string]types.AttributeValue
 	next      map[string]types.AttributeValue
 	evaluated int
+	decoded   any // the items as a []T, when the direct path decoded them (items is then empty)
+}
+
+// pageItems returns how many items a page has and, when the direct path
+// decoded them, the items.
+func pageItems[T any](p fetched) (direct []T, n int) {
+	if d, ok := p.decoded.([]T); ok {
+		return d, len(d)
+	}
+	return nil, len(p.items)
+}
+
+// pageItem returns item i of a page: direct[i], or the SDK's item decoded.
+func pageItem[T any](p fetched, direct []T, i int) (T, error) {
+	if direct != nil {
+		return direct[i], nil
+	}
+	return decodeItem[T](p.items[i])
 }
 
 // fetchFunc reads one page: at most limit items evaluated (0: as many as
@@ -181,8 +199,9 @@ func readAll[T any](ctx context.Context, fetch fetchFunc, start map[string]types
 			return
 		}
 		evaluated += page.evaluated
-		for _, raw := range page.items {
-			item, err := decodeItem[T](raw)
+		direct, n := pageItems[T](page)
+		for i := range n {
+			item, err := pageItem(page, direct, i)
 			if !yield(item, err) || err != nil {
 				return
 			}
@@ -213,12 +232,17 @@ func readPage[T any](ctx context.Context, fetch fetchFunc, start map[string]type
 			return out, nil, err
 		}
 		evaluated += page.evaluated
-		for _, raw := range page.items {
-			item, err := decodeItem[T](raw)
-			if err != nil {
-				return out, nil, err
+		direct, n := pageItems[T](page)
+		if direct != nil && out == nil {
+			out = direct
+		} else {
+			for i := range n {
+				item, err := pageItem(page, direct, i)
+				if err != nil {
+					return out, nil, err
+				}
+				out = append(out, item)
 			}
-			out = append(out, item)
 		}
 		if len(page.next) == 0 || limit == 0 || len(out) >= limit || b.spent(evaluated) {
 			return out, page.next, nil

@@ -3,6 +3,7 @@ package dynamodel
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -25,6 +26,7 @@ type Repository[T any] struct {
 	model  *Model
 	opts   Options
 	items  *codec.Codec[T] // encodes items, with the model's sortable times
+	reads  []func(*dynamodb.Options) // ClientOptions and the direct read path's (direct.go)
 
 	updates updateCache // rendered update expressions, by shape
 	cursors cursorKeys  // seal and open pagination cursors
@@ -72,6 +74,17 @@ type Options struct {
 
 	// Batch tunes BatchGet and BatchWrite.
 	Batch BatchOptions
+
+	// DecodeWithSDK turns the direct read path off: Query and Scan
+	// responses are then read by the SDK into attribute values, and
+	// decoded from those, as code of the SDK's own does. By default the
+	// items of those responses are decoded from the response body straight
+	// into T, inside the SDK's middleware stack (so retries, signing and
+	// the body's CRC32 check still apply), with the same values and
+	// errors; middleware of the caller's then sees their outputs without
+	// Items. Either way, a client that is not a *dynamodb.Client is called
+	// as it is.
+	DecodeWithSDK bool
 }
 
 // NewRepository returns a repository for the items of table, stored as
@@ -96,6 +109,7 @@ func NewRepository[T any](client API, table string, optFns ...func(*Options)) (*
 	if r.opts.Clock == nil {
 		r.opts.Clock = time.Now
 	}
+	r.reads = append(slices.Clip(r.opts.ClientOptions), addDirectItems)
 	r.opts.Batch = r.opts.Batch.withDefaults()
 	if r.cursors, err = newCursorKeys(r.opts.CursorSecret, r.opts.OldCursorSecrets); err != nil {
 		return nil, fmt.Errorf("dynamodel: NewRepository: %w", err)

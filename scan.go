@@ -237,12 +237,14 @@ func (r *Repository[T]) scanFetch(in *dynamodb.ScanInput, c *Capacity) fetchFunc
 		page := *in
 		page.ExclusiveStartKey = start
 		page.Limit = int32Ptr(limit)
-		out, err := r.client.Scan(ctx, &page, r.opts.ClientOptions...)
+		sink := new(pageSink[T])
+		callCtx, optFns := r.direct(ctx, sink)
+		out, err := r.client.Scan(callCtx, &page, optFns...)
 		if err != nil {
 			return fetched{}, r.opError("Scan", nil, classify(err))
 		}
 		c.page(out.ConsumedCapacity, out.ScannedCount, out.Count)
-		return fetched{out.Items, out.LastEvaluatedKey, pageEvaluated(out.ScannedCount, out.Count, len(out.Items))}, nil
+		return sink.fetched(out.Items, out.LastEvaluatedKey, out.ScannedCount, out.Count), nil
 	}
 }
 
@@ -293,8 +295,13 @@ func readSegments[T any](parent context.Context, segments, concurrency int, fetc
 			for {
 				got, err := fetch(ctx, start, segBounds.request(0, segEvaluated))
 				p := page{err: err}
-				for _, m := range got.items {
-					item, derr := decodeItem[T](m)
+				direct, n := pageItems[T](got)
+				p.items = direct
+				for i := range n {
+					if direct != nil {
+						break
+					}
+					item, derr := pageItem(got, direct, i)
 					if derr != nil {
 						p.err = derr
 						break

@@ -23,6 +23,9 @@ type fieldDec struct {
 	op   scalarOp
 	size uintptr
 	tag  Tag
+	// strings is set for a slice of a string kind (stringSliceDec), which
+	// the wire decoder fills inline.
+	strings bool
 }
 
 type structDec struct {
@@ -56,7 +59,8 @@ func compileStructDecSeen(t reflect.Type, seen map[reflect.Type]bool) *structDec
 		}
 		s.byName[f.Name] = len(s.fields)
 		fd := fieldDec{name: f.Name, at: accessFor(t, f.Index), dec: dec,
-			op: scalarOpOf(f.FieldType), size: f.FieldType.Size(), tag: f.Tag}
+			op: scalarOpOf(f.FieldType), size: f.FieldType.Size(), tag: f.Tag,
+			strings: stringSliceField(f.FieldType)}
 		if fd.op == opGeneric || fd.at.hops != nil || f.Tag.AsString {
 			s.scalars = false
 		}
@@ -163,46 +167,57 @@ func (f *fieldDec) storeScalar(av types.AttributeValue, fp unsafe.Pointer) (hand
 			*(*bool)(fp) = v.Value
 			return true, true
 		}
-	case opInt:
+	case opInt, opUint, opFloat64:
 		if v, isN := av.(*types.AttributeValueMemberN); isN {
-			n, err := strconv.ParseInt(v.Value, 10, 64)
-			bits := f.size * 8
-			if err != nil || n < -1<<(bits-1) || n > 1<<(bits-1)-1 {
-				return true, false
-			}
-			storeInt(fp, f.size, n)
-			return true, true
-		}
-	case opUint:
-		if v, isN := av.(*types.AttributeValueMemberN); isN {
-			n, err := strconv.ParseUint(v.Value, 10, 64)
-			bits := f.size * 8
-			if err != nil || (bits < 64 && n > 1<<bits-1) {
-				return true, false
-			}
-			storeInt(fp, f.size, int64(n))
-			return true, true
-		}
-	case opFloat64:
-		if v, isN := av.(*types.AttributeValueMemberN); isN {
-			x, err := strconv.ParseFloat(v.Value, 64)
-			if err != nil {
-				return true, false
-			}
-			*(*float64)(fp) = x
-			return true, true
+			return true, f.storeNumber(v.Value, fp)
 		}
 	case opTime:
 		if v, isS := av.(*types.AttributeValueMemberS); isS && !f.tag.AsString {
-			t, err := time.Parse(time.RFC3339, v.Value)
-			if err != nil {
-				return true, false
-			}
-			*(*time.Time)(fp) = t
-			return true, true
+			return true, storeTime(v.Value, fp)
 		}
 	}
 	return false, false
+}
+
+// storeNumber stores the text of an N into the number field at fp (op
+// opInt, opUint or opFloat64). It reports false for text attributevalue
+// would refuse for the field: malformed, or out of its range.
+func (f *fieldDec) storeNumber(text string, fp unsafe.Pointer) bool {
+	bits := f.size * 8
+	switch f.op {
+	case opInt:
+		n, err := strconv.ParseInt(text, 10, 64)
+		if err != nil || n < -1<<(bits-1) || n > 1<<(bits-1)-1 {
+			return false
+		}
+		storeInt(fp, f.size, n)
+	case opUint:
+		n, err := strconv.ParseUint(text, 10, 64)
+		if err != nil || (bits < 64 && n > 1<<bits-1) {
+			return false
+		}
+		storeInt(fp, f.size, int64(n))
+	case opFloat64:
+		x, err := strconv.ParseFloat(text, 64)
+		if err != nil {
+			return false
+		}
+		*(*float64)(fp) = x
+	default:
+		return false
+	}
+	return true
+}
+
+// storeTime stores the text of an S into the time field at fp, reporting
+// false when it is not an RFC 3339 time.
+func storeTime(text string, fp unsafe.Pointer) bool {
+	t, err := time.Parse(time.RFC3339, text)
+	if err != nil {
+		return false
+	}
+	*(*time.Time)(fp) = t
+	return true
 }
 
 func isNull(av types.AttributeValue) bool {

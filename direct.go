@@ -1,0 +1,190 @@
+package dynamodel
+
+import (
+	"bytes"
+	"context"
+	"io"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/dynamodel/dynamodel/codec"
+	"github.com/dynamodel/dynamodel/internal/wire"
+)
+
+// The direct read path: a Query or Scan response's items are decoded from
+// the response body straight into values of T, inside the SDK's middleware
+// stack, so retries, signing, error handling and the CRC32 check of the
+// body all still apply.
+//
+// directItems sits in the deserialize step right inside the SDK's operation
+// deserializer (and outside its gzip decompression and CRC32 check). On a
+// successful response it reads the whole body and closes it, which checks
+// the CRC32 (an error the SDK itself only logs). Then the sink decodes the
+// "Items" array (codec.AppendJSON) and the SDK's deserializer reads the rest
+// of the body, with "Items" left empty: so the output the SDK's client
+// returns is a valid one, and its Count, LastEvaluatedKey and
+// ConsumedCapacity are the SDK's own. When the sink does not take the body
+// (anything codec.AppendJSON does not take), the SDK gets it whole, and the
+// items are decoded from its output as before.
+type directItems struct{}
+
+// A directSink takes a response body, decodes the items it holds and
+// returns the rest of the body for the SDK (ok false: the body is left
+// to the SDK as it is).
+type directSink interface {
+	take(body []byte) (rest []byte, ok bool)
+}
+
+func (*directItems) ID() string { return "dynamodel:DirectItems" }
+
+func (m *directItems) HandleDeserialize(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (
+	out middleware.DeserializeOutput, md middleware.Metadata, err error,
+) {
+	out, md, err = next.HandleDeserialize(ctx, in)
+	if err != nil {
+		return out, md, err
+	}
+	resp, ok := out.RawResponse.(*smithyhttp.Response)
+	if !ok || resp.Body == nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return out, md, err
+	}
+	body, err := readBody(resp)
+	if err != nil {
+		return out, md, &smithy.DeserializationError{Err: err}
+	}
+	if sink, _ := ctx.Value(directKey{}).(directSink); sink != nil {
+		if rest, ok := sink.take(body); ok {
+			body = rest
+		}
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return out, md, nil
+}
+
+// readBody reads the whole body and closes it. The SDK's CRC32 check
+// reports a mismatch on close (and only logs it); here it is an error when
+// the response has a checksum to check.
+func readBody(resp *smithyhttp.Response) ([]byte, error) {
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > 0 && n < 1<<30 {
+		buf.Grow(int(n) + bytes.MinRead)
+	}
+	_, rerr := buf.ReadFrom(resp.Body)
+	cerr := resp.Body.Close()
+	if rerr != nil {
+		return nil, rerr
+	}
+	if cerr != nil && resp.Header.Get("X-Amz-Crc32") != "" {
+		return nil, cerr
+	}
+	return buf.Bytes(), nil
+}
+
+// addDirectItems puts directItems in a Query's or Scan's stack. Without
+// the SDK's deserializer (a stack of someone else's making) it does
+// nothing, and the items come back the usual way.
+func addDirectItems(o *dynamodb.Options) {
+	o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
+		_ = s.Deserialize.Insert(&directItems{}, "OperationDeserializer", middleware.After)
+		return nil
+	})
+}
+
+// directKey is the context key of a call's directSink.
+type directKey struct{}
+
+// direct returns the context and client options of a Query or Scan whose
+// items go to sink: a context carrying the sink, and the client options
+// that put directItems in the stack. When the repository decodes with the
+// SDK, directItems finds no sink and only checks the CRC32.
+func (r *Repository[T]) direct(ctx context.Context, sink *pageSink[T]) (context.Context, []func(*dynamodb.Options)) {
+	if r.opts.DecodeWithSDK {
+		return ctx, r.reads
+	}
+	sink.Context = ctx
+	return sink, r.reads
+}
+
+// pageSink decodes the "Items" of a Query or Scan response into values of
+// T. Its items are set only when it took the response, and are the last
+// response's (a retried request's attempts each reset them).
+//
+// It is also the call's context (so that carrying it costs nothing more
+// than itself), answering Value(directKey{}) with itself.
+type pageSink[T any] struct {
+	context.Context
+	items []T
+	took  bool
+}
+
+// Value returns the sink for directKey, else the call context's value.
+func (p *pageSink[T]) Value(key any) any {
+	if _, ok := key.(directKey); ok {
+		return directSink(p)
+	}
+	return p.Context.Value(key)
+}
+
+func (p *pageSink[T]) take(body []byte) ([]byte, bool) {
+	p.items, p.took = nil, false
+	s := wire.New(body)
+	if !s.Byte('{') {
+		return nil, false
+	}
+	var scratch []byte
+	start, end := -1, -1
+	if !s.Byte('}') {
+		for {
+			k, ok := s.Key(&scratch)
+			if !ok {
+				return nil, false
+			}
+			if string(k) == "Items" {
+				if start >= 0 {
+					return nil, false
+				}
+				s.Peek()
+				start = s.Pos()
+				items, n, ok := codec.For[T]().AppendJSON(nil, body[start:])
+				if !ok {
+					return nil, false
+				}
+				end = start + n
+				s.Advance(n)
+				p.items = items
+			} else if !s.Skip() {
+				return nil, false
+			}
+			if s.Byte(',') {
+				continue
+			}
+			if !s.Byte('}') {
+				return nil, false
+			}
+			break
+		}
+	}
+	if !s.End() || start < 0 {
+		p.items = nil
+		return nil, false
+	}
+	// The rest: the body with an empty array for Items, in place.
+	body[start], body[start+1] = '[', ']'
+	n := copy(body[start+2:], body[end:])
+	rest := body[:start+2+n]
+	p.took = true
+	return rest, true
+}
+
+// fetched returns the page a response makes: its items from the sink when
+// it took the response, else the SDK's.
+func (p *pageSink[T]) fetched(items []map[string]types.AttributeValue, next map[string]types.AttributeValue, scanned, count int32) fetched {
+	if !p.took || len(items) > 0 {
+		return fetched{items: items, next: next, evaluated: pageEvaluated(scanned, count, len(items))}
+	}
+	return fetched{next: next, evaluated: pageEvaluated(scanned, count, len(p.items)), decoded: p.items}
+}

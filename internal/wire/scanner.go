@@ -1,0 +1,307 @@
+// Package wire reads JSON as DynamoDB sends it, one token at a time, for
+// the decoders that write response items straight into Go values. It is
+// strict: anything it does not understand is reported, never guessed, so
+// that its callers can hand the whole body to the SDK instead.
+package wire
+
+import (
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// A Scanner reads JSON tokens from a byte slice. Methods that read a token
+// skip white space before it and report false, leaving the position
+// unspecified, when the next token is not the one asked for.
+type Scanner struct {
+	buf []byte
+	pos int
+}
+
+// New returns a scanner at the start of b.
+func New(b []byte) Scanner { return Scanner{buf: b} }
+
+// Pos returns how many bytes the scanner has read.
+func (s *Scanner) Pos() int { return s.pos }
+
+func (s *Scanner) space() {
+	for s.pos < len(s.buf) {
+		switch s.buf[s.pos] {
+		case ' ', '\t', '\n', '\r':
+			s.pos++
+		default:
+			return
+		}
+	}
+}
+
+// Peek returns the next byte after white space, or 0 at the end.
+func (s *Scanner) Peek() byte {
+	s.space()
+	if s.pos < len(s.buf) {
+		return s.buf[s.pos]
+	}
+	return 0
+}
+
+// Byte reads c, a delimiter ({ } [ ] : ,), if it comes next.
+func (s *Scanner) Byte(c byte) bool {
+	if s.Peek() == c && c != 0 {
+		s.pos++
+		return true
+	}
+	return false
+}
+
+// End reports whether only white space is left.
+func (s *Scanner) End() bool {
+	s.space()
+	return s.pos == len(s.buf)
+}
+
+// Literal reads the literal word (true, false or null).
+func (s *Scanner) Literal(word string) bool {
+	s.space()
+	if len(s.buf)-s.pos < len(word) || string(s.buf[s.pos:s.pos+len(word)]) != word {
+		return false
+	}
+	s.pos += len(word)
+	return true
+}
+
+// Bool reads true or false.
+func (s *Scanner) Bool() (v, ok bool) {
+	switch s.Peek() {
+	case 't':
+		return true, s.Literal("true")
+	case 'f':
+		return false, s.Literal("false")
+	}
+	return false, false
+}
+
+// String reads a string and returns its text. The text is a slice of the
+// scanner's buffer when the string has no escapes, else it is unescaped
+// into scratch (reused when large enough). It is valid until the next call
+// that passes the same scratch; copy it to keep it. ok is false for a
+// malformed string, a control character, invalid UTF-8 or a lone
+// surrogate escape.
+func (s *Scanner) String(scratch *[]byte) (text []byte, ok bool) {
+	if s.Peek() != '"' {
+		return nil, false
+	}
+	start := s.pos + 1
+	ascii := true
+	for i := start; i < len(s.buf); i++ {
+		c := s.buf[i]
+		switch {
+		case c == '"':
+			s.pos = i + 1
+			raw := s.buf[start:i]
+			if !ascii && !utf8.Valid(raw) {
+				return nil, false
+			}
+			return raw, true
+		case c == '\\':
+			return s.escaped(start, scratch)
+		case c < 0x20:
+			return nil, false
+		case c >= utf8.RuneSelf:
+			ascii = false
+		}
+	}
+	return nil, false
+}
+
+// escaped reads the rest of a string that has escapes, from its start.
+func (s *Scanner) escaped(start int, scratch *[]byte) ([]byte, bool) {
+	out := (*scratch)[:0]
+	i := start
+	for i < len(s.buf) {
+		c := s.buf[i]
+		switch {
+		case c == '"':
+			s.pos = i + 1
+			*scratch = out
+			return out, utf8.Valid(out)
+		case c < 0x20:
+			return nil, false
+		case c != '\\':
+			out = append(out, c)
+			i++
+			continue
+		}
+		if i+1 >= len(s.buf) {
+			return nil, false
+		}
+		e := s.buf[i+1]
+		i += 2
+		switch e {
+		case '"', '\\', '/':
+			out = append(out, e)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, ok := hex4(s.buf, i)
+			if !ok {
+				return nil, false
+			}
+			i += 4
+			if utf16.IsSurrogate(r) {
+				if i+6 > len(s.buf) || s.buf[i] != '\\' || s.buf[i+1] != 'u' {
+					return nil, false
+				}
+				r2, ok := hex4(s.buf, i+2)
+				if !ok {
+					return nil, false
+				}
+				r = utf16.DecodeRune(r, r2)
+				if r == utf8.RuneError {
+					return nil, false
+				}
+				i += 6
+			}
+			out = utf8.AppendRune(out, r)
+		default:
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+func hex4(b []byte, i int) (rune, bool) {
+	if i+4 > len(b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[i : i+4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}
+
+// Key reads an object member's name and the colon after it.
+func (s *Scanner) Key(scratch *[]byte) ([]byte, bool) {
+	k, ok := s.String(scratch)
+	return k, ok && s.Byte(':')
+}
+
+// Number reads a JSON number and returns its text.
+func (s *Scanner) Number() ([]byte, bool) {
+	s.space()
+	start, i := s.pos, s.pos
+	b := s.buf
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && '1' <= b[i] && b[i] <= '9':
+		i = digits(b, i)
+	default:
+		return nil, false
+	}
+	if i < len(b) && b[i] == '.' {
+		j := digits(b, i+1)
+		if j == i+1 {
+			return nil, false
+		}
+		i = j
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		j := digits(b, i)
+		if j == i {
+			return nil, false
+		}
+		i = j
+	}
+	s.pos = i
+	return b[start:i], true
+}
+
+func digits(b []byte, i int) int {
+	for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+// maxDepth bounds the nesting Skip follows (DynamoDB allows 32 levels).
+const maxDepth = 64
+
+// Skip reads one value of any kind, checking its syntax.
+func (s *Scanner) Skip() bool { return s.skip(0) }
+
+func (s *Scanner) skip(depth int) bool {
+	if depth > maxDepth {
+		return false
+	}
+	var scratch []byte
+	switch s.Peek() {
+	case '"':
+		_, ok := s.String(&scratch)
+		return ok
+	case '{':
+		s.pos++
+		if s.Byte('}') {
+			return true
+		}
+		for {
+			if _, ok := s.Key(&scratch); !ok || !s.skip(depth+1) {
+				return false
+			}
+			if s.Byte(',') {
+				continue
+			}
+			return s.Byte('}')
+		}
+	case '[':
+		s.pos++
+		if s.Byte(']') {
+			return true
+		}
+		for {
+			if !s.skip(depth + 1) {
+				return false
+			}
+			if s.Byte(',') {
+				continue
+			}
+			return s.Byte(']')
+		}
+	case 't':
+		return s.Literal("true")
+	case 'f':
+		return s.Literal("false")
+	case 'n':
+		return s.Literal("null")
+	default:
+		_, ok := s.Number()
+		return ok
+	}
+}
+
+// Advance moves the scanner n bytes on, past a value read by other means.
+func (s *Scanner) Advance(n int) { s.pos = min(s.pos+n, len(s.buf)) }
