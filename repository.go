@@ -25,7 +25,7 @@ type Repository[T any] struct {
 	table  string
 	model  *Model
 	opts   Options
-	items  *codec.Codec[T] // encodes items, with the model's sortable times
+	items  *codec.Codec[T]           // encodes items, with the model's sortable times
 	reads  []func(*dynamodb.Options) // ClientOptions and the direct read path's (direct.go)
 
 	updates updateCache // rendered update expressions, by shape
