@@ -1,0 +1,264 @@
+package codec_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"reflect"
+	"strconv"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodel/dynamodel/codec"
+)
+
+// writeWire writes av in DynamoDB's JSON, as the service sends it (a nil
+// value as null, which the service never sends).
+func writeWire(b *bytes.Buffer, av types.AttributeValue) {
+	str := func(s string) {
+		j, _ := json.Marshal(s) // escapes <, > and &, so escapes are exercised
+		b.Write(j)
+	}
+	list := func(n int, each func(i int)) {
+		b.WriteByte('[')
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			each(i)
+		}
+		b.WriteByte(']')
+	}
+	switch v := av.(type) {
+	case *types.AttributeValueMemberS:
+		b.WriteString(`{"S":`)
+		str(v.Value)
+	case *types.AttributeValueMemberN:
+		b.WriteString(`{"N":`)
+		str(v.Value)
+	case *types.AttributeValueMemberB:
+		b.WriteString(`{"B":`)
+		str(base64.StdEncoding.EncodeToString(v.Value))
+	case *types.AttributeValueMemberBOOL:
+		b.WriteString(`{"BOOL":` + strconv.FormatBool(v.Value))
+	case *types.AttributeValueMemberNULL:
+		b.WriteString(`{"NULL":` + strconv.FormatBool(v.Value))
+	case *types.AttributeValueMemberSS:
+		b.WriteString(`{"SS":`)
+		list(len(v.Value), func(i int) { str(v.Value[i]) })
+	case *types.AttributeValueMemberNS:
+		b.WriteString(`{"NS":`)
+		list(len(v.Value), func(i int) { str(v.Value[i]) })
+	case *types.AttributeValueMemberBS:
+		b.WriteString(`{"BS":`)
+		list(len(v.Value), func(i int) { str(base64.StdEncoding.EncodeToString(v.Value[i])) })
+	case *types.AttributeValueMemberL:
+		b.WriteString(`{"L":`)
+		list(len(v.Value), func(i int) { writeWire(b, v.Value[i]) })
+	case *types.AttributeValueMemberM:
+		b.WriteString(`{"M":`)
+		writeItem(b, v.Value)
+	default:
+		b.WriteString("null")
+		return
+	}
+	b.WriteByte('}')
+}
+
+func writeItem(b *bytes.Buffer, item map[string]types.AttributeValue) {
+	b.WriteByte('{')
+	first := true
+	for k, av := range item {
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		j, _ := json.Marshal(k)
+		b.Write(j)
+		b.WriteByte(':')
+		writeWire(b, av)
+	}
+	b.WriteByte('}')
+}
+
+// body answers every request with the same response body.
+type body struct{ b []byte }
+
+func (r *body) RoundTrip(req *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/x-amz-json-1.0"}},
+		Body: io.NopCloser(bytes.NewReader(r.b)), ContentLength: int64(len(r.b)), Request: req}, nil
+}
+
+var (
+	sdkBody   = &body{}
+	sdkClient = dynamodb.New(dynamodb.Options{Region: "us-east-1", Credentials: aws.AnonymousCredentials{},
+		HTTPClient: &http.Client{Transport: sdkBody}, RetryMaxAttempts: 1})
+)
+
+// sdkItems returns the items of a Query response body as the SDK reads them.
+func sdkItems(b []byte) ([]map[string]types.AttributeValue, error) {
+	sdkBody.b = b
+	out, err := sdkClient.Query(context.Background(), &dynamodb.QueryInput{TableName: aws.String("t")})
+	if err != nil {
+		return nil, err
+	}
+	return out.Items, nil
+}
+
+// hostile are bytes and snippets a mutation puts into a body.
+var hostile = []string{`"`, `\`, `{`, `}`, `[`, `]`, `,`, `:`, "x", "\x00", "\x80", "\xff", `\u00`, `\ud800`, `null`, `{"S":1}`, `{"N":"1","S":"a"}`, `{}`, `"\u0041"`, ` `}
+
+// wireDifferential checks AppendJSON against the SDK plus Decode for a
+// body of generated items, mutated by the fuzz input: when AppendJSON
+// takes the items, the SDK reads the body without error and Decode gives
+// the same values without error. It returns whether AppendJSON took them.
+func wireDifferential[T any](t *testing.T, data []byte) bool {
+	t.Helper()
+	g := &gen{data: data}
+	c := codec.For[T]()
+	var v T
+	g.fill(reflect.ValueOf(&v).Elem(), 0)
+	theirs, err := attributevalue.MarshalMap(&v)
+	if err != nil {
+		return false
+	}
+	var names []string
+	attributeNames(reflect.TypeFor[T](), map[reflect.Type]bool{}, &names)
+	if len(names) == 0 {
+		names = []string{"x"}
+	}
+	items := []map[string]types.AttributeValue{theirs}
+	for range g.intn(3) {
+		items = append(items, g.item(names, 0))
+	}
+	var b bytes.Buffer
+	b.WriteString(`{"Count":` + strconv.Itoa(len(items)) + `,"Items":[`)
+	for i, item := range items {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		writeItem(&b, item)
+	}
+	b.WriteString(`],"ScannedCount":3}`)
+	raw := b.Bytes()
+	prefix := len(`{"Count":` + strconv.Itoa(len(items)) + `,"Items":`)
+	switch g.intn(5) {
+	case 1: // truncated
+		raw = raw[:g.intn(len(raw)+1)]
+	case 2: // one byte changed
+		if len(raw) > 0 {
+			raw[int(g.uint64()%uint64(len(raw)))] = hostile[g.intn(len(hostile))][0]
+		}
+	case 3: // a snippet inserted
+		at := int(g.uint64() % uint64(len(raw)+1))
+		raw = append(raw[:at:at], append([]byte(hostile[g.intn(len(hostile))]), raw[at:]...)...)
+	}
+	var got []T
+	var took bool
+	var n int
+	arr := raw[min(prefix, len(raw)):]
+	if catch(func() { got, n, took = c.AppendJSON(nil, arr) }) {
+		t.Fatalf("%T: AppendJSON panicked on %q", v, raw)
+	}
+	if !took {
+		return false
+	}
+	// What follows the array is the caller's to read: the SDK gets the
+	// array alone.
+	raw = append(append([]byte(`{"Items":`), arr[:n]...), '}')
+	sdk, err := sdkItems(raw)
+	if err != nil {
+		t.Fatalf("%T: AppendJSON took items the SDK refuses (%v): %q", v, err, raw)
+	}
+	if len(sdk) != len(got) {
+		t.Fatalf("%T: AppendJSON read %d items, the SDK %d: %q", v, len(got), len(sdk), raw)
+	}
+	for i, item := range sdk {
+		want, err := c.Decode(item)
+		if err != nil {
+			t.Fatalf("%T: AppendJSON took item %d, Decode fails: %v\n%q", v, i, err, raw)
+		}
+		if !equal(reflect.ValueOf(got[i]), reflect.ValueOf(want)) {
+			t.Fatalf("%T item %d differs:\nwire %#v\nsdk  %#v\n%q", v, i, got[i], want, raw)
+		}
+	}
+	return true
+}
+
+// FuzzWire checks AppendJSON against the SDK's reading plus Decode, on
+// generated items and on bodies truncated or changed in one place.
+func FuzzWire(f *testing.F) {
+	for i := range 64 {
+		f.Add([]byte{byte(i), byte(i * 7), byte(i * 13), 0xff, byte(i)})
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		wireDifferential[Everything](t, data)
+		wireDifferential[Small](t, data)
+		wireDifferential[Inner](t, data)
+		wireDifferential[ElemTags](t, data)
+		wireDifferential[Recursive](t, data)
+	})
+}
+
+// TestWireManyValues runs the wire differential over many inputs, and
+// checks that it is not vacuous: most unchanged bodies are taken.
+func TestWireManyValues(t *testing.T) {
+	n := 3000
+	if testing.Short() {
+		n = 300
+	}
+	took := 0
+	for i := range n {
+		data := []byte(strconv.Itoa(i * 7919))
+		for _, ok := range []bool{
+			wireDifferential[Everything](t, data),
+			wireDifferential[Small](t, data),
+			wireDifferential[Inner](t, data),
+			wireDifferential[ElemTags](t, data),
+		} {
+			if ok {
+				took++
+			}
+		}
+	}
+	t.Logf("%d of %d bodies taken", took, 4*n)
+	if took < n/4 {
+		t.Errorf("only %d of %d bodies taken", took, 4*n)
+	}
+}
+
+// TestWireTakesTheSDKsItems: an unchanged body of encoded values is always
+// taken, with the values Decode gives.
+func TestWireTakesTheSDKsItems(t *testing.T) {
+	for i := range 300 {
+		g := &gen{data: []byte(strconv.Itoa(i))}
+		var v Everything
+		g.fill(reflect.ValueOf(&v).Elem(), 0)
+		item, err := attributevalue.MarshalMap(&v)
+		if err != nil {
+			continue
+		}
+		want, err := codec.For[Everything]().Decode(item)
+		if err != nil {
+			continue
+		}
+		var b bytes.Buffer
+		b.WriteByte('[')
+		writeItem(&b, item)
+		b.WriteByte(']')
+		got, n, ok := codec.For[Everything]().AppendJSON(nil, b.Bytes())
+		if !ok || n != b.Len() || len(got) != 1 {
+			t.Fatalf("not taken (%v, %d of %d): %s", ok, n, b.Len(), b.Bytes())
+		}
+		if !equal(reflect.ValueOf(got[0]), reflect.ValueOf(want)) {
+			t.Fatalf("differs:\nwire %#v\nwant %#v", got[0], want)
+		}
+	}
+}

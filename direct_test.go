@@ -1,0 +1,205 @@
+package dynamodel_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"hash/crc32"
+	"io"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/dynamodel/dynamodel"
+	"github.com/dynamodel/dynamodel/codec"
+)
+
+// rawBody answers every request with one response body, with its CRC32
+// (of the bytes sent, compressed or not) unless noCRC, gzip-compressed
+// when gzip is set.
+type rawBody struct {
+	body  []byte
+	crc   *uint32 // nil: the body's own
+	gzip  bool
+	noCRC bool
+}
+
+func (r *rawBody) RoundTrip(req *http.Request) (*http.Response, error) {
+	sent := r.body
+	h := http.Header{"Content-Type": {"application/x-amz-json-1.0"}}
+	if r.gzip {
+		var b bytes.Buffer
+		w := gzip.NewWriter(&b)
+		_, _ = w.Write(sent)
+		_ = w.Close()
+		sent = b.Bytes()
+		h.Set("Content-Encoding", "gzip")
+	}
+	crc := crc32.ChecksumIEEE(sent)
+	if r.crc != nil {
+		crc = *r.crc
+	}
+	if !r.noCRC {
+		h.Set("X-Amz-Crc32", strconv.FormatUint(uint64(crc), 10))
+	}
+	return &http.Response{StatusCode: 200, Header: h, Body: io.NopCloser(bytes.NewReader(sent)),
+		ContentLength: int64(len(sent)), Request: req}, nil
+}
+
+// itemsSeen records how many Items the SDK's output of each call had, as
+// middleware outside the SDK's deserializer sees it.
+type itemsSeen struct{ counts []int }
+
+func (s *itemsSeen) option(o *dynamodb.Options) {
+	o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
+		return st.Deserialize.Insert(middleware.DeserializeMiddlewareFunc("itemsSeen", func(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
+			out, md, err := next.HandleDeserialize(ctx, in)
+			switch r := out.Result.(type) {
+			case *dynamodb.QueryOutput:
+				s.counts = append(s.counts, len(r.Items))
+			case *dynamodb.ScanOutput:
+				s.counts = append(s.counts, len(r.Items))
+			}
+			return out, md, err
+		}), "OperationDeserializer", middleware.Before)
+	})
+}
+
+// directResult is what a QueryPage and a ScanPage gave, for comparing the
+// direct path with the SDK's.
+type directResult struct {
+	items   []Order
+	cursor  bool
+	usage   dynamodel.Usage
+	err     string
+	invalid bool   // errors.Is ErrInvalidItem
+	path    string // the *codec.DecodeError's path
+}
+
+func readDirect(t *testing.T, rt http.RoundTripper, sdk bool, seen *itemsSeen) (q, s directResult) {
+	t.Helper()
+	opts := []func(*dynamodel.Options){func(o *dynamodel.Options) { o.DecodeWithSDK = sdk }}
+	if seen != nil {
+		opts = append(opts, func(o *dynamodel.Options) { o.ClientOptions = append(o.ClientOptions, seen.option) })
+	}
+	orders, err := dynamodel.NewRepository[Order](cannedClient(rt), "Orders", opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	result := func(items []Order, cursor string, c *dynamodel.Capacity, err error) directResult {
+		r := directResult{items: items, cursor: cursor != "", usage: c.Usage()}
+		if err != nil {
+			r.err = err.Error()
+			r.invalid = errors.Is(err, dynamodel.ErrInvalidItem)
+			var de *codec.DecodeError
+			if errors.As(err, &de) {
+				r.path = de.Path
+			}
+		}
+		return r
+	}
+	var qc, sc dynamodel.Capacity
+	qp, qerr := orders.QueryPage(context.Background(), dynamodel.Partition("c1"), func(o *dynamodel.QueryOptions) { o.Capacity = &qc })
+	sp, serr := orders.ScanPage(context.Background(), func(o *dynamodel.ScanOptions) { o.Capacity = &sc })
+	return result(qp.Items, qp.Cursor, &qc, qerr), result(sp.Items, sp.Cursor, &sc, serr)
+}
+
+const directItem = `{"customer":{"S":"c1"},"id":{"S":"o\u00e9\"1"},"total":{"N":"42"},"tags":{"SS":["a","b"]},"note":{"S":"n"},"version":{"N":"3"},"created":{"S":"2026-11-25T09:30:00Z"},"updated":{"S":"2026-11-25T09:30:00.5Z"}}`
+
+var directBodies = map[string]string{
+	"page": `{"Items":[` + directItem + `,` + strings.ReplaceAll(directItem, `"42"`, `"43"`) + `],"Count":2,"ScannedCount":5,` +
+		`"LastEvaluatedKey":{"customer":{"S":"c1"},"id":{"S":"o2"}},"ConsumedCapacity":{"TableName":"Orders","CapacityUnits":2.5,"ReadCapacityUnits":2.5}}`,
+	"empty":           `{"Items":[],"Count":0,"ScannedCount":0}`,
+	"spaces":          " { \"Count\" : 1 , \"Items\" :\n [ " + directItem + " ] } ",
+	"no items":        `{"Count":0,"ScannedCount":3}`,
+	"decode error":    `{"Items":[` + directItem + `,{"customer":{"S":"c1"},"id":{"S":"o2"},"total":{"S":"many"}}],"Count":2}`,
+	"unknown member":  `{"Items":[{"customer":{"S":"c1"},"id":{"S":"o3"},"extra":{"M":{"k":{"L":[{"N":"1"},{"NULL":true}]}}}}],"Count":1}`,
+	"null attribute":  `{"Items":[{"customer":{"S":"c1"},"id":{"S":"o3"},"note":{"NULL":true},"total":{"NULL":true}}],"Count":1}`,
+	"malformed":       `{"Items":[` + directItem + `,{"customer":{"S":"c1"`,
+	"items twice":     `{"Items":[` + directItem + `],"Items":[],"Count":1}`,
+	"trailing":        `{"Items":[` + directItem + `],"Count":1}x`,
+	"two members":     `{"Items":[{"customer":{"S":"c1","N":"1"},"id":{"S":"o3"}}],"Count":1}`,
+	"bad after items": `{"Items":[` + directItem + `],"Count":"x"}`,
+	"number item":     `{"Items":[1],"Count":1}`,
+}
+
+// TestDirectMatchesSDK reads each body on the direct path and the SDK's:
+// the same items, cursor, capacity and error class (ErrInvalidItem and the
+// DecodeError's path), and on the direct path the SDK's output had no
+// items when the direct path took the body.
+func TestDirectMatchesSDK(t *testing.T) {
+	for name, body := range directBodies {
+		t.Run(name, func(t *testing.T) {
+			rt := &rawBody{body: []byte(body)}
+			seen := &itemsSeen{}
+			dq, ds := readDirect(t, rt, false, seen)
+			sq, ss := readDirect(t, rt, true, nil)
+			for _, pair := range [][2]directResult{{dq, sq}, {ds, ss}} {
+				d, s := pair[0], pair[1]
+				if (d.err == "") != (s.err == "") || d.invalid != s.invalid || d.path != s.path {
+					t.Fatalf("errors differ:\ndirect %q (invalid item %v, path %q)\nsdk    %q (invalid item %v, path %q)", d.err, d.invalid, d.path, s.err, s.invalid, s.path)
+				}
+				d.err, s.err = "", ""
+				if !reflect.DeepEqual(d, s) {
+					t.Fatalf("results differ:\ndirect %+v\nsdk    %+v", d, s)
+				}
+			}
+			if name == "page" {
+				if len(dq.items) != 2 || !dq.cursor || reflect.ValueOf(dq.usage.Units).IsZero() {
+					t.Fatalf("page read as %+v", dq)
+				}
+				if !reflect.DeepEqual(seen.counts, []int{0, 0}) {
+					t.Fatalf("the SDK's outputs had %v items: the direct path was not taken", seen.counts)
+				}
+			}
+		})
+	}
+}
+
+// TestDirectCRC32: a body changed in one byte fails with the CRC32 error
+// (the SDK alone only logs it), on both paths; an intact one is read.
+func TestDirectCRC32(t *testing.T) {
+	body := []byte(directBodies["page"])
+	crc := crc32.ChecksumIEEE(body)
+	corrupt := bytes.Clone(body)
+	corrupt[bytes.Index(corrupt, []byte(`"42"`))+1] = '7'
+	for _, sdk := range []bool{false, true} {
+		q, s := readDirect(t, &rawBody{body: body, crc: &crc}, sdk, nil)
+		if q.err != "" || s.err != "" || len(q.items) != 2 {
+			t.Fatalf("DecodeWithSDK %v: intact body: %+v, %+v", sdk, q, s)
+		}
+		q, s = readDirect(t, &rawBody{body: corrupt, crc: &crc}, sdk, nil)
+		for _, r := range []directResult{q, s} {
+			if !strings.Contains(r.err, "did not match expected checksum") || r.items != nil {
+				t.Fatalf("DecodeWithSDK %v: corrupt body: %+v", sdk, r)
+			}
+		}
+	}
+	// No checksum header (local engines may send none): nothing to check.
+	q, _ := readDirect(t, &rawBody{body: body, noCRC: true}, false, nil)
+	if q.err != "" || len(q.items) != 2 {
+		t.Fatalf("no checksum: %+v", q)
+	}
+}
+
+// TestDirectGzip: with gzip accepted, the direct path reads the
+// decompressed body, and the CRC32 is of the compressed bytes.
+func TestDirectGzip(t *testing.T) {
+	rt := &rawBody{body: []byte(directBodies["page"]), gzip: true}
+	orders, err := dynamodel.NewRepository[Order](cannedClient(rt), "Orders", func(o *dynamodel.Options) {
+		o.ClientOptions = append(o.ClientOptions, func(o *dynamodb.Options) { o.EnableAcceptEncodingGzip = true })
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := orders.QueryPage(context.Background(), dynamodel.Partition("c1"))
+	if err != nil || len(page.Items) != 2 || page.Items[1].Total != 43 || page.Cursor == "" {
+		t.Fatalf("gzip: %+v, %v", page, err)
+	}
+}
