@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -136,7 +137,7 @@ func (p *pageSink[T]) take(body []byte) ([]byte, bool) {
 		return nil, false
 	}
 	var scratch []byte
-	start, end := -1, -1
+	start, end, count := -1, -1, 0
 	if !s.Byte('}') {
 		for {
 			k, ok := s.Key(&scratch)
@@ -149,13 +150,22 @@ func (p *pageSink[T]) take(body []byte) ([]byte, bool) {
 				}
 				s.Peek()
 				start = s.Pos()
-				items, n, ok := codec.For[T]().AppendJSON(nil, body[start:])
+				items, n, ok := codec.For[T]().AppendJSON(make([]T, 0, count), body[start:])
 				if !ok {
 					return nil, false
 				}
 				end = start + n
 				s.Advance(n)
 				p.items = items
+			} else if string(k) == "Count" && start < 0 {
+				// DynamoDB sends the count first: room for the items.
+				num, ok := s.Number()
+				if !ok {
+					return nil, false
+				}
+				if c, err := strconv.Atoi(string(num)); err == nil && c > 0 {
+					count = min(c, len(body)/8)
+				}
 			} else if !s.Skip() {
 				return nil, false
 			}

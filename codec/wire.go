@@ -26,7 +26,7 @@ func (c *Codec[T]) AppendJSON(dst []T, data []byte) (out []T, n int, ok bool) {
 	if c.dec == nil || c.selfDecode {
 		return dst, 0, false
 	}
-	d := wireDecoder{s: wire.New(data)}
+	d := &wireDecoder{s: wire.New(data)}
 	n0 := len(dst)
 	fail := func() ([]T, int, bool) {
 		clear(dst[n0:])
@@ -79,6 +79,23 @@ func (c *Codec[T]) DecodeJSON(item []byte) (out T, ok bool) {
 type wireDecoder struct {
 	s       wire.Scanner
 	scratch []byte
+	// short holds recent short strings, so that values repeated across a
+	// page's items (a status, a tag) share one allocation.
+	short [64]string
+}
+
+// text returns b as a new string, or as an equal short string made before.
+func (d *wireDecoder) text(b []byte) string {
+	if len(b) == 0 || len(b) > 24 {
+		return string(b)
+	}
+	h := (uint(len(b))*31 + uint(b[0])*7 + uint(b[len(b)-1])*3 + uint(b[len(b)/2])) % uint(len(d.short))
+	if d.short[h] == string(b) {
+		return d.short[h]
+	}
+	s := string(b)
+	d.short[h] = s
+	return s
 }
 
 // maxWireDepth is how deep values may nest (DynamoDB allows 32 levels).
@@ -145,7 +162,7 @@ func (d *wireDecoder) field(f *fieldDec, p unsafe.Pointer) bool {
 		if !ok {
 			return false
 		}
-		*(*string)(fp) = string(text)
+		*(*string)(fp) = d.text(text)
 	case string(tag) == "S" && f.op == opTime && !f.tag.AsString:
 		text, ok := d.s.String(&d.scratch)
 		if !ok || !storeTime(string(text), fp) {
@@ -204,7 +221,7 @@ func (d *wireDecoder) stringList(list bool) ([]string, bool) {
 				if !ok {
 					return nil, false
 				}
-				out = append(out, string(text))
+				out = append(out, d.text(text))
 			case "NULL":
 				if _, ok := d.s.Bool(); !ok {
 					return nil, false
@@ -221,7 +238,7 @@ func (d *wireDecoder) stringList(list bool) ([]string, bool) {
 			if !ok {
 				return nil, false
 			}
-			out = append(out, string(text))
+			out = append(out, d.text(text))
 		}
 		if d.s.Byte(',') {
 			continue
