@@ -156,7 +156,9 @@ func (p *pageSink[T]) take(body []byte) ([]byte, bool) {
 				}
 				end = start + n
 				s.Advance(n)
-				p.items = items
+				if len(items) > 0 { // an empty page stays nil, as the SDK's path leaves it
+					p.items = items
+				}
 			} else if string(k) == "Count" && start < 0 {
 				// DynamoDB sends the count first: room for the items.
 				num, ok := s.Number()

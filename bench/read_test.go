@@ -72,7 +72,6 @@ func BenchmarkQueryPage1MB(b *testing.B) {
 	}
 }
 
-
 // BenchmarkParallelScan10k scans 10,000 orders in 4 segments read at once
 // (pages of 2,500 orders, about 0.9 MB) through a stub transport: the raw
 // SDK in 4 goroutines plus attributevalue.UnmarshalListOfMaps (sdk), and
