@@ -5,19 +5,25 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"io"
 	"net/http"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go/middleware"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/dynamodel/dynamodel"
 	"github.com/dynamodel/dynamodel/codec"
+	"github.com/dynamodel/dynamodel/dynamotest"
+	"github.com/dynamodel/dynamodel/schema"
 )
 
 // rawBody answers every request with one response body, with its CRC32
@@ -202,4 +208,85 @@ func TestDirectGzip(t *testing.T) {
 	if err != nil || len(page.Items) != 2 || page.Items[1].Total != 43 || page.Cursor == "" {
 		t.Fatalf("gzip: %+v, %v", page, err)
 	}
+}
+
+// TestDirectIntegration reads the same orders through a repository on the
+// direct path and one decoding with the SDK, on every engine: the same
+// items, counts, capacity, cursors and MaxEvaluated stops; and the direct
+// repository's SDK outputs carried no items.
+func TestDirectIntegration(t *testing.T) {
+	ordersTable, err := schema.Load("testdata/tables/orders.json")
+	require.NoError(t, err)
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		seen := &itemsSeen{}
+		mode := func(sdk bool) func(o *dynamodel.Options) {
+			return func(o *dynamodel.Options) {
+				o.Batch.SkipVersionCheck, o.Schema, o.DecodeWithSDK = true, ordersTable, sdk
+				if !sdk {
+					o.ClientOptions = append(o.ClientOptions, seen.option)
+				}
+			}
+		}
+		direct := repo[Order](t, db, "Orders", mode(false))
+		viaSDK := repo[Order](t, db, "Orders", mode(true))
+		note := "a note: \"quoted\", ünïcode, <tags> & \u2028"
+		items := make([]Order, 40)
+		for i := range items {
+			items[i] = Order{Customer: "c1", ID: fmt.Sprintf("o%03d", i), Total: i * 7, Status: []string{"open", "paid"}[i%2]}
+			if i%3 == 0 {
+				items[i].Tags = []string{"x", fmt.Sprint(i)}
+				items[i].Note = &note
+			}
+		}
+		_, err := direct.BatchPut(ctx, items)
+		require.NoError(t, err)
+
+		type result struct {
+			items     []Order
+			err       error
+			usage     dynamodel.Usage
+			count     int
+			resumed   []Order
+			segmented []string
+		}
+		read := func(r *dynamodel.Repository[Order]) (out [3]result) {
+			var c dynamodel.Capacity
+			out[0].items, out[0].err = dynamodel.Collect(r.Query(ctx, dynamodel.Partition("c1"), func(o *dynamodel.QueryOptions) {
+				o.PageSize, o.Capacity = 7, &c
+			}), 0)
+			out[0].usage = c.Usage()
+			out[0].count, _ = r.QueryCount(ctx, dynamodel.Partition("c1"))
+
+			page, err := r.QueryPage(ctx, dynamodel.Partition("c1"), func(o *dynamodel.QueryOptions) { o.Limit = 9 })
+			require.NoError(t, err)
+			out[1].items = page.Items
+			next, err := r.QueryPage(ctx, dynamodel.Partition("c1"), func(o *dynamodel.QueryOptions) { o.Limit = 9; o.Cursor = page.Cursor })
+			require.NoError(t, err)
+			out[1].resumed = next.Items
+
+			out[2].items, out[2].err = dynamodel.Collect(r.Query(ctx, dynamodel.Partition("c1"), func(o *dynamodel.QueryOptions) {
+				o.PageSize, o.MaxEvaluated = 5, 12
+			}), 0)
+			scanned, err := dynamodel.Collect(r.Scan(ctx, func(o *dynamodel.ScanOptions) { o.Segments = 3 }), 0)
+			require.NoError(t, err)
+			out[2].segmented = ids(scanned)
+			sort.Strings(out[2].segmented)
+			return out
+		}
+		got, want := read(direct), read(viaSDK)
+		require.NoError(t, got[0].err)
+		require.Len(t, got[0].items, 40)
+		assert.Equal(t, note, *got[0].items[3].Note)
+		assert.ErrorIs(t, got[2].err, dynamodel.ErrMaxEvaluated)
+		for i := range got {
+			assert.Equal(t, want[i].err, got[i].err)
+			got[i].err, want[i].err = nil, nil
+		}
+		assert.Equal(t, want, got)
+		require.NotEmpty(t, seen.counts)
+		for _, n := range seen.counts {
+			require.Zero(t, n, "the SDK's output of a direct read had items")
+		}
+	})
 }
