@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"strconv"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -53,24 +54,38 @@ func (m *directItems) HandleDeserialize(ctx context.Context, in middleware.Deser
 	if !ok || resp.Body == nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return out, md, err
 	}
-	body, err := readBody(resp)
+	buf := bodyBuffers.Get().(*bytes.Buffer)
+	body, err := readBody(resp, buf)
 	if err != nil {
 		return out, md, &smithy.DeserializationError{Err: err}
 	}
 	if sink, _ := ctx.Value(directKey{}).(directSink); sink != nil {
 		if rest, ok := sink.take(body); ok {
-			body = rest
+			// The items share nothing with the body, and the SDK gets a
+			// copy of the rest: the buffer can serve the next response.
+			resp.Body = io.NopCloser(bytes.NewReader(bytes.Clone(rest)))
+			if buf.Cap() <= maxPooledBody {
+				bodyBuffers.Put(buf)
+			}
+			return out, md, nil
 		}
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	return out, md, nil
 }
 
+// bodyBuffers hold the bodies of responses the direct path took, for reuse.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBody bounds the buffers kept for reuse (DynamoDB's pages are at
+// most 1 MB of items; their JSON is larger).
+const maxPooledBody = 4 << 20
+
 // readBody reads the whole body and closes it. The SDK's CRC32 check
 // reports a mismatch on close (and only logs it); here it is an error when
 // the response has a checksum to check.
-func readBody(resp *smithyhttp.Response) ([]byte, error) {
-	var buf bytes.Buffer
+func readBody(resp *smithyhttp.Response, buf *bytes.Buffer) ([]byte, error) {
+	buf.Reset()
 	if n := resp.ContentLength; n > 0 && n < 1<<30 {
 		buf.Grow(int(n) + bytes.MinRead)
 	}

@@ -5,6 +5,7 @@
 package wire
 
 import (
+	"encoding/binary"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -91,7 +92,8 @@ func (s *Scanner) String(scratch *[]byte) (text []byte, ok bool) {
 	}
 	start := s.pos + 1
 	ascii := true
-	for i := start; i < len(s.buf); i++ {
+	i := plainRun(s.buf, start)
+	for ; i < len(s.buf); i++ {
 		c := s.buf[i]
 		switch {
 		case c == '"':
@@ -174,6 +176,27 @@ func (s *Scanner) escaped(start int, scratch *[]byte) ([]byte, bool) {
 		}
 	}
 	return nil, false
+}
+
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// plainRun returns the index of the first byte from i on that is a quote,
+// a backslash, a control character or not ASCII, reading 8 bytes at a time
+// (it may stop earlier, at the last whole word).
+func plainRun(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		q := w ^ ('"' * ones)
+		bs := w ^ ('\\' * ones)
+		special := (q-ones)&^q | (bs-ones)&^bs | (w - 0x20*ones) | w
+		if special&highs != 0 {
+			return i
+		}
+	}
+	return i
 }
 
 func hex4(b []byte, i int) (rune, bool) {
