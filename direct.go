@@ -63,14 +63,15 @@ func (m *directItems) HandleDeserialize(ctx context.Context, in middleware.Deser
 		if rest, ok := sink.take(body); ok {
 			// The items share nothing with the body, and the SDK gets a
 			// copy of the rest: the buffer can serve the next response.
-			resp.Body = io.NopCloser(bytes.NewReader(bytes.Clone(rest)))
+			rest = bytes.Clone(rest)
+			resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(rest)), int64(len(rest))
 			if buf.Cap() <= maxPooledBody {
 				bodyBuffers.Put(buf)
 			}
 			return out, md, nil
 		}
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
 	return out, md, nil
 }
 
