@@ -262,3 +262,57 @@ func TestWireTakesTheSDKsItems(t *testing.T) {
 		}
 	}
 }
+
+// TestWireSharesNothingWithTheBody: values decoded by AppendJSON and
+// DecodeJSON stay as they were when the body's bytes are overwritten.
+func TestWireSharesNothingWithTheBody(t *testing.T) {
+	item := `{"s":{"S":"text"},"l":{"L":[{"S":"one"},{"NULL":true}]},"ss":{"SS":["a","b"]},"bytes":{"B":"AQID"},` +
+		`"m":{"M":{"k":{"S":"v"}}},"inner":{"M":{"a":{"S":"in"},"l":{"L":[{"S":"x"}]}}}}`
+	body := []byte("[" + item + "]")
+	got, _, ok := codec.For[Everything]().AppendJSON(nil, body)
+	if !ok {
+		t.Fatal("not taken")
+	}
+	single := []byte(item)
+	one, ok := codec.For[Everything]().DecodeJSON(single)
+	if !ok {
+		t.Fatal("not taken")
+	}
+	want := got[0]
+	for i := range body {
+		body[i] = 'x'
+	}
+	for i := range single {
+		single[i] = 'x'
+	}
+	if want.S != "text" || want.L[0] != "one" || want.SS[1] != "b" || string(want.Bytes) != "\x01\x02\x03" ||
+		want.M["k"] != "v" || want.Inner.A != "in" || want.Inner.L[0] != "x" {
+		t.Fatalf("a value changed with the body: %+v", want)
+	}
+	if !equal(reflect.ValueOf(one), reflect.ValueOf(want)) {
+		t.Fatalf("DecodeJSON changed with the body: %+v", one)
+	}
+}
+
+// TestWireAllocations: a page of Small items costs one allocation per
+// string kept (a value repeated in the page shares one), and nothing else:
+// not for attribute names, numbers, or the decoder's state.
+func TestWireAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector changes allocation counts")
+	}
+	page := []byte(`[{"email":{"S":"ada@example.com"},"first_name":{"S":"Ada"},"last_name":{"S":"Lovelace"}},` +
+		`{"email":{"S":"bob@example.com"},"first_name":{"S":"Bob"},"last_name":{"S":"Lovelace"}}]`)
+	dst := make([]Small, 0, 2)
+	c := codec.For[Small]()
+	got := testing.AllocsPerRun(200, func() {
+		var ok bool
+		if dst, _, ok = c.AppendJSON(dst[:0], page); !ok {
+			t.Fatal("not taken")
+		}
+	})
+	// 5 distinct strings ("Lovelace" twice).
+	if got != 5 {
+		t.Errorf("AppendJSON: %v allocations, want 5", got)
+	}
+}
