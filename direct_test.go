@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -60,7 +61,16 @@ func (r *rawBody) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // itemsSeen records how many Items the SDK's output of each call had, as
 // middleware outside the SDK's deserializer sees it.
-type itemsSeen struct{ counts []int }
+type itemsSeen struct {
+	mu     sync.Mutex // a parallel scan's calls report at once
+	counts []int
+}
+
+func (s *itemsSeen) add(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.counts = append(s.counts, n)
+}
 
 func (s *itemsSeen) option(o *dynamodb.Options) {
 	o.APIOptions = append(o.APIOptions, func(st *middleware.Stack) error {
@@ -68,9 +78,9 @@ func (s *itemsSeen) option(o *dynamodb.Options) {
 			out, md, err := next.HandleDeserialize(ctx, in)
 			switch r := out.Result.(type) {
 			case *dynamodb.QueryOutput:
-				s.counts = append(s.counts, len(r.Items))
+				s.add(len(r.Items))
 			case *dynamodb.ScanOutput:
-				s.counts = append(s.counts, len(r.Items))
+				s.add(len(r.Items))
 			}
 			return out, md, err
 		}), "OperationDeserializer", middleware.Before)
