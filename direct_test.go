@@ -300,3 +300,44 @@ func TestDirectIntegration(t *testing.T) {
 		}
 	})
 }
+
+// FuzzDirect changes a page body in one place (truncates it, replaces a
+// byte, inserts a snippet) and checks that QueryPage and ScanPage give the
+// same results on the direct path as through the SDK: items, cursor,
+// capacity and error class.
+func FuzzDirect(f *testing.F) {
+	for i := range 32 {
+		f.Add(uint8(i%4), uint16(i*97), uint8(i))
+	}
+	snippets := []string{`"`, `\`, `{`, `}`, `[`, `]`, `,`, `:`, "x", "\x00", "\x80", `null`, `{"S":1}`, `{}`,
+		`"Items":[],`, `"Count":7,`, `"items":[],`, `{"NULL":true}`, `"\u0041"`, ` `}
+	page := []byte(directBodies["page"])
+	f.Fuzz(func(t *testing.T, mode uint8, at uint16, which uint8) {
+		body := bytes.Clone(page)
+		pos := int(at) % (len(body) + 1)
+		snippet := snippets[int(which)%len(snippets)]
+		switch mode % 4 {
+		case 1:
+			body = body[:pos]
+		case 2:
+			if pos < len(body) {
+				body[pos] = snippet[0]
+			}
+		case 3:
+			body = append(body[:pos:pos], append([]byte(snippet), body[pos:]...)...)
+		}
+		rt := &rawBody{body: body}
+		dq, ds := readDirect(t, rt, false, nil)
+		sq, ss := readDirect(t, rt, true, nil)
+		for _, pair := range [][2]directResult{{dq, sq}, {ds, ss}} {
+			d, s := pair[0], pair[1]
+			if (d.err == "") != (s.err == "") || d.invalid != s.invalid || d.path != s.path {
+				t.Fatalf("errors differ on %q:\ndirect %q\nsdk    %q", body, d.err, s.err)
+			}
+			d.err, s.err = "", ""
+			if !reflect.DeepEqual(d, s) {
+				t.Fatalf("results differ on %q:\ndirect %+v\nsdk    %+v", body, d, s)
+			}
+		}
+	})
+}
