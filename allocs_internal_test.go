@@ -50,9 +50,10 @@ func (f *fixedAPI) Query(context.Context, *dynamodb.QueryInput, ...func(*dynamod
 // a prepared update of a cached shape (with or without a return choice,
 // of attributes or of paths), and Get, Put, Update, Delete, QueryPage and
 // Query around the client call. Capacity and MaxEvaluated did not change
-// the counts of calls that do not set them. A query's page costs one
-// allocation for the direct read path's sink (direct.go), which is also
-// the call's context.
+// the counts of calls that do not set them. A Get and a query's page cost
+// one allocation for the direct read path's sink (direct.go), which is
+// also the call's context (with the SDK's client, a Get saves more than
+// that: 322 allocations to 323 in BenchmarkStubGet).
 func TestAllocations(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector allocates")
@@ -100,8 +101,8 @@ func TestAllocations(t *testing.T) {
 				o.Condition = Equal("plan", "free").And(Exists("visits"))
 			})
 		}},
-		{"Get", 5, func() { _, _ = users.Get(ctx, "ada@example.com") }},
-		{"Get consistent", 6, func() { _, _ = users.Get(ctx, "ada@example.com", ConsistentRead) }},
+		{"Get", 6, func() { _, _ = users.Get(ctx, "ada@example.com") }},
+		{"Get consistent", 7, func() { _, _ = users.Get(ctx, "ada@example.com", ConsistentRead) }},
 		{"Put", 10, func() { _, _ = users.Put(ctx, User{Email: "ada@example.com", FirstName: "Ada"}) }},
 		{"Update", 10, func() { _, _ = users.Update(ctx, "ada@example.com", upd) }},
 		{"Delete", 7, func() { _ = users.Delete(ctx, "ada@example.com") }},
@@ -114,7 +115,7 @@ func TestAllocations(t *testing.T) {
 		// changes (collectOptions); asking for capacity costs nothing
 		// more (adding a report allocates a table's entry once; this API
 		// reports none).
-		{"Get with a Capacity", 6, func() { _, _ = users.Get(ctx, "ada@example.com", func(o *GetOptions) { o.Capacity = &c }) }},
+		{"Get with a Capacity", 7, func() { _, _ = users.Get(ctx, "ada@example.com", func(o *GetOptions) { o.Capacity = &c }) }},
 		{"Put with a Capacity", 11, func() {
 			_, _ = users.Put(ctx, User{Email: "ada@example.com", FirstName: "Ada"}, func(o *PutOptions) { o.Capacity = &c })
 		}},

@@ -17,8 +17,9 @@ import (
 	"github.com/dynamodel/dynamodel/internal/wire"
 )
 
-// The direct read path: a Query or Scan response's items are decoded from
-// the response body straight into values of T, inside the SDK's middleware
+// The direct read path: a Query or Scan response's items, and a GetItem
+// response's item, are decoded from the response body straight into values
+// of T, inside the SDK's middleware
 // stack, so retries, signing, error handling and the CRC32 check of the
 // body all still apply.
 //
@@ -27,7 +28,8 @@ import (
 // successful response it reads the whole body and closes it, which checks
 // the CRC32 (an error the SDK itself only logs). Then the sink decodes the
 // "Items" array (codec.AppendJSON) and the SDK's deserializer reads the rest
-// of the body, with "Items" left empty: so the output the SDK's client
+// of the body, with "Items" left empty (for GetItem, itemSink and "Item"
+// likewise): so the output the SDK's client
 // returns is a valid one, and its Count, LastEvaluatedKey and
 // ConsumedCapacity are the SDK's own. When the sink does not take the body
 // (anything codec.AppendJSON does not take), the SDK gets it whole, and the
@@ -39,6 +41,8 @@ type directItems struct{}
 // to the SDK as it is).
 type directSink interface {
 	take(body []byte) (rest []byte, ok bool)
+	// withParent returns the call's context: ctx, carrying the sink.
+	withParent(ctx context.Context) context.Context
 }
 
 func (*directItems) ID() string { return "dynamodel:DirectItems" }
@@ -114,40 +118,104 @@ func addDirectItems(o *dynamodb.Options) {
 // directKey is the context key of a call's directSink.
 type directKey struct{}
 
-// direct returns the context and client options of a Query or Scan whose
-// items go to sink: a context carrying the sink, and the client options
-// that put directItems in the stack. When the repository decodes with the
-// SDK, directItems finds no sink and only checks the CRC32.
-func (r *Repository[T]) direct(ctx context.Context, sink *pageSink[T]) (context.Context, []func(*dynamodb.Options)) {
+// direct returns the context and client options of a read whose items go
+// to sink: a context carrying the sink, and the client options that put
+// directItems in the stack. When the repository decodes with the SDK,
+// directItems finds no sink and only checks the CRC32.
+func (r *Repository[T]) direct(ctx context.Context, sink directSink) (context.Context, []func(*dynamodb.Options)) {
 	if r.opts.DecodeWithSDK {
 		return ctx, r.reads
 	}
-	sink.Context = ctx
-	return sink, r.reads
+	return sink.withParent(ctx), r.reads
+}
+
+// sinkContext makes a sink the call's context (so that carrying it costs
+// nothing more than the sink), answering Value(directKey{}) with the sink.
+type sinkContext struct {
+	context.Context
+	sink directSink
+}
+
+// Value returns the sink for directKey, else the call context's value.
+func (c *sinkContext) Value(key any) any {
+	if _, ok := key.(directKey); ok {
+		return c.sink
+	}
+	return c.Context.Value(key)
 }
 
 // pageSink decodes the "Items" of a Query or Scan response into values of
 // T. Its items are set only when it took the response, and are the last
 // response's (a retried request's attempts each reset them).
-//
-// It is also the call's context (so that carrying it costs nothing more
-// than itself), answering Value(directKey{}) with itself.
 type pageSink[T any] struct {
-	context.Context
+	sinkContext
 	items []T
 	took  bool
 }
 
-// Value returns the sink for directKey, else the call context's value.
-func (p *pageSink[T]) Value(key any) any {
-	if _, ok := key.(directKey); ok {
-		return directSink(p)
-	}
-	return p.Context.Value(key)
+func (p *pageSink[T]) withParent(ctx context.Context) context.Context {
+	p.sinkContext = sinkContext{ctx, p}
+	return &p.sinkContext
 }
 
 func (p *pageSink[T]) take(body []byte) ([]byte, bool) {
 	p.items, p.took = nil, false
+	rest, ok := splice(body, "Items", func(data []byte, count int) (int, bool) {
+		items, n, ok := codec.For[T]().AppendJSON(make([]T, 0, count), data)
+		if ok && len(items) > 0 { // an empty page stays nil, as the SDK's path leaves it
+			p.items = items
+		}
+		return n, ok
+	})
+	if !ok {
+		p.items = nil
+		return nil, false
+	}
+	p.took = true
+	return rest, true
+}
+
+// itemSink decodes the "Item" of a GetItem response into a T.
+type itemSink[T any] struct {
+	sinkContext
+	item  T
+	found bool // the response had an item
+	took  bool
+}
+
+func (p *itemSink[T]) withParent(ctx context.Context) context.Context {
+	p.sinkContext = sinkContext{ctx, p}
+	return &p.sinkContext
+}
+
+func (p *itemSink[T]) take(body []byte) ([]byte, bool) {
+	var zero T
+	p.item, p.found, p.took = zero, false, false
+	rest, ok := splice(body, "Item", func(data []byte, _ int) (int, bool) {
+		s := wire.New(data)
+		if !s.Skip() {
+			return 0, false
+		}
+		item, ok := codec.For[T]().DecodeJSON(data[:s.Pos()])
+		p.item, p.found = item, ok
+		return s.Pos(), ok
+	})
+	if !ok {
+		p.item, p.found = zero, false
+		return nil, false
+	}
+	p.took = true
+	return rest, true
+}
+
+// splice finds member name in a response body (a JSON object), has decode
+// read its value (at the start of data; count is the response's Count when
+// it came first, else 0), and returns the body with that value replaced by
+// an empty one of its kind, in place, for the SDK to read. ok is false for
+// a body it does not take: not an object, name twice, a value decode does
+// not take, malformed JSON around it. A body without the member is taken
+// as it is.
+func splice(body []byte, name string, decode func(data []byte, count int) (int, bool)) (rest []byte, ok bool) {
 	s := wire.New(body)
 	if !s.Byte('{') {
 		return nil, false
@@ -160,22 +228,20 @@ func (p *pageSink[T]) take(body []byte) ([]byte, bool) {
 			if !ok {
 				return nil, false
 			}
-			if string(k) == "Items" {
+			switch {
+			case string(k) == name:
 				if start >= 0 {
 					return nil, false
 				}
 				s.Peek()
 				start = s.Pos()
-				items, n, ok := codec.For[T]().AppendJSON(make([]T, 0, count), body[start:])
-				if !ok {
+				n, ok := decode(body[start:], count)
+				if !ok || n < 2 {
 					return nil, false
 				}
 				end = start + n
 				s.Advance(n)
-				if len(items) > 0 { // an empty page stays nil, as the SDK's path leaves it
-					p.items = items
-				}
-			} else if string(k) == "Count" && start < 0 {
+			case string(k) == "Count" && start < 0:
 				// DynamoDB sends the count first: room for the items.
 				num, ok := s.Number()
 				if !ok {
@@ -184,8 +250,10 @@ func (p *pageSink[T]) take(body []byte) ([]byte, bool) {
 				if c, err := strconv.Atoi(string(num)); err == nil && c > 0 {
 					count = min(c, len(body)/8)
 				}
-			} else if !s.Skip() {
-				return nil, false
+			default:
+				if !s.Skip() {
+					return nil, false
+				}
 			}
 			if s.Byte(',') {
 				continue
@@ -196,16 +264,16 @@ func (p *pageSink[T]) take(body []byte) ([]byte, bool) {
 			break
 		}
 	}
-	if !s.End() || start < 0 {
-		p.items = nil
+	if !s.End() {
 		return nil, false
 	}
-	// The rest: the body with an empty array for Items, in place.
-	body[start], body[start+1] = '[', ']'
+	if start < 0 {
+		return body, true
+	}
+	// An empty value of the same kind: [] or {}.
+	body[start+1] = body[end-1]
 	n := copy(body[start+2:], body[end:])
-	rest := body[:start+2+n]
-	p.took = true
-	return rest, true
+	return body[:start+2+n], true
 }
 
 // fetched returns the page a response makes: its items from the sink when

@@ -81,6 +81,8 @@ func (s *itemsSeen) option(o *dynamodb.Options) {
 				s.add(len(r.Items))
 			case *dynamodb.ScanOutput:
 				s.add(len(r.Items))
+			case *dynamodb.GetItemOutput:
+				s.add(len(r.Item))
 			}
 			return out, md, err
 		}), "OperationDeserializer", middleware.Before)
@@ -284,6 +286,14 @@ func TestDirectIntegration(t *testing.T) {
 			sort.Strings(out[2].segmented)
 			return out
 		}
+		for _, id := range []string{"o003", "o004", "missing"} {
+			key := dynamodel.Key{Hash: "c1", Range: id}
+			d, derr := direct.Get(ctx, key)
+			v, verr := viaSDK.Get(ctx, key)
+			assert.Equal(t, v, d)
+			assert.Equal(t, verr == nil, derr == nil)
+			assert.Equal(t, errors.Is(verr, dynamodel.ErrNotFound), errors.Is(derr, dynamodel.ErrNotFound))
+		}
 		got, want := read(direct), read(viaSDK)
 		require.NoError(t, got[0].err)
 		require.Len(t, got[0].items, 40)
@@ -340,4 +350,69 @@ func FuzzDirect(f *testing.F) {
 			}
 		}
 	})
+}
+
+// getResult is what a Get and a Lookup gave.
+type getResult struct {
+	item     Order
+	found    bool
+	err      string
+	notFound bool
+	invalid  bool
+	path     string
+}
+
+func getDirect(t *testing.T, rt http.RoundTripper, sdk bool, seen *itemsSeen) getResult {
+	t.Helper()
+	orders, err := dynamodel.NewRepository[Order](cannedClient(rt), "Orders", func(o *dynamodel.Options) {
+		o.DecodeWithSDK = sdk
+		if seen != nil {
+			o.ClientOptions = append(o.ClientOptions, seen.option)
+		}
+	})
+	require.NoError(t, err)
+	var r getResult
+	r.item, err = orders.Get(context.Background(), dynamodel.Key{Hash: "c1", Range: "o1"})
+	_, r.found, _ = orders.Lookup(context.Background(), dynamodel.Key{Hash: "c1", Range: "o1"})
+	if err != nil {
+		r.err = err.Error()
+		r.notFound = errors.Is(err, dynamodel.ErrNotFound)
+		r.invalid = errors.Is(err, dynamodel.ErrInvalidItem)
+		var de *codec.DecodeError
+		if errors.As(err, &de) {
+			r.path = de.Path
+		}
+	}
+	return r
+}
+
+// TestDirectGetMatchesSDK: Get and Lookup give the same item, or the same
+// error class, on the direct path as through the SDK.
+func TestDirectGetMatchesSDK(t *testing.T) {
+	for name, body := range map[string]string{
+		"found":        `{"Item":` + directItem + `,"ConsumedCapacity":{"TableName":"Orders","CapacityUnits":0.5}}`,
+		"missing":      `{}`,
+		"capacity":     `{"ConsumedCapacity":{"TableName":"Orders","CapacityUnits":0.5}}`,
+		"empty item":   `{"Item":{}}`,
+		"decode error": `{"Item":{"customer":{"S":"c1"},"id":{"S":"o1"},"total":{"BOOL":true}}}`,
+		"malformed":    `{"Item":{"customer":{"S":"c1"}`,
+		"null":         `{"Item":null}`,
+		"item twice":   `{"Item":` + directItem + `,"Item":{}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			rt := &rawBody{body: []byte(body)}
+			seen := &itemsSeen{}
+			d, s := getDirect(t, rt, false, seen), getDirect(t, rt, true, nil)
+			if (d.err == "") != (s.err == "") || d.notFound != s.notFound || d.invalid != s.invalid || d.path != s.path {
+				t.Fatalf("errors differ:\ndirect %q\nsdk    %q", d.err, s.err)
+			}
+			d.err, s.err = "", ""
+			if !reflect.DeepEqual(d, s) {
+				t.Fatalf("results differ:\ndirect %+v\nsdk    %+v", d, s)
+			}
+			if name == "found" && (d.item.Total != 42 || !d.found || !reflect.DeepEqual(seen.counts, []int{0, 0})) {
+				t.Fatalf("found: %+v, the SDK's outputs had %v attributes (the direct path leaves none)", d, seen.counts)
+			}
+		})
+	}
 }

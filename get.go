@@ -54,11 +54,20 @@ func (r *Repository[T]) lookup(ctx context.Context, key any, optFns []func(*GetO
 		in.ProjectionExpression = &p
 		in.ExpressionAttributeNames = w.attributeNames()
 	}
-	out, err := r.client.GetItem(ctx, in, r.opts.ClientOptions...)
+	sink := new(itemSink[T])
+	callCtx, clientOpts := r.direct(ctx, sink)
+	out, err := r.client.GetItem(callCtx, in, clientOpts...)
 	if err != nil {
 		return item, nil, r.opError("GetItem", k, classify(err))
 	}
 	opts.Capacity.read(out.ConsumedCapacity)
+	if sink.took && len(out.Item) == 0 {
+		// Decoded on the direct path (direct.go).
+		if !sink.found {
+			return item, k, nil
+		}
+		return sink.item, nil, nil
+	}
 	if out.Item == nil {
 		return item, k, nil
 	}
