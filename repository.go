@@ -79,11 +79,11 @@ type Options struct {
 	// and Scan responses are then read by the SDK into attribute values,
 	// and decoded from those, as code of the SDK's own does. By default
 	// the items of those responses are decoded from the response body
-	// straight into T, inside the SDK's middleware stack (so retries, signing and
-	// the body's CRC32 check still apply), with the same values and
-	// errors; middleware of the caller's then sees their outputs without
-	// Items (or with an empty Item). Either way, a client that is not a *dynamodb.Client is called
-	// as it is.
+	// straight into T, inside the SDK's middleware stack (so retries,
+	// signing and the body's CRC32 check still apply), with the same
+	// values and errors; middleware of the caller's then sees their
+	// outputs without Items (or with an empty Item). Either way, a client
+	// that is not a *dynamodb.Client is called as it is.
 	DecodeWithSDK bool
 }
 
