@@ -143,7 +143,7 @@ func (r *Repository[T]) BatchGet(ctx context.Context, keys []any, optFns ...func
 		if raw == nil {
 			continue
 		}
-		item, derr := decodeItem[T](raw)
+		item, derr := r.decode(raw)
 		if derr != nil {
 			return items, r.opError("BatchGetItem", projectKey(raw, keyNames), derr)
 		}

@@ -85,6 +85,10 @@ func (r *Repository[T]) cursorKeyNames(index string, named []string) (names []st
 		if h, rg, ok := t.IndexKeys(index); ok {
 			named, unknown = []string{h, rg}, 0
 		}
+	} else if r.shared != nil {
+		if ix, ok := r.shared.indexKeys(index); ok {
+			named, unknown = []string{ix.PartitionKey, ix.SortKey}, 0
+		}
 	}
 	for _, n := range named {
 		if n == "" {

@@ -46,7 +46,7 @@ func (r *Repository[T]) DeleteReturning(ctx context.Context, key any, optFns ...
 	if old == nil {
 		return item, r.opError("DeleteItem", k, ErrNotFound)
 	}
-	item, err = decodeItem[T](old)
+	item, err = r.decode(old)
 	if err != nil {
 		return item, r.opError("DeleteItem", k, err)
 	}

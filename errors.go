@@ -106,6 +106,19 @@ var (
 	// attribute changed, one attribute changed twice, a bad value.
 	ErrInvalidUpdate = errors.New("dynamodel: invalid update")
 
+	// ErrWrongEntity reports an item of a shared table that is not of the
+	// entity a call expected: of another entity, or of none the table
+	// declares. The error is a *WrongEntityError. The item is never
+	// decoded into the wrong type.
+	ErrWrongEntity = errors.New("dynamodel: item of another entity")
+
+	// ErrIndexKeyFields reports an update that changes a field an index
+	// key is made from without the other fields of that key, when the
+	// caller did not allow dynamodel to read them (UpdateOptions.ReadIndexFields),
+	// or changes it in a way that gives no value to render (an increment).
+	// Nothing is written.
+	ErrIndexKeyFields = errors.New("dynamodel: update misses fields of an index key")
+
 	// ErrInvalidPath reports an attribute name or document path that
 	// cannot be used: empty, not valid UTF-8, too long, or not a path (see
 	// Path). The error is a *PathError, and also matches the sentinel of
@@ -269,4 +282,37 @@ func isItemSizeError(err error) bool {
 	return strings.Contains(msg, "ValidationException") &&
 		(strings.Contains(msg, "Item size has exceeded") ||
 			strings.Contains(msg, "Item size to update has exceeded"))
+}
+
+// WrongEntityError is an item that is not of the entity a call expected.
+// It matches ErrWrongEntity.
+type WrongEntityError struct {
+	Table string // the table
+	Want  string // the entity expected; "" when any declared entity would do
+	Found string // the entity the item is, by its key; "" for none the table declares
+	Key   string // the item's key, e.g. `PK="USER#ada" SK="#METADATA#ada"`
+}
+
+// Error names the entity expected, the one found, and the key.
+func (e *WrongEntityError) Error() string {
+	found := e.Found
+	if found == "" {
+		found = "of no entity table " + e.Table + " declares"
+	} else {
+		found = "of entity " + found
+	}
+	if e.Want == "" {
+		return fmt.Sprintf("dynamodel: item %s is %s", e.Key, found)
+	}
+	return fmt.Sprintf("dynamodel: item %s is %s, not %s", e.Key, found, e.Want)
+}
+
+// Is reports whether target is ErrWrongEntity.
+func (e *WrongEntityError) Is(target error) bool { return target == ErrWrongEntity }
+
+// isOtherEntity reports whether a decoding error says the item is of
+// another entity (reads skip such items and count them).
+func isOtherEntity(err error) bool {
+	_, ok := err.(*WrongEntityError)
+	return ok
 }

@@ -71,7 +71,7 @@ func (r *Repository[T]) lookup(ctx context.Context, key any, optFns []func(*GetO
 	if out.Item == nil {
 		return item, k, nil
 	}
-	item, err = decodeItem[T](out.Item)
+	item, err = r.decode(out.Item)
 	if err != nil {
 		return item, nil, r.opError("GetItem", k, err)
 	}

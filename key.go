@@ -42,6 +42,12 @@ type itemKey map[string]types.AttributeValue
 // keyFor turns what a caller passed as a key into an encoded key, checking it
 // against the model. Nothing here touches the network.
 func (m *Model) keyFor(k any) (itemKey, error) {
+	if m.keys != nil {
+		return m.keys.keyFor(m, k)
+	}
+	if ek, ok := k.(EntityKey); ok {
+		return ek.key, ek.err // a table's own reads take any entity's key
+	}
 	if s, ok := k.(string); ok && m.stringHash {
 		// The common case, without reflection: a string for a hash key of
 		// type string.
@@ -150,6 +156,12 @@ func (m *Model) checkKeyOfItem(item map[string]types.AttributeValue) error {
 // may be of the field's type or of a type that converts to it without loss
 // (a string for a named string type, an int for an int64 field).
 func encodeKeyValue(a Attribute, val any) (types.AttributeValue, error) {
+	if kv, ok := val.(KeyValue); ok {
+		if kv.err != nil {
+			return nil, kv.err
+		}
+		val = kv.s
+	}
 	ft := a.field.Type
 	rv := reflect.ValueOf(val)
 	for rv.IsValid() && rv.Kind() == reflect.Pointer && rv.Type() != ft {

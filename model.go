@@ -113,6 +113,10 @@ type Model struct {
 	// sortable names the SortableTime attributes; sortableNonKeys those
 	// that are not the table's keys (updates may set them).
 	sortable, sortableNonKeys []string
+
+	// keys, for an entity's model, derives the key attributes (hash and
+	// range roles, with no field of their own) from the item's fields.
+	keys *entityKeys
 }
 
 var models sync.Map // reflect.Type -> modelResult
@@ -148,6 +152,22 @@ func buildModel(t reflect.Type) (*Model, error) {
 	if t == nil || t.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("%w %v: a model must be a struct type", ErrInvalidModel, t)
 	}
+	m, err := buildAttributes(t)
+	if err != nil {
+		return nil, err
+	}
+	if m.roles[RoleHash] < 0 {
+		return nil, modelError(t, "no hash key: tag one field `dynamodel:\"hash\"`")
+	}
+	h := m.attrs[m.roles[RoleHash]]
+	m.stringHash = m.roles[RoleRange] < 0 && h.field.Type.Kind() == reflect.String &&
+		h.KeyType == types.ScalarAttributeTypeS && !implements(h.field.Type, avMarshaler)
+	return m, nil
+}
+
+// buildAttributes reads the attributes and roles of struct type t, without
+// requiring a key (an entity's keys come from templates).
+func buildAttributes(t reflect.Type) (*Model, error) {
 	m := &Model{typ: t}
 	for i := range m.roles {
 		m.roles[i] = -1
@@ -184,12 +204,6 @@ func buildModel(t reflect.Type) (*Model, error) {
 		}
 		m.attrs = append(m.attrs, a)
 	}
-	if m.roles[RoleHash] < 0 {
-		return nil, modelError(t, "no hash key: tag one field `dynamodel:\"hash\"`")
-	}
-	h := m.attrs[m.roles[RoleHash]]
-	m.stringHash = m.roles[RoleRange] < 0 && h.field.Type.Kind() == reflect.String &&
-		h.KeyType == types.ScalarAttributeTypeS && !implements(h.field.Type, avMarshaler)
 	return m, nil
 }
 
@@ -365,6 +379,25 @@ func (m *Model) Attribute(name string) (Attribute, bool) {
 		}
 	}
 	return Attribute{}, false
+}
+
+// attribute returns the attribute called name, or nil, without copying it.
+func (m *Model) attribute(name string) *Attribute {
+	for i := range m.attrs {
+		if m.attrs[i].Name == name {
+			return &m.attrs[i]
+		}
+	}
+	return nil
+}
+
+// attributeNames lists the names of the model's attributes.
+func (m *Model) attributeNames() []string {
+	out := make([]string, len(m.attrs))
+	for i, a := range m.attrs {
+		out[i] = a.Name
+	}
+	return out
 }
 
 // role returns the attribute with role r, or nil, without copying it.

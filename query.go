@@ -33,6 +33,12 @@ type KeyCondition struct {
 	rangeName string
 	op        string
 	values    []any
+
+	// An entity's condition (Entity.Partition): hash holds the values of
+	// the partition template's fields, and sort values are rendered
+	// through the sort template (see resolveKeyCondition).
+	entity *entityKeys
+	index  string
 }
 
 // Partition selects the items whose partition (hash) key is value.
@@ -129,13 +135,19 @@ type QueryOptions struct {
 func (r *Repository[T]) Query(ctx context.Context, kc KeyCondition, optFns ...func(*QueryOptions)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		opts := r.queryOptions(optFns)
+		kc, err := r.resolveKeyCondition(kc, &opts)
+		if err != nil {
+			var zero T
+			yield(zero, err)
+			return
+		}
 		fetch, start, err := r.queryFetch(kc, opts, types.SelectAllAttributes)
 		if err != nil {
 			var zero T
 			yield(zero, err)
 			return
 		}
-		readAll(ctx, fetch, start, bounds{opts.Limit, opts.PageSize, opts.MaxEvaluated}, yield)
+		readAll(ctx, fetch, r.decode, start, bounds{opts.Limit, opts.PageSize, opts.MaxEvaluated}, yield)
 	}
 }
 
@@ -143,6 +155,10 @@ func (r *Repository[T]) Query(ctx context.Context, kc KeyCondition, optFns ...fu
 // Limit is 0) and the cursor that resumes after it.
 func (r *Repository[T]) QueryPage(ctx context.Context, kc KeyCondition, optFns ...func(*QueryOptions)) (Page[T], error) {
 	opts := r.queryOptions(optFns)
+	kc, err := r.resolveKeyCondition(kc, &opts)
+	if err != nil {
+		return Page[T]{}, err
+	}
 	fetch, start, err := r.queryFetch(kc, opts, types.SelectAllAttributes)
 	if err != nil {
 		return Page[T]{}, err
@@ -151,12 +167,12 @@ func (r *Repository[T]) QueryPage(ctx context.Context, kc KeyCondition, optFns .
 	if err != nil {
 		return Page[T]{}, r.opError("Query", nil, err)
 	}
-	items, next, err := readPage[T](ctx, fetch, start, opts.Limit, opts.MaxEvaluated)
+	items, next, skipped, err := readPage(ctx, fetch, r.decode, start, opts.Limit, opts.MaxEvaluated)
 	if err != nil {
 		return Page[T]{}, err
 	}
 	c, err := r.cursors.seal(read, next)
-	return Page[T]{Items: items, Cursor: c}, err
+	return Page[T]{Items: items, Cursor: c, Skipped: skipped}, err
 }
 
 // QueryCount counts the items kc selects (after Filter), reading no items.
@@ -165,6 +181,10 @@ func (r *Repository[T]) QueryPage(ctx context.Context, kc KeyCondition, optFns .
 func (r *Repository[T]) QueryCount(ctx context.Context, kc KeyCondition, optFns ...func(*QueryOptions)) (int, error) {
 	opts := r.queryOptions(optFns)
 	opts.Projection, opts.RawProjection = nil, Raw{} // a count reads no attributes, and a name left unused is an error
+	kc, err := r.resolveKeyCondition(kc, &opts)
+	if err != nil {
+		return 0, err
+	}
 	in, err := r.queryInput(kc, opts)
 	if err != nil {
 		return 0, err
@@ -325,6 +345,12 @@ func (r *Repository[T]) keyAttributes(index string, kc KeyCondition) (hash, rng 
 			if !ok {
 				return hash, rng, fmt.Errorf("%w: table %s has no index %q in %s", ErrInvalidQuery, r.table, index, t.Source)
 			}
+		} else if r.shared != nil {
+			ix, ok := r.shared.indexKeys(index)
+			if !ok {
+				return hash, rng, fmt.Errorf("%w: table %s has no index %q", ErrInvalidQuery, r.table, index)
+			}
+			fileHash, fileRange = ix.PartitionKey, ix.SortKey
 		}
 	}
 	hashName := firstOf(kc.hashName, fileHash)

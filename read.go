@@ -83,7 +83,13 @@ type Page[T any] struct {
 	// URL-safe, and opens only for the same read: kind, table, index,
 	// partition value, filter and projection.
 	Cursor string
+	// Skipped counts the items of other entities an entity's read passed
+	// over (see Entity); always 0 for a Repository.
+	Skipped int
 }
+
+// decodeFunc decodes an item read into a T.
+type decodeFunc[T any] func(map[string]types.AttributeValue) (T, error)
 
 // First returns the first item of seq, or an error wrapping ErrNotFound
 // when seq is empty. It stops seq after one item.
@@ -130,12 +136,13 @@ func pageItems[T any](p fetched) (direct []T, n int) {
 	return nil, len(p.items)
 }
 
-// pageItem returns item i of a page: direct[i], or the SDK's item decoded.
-func pageItem[T any](p fetched, direct []T, i int) (T, error) {
+// pageItem returns item i of a page: direct[i], or the SDK's item decoded
+// by decode.
+func pageItem[T any](p fetched, direct []T, decode decodeFunc[T], i int) (T, error) {
 	if direct != nil {
 		return direct[i], nil
 	}
-	return decodeItem[T](p.items[i])
+	return decode(p.items[i])
 }
 
 // fetchFunc reads one page: at most limit items evaluated (0: as many as
@@ -189,7 +196,11 @@ func pageEvaluated(scanned, count int32, items int) int {
 // when the caller stops, after b.limit items, or, with an error wrapping
 // ErrMaxEvaluated, when b.maxEvaluated items were evaluated and more are
 // left.
-func readAll[T any](ctx context.Context, fetch fetchFunc, start map[string]types.AttributeValue, b bounds, yield func(T, error) bool) {
+//
+// An item decode reports as of another entity (*WrongEntityError) is
+// skipped: an entity's reads pass over the items of other entities in a
+// shared table.
+func readAll[T any](ctx context.Context, fetch fetchFunc, decode decodeFunc[T], start map[string]types.AttributeValue, b bounds, yield func(T, error) bool) {
 	returned, evaluated := 0, 0
 	for {
 		page, err := fetch(ctx, start, b.request(returned, evaluated))
@@ -201,7 +212,10 @@ func readAll[T any](ctx context.Context, fetch fetchFunc, start map[string]types
 		evaluated += page.evaluated
 		direct, n := pageItems[T](page)
 		for i := range n {
-			item, err := pageItem(page, direct, i)
+			item, err := pageItem(page, direct, decode, i)
+			if isOtherEntity(err) {
+				continue
+			}
 			if !yield(item, err) || err != nil {
 				return
 			}
@@ -221,15 +235,16 @@ func readAll[T any](ctx context.Context, fetch fetchFunc, start map[string]types
 
 // readPage reads up to limit items (0: one DynamoDB page), evaluating at
 // most maxEvaluated (0: no bound), and returns them with the key to resume
-// from. It never reads past what it returns, so the key is exact.
-func readPage[T any](ctx context.Context, fetch fetchFunc, start map[string]types.AttributeValue, limit, maxEvaluated int) ([]T, map[string]types.AttributeValue, error) {
+// from, and how many items of other entities it skipped (see readAll). It
+// never reads past what it returns, so the key is exact.
+func readPage[T any](ctx context.Context, fetch fetchFunc, decode decodeFunc[T], start map[string]types.AttributeValue, limit, maxEvaluated int) (_ []T, _ map[string]types.AttributeValue, skipped int, _ error) {
 	b := bounds{limit: limit, maxEvaluated: maxEvaluated}
 	var out []T
 	evaluated := 0
 	for {
 		page, err := fetch(ctx, start, b.request(len(out), evaluated))
 		if err != nil {
-			return out, nil, err
+			return out, nil, skipped, err
 		}
 		evaluated += page.evaluated
 		direct, n := pageItems[T](page)
@@ -237,15 +252,19 @@ func readPage[T any](ctx context.Context, fetch fetchFunc, start map[string]type
 			out = direct
 		} else {
 			for i := range n {
-				item, err := pageItem(page, direct, i)
+				item, err := pageItem(page, direct, decode, i)
+				if isOtherEntity(err) {
+					skipped++
+					continue
+				}
 				if err != nil {
-					return out, nil, err
+					return out, nil, skipped, err
 				}
 				out = append(out, item)
 			}
 		}
 		if len(page.next) == 0 || limit == 0 || len(out) >= limit || b.spent(evaluated) {
-			return out, page.next, nil
+			return out, page.next, skipped, nil
 		}
 		start = page.next
 	}

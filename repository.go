@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamodel/dynamodel/codec"
 	"github.com/dynamodel/dynamodel/internal/names"
@@ -30,6 +31,13 @@ type Repository[T any] struct {
 
 	updates updateCache // rendered update expressions, by shape
 	cursors cursorKeys  // seal and open pagination cursors
+
+	// decode decodes an item read: decodeItem[T], or for an entity, that
+	// after checking that the item is of the entity (*WrongEntityError).
+	decode func(map[string]types.AttributeValue) (T, error)
+	// shared is the table of an entity's repository (or a table's own),
+	// which knows its indexes; nil for a plain repository.
+	shared *Table
 }
 
 // Options configure a Repository. Change them with functions passed to
@@ -101,8 +109,23 @@ func NewRepository[T any](client API, table string, optFns ...func(*Options)) (*
 	if err != nil {
 		return nil, err
 	}
+	r, err := newRepository[T](client, table, m, optFns...)
+	if err != nil {
+		return nil, err
+	}
+	if r.opts.Schema != nil {
+		if err := m.CheckSchema(r.opts.Schema); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// newRepository makes a repository of model m, which describes T (or, for
+// a table's own reads, T's keys).
+func newRepository[T any](client API, table string, m *Model, optFns ...func(*Options)) (*Repository[T], error) {
 	r := &Repository[T]{client: client, table: table, model: m,
-		items: codec.New[T](codec.SortableTimes(m.sortable...))}
+		items: codec.New[T](codec.SortableTimes(m.sortable...)), decode: decodeItem[T]}
 	for _, fn := range optFns {
 		fn(&r.opts)
 	}
@@ -111,13 +134,9 @@ func NewRepository[T any](client API, table string, optFns ...func(*Options)) (*
 	}
 	r.reads = append(slices.Clip(r.opts.ClientOptions), addDirectItems)
 	r.opts.Batch = r.opts.Batch.withDefaults()
+	var err error
 	if r.cursors, err = newCursorKeys(r.opts.CursorSecret, r.opts.OldCursorSecrets); err != nil {
 		return nil, fmt.Errorf("dynamodel: NewRepository: %w", err)
-	}
-	if r.opts.Schema != nil {
-		if err := m.CheckSchema(r.opts.Schema); err != nil {
-			return nil, err
-		}
 	}
 	return r, nil
 }

@@ -63,14 +63,14 @@ func (r *Repository[T]) Scan(ctx context.Context, optFns ...func(*ScanOptions)) 
 		}
 		b := bounds{opts.Limit, opts.PageSize, opts.MaxEvaluated}
 		if opts.Segments <= 1 {
-			readAll(ctx, r.scanFetch(in, opts.Capacity), in.ExclusiveStartKey, b, yield)
+			readAll(ctx, r.scanFetch(in, opts.Capacity), r.decode, in.ExclusiveStartKey, b, yield)
 			return
 		}
 		concurrency := opts.Concurrency
 		if concurrency <= 0 {
 			concurrency = r.opts.Batch.Concurrency
 		}
-		readSegments(ctx, opts.Segments, min(concurrency, opts.Segments), func(seg int) fetchFunc {
+		readSegments(ctx, r.decode, opts.Segments, min(concurrency, opts.Segments), func(seg int) fetchFunc {
 			segIn := *in
 			segIn.Segment = aws.Int32(int32(seg))
 			segIn.TotalSegments = aws.Int32(int32(opts.Segments))
@@ -94,12 +94,12 @@ func (r *Repository[T]) ScanPage(ctx context.Context, optFns ...func(*ScanOption
 	if err != nil {
 		return Page[T]{}, r.opError("Scan", nil, err)
 	}
-	items, next, err := readPage[T](ctx, r.scanFetch(in, opts.Capacity), in.ExclusiveStartKey, opts.Limit, opts.MaxEvaluated)
+	items, next, skipped, err := readPage(ctx, r.scanFetch(in, opts.Capacity), r.decode, in.ExclusiveStartKey, opts.Limit, opts.MaxEvaluated)
 	if err != nil {
 		return Page[T]{}, err
 	}
 	c, err := r.cursors.seal(read, next)
-	return Page[T]{Items: items, Cursor: c}, err
+	return Page[T]{Items: items, Cursor: c, Skipped: skipped}, err
 }
 
 // ScanCount counts the items of the table (after Filter), reading none; with
@@ -252,7 +252,7 @@ func (r *Repository[T]) scanFetch(in *dynamodb.ScanInput, c *Capacity) fetchFunc
 // yields their items as pages arrive, up to b.limit items; each segment
 // evaluates at most its share of b.maxEvaluated. Items are decoded by the
 // readers. It returns after every reader has stopped.
-func readSegments[T any](parent context.Context, segments, concurrency int, fetchFor func(seg int) fetchFunc, b bounds, yield func(T, error) bool) {
+func readSegments[T any](parent context.Context, decode decodeFunc[T], segments, concurrency int, fetchFor func(seg int) fetchFunc, b bounds, yield func(T, error) bool) {
 	ctx, cancel := context.WithCancel(parent)
 	type page struct {
 		items []T
@@ -301,7 +301,10 @@ func readSegments[T any](parent context.Context, segments, concurrency int, fetc
 					if direct != nil {
 						break
 					}
-					item, derr := pageItem(got, direct, i)
+					item, derr := pageItem(got, direct, decode, i)
+					if isOtherEntity(derr) {
+						continue
+					}
 					if derr != nil {
 						p.err = derr
 						break

@@ -37,9 +37,10 @@ type txGet struct {
 //
 // A TxGetItem belongs to one TransactGet at a time.
 type TxGetItem[T any] struct {
-	get   txGet
-	item  T
-	found bool
+	get    txGet
+	item   T
+	found  bool
+	decode decodeFunc[T]
 }
 
 var _ TxGetAction = (*TxGetItem[User])(nil)
@@ -50,7 +51,7 @@ var _ TxGetAction = (*TxGetItem[User])(nil)
 // TransactOptions.Capacity). A bad key is reported by TransactGet, before
 // any call.
 func (r *Repository[T]) TxGet(key any, optFns ...func(*GetOptions)) *TxGetItem[T] {
-	g := &TxGetItem[T]{get: txGet{table: r.table}}
+	g := &TxGetItem[T]{get: txGet{table: r.table}, decode: r.decode}
 	k, err := r.model.keyFor(key)
 	if err != nil {
 		g.get.err = err
@@ -94,7 +95,7 @@ func (g *TxGetItem[T]) receive(m map[string]types.AttributeValue) error {
 	if m == nil {
 		return nil
 	}
-	item, err := decodeItem[T](m)
+	item, err := g.decode(m)
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,23 @@ type UpdateOptions struct {
 	// update's shape. TxUpdate rejects it: a transaction's capacity is
 	// TransactOptions.Capacity.
 	Capacity *Capacity
+
+	// ReadIndexFields lets an entity's Update read the item (one strongly
+	// consistent GetItem) when the update changes a field an index key is
+	// made from but gives neither that key's other fields nor (through
+	// the key passed) has them. The update is then conditioned on the
+	// fields read being unchanged, so a concurrent change fails it with
+	// ErrConditionFailed instead of leaving a key made from stale fields.
+	// Without it, such an update is an *IndexFieldsError before any call.
+	// Transactions cannot read first, so TxUpdate ignores it.
+	ReadIndexFields bool
+}
+
+// indexRead is what an entity's Update read for its index keys: the
+// fields, and the condition that they are unchanged.
+type indexRead struct {
+	fields fieldValues
+	cond   Condition
 }
 
 // Update applies a prepared update to the item with key and returns the
@@ -62,6 +79,13 @@ type UpdateOptions struct {
 func (r *Repository[T]) Update(ctx context.Context, key any, upd Update, optFns ...func(*UpdateOptions)) (T, error) {
 	var zero T
 	in, w, err := r.updateInput(key, upd, optFns)
+	if ife, ok := err.(*IndexFieldsError); ok && ife.fields != nil && collectOptions(UpdateOptions{}, optFns).ReadIndexFields {
+		vals, cond, rerr := r.readIndexFields(ctx, w.key, ife.fields)
+		if rerr != nil {
+			return zero, r.opError("GetItem", w.key, rerr)
+		}
+		in, w, err = r.updateInputRead(key, upd, optFns, indexRead{vals, cond})
+	}
 	if err != nil {
 		return zero, r.opError("UpdateItem", w.key, err)
 	}
@@ -73,7 +97,7 @@ func (r *Repository[T]) Update(ctx context.Context, key any, upd Update, optFns 
 	if len(out.Attributes) == 0 {
 		return zero, nil // ReturnNone, or ReturnAllOld of an item the update created
 	}
-	item, err := decodeItem[T](out.Attributes)
+	item, err := r.decode(out.Attributes)
 	if err != nil {
 		return zero, r.opError("UpdateItem", w.key, err)
 	}
@@ -110,6 +134,12 @@ type renderState struct {
 // returns what a failed condition must be explained with. On an error the
 // returned writeReq has the key when the key was valid.
 func (r *Repository[T]) updateInput(keyArg any, upd Update, optFns []func(*UpdateOptions)) (*dynamodb.UpdateItemInput, writeReq, error) {
+	return r.updateInputRead(keyArg, upd, optFns, indexRead{})
+}
+
+// updateInputRead is updateInput with the fields an entity's Update read
+// for its index keys.
+func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*UpdateOptions), read indexRead) (*dynamodb.UpdateItemInput, writeReq, error) {
 	opts := collectOptions(UpdateOptions{}, optFns)
 	k, err := r.model.keyFor(keyArg)
 	if err != nil {
@@ -148,6 +178,17 @@ func (r *Repository[T]) updateInput(keyArg any, upd Update, optFns []func(*Updat
 	}
 	if a := m.role(RoleCreated); a != nil && w.mode == writeUpsert && !touches(ops, a.Name) {
 		ops = append(ops, updateOp{kind: opSetIfMissing, path: Name(a.Name), value: stampValue(r.now(), *a)})
+	}
+	if m.keys != nil {
+		if ops, err = m.keys.rewriteUpdate(m, keyArg, ops, read.fields); err != nil {
+			return nil, w, err
+		}
+		if !read.cond.IsZero() {
+			opts.Condition = And(opts.Condition, read.cond)
+		}
+		if e := m.keys; w.mode == writeUpsert && e.typeAttr != "" {
+			ops = append(ops, updateOp{kind: opSet, path: Name(e.typeAttr), value: &types.AttributeValueMemberS{Value: e.name}})
+		}
 	}
 	// An update with a caller's condition needs a renderState whether it
 	// is cached or not: one allocation for both.

@@ -94,6 +94,11 @@ func (r *Repository[T]) encodeForWrite(item *T, mode writeMode, keyed bool) (wri
 	if err := r.model.storeTTL(v, enc); err != nil {
 		return w, err
 	}
+	if m.keys != nil {
+		if err := m.keys.addKeys(v, enc); err != nil {
+			return w, err
+		}
+	}
 	w.item = enc
 	if keyed {
 		w.key, err = m.keyOfItem(enc)

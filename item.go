@@ -1,0 +1,104 @@
+package dynamodel
+
+import (
+	"context"
+	"iter"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// An Item is an item of a shared Table, decoded as the entity its key says
+// it is. Take the typed value out with As:
+//
+//	it, err := table.Get(ctx, dynamodel.Key{Hash: pk, Range: sk})
+//	if p, ok := dynamodel.As(photos, it); ok {
+//		...
+//	}
+type Item struct {
+	entity *entityKeys
+	value  any
+	raw    map[string]types.AttributeValue
+}
+
+// Entity returns the name of the item's entity, or "" for an item of no
+// entity the table declares.
+func (it Item) Entity() string {
+	if it.entity == nil {
+		return ""
+	}
+	return it.entity.name
+}
+
+// Raw returns the item's attributes as read.
+func (it Item) Raw() map[string]types.AttributeValue { return it.raw }
+
+// As returns the item as a T and true when it is an item of entity e, and
+// the zero T and false otherwise.
+func As[T any](e *Entity[T], it Item) (T, bool) {
+	if it.entity != nil && it.entity == e.keys {
+		if v, ok := it.value.(T); ok {
+			return v, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
+// decodeItem decodes an item as the entity its key says it is; an item of
+// no declared entity is an Item whose Entity is "".
+func (t *Table) decodeItem(raw map[string]types.AttributeValue) (Item, error) {
+	e := t.recognize(raw)
+	if e == nil {
+		return Item{raw: raw}, nil
+	}
+	v, err := e.decode(raw)
+	if err != nil {
+		return Item{}, err
+	}
+	if e.typeAttr != "" {
+		if s, ok := raw[e.typeAttr].(*types.AttributeValueMemberS); ok && s.Value != e.name {
+			return Item{}, &WrongEntityError{Table: t.name, Want: e.name, Found: s.Value, Key: t.keyString(raw)}
+		}
+	}
+	return Item{entity: e, value: v, raw: raw}, nil
+}
+
+// Get returns the item with key, decoded as whichever entity it is. The
+// key is a Key of the table's key attribute values (strings or KeyValues),
+// or any entity's EntityKey. A missing item is ErrNotFound; an item of no
+// declared entity is a *WrongEntityError (ErrWrongEntity), with the Item
+// still holding its Raw attributes.
+func (t *Table) Get(ctx context.Context, key any, optFns ...func(*GetOptions)) (Item, error) {
+	it, err := t.raw.Get(ctx, key, optFns...)
+	if err == nil && it.entity == nil {
+		err = &WrongEntityError{Table: t.name, Key: t.keyString(it.raw)}
+	}
+	return it, err
+}
+
+// Delete deletes the item with key and returns it as it was, decoded as
+// whichever entity it is (Entity "" for an item of no declared entity), or
+// an error wrapping ErrNotFound when there was none.
+func (t *Table) Delete(ctx context.Context, key any, optFns ...func(*DeleteOptions)) (Item, error) {
+	return t.raw.DeleteReturning(ctx, key, optFns...)
+}
+
+// Query returns the items kc selects, each decoded as the entity its key
+// says it is (Entity "" for items of no declared entity), lazily, in key
+// order. kc may be an entity's (Entity.Partition), or a KeyCondition of
+// key values (KeyValue, or strings).
+func (t *Table) Query(ctx context.Context, kc KeyCondition, optFns ...func(*QueryOptions)) iter.Seq2[Item, error] {
+	return t.raw.Query(ctx, kc, optFns...)
+}
+
+// QueryPage returns one page of up to Limit items of Query, and the cursor
+// that resumes after it.
+func (t *Table) QueryPage(ctx context.Context, kc KeyCondition, optFns ...func(*QueryOptions)) (Page[Item], error) {
+	return t.raw.QueryPage(ctx, kc, optFns...)
+}
+
+// Scan returns every item of the table (or index), each decoded as its
+// entity, lazily; with ScanOptions.Segments, in parallel.
+func (t *Table) Scan(ctx context.Context, optFns ...func(*ScanOptions)) iter.Seq2[Item, error] {
+	return t.raw.Scan(ctx, optFns...)
+}

@@ -1,0 +1,242 @@
+package dynamodel
+
+import (
+	"math"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestParseTemplate(t *testing.T) {
+	for _, ok := range []string{
+		"USER#{username}", "#METADATA#{username}", "PHOTO#{username}#{timestamp}",
+		"CONFIG", "{id}", "{a}#{b}", "A#{n:08}#B", "{photo:raw}", "X#{t:2006-01-02}",
+	} {
+		_, err := parseTemplate(ok, '#')
+		assert.NoError(t, err, ok)
+	}
+	for bad, want := range map[string]string{
+		"":             "empty",
+		"USER#{":       "not closed",
+		"USER#}":       "without '{'",
+		"USER#{}":      "no name",
+		"USER{name}":   "must follow the separator",
+		"{a}{b}":       "not separated",
+		"{a}x":         "followed by the separator",
+		"{a:raw}#{b}":  "must end the template",
+		"A#{a{b}}":     "not closed",
+		"A#{a#b}":      "contains the separator",
+		"A#{:08}":      "no name",
+		"A#{x}#}":      "without '{'",
+		"{a}#{b}x#{c}": "followed by the separator",
+	} {
+		_, err := parseTemplate(bad, '#')
+		if assert.Error(t, err, bad) {
+			assert.Contains(t, err.Error(), want, bad)
+		}
+	}
+}
+
+func TestTemplateOverlaps(t *testing.T) {
+	cases := []struct {
+		a, b string
+		want bool
+	}{
+		{"USER#{u}", "USER#{v}", true},
+		{"#METADATA#{u}", "#FRIEND#{u}", false},
+		{"PHOTO#{u}#{t}", "PHOTO#{u}", false}, // a field holds no separator
+		{"PHOTO#{u}#{t}", "PHOTO#{a}#{b}", true},
+		{"USER#{u}", "REACTION#{u}#{t}", false},
+		{"{photo:raw}", "PHOTO#{u}#{t}", true},
+		{"A#{x}", "A#B", true},   // x = "B"
+		{"A#{x}", "A#", false},   // a field is never empty
+		{"A#{x}#", "A#B#", true}, // literal tail
+		{"CONFIG", "CONFIG", true},
+		{"CONFIG", "CONFIGS", false},
+		{"{a}", "{b}#{c}", false},
+		{"{a:raw}", "{b}#{c}", true},
+	}
+	for _, c := range cases {
+		a, err := parseTemplate(c.a, '#')
+		require.NoError(t, err)
+		b, err := parseTemplate(c.b, '#')
+		require.NoError(t, err)
+		assert.Equal(t, c.want, a.overlaps(b), "%s vs %s", c.a, c.b)
+		assert.Equal(t, c.want, b.overlaps(a), "%s vs %s", c.b, c.a)
+	}
+}
+
+type templated struct {
+	Name   string    `dynamodbav:"name"`
+	Count  int       `dynamodbav:"count"`
+	Signed int64     `dynamodbav:"signed"`
+	Score  float64   `dynamodbav:"score"`
+	At     time.Time `dynamodbav:"at"`
+	Ptr    *string   `dynamodbav:"ptr"`
+	Tags   []string  `dynamodbav:"tags"`
+	Flag   bool      `dynamodbav:"flag"`
+}
+
+func bindTest(t *testing.T, text string, sortKey bool) *template {
+	t.Helper()
+	m, err := buildAttributes(reflect.TypeFor[templated]())
+	require.NoError(t, err)
+	tm, err := bindTemplate(m, "SK", text, '#', sortKey)
+	require.NoError(t, err, text)
+	return tm
+}
+
+func TestBindTemplateErrors(t *testing.T) {
+	m, err := buildAttributes(reflect.TypeFor[templated]())
+	require.NoError(t, err)
+	for text, want := range map[string]string{
+		"A#{nope}":            `has no attribute "nope"`,
+		"A#{tags}":            "cannot be rendered",
+		"A#{flag}":            "cannot be rendered",
+		"A#{count}":           "needs a format", // a sort key
+		"A#{score:08}":        "cannot be zero-padded",
+		"A#{count:8}":         "unknown number format",
+		"A#{name:08}":         "no format but raw",
+		"A#{at:Monday}":       "no fixed width",
+		"A#{at:2006-1-2}":     "no fixed width",
+		"A#{at:15:04:05.999}": "no fixed width",
+		"A#{at:nothing}":      "not a Go time layout",
+	} {
+		_, err := bindTemplate(m, "SK", text, '#', true)
+		if assert.Error(t, err, text) {
+			assert.Contains(t, err.Error(), want, text)
+		}
+	}
+	_, err = bindTemplate(m, "SK", "A#{at:15:04}", ':', true)
+	assert.ErrorContains(t, err, "separator")
+	_, err = bindTemplate(m, "PK", "A#{count}", '#', false)
+	assert.NoError(t, err, "a partition key may hold a plain decimal")
+}
+
+func TestTemplateRender(t *testing.T) {
+	s := "p"
+	v := templated{Name: "ada", Count: 42, Signed: -5, Score: -1.5, At: time.Date(2019, 3, 2, 9, 11, 30, 0, time.FixedZone("X", 3600)), Ptr: &s}
+	src := structSource(reflect.ValueOf(v))
+	for text, want := range map[string]string{
+		"USER#{name}":                        "USER#ada",
+		"N#{count:06}":                       "N#000042",
+		"T#{at}":                             "T#2019-03-02T08:11:30.000000000Z",
+		"D#{at:2006-01-02}#{name}":           "D#2019-03-02#ada",
+		"P#{ptr}":                            "P#p",
+		"{name}#{count:03}#{signed:ordered}": "ada#042#7ffffffffffffffb",
+	} {
+		got, re := bindTest(t, text, true).render(src)
+		require.Nil(t, re, text)
+		assert.Equal(t, want, got, text)
+	}
+	for text, want := range map[string]string{
+		"N#{signed:04}": "negative",
+		"N#{count:01}":  "more than 1 digits",
+	} {
+		_, re := bindTest(t, text, true).render(src)
+		require.NotNil(t, re, text)
+		assert.False(t, re.empty)
+		assert.Contains(t, re.reason, want)
+	}
+	v.Name = "a#b"
+	_, re := bindTest(t, "U#{name}", true).render(structSource(reflect.ValueOf(v)))
+	require.NotNil(t, re)
+	assert.Contains(t, re.Error(), `field "name": the value "a#b" contains the separator`)
+	for _, empty := range []templated{{}, {Name: "x"}} {
+		_, re = bindTest(t, "U#{name}#{ptr}#{at}", true).render(structSource(reflect.ValueOf(empty)))
+		require.NotNil(t, re)
+		assert.True(t, re.empty, "an empty field is reported as empty")
+	}
+}
+
+// TestOrderedNumbers checks that the ordered encoding sorts as the numbers
+// do, negative numbers, zeros and infinities included.
+func TestOrderedNumbers(t *testing.T) {
+	floats := []float64{math.Inf(-1), -1e300, -2.5, -1, -math.SmallestNonzeroFloat64, math.Copysign(0, -1), 0, math.SmallestNonzeroFloat64, 0.5, 1, 3, 1e300, math.Inf(1)}
+	var enc []string
+	for _, f := range floats {
+		s, re := orderedNumber(reflect.ValueOf(f))
+		require.Nil(t, re)
+		require.Len(t, s, 16)
+		enc = append(enc, s)
+	}
+	assert.True(t, sort.StringsAreSorted(enc), "%v", enc)
+	assert.Equal(t, enc[5], enc[6], "-0 encodes as 0")
+	ints := []int64{math.MinInt64, -1 << 40, -2, -1, 0, 1, 2, 1 << 40, math.MaxInt64}
+	enc = nil
+	for _, n := range ints {
+		s, _ := orderedNumber(reflect.ValueOf(n))
+		enc = append(enc, s)
+	}
+	assert.True(t, sort.StringsAreSorted(enc), "%v", enc)
+	assert.True(t, slices.IsSorted(enc))
+	_, re := orderedNumber(reflect.ValueOf(math.NaN()))
+	assert.NotNil(t, re)
+}
+
+func TestTemplateMatch(t *testing.T) {
+	tm, err := parseTemplate("PHOTO#{u}#{t}", '#')
+	require.NoError(t, err)
+	assert.True(t, tm.match("PHOTO#ada#2019-03-02T09:11:30"))
+	assert.False(t, tm.match("PHOTO#ada"))
+	assert.False(t, tm.match("PHOTO##2019"))
+	assert.False(t, tm.match("PHOTO#a#b#c"))
+	assert.False(t, tm.match("USER#ada"))
+	raw, err := parseTemplate("{p:raw}", '#')
+	require.NoError(t, err)
+	assert.True(t, raw.match("PHOTO#a#b"))
+	assert.False(t, raw.match(""))
+}
+
+func TestPrefixEnd(t *testing.T) {
+	assert.Equal(t, "PHOTO$", prefixEnd("PHOTO#"))
+	assert.Equal(t, "b", prefixEnd("a\xff"))
+	assert.Equal(t, "", prefixEnd("\xff\xff"))
+	assert.True(t, strings.Compare("PHOTO#zzz#2099", prefixEnd("PHOTO#")) < 0)
+}
+
+// FuzzKeyTemplate parses random templates. One that parses renders the
+// values it is given into a key that matches it (and overlaps itself), is
+// refused when a value holds the separator, and is never confused with a
+// template whose literal prefix differs in its first byte.
+func FuzzKeyTemplate(f *testing.F) {
+	for _, s := range []string{"USER#{a}", "PHOTO#{a}#{b}", "#METADATA#{a}", "{a}#{b}", "{a:raw}", "A#{a}#B#{b:raw}", "X", "{a}#{b}#"} {
+		f.Add(s, "ada", "2019-03-02")
+	}
+	f.Fuzz(func(t *testing.T, text, v1, v2 string) {
+		tm, err := parseTemplate(text, '#')
+		if err != nil {
+			return
+		}
+		assert.True(t, tm.overlaps(tm), "a template overlaps itself")
+		vals := []string{v1, v2}
+		var b strings.Builder
+		valid := true
+		n := 0
+		for _, p := range tm.parts {
+			if !p.isField() {
+				b.WriteString(p.lit)
+				continue
+			}
+			v := vals[n%2]
+			n++
+			if v == "" || (p.format != "raw" && strings.Contains(v, "#")) {
+				valid = false
+			}
+			b.WriteString(v)
+		}
+		if valid {
+			assert.True(t, tm.match(b.String()), "%q renders %q", text, b.String())
+		}
+		other := keyTemplate{text: "\x01" + text, sep: '#', parts: append([]templatePart{{lit: "\x01"}}, tm.parts...)}
+		if len(tm.parts) > 0 && !tm.parts[0].isField() && tm.parts[0].lit[0] != '\x01' {
+			assert.False(t, tm.overlaps(other), "%q and %q differ in their first byte", text, other.text)
+		}
+	})
+}

@@ -1,0 +1,407 @@
+package dynamodel
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodel/dynamodel/codec"
+)
+
+// fieldKind is how a template field is rendered.
+type fieldKind uint8
+
+const (
+	renderString  fieldKind = iota // a string as given
+	renderRaw                      // a string that may hold the separator
+	renderDecimal                  // an integer or float in decimal (partition keys)
+	renderPadded                   // a non-negative integer, zero-padded to width
+	renderOrdered                  // an order-preserving hex encoding of a number
+	renderTime                     // a time.Time in UTC with layout
+)
+
+// boundField is a template field bound to an attribute of the model.
+type boundField struct {
+	attr   *Attribute
+	kind   fieldKind
+	width  int    // renderPadded
+	layout string // renderTime
+}
+
+// template is a key template bound to a model: it renders the key
+// attribute attr from an item's fields.
+type template struct {
+	keyTemplate
+	attr   string        // the key attribute it renders, e.g. "PK"
+	fields []*boundField // one per part; nil for literal text
+}
+
+// bindTemplate parses text and binds its fields to m's attributes,
+// checking that each can be rendered in the declared format. sortKey says
+// whether the template renders a sort key, whose string order matters.
+func bindTemplate(m *Model, attr, text string, sep byte, sortKey bool) (*template, error) {
+	kt, err := parseTemplate(text, sep)
+	if err != nil {
+		return nil, err
+	}
+	t := &template{keyTemplate: kt, attr: attr, fields: make([]*boundField, len(kt.parts))}
+	for i, p := range kt.parts {
+		if !p.isField() {
+			continue
+		}
+		a := m.attribute(p.name)
+		if a == nil || a.field.Index == nil {
+			return nil, fmt.Errorf("%v has no attribute %q (fields are named by their attribute names: %s)", m.typ, p.name, strings.Join(m.attributeNames(), ", "))
+		}
+		f, err := bindField(a, p.format, sep, sortKey)
+		if err != nil {
+			return nil, fmt.Errorf("field %q (%s %v): %v", p.name, a.Field, a.Type, err)
+		}
+		t.fields[i] = f
+	}
+	return t, nil
+}
+
+func bindField(a *Attribute, format string, sep byte, sortKey bool) (*boundField, error) {
+	f := &boundField{attr: a}
+	t := a.field.Type
+	if implements(t, avMarshaler) && t != timeType {
+		return nil, fmt.Errorf("a type that marshals itself cannot be rendered in a key")
+	}
+	k := t.Kind()
+	switch {
+	case t == timeType:
+		f.kind, f.layout = renderTime, codec.SortableTimeLayout
+		if format != "" {
+			if err := checkLayout(format, sep); err != nil {
+				return nil, err
+			}
+			f.layout = format
+		}
+		return f, nil
+	case k == reflect.String:
+		switch format {
+		case "":
+			f.kind = renderString
+		case "raw":
+			f.kind = renderRaw
+		default:
+			return nil, fmt.Errorf("a string takes no format but raw, not %q", format)
+		}
+		return f, nil
+	case isInteger(k) || k == reflect.Float32 || k == reflect.Float64:
+		float := k == reflect.Float32 || k == reflect.Float64
+		if w, ok := checkWidth(format); ok {
+			if float {
+				return nil, fmt.Errorf("a float cannot be zero-padded: use ordered")
+			}
+			f.kind, f.width = renderPadded, w
+			return f, nil
+		}
+		switch format {
+		case "ordered":
+			f.kind = renderOrdered
+		case "":
+			if sortKey {
+				return nil, fmt.Errorf("a number in a sort key needs a format whose string order is numeric order: a width such as 08, or ordered (for negative numbers and floats)")
+			}
+			f.kind = renderDecimal
+		default:
+			return nil, fmt.Errorf("unknown number format %q (want a width such as 08, or ordered)", format)
+		}
+		return f, nil
+	}
+	return nil, fmt.Errorf("cannot be rendered in a key: a key field must be a string, an integer, a float or a time.Time")
+}
+
+// checkLayout checks that a time layout renders every time at the same
+// width, without the separator.
+func checkLayout(layout string, sep byte) error {
+	samples := []time.Time{
+		time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC),
+		time.Date(1999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(2026, 1, 1, 0, 0, 0, 100000000, time.UTC),
+	}
+	first := samples[0].Format(layout)
+	if first == layout {
+		return fmt.Errorf("%q is not a Go time layout (write one with the reference time, e.g. 2006-01-02)", layout)
+	}
+	for _, s := range samples {
+		out := s.Format(layout)
+		if len(out) != len(first) {
+			return fmt.Errorf("time layout %q has no fixed width (%q, %q): pad every element, and write fractions with 0s", layout, first, out)
+		}
+		if strings.IndexByte(out, sep) >= 0 {
+			return fmt.Errorf("time layout %q renders the separator %q", layout, string(sep))
+		}
+	}
+	return nil
+}
+
+// KeyFieldError is a field value that cannot go into a key: it contains
+// the template's separator, is empty, or does not fit the field's format.
+// It is found before any network call, and matches ErrInvalidKey.
+type KeyFieldError struct {
+	Entity    string // the entity
+	Attribute string // the key attribute being rendered, e.g. "PK"
+	Field     string // the field's attribute name
+	Reason    string
+}
+
+// Error names the entity, the field and the problem.
+func (e *KeyFieldError) Error() string {
+	return fmt.Sprintf("dynamodel: entity %s: key %s: field %q: %s", e.Entity, e.Attribute, e.Field, e.Reason)
+}
+
+// Is reports whether target is ErrInvalidKey.
+func (e *KeyFieldError) Is(target error) bool { return target == ErrInvalidKey }
+
+// fieldSource gives the value of a template field: ok is false when the
+// source has no value for it (a nil pointer, or a field not given).
+type fieldSource func(f *boundField) (v reflect.Value, ok bool)
+
+// structSource reads fields from a struct value of the model's type.
+func structSource(v reflect.Value) fieldSource {
+	return func(f *boundField) (reflect.Value, bool) {
+		return fieldValue(v, *f.attr)
+	}
+}
+
+// renderError is a field that could not be rendered.
+type renderError struct {
+	field  string
+	reason string
+	empty  bool // the field has no value, or an empty one
+}
+
+// render renders the template from src; a field without a value, or with
+// an empty one, is a *renderError with empty set.
+func (t *template) render(src fieldSource) (string, *renderError) {
+	var b strings.Builder
+	for i, p := range t.parts {
+		f := t.fields[i]
+		if f == nil {
+			b.WriteString(p.lit)
+			continue
+		}
+		v, ok := src(f)
+		if !ok {
+			return "", &renderError{field: p.name, reason: "no value", empty: true}
+		}
+		s, err := f.format(v, t.sep)
+		if err != nil {
+			return "", err.named(p.name)
+		}
+		b.WriteString(s)
+	}
+	return b.String(), nil
+}
+
+// renderPrefix renders the template up to the first field src has no
+// value for, and says whether it rendered all of it. With partial, the
+// last field given may be a string prefix of the field's text (a string,
+// or a string for a time field), used as it is.
+func (t *template) renderPrefix(src fieldSource, partial reflect.Value) (string, bool, error) {
+	var b strings.Builder
+	for i, p := range t.parts {
+		f := t.fields[i]
+		if f == nil {
+			b.WriteString(p.lit)
+			continue
+		}
+		v, ok := src(f)
+		if !ok {
+			if partial.IsValid() {
+				s, err := f.formatPartial(partial, t.sep)
+				if err != nil {
+					return "", false, err.named(p.name)
+				}
+				b.WriteString(s)
+			}
+			return b.String(), false, nil
+		}
+		s, err := f.format(v, t.sep)
+		if err != nil {
+			return "", false, err.named(p.name)
+		}
+		b.WriteString(s)
+	}
+	return b.String(), true, nil
+}
+
+func (e *renderError) named(field string) *renderError {
+	if e != nil {
+		e.field = field
+	}
+	return e
+}
+
+func (e *renderError) Error() string { return fmt.Sprintf("field %q: %s", e.field, e.reason) }
+
+// format renders one field value, following pointers.
+func (f *boundField) format(v reflect.Value, sep byte) (string, *renderError) {
+	for v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return "", &renderError{reason: "no value (nil)", empty: true}
+		}
+		v = v.Elem()
+	}
+	var s string
+	switch f.kind {
+	case renderString, renderRaw:
+		s = v.String()
+		if s == "" {
+			return "", &renderError{reason: "empty string", empty: true}
+		}
+		if f.kind == renderString && strings.IndexByte(s, sep) >= 0 {
+			return "", &renderError{reason: fmt.Sprintf("the value %q contains the separator %q", s, string(sep))}
+		}
+		return s, nil
+	case renderTime:
+		t := v.Interface().(time.Time)
+		if t.IsZero() {
+			return "", &renderError{reason: "zero time", empty: true}
+		}
+		t = t.UTC()
+		if y := t.Year(); y < 0 || y > 9999 {
+			return "", &renderError{reason: fmt.Sprintf("time %v: year outside 0000-9999 has no sortable form", t)}
+		}
+		return t.Format(f.layout), nil
+	case renderDecimal:
+		switch k := v.Kind(); {
+		case isSigned(k):
+			return strconv.FormatInt(v.Int(), 10), nil
+		case isInteger(k):
+			return strconv.FormatUint(v.Uint(), 10), nil
+		default:
+			x := v.Float()
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return "", &renderError{reason: fmt.Sprintf("%v is not a number a key can hold", x)}
+			}
+			return strconv.FormatFloat(x, 'f', -1, v.Type().Bits()), nil
+		}
+	case renderPadded:
+		var u uint64
+		if isSigned(v.Kind()) {
+			if v.Int() < 0 {
+				return "", &renderError{reason: fmt.Sprintf("%d is negative: a zero-padded field holds non-negative integers (declare it ordered)", v.Int())}
+			}
+			u = uint64(v.Int())
+		} else {
+			u = v.Uint()
+		}
+		s = strconv.FormatUint(u, 10)
+		if len(s) > f.width {
+			return "", &renderError{reason: fmt.Sprintf("%s has more than %d digits", s, f.width)}
+		}
+		return strings.Repeat("0", f.width-len(s)) + s, nil
+	case renderOrdered:
+		return orderedNumber(v)
+	}
+	return "", &renderError{reason: "cannot be rendered"}
+}
+
+// formatPartial renders the value of a key condition for the field: a
+// string as it is (a prefix of the field's text), anything else as format
+// does.
+func (f *boundField) formatPartial(v reflect.Value, sep byte) (string, *renderError) {
+	if v.Kind() == reflect.String && (f.kind == renderString || f.kind == renderRaw || f.kind == renderTime) {
+		s := v.String()
+		if f.kind != renderRaw && strings.IndexByte(s, sep) >= 0 {
+			return "", &renderError{reason: fmt.Sprintf("the value %q contains the separator %q", s, string(sep))}
+		}
+		return s, nil
+	}
+	cv, err := convertField(*f.attr, v.Interface())
+	if err != nil {
+		return "", &renderError{reason: err.Error()}
+	}
+	return f.format(cv, sep)
+}
+
+// orderedNumber encodes an integer or a float as 16 hexadecimal digits
+// whose string order is numeric order: integers offset by 2^63, floats by
+// their IEEE 754 bits with the sign bit flipped (all bits, for negative
+// numbers). Integers and floats are not comparable with each other.
+func orderedNumber(v reflect.Value) (string, *renderError) {
+	var u uint64
+	switch k := v.Kind(); {
+	case isSigned(k):
+		u = uint64(v.Int()) ^ (1 << 63)
+	case isInteger(k):
+		u = v.Uint()
+	default:
+		x := v.Float()
+		if math.IsNaN(x) {
+			return "", &renderError{reason: "NaN has no place in an order"}
+		}
+		if x == 0 {
+			x = 0 // -0 sorts as 0
+		}
+		bits := math.Float64bits(x)
+		if bits&(1<<63) != 0 {
+			u = ^bits
+		} else {
+			u = bits | 1<<63
+		}
+	}
+	const digits = "0123456789abcdef"
+	var b [16]byte
+	for i := 15; i >= 0; i-- {
+		b[i] = digits[u&0xf]
+		u >>= 4
+	}
+	return string(b[:]), nil
+}
+
+// convertField converts a value a caller gave for a field (in a key, a key
+// condition or an update) to the field's type: a value of that type or of
+// one that converts to it without loss, a pointer to one, or an attribute
+// value. A nil value is reported as such.
+func convertField(a Attribute, val any) (reflect.Value, error) {
+	ft := a.field.Type
+	if av, ok := val.(types.AttributeValue); ok {
+		if _, null := av.(*types.AttributeValueMemberNULL); null {
+			return reflect.Value{}, nil
+		}
+		p := reflect.New(ft)
+		if err := attributevalue.Unmarshal(av, p.Interface()); err != nil {
+			return reflect.Value{}, err
+		}
+		return p.Elem(), nil
+	}
+	rv := reflect.ValueOf(val)
+	for rv.IsValid() && rv.Kind() == reflect.Pointer && rv.Type() != ft {
+		if rv.IsNil() {
+			return reflect.Value{}, nil
+		}
+		rv = rv.Elem()
+	}
+	if !rv.IsValid() || rv.Type() == ft {
+		return rv, nil
+	}
+	if cv, ok := convertKey(rv, ft); ok {
+		return cv, nil
+	}
+	return reflect.Value{}, fmt.Errorf("want %v, got %v", ft, rv.Type())
+}
+
+// prefixEnd returns the least string greater than every string that
+// begins with p (p with its last byte incremented, dropping trailing 0xff
+// bytes); "" when there is none.
+func prefixEnd(p string) string {
+	b := []byte(p)
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] < 0xff {
+			b[i]++
+			return string(b[:i+1])
+		}
+	}
+	return ""
+}

@@ -1,0 +1,265 @@
+package dynamodel
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// IndexFieldsError is an entity's update that changes a field an index key
+// is made from, but does not give (or lets dynamodel read) the other
+// fields of that key. It matches ErrIndexKeyFields and ErrInvalidUpdate.
+type IndexFieldsError struct {
+	Entity  string
+	Index   string   // the index whose key cannot be rendered
+	Changed []string // the fields the update changes
+	Missing []string // the fields it would need
+	Reason  string   // set when a field is changed in a way that gives no value
+
+	fields []*boundField // the missing fields, for a read
+}
+
+// Error names the index and the fields.
+func (e *IndexFieldsError) Error() string {
+	if e.Reason != "" {
+		return fmt.Sprintf("dynamodel: entity %s: index %s: %s", e.Entity, e.Index, e.Reason)
+	}
+	return fmt.Sprintf("dynamodel: entity %s: the update changes %s, which index %s's keys are made from, without %s: set them too, or allow a read (UpdateOptions.ReadIndexFields)",
+		e.Entity, strings.Join(e.Changed, ", "), e.Index, strings.Join(e.Missing, ", "))
+}
+
+// Is reports whether target is ErrIndexKeyFields or ErrInvalidUpdate.
+func (e *IndexFieldsError) Is(target error) bool {
+	return target == ErrIndexKeyFields || target == ErrInvalidUpdate
+}
+
+// keySource returns the values of the key fields of a key argument, when
+// it has them (a T, an EntityKey, the one key field's value).
+func (e *entityKeys) keySource(m *Model, arg any) fieldSource {
+	none := func(*boundField) (reflect.Value, bool) { return reflect.Value{}, false }
+	switch v := arg.(type) {
+	case EntityKey:
+		return v.fields.source
+	case *EntityKey:
+		if v != nil {
+			return v.fields.source
+		}
+		return none
+	case Key, *Key, nil:
+		return none
+	}
+	rv := reflect.ValueOf(arg)
+	if rv.Kind() == reflect.Pointer && rv.Type().Elem() == m.typ && !rv.IsNil() {
+		rv = rv.Elem()
+	}
+	if rv.Type() == m.typ {
+		return structSource(rv)
+	}
+	if len(e.keyFields) == 1 {
+		if fv, err := e.bindValues(e.keyFields, []any{arg}); err == nil {
+			return fv.source
+		}
+	}
+	return none
+}
+
+// rewriteUpdate checks an entity's update and adds to it the index keys it
+// changes: a change to a field of the table's key templates is refused;
+// a change to a field an index key is made from sets that index's keys
+// anew, rendered from the update's values, the key's fields and read
+// (fields a consistent read found), or removes them when a field is left
+// empty (the item leaves a sparse index). It returns the fields it lacks
+// for some index, which only a read can give.
+func (e *entityKeys) rewriteUpdate(m *Model, keyArg any, ops []updateOp, read fieldValues) ([]updateOp, error) {
+	changed := map[*Attribute]int{} // the op that changes each field
+	for i, op := range ops {
+		root := pathRoot(op.path)
+		if root == "" {
+			continue
+		}
+		if e.isIndexAttr(root) || root == e.typeAttr {
+			return nil, fmt.Errorf("%w: %q is a key attribute of an index, made by entity %s's templates", ErrInvalidUpdate, root, e.name)
+		}
+		a := m.attribute(root)
+		if a == nil || a.field.Index == nil {
+			continue
+		}
+		for _, f := range e.keyFields {
+			if f.attr == a {
+				return nil, fmt.Errorf("%w: field %q is part of entity %s's key (%s), which cannot change: delete the item and create it anew", ErrInvalidUpdate, root, e.name, e.describeKeys())
+			}
+		}
+		changed[a] = i
+	}
+	if len(changed) == 0 {
+		return ops, nil
+	}
+	keys := e.keySource(m, keyArg)
+	var missing *IndexFieldsError
+	for _, ix := range e.indexes {
+		uses := false
+		for _, tm := range []*template{ix.hash, ix.rng} {
+			for _, f := range tmFields(tm) {
+				if _, ok := changed[f.attr]; ok {
+					uses = true
+				}
+			}
+		}
+		if !uses {
+			continue
+		}
+		vals := fieldValues{}
+		var lacking []*boundField
+		for _, tm := range []*template{ix.hash, ix.rng} {
+			for _, f := range tmFields(tm) {
+				if _, done := vals[f.attr]; done || containsField(lacking, f) {
+					continue
+				}
+				if i, ok := changed[f.attr]; ok {
+					v, err := changedValue(ops[i], f)
+					if err != nil {
+						return nil, &IndexFieldsError{Entity: e.name, Index: ix.name, Reason: fmt.Sprintf("field %q: %v", f.attr.Name, err)}
+					}
+					vals[f.attr] = v
+					continue
+				}
+				if v, ok := keys(f); ok {
+					vals[f.attr] = v
+					continue
+				}
+				if v, ok := read[f.attr]; ok {
+					vals[f.attr] = v
+					continue
+				}
+				lacking = append(lacking, f)
+			}
+		}
+		if len(lacking) > 0 {
+			if missing == nil {
+				missing = &IndexFieldsError{Entity: e.name, Index: ix.name}
+				for a := range changed {
+					missing.Changed = append(missing.Changed, a.Name)
+				}
+				slices.Sort(missing.Changed)
+			}
+			for _, f := range lacking {
+				if !containsField(missing.fields, f) {
+					missing.fields = append(missing.fields, f)
+					missing.Missing = append(missing.Missing, f.attr.Name)
+				}
+			}
+			continue
+		}
+		var err error
+		if ops, err = e.indexOps(ix, vals, ops); err != nil {
+			return nil, err
+		}
+	}
+	if missing != nil {
+		return nil, missing
+	}
+	return ops, nil
+}
+
+func tmFields(tm *template) []*boundField {
+	if tm == nil {
+		return nil
+	}
+	return tm.distinctFields()
+}
+
+// changedValue is the value an update gives field f: set whole, or
+// removed (an invalid value: empty).
+func changedValue(op updateOp, f *boundField) (reflect.Value, error) {
+	if !isAttribute(op.path, f.attr.Name) {
+		return reflect.Value{}, fmt.Errorf("changed inside (%q), which gives no value to render its key from: set the whole field", op.path)
+	}
+	switch op.kind {
+	case opRemove:
+		return reflect.Value{}, nil
+	case opSet:
+		return convertField(*f.attr, op.value)
+	}
+	return reflect.Value{}, fmt.Errorf("changed by %v, which gives no value to render its key from: set it", op.kind)
+}
+
+// indexOps adds to ops the setting (or, for an empty field, the removal)
+// of an index's key attributes.
+func (e *entityKeys) indexOps(ix entityIndex, vals fieldValues, ops []updateOp) ([]updateOp, error) {
+	rendered := map[string]string{}
+	for _, tm := range []*template{ix.hash, ix.rng} {
+		if tm == nil {
+			continue
+		}
+		s, re := tm.render(vals.source)
+		if re != nil && !re.empty {
+			return nil, e.fieldError(tm.attr, re)
+		}
+		if re != nil {
+			rendered = nil
+			break
+		}
+		rendered[tm.attr] = s
+	}
+	for _, tm := range []*template{ix.hash, ix.rng} {
+		if tm == nil {
+			continue
+		}
+		if rendered == nil {
+			ops = append(ops, updateOp{kind: opRemove, path: Name(tm.attr)})
+		} else {
+			ops = append(ops, updateOp{kind: opSet, path: Name(tm.attr), value: &types.AttributeValueMemberS{Value: rendered[tm.attr]}})
+		}
+	}
+	return ops, nil
+}
+
+// readIndexFields reads, with a consistent read, the fields an entity's
+// update lacks for its index keys, and returns them with the condition
+// that they are unchanged when the update is applied.
+func (r *Repository[T]) readIndexFields(ctx context.Context, key itemKey, fields []*boundField) (fieldValues, Condition, error) {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.attr.Name
+	}
+	var w exprWriter
+	proj := make([]string, len(names))
+	for i, n := range names {
+		proj[i] = w.name(n)
+	}
+	projection := strings.Join(proj, ", ")
+	out, err := r.client.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: &r.table, Key: key, ConsistentRead: aws.Bool(true),
+		ProjectionExpression: &projection, ExpressionAttributeNames: w.attributeNames(),
+	}, r.opts.ClientOptions...)
+	if err != nil {
+		return nil, Condition{}, classify(err)
+	}
+	if out.Item == nil {
+		return nil, Condition{}, ErrNotFound
+	}
+	vals := fieldValues{}
+	var conds []Condition
+	for _, f := range fields {
+		av, ok := out.Item[f.attr.Name]
+		if !ok {
+			vals[f.attr] = reflect.Value{}
+			conds = append(conds, NotExists(Name(f.attr.Name)))
+			continue
+		}
+		v, err := convertField(*f.attr, av)
+		if err != nil {
+			return nil, Condition{}, fmt.Errorf("%w: field %q as stored: %w", ErrInvalidItem, f.attr.Name, err)
+		}
+		vals[f.attr] = v
+		conds = append(conds, Equal(Name(f.attr.Name), av))
+	}
+	return vals, And(conds...), nil
+}
+
