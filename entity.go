@@ -140,9 +140,9 @@ func NewEntity[T any](t *Table, name string, optFns ...func(*EntityOptions)) (*E
 			var zero T
 			return zero, err
 		}
-		return decodeItem[T](item)
+		return decodeEntity[T](e, item)
 	}
-	e.decode = func(item map[string]types.AttributeValue) (any, error) { return decodeItem[T](item) }
+	e.decode = func(item map[string]types.AttributeValue) (any, error) { return decodeEntity[T](e, item) }
 	if err := t.register(e); err != nil {
 		return nil, err
 	}
@@ -384,6 +384,78 @@ func (e *entityKeys) addIndexKeys(ix entityIndex, src fieldSource, enc map[strin
 	enc[ix.hash.attr] = &types.AttributeValueMemberS{Value: vals[0]}
 	if ix.rng != nil {
 		enc[ix.rng.attr] = &types.AttributeValueMemberS{Value: vals[1]}
+	}
+	return nil
+}
+
+// decodeEntity decodes an item of entity e into a T. Fields whose
+// attributes the item lacks (an index that projects only keys) are read
+// back from the keys that hold them.
+func decodeEntity[T any](e *entityKeys, item map[string]types.AttributeValue) (T, error) {
+	v, err := decodeItem[T](item)
+	if err != nil || !e.lacksFields(item) {
+		return v, err
+	}
+	if err := e.hydrate(reflect.ValueOf(&v).Elem(), item); err != nil {
+		return v, fmt.Errorf("%w: decode %T: %w", ErrInvalidItem, v, err)
+	}
+	return v, nil
+}
+
+// lacksFields reports whether item lacks the attribute of a field of one
+// of its keys.
+func (e *entityKeys) lacksFields(item map[string]types.AttributeValue) bool {
+	for _, f := range e.keyFields {
+		if _, ok := item[f.attr.Name]; !ok {
+			return true
+		}
+	}
+	for _, ix := range e.indexes {
+		if _, in := item[ix.hash.attr]; !in {
+			continue
+		}
+		for _, tm := range []*template{ix.hash, ix.rng} {
+			for _, f := range tmFields(tm) {
+				if _, ok := item[f.attr.Name]; !ok {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// hydrate sets the fields item lacks from the keys that hold them.
+func (e *entityKeys) hydrate(v reflect.Value, item map[string]types.AttributeValue) error {
+	set := map[*Attribute]bool{}
+	tms := []*template{e.hash, e.rng}
+	for _, ix := range e.indexes {
+		tms = append(tms, ix.hash, ix.rng)
+	}
+	for _, tm := range tms {
+		if tm == nil {
+			continue
+		}
+		key, ok := item[tm.attr].(*types.AttributeValueMemberS)
+		if !ok {
+			continue
+		}
+		texts := tm.extract(key.Value)
+		for i, f := range tm.fields {
+			if f == nil || texts == nil || set[f.attr] {
+				continue
+			}
+			if _, ok := item[f.attr.Name]; ok {
+				continue
+			}
+			pv, err := f.parse(texts[i])
+			if err != nil {
+				return fmt.Errorf("field %q from key %s %q: %w", f.attr.Name, tm.attr, key.Value, err)
+			}
+			fv, _ := fieldAt(v, f.attr.field.Index, true)
+			indirectAlloc(fv).Set(pv)
+			set[f.attr] = true
+		}
 	}
 	return nil
 }

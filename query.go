@@ -223,8 +223,15 @@ func (r *Repository[T]) queryFetch(kc KeyCondition, opts QueryOptions, sel types
 		return nil, nil, err
 	}
 	in.Select = sel
-	if in.ProjectionExpression != nil {
+	switch {
+	case in.ProjectionExpression != nil:
 		in.Select = types.SelectSpecificAttributes
+	case in.IndexName != nil && sel == types.SelectAllAttributes:
+		// An index's items are what it projects (DynamoDB's default for
+		// an index); ALL_ATTRIBUTES is refused by an index that does not
+		// project them all, and would fetch a local index's items from
+		// the table.
+		in.Select = ""
 	}
 	capacity := opts.Capacity
 	fetch := func(ctx context.Context, start map[string]types.AttributeValue, limit int32) (fetched, error) {

@@ -405,3 +405,101 @@ func prefixEnd(p string) string {
 	}
 	return ""
 }
+
+// extract returns the text of each field in key, which must match the
+// template (see match), by part index; nil when it does not match.
+func (t keyTemplate) extract(key string) []string {
+	out := make([]string, len(t.parts))
+	for i, p := range t.parts {
+		switch {
+		case !p.isField():
+			if !strings.HasPrefix(key, p.lit) {
+				return nil
+			}
+			key = key[len(p.lit):]
+		case p.format == "raw":
+			if key == "" {
+				return nil
+			}
+			out[i], key = key, ""
+		default:
+			n := strings.IndexByte(key, t.sep)
+			if n < 0 {
+				n = len(key)
+			}
+			if n == 0 {
+				return nil
+			}
+			out[i], key = key[:n], key[n:]
+		}
+	}
+	if key != "" {
+		return nil
+	}
+	return out
+}
+
+// parse reads a field's text, as format renders it, back into a value of
+// the field's type.
+func (f *boundField) parse(text string) (reflect.Value, error) {
+	ft := f.attr.field.Type
+	v := reflect.New(ft).Elem()
+	k := ft.Kind()
+	switch f.kind {
+	case renderString, renderRaw:
+		v.SetString(text)
+	case renderTime:
+		t, err := time.Parse(f.layout, text)
+		if err != nil {
+			return v, err
+		}
+		v.Set(reflect.ValueOf(t.UTC()))
+	case renderOrdered:
+		u, err := strconv.ParseUint(text, 16, 64)
+		if err != nil || len(text) != 16 {
+			return v, fmt.Errorf("%q is not 16 hexadecimal digits", text)
+		}
+		switch {
+		case isSigned(k):
+			x := int64(u ^ (1 << 63))
+			if v.OverflowInt(x) {
+				return v, fmt.Errorf("%d overflows %v", x, ft)
+			}
+			v.SetInt(x)
+		case isInteger(k):
+			if v.OverflowUint(u) {
+				return v, fmt.Errorf("%d overflows %v", u, ft)
+			}
+			v.SetUint(u)
+		default:
+			if u&(1<<63) != 0 {
+				u ^= 1 << 63
+			} else {
+				u = ^u
+			}
+			v.SetFloat(math.Float64frombits(u))
+		}
+	default: // decimal, padded
+		switch {
+		case isSigned(k):
+			x, err := strconv.ParseInt(text, 10, ft.Bits())
+			if err != nil {
+				return v, err
+			}
+			v.SetInt(x)
+		case isInteger(k):
+			x, err := strconv.ParseUint(text, 10, ft.Bits())
+			if err != nil {
+				return v, err
+			}
+			v.SetUint(x)
+		default:
+			x, err := strconv.ParseFloat(text, ft.Bits())
+			if err != nil {
+				return v, err
+			}
+			v.SetFloat(x)
+		}
+	}
+	return v, nil
+}

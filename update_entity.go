@@ -103,19 +103,31 @@ func (e *entityKeys) rewriteUpdate(m *Model, keyArg any, ops []updateOp, read fi
 	keys := e.keySource(m, keyArg)
 	var missing *IndexFieldsError
 	for _, ix := range e.indexes {
-		uses := false
+		vals := fieldValues{}
+		var lacking []*boundField
+		var uses []string // the changed fields of this index
+		emptied := false  // a changed field is left empty: the index keys go
 		for _, tm := range []*template{ix.hash, ix.rng} {
 			for _, f := range tmFields(tm) {
-				if _, ok := changed[f.attr]; ok {
-					uses = true
+				if i, ok := changed[f.attr]; ok && !slices.Contains(uses, f.attr.Name) {
+					uses = append(uses, f.attr.Name)
+					v, err := changedValue(ops[i], f)
+					if err != nil {
+						return nil, &IndexFieldsError{Entity: e.name, Index: ix.name, Reason: fmt.Sprintf("field %q: %v", f.attr.Name, err)}
+					}
+					if _, re := f.format(v, e.sep); !v.IsValid() || (re != nil && re.empty) {
+						emptied = true
+					}
 				}
 			}
 		}
-		if !uses {
+		if len(uses) == 0 {
 			continue
 		}
-		vals := fieldValues{}
-		var lacking []*boundField
+		if emptied {
+			ops = removeIndexKeys(ix, ops)
+			continue
+		}
 		for _, tm := range []*template{ix.hash, ix.rng} {
 			for _, f := range tmFields(tm) {
 				if _, done := vals[f.attr]; done || containsField(lacking, f) {
@@ -129,7 +141,7 @@ func (e *entityKeys) rewriteUpdate(m *Model, keyArg any, ops []updateOp, read fi
 					vals[f.attr] = v
 					continue
 				}
-				if v, ok := keys(f); ok {
+				if v, ok := keys(f); ok && containsField(e.keyFields, f) {
 					vals[f.attr] = v
 					continue
 				}
@@ -142,11 +154,7 @@ func (e *entityKeys) rewriteUpdate(m *Model, keyArg any, ops []updateOp, read fi
 		}
 		if len(lacking) > 0 {
 			if missing == nil {
-				missing = &IndexFieldsError{Entity: e.name, Index: ix.name}
-				for a := range changed {
-					missing.Changed = append(missing.Changed, a.Name)
-				}
-				slices.Sort(missing.Changed)
+				missing = &IndexFieldsError{Entity: e.name, Index: ix.name, Changed: uses}
 			}
 			for _, f := range lacking {
 				if !containsField(missing.fields, f) {
@@ -207,17 +215,26 @@ func (e *entityKeys) indexOps(ix entityIndex, vals fieldValues, ops []updateOp) 
 		}
 		rendered[tm.attr] = s
 	}
+	if rendered == nil {
+		return removeIndexKeys(ix, ops), nil
+	}
 	for _, tm := range []*template{ix.hash, ix.rng} {
-		if tm == nil {
-			continue
-		}
-		if rendered == nil {
-			ops = append(ops, updateOp{kind: opRemove, path: Name(tm.attr)})
-		} else {
+		if tm != nil {
 			ops = append(ops, updateOp{kind: opSet, path: Name(tm.attr), value: &types.AttributeValueMemberS{Value: rendered[tm.attr]}})
 		}
 	}
 	return ops, nil
+}
+
+// removeIndexKeys adds to ops the removal of an index's key attributes:
+// the item leaves the (sparse) index.
+func removeIndexKeys(ix entityIndex, ops []updateOp) []updateOp {
+	for _, tm := range []*template{ix.hash, ix.rng} {
+		if tm != nil {
+			ops = append(ops, updateOp{kind: opRemove, path: Name(tm.attr)})
+		}
+	}
+	return ops
 }
 
 // readIndexFields reads, with a consistent read, the fields an entity's
@@ -262,4 +279,3 @@ func (r *Repository[T]) readIndexFields(ctx context.Context, key itemKey, fields
 	}
 	return vals, And(conds...), nil
 }
-
