@@ -124,26 +124,6 @@ func parseTemplate(s string, sep byte) (keyTemplate, error) {
 // String returns the template as written.
 func (t keyTemplate) String() string { return t.text }
 
-// fields returns the names of the template's fields, in order.
-func (t keyTemplate) fields() []string {
-	var out []string
-	for _, p := range t.parts {
-		if p.isField() {
-			out = append(out, p.name)
-		}
-	}
-	return out
-}
-
-// prefix returns the literal text before the first field (all of it for a
-// template without fields).
-func (t keyTemplate) prefix() string {
-	if len(t.parts) == 0 || t.parts[0].isField() {
-		return ""
-	}
-	return t.parts[0].lit
-}
-
 // match reports whether key has the template's shape: its literal text
 // where the template has text, and for each field a non-empty run without
 // the separator (any non-empty rest for a raw field). Formats are not

@@ -263,7 +263,7 @@ func TestFieldParse(t *testing.T) {
 		want, _ := fieldValue(reflect.ValueOf(v), *f.attr)
 		assert.Equal(t, want.Interface(), got.Interface(), text)
 	}
-	for _, x := range []float64{0, -0.0, 1e-300, -7, math.Inf(1), math.MaxFloat64} {
+	for _, x := range []float64{0, math.Copysign(0, -1), 1e-300, -7, math.Inf(1), math.MaxFloat64} {
 		s, _ := orderedNumber(reflect.ValueOf(x))
 		got, err := (&boundField{attr: &Attribute{field: codecField[float64]()}, kind: renderOrdered}).parse(s)
 		require.NoError(t, err)
