@@ -94,6 +94,7 @@ type entityKeys struct {
 	indexes   []entityIndex        // indexes with key attributes of their own
 	keyFields []*boundField        // the distinct fields of hash and rng, in order
 	typeAttr  string               // Table's EntityType attribute, or ""
+	model     *Model
 	decode    func(map[string]types.AttributeValue) (any, error)
 }
 
@@ -129,7 +130,7 @@ func NewEntity[T any](t *Table, name string, optFns ...func(*EntityOptions)) (*E
 	if err := e.bind(m, opts); err != nil {
 		return nil, err
 	}
-	m.keys = e
+	m.keys, e.model = e, m
 	r, err := newRepository[T](t.client, t.name, m, t.repositoryOptions())
 	if err != nil {
 		return nil, err

@@ -2,6 +2,8 @@ package dynamodel_test
 
 import (
 	"context"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -355,4 +357,40 @@ func TestEntityOperationsIntegration(t *testing.T) {
 		err = dynamodel.TransactWrite(ctx, db.Client, []dynamodel.TxAction{sh.orders.TxUpdate(sh.orders.Key("c1", 6), dynamodel.Set("status", "x"))})
 		require.ErrorIs(t, err, dynamodel.ErrIndexKeyFields, "a transaction cannot read first")
 	})
+}
+
+// TestEntityCheckSchema checks every entity's templates and indexes
+// against a create-table JSON.
+func TestEntityCheckSchema(t *testing.T) {
+	data, err := os.ReadFile("testdata/single-table.json")
+	require.NoError(t, err)
+	good, err := schema.Parse("single-table.json", data)
+	require.NoError(t, err)
+	// Declared without the schema: key names given by hand.
+	sh := newShop(t, newStub(t), "single-table", func(o *dynamodel.TableOptions) {
+		o.Schema = nil
+		o.Indexes = []dynamodel.Index{{Name: "GSI1", PartitionKey: "GSI1PK", SortKey: "GSI1SK"},
+			{Name: "GSI2", PartitionKey: "GSI2PK", SortKey: "GSI2SK"}, {Name: "InvertedIndex", PartitionKey: "SK", SortKey: "PK"}}
+	})
+	require.NoError(t, sh.table.CheckSchema(good))
+	require.NoError(t, sh.orders.CheckSchema(good))
+
+	for _, c := range []struct{ old, new, want string }{
+		{`"GSI1SK", "AttributeType": "S"`, `"GSI1SK", "AttributeType": "N"`, "key GSI1SK"},
+		{`"IndexName": "GSI2"`, `"IndexName": "GSI3"`, "index GSI2 (templates for GSI2PK) is not an index"},
+		{`"AttributeName": "SK", "AttributeType": "S"`, `"AttributeName": "SK", "AttributeType": "B"`, `key SK (template "ORDER#{number:06}") is a string, table single-table defines B`},
+		{`{ "AttributeName": "SK", "KeyType": "RANGE" }`, `{ "AttributeName": "GSI2SK", "KeyType": "RANGE" }`, "the table's keys are PK/SK, table single-table has PK/GSI2SK"},
+	} {
+		bad, err := schema.Parse("bad.json", []byte(strings.Replace(string(data), c.old, c.new, 1)))
+		require.NoError(t, err, c.new)
+		err = sh.table.CheckSchema(bad)
+		require.ErrorIs(t, err, schema.ErrMismatch, c.new)
+		assert.Contains(t, err.Error(), c.want)
+	}
+	bad, err := schema.Parse("bad.json", []byte(strings.Replace(string(data), `"IndexName": "GSI1"`, `"IndexName": "ByStatus"`, 1)))
+	require.NoError(t, err)
+	err = sh.customers.CheckSchema(bad)
+	require.ErrorIs(t, err, schema.ErrMismatch)
+	assert.Contains(t, err.Error(), "entity Customer")
+	assert.Contains(t, err.Error(), "index GSI1")
 }

@@ -39,7 +39,20 @@ func (m *Model) CheckSchema(t *schema.Table) error {
 	r, hasRange := m.RangeKey()
 	checkKey("range", rangeName, rangeType, r, hasRange)
 
-	// Index keys: an attribute the model stores must have the index's type.
+	m.checkIndexAttrs(t, fail)
+	if len(problems) > 0 {
+		return fmt.Errorf("%w: model %v and %s: %w", schema.ErrMismatch, m.typ, t.Source, errors.Join(problems...))
+	}
+	return nil
+}
+
+// CheckSchema reports whether the repository's model fits the table t
+// defines (see Model.CheckSchema). It makes no call.
+func (r *Repository[T]) CheckSchema(t *schema.Table) error { return r.model.CheckSchema(t) }
+
+// checkIndexAttrs checks that each index key attribute of t that the model
+// stores has the index's type.
+func (m *Model) checkIndexAttrs(t *schema.Table, fail func(format string, args ...any)) {
 	for _, d := range t.CreateTableInput().AttributeDefinitions {
 		name := aws.ToString(d.AttributeName)
 		if m.isKey(name) {
@@ -59,12 +72,4 @@ func (m *Model) CheckSchema(t *schema.Table) error {
 			fail("index key %q: field %s is a time: tag it `dynamodel:\",indexkey\"` to store it sortably like a table key (add legacytime to keep attributevalue's form)", name, a.Field)
 		}
 	}
-	if len(problems) > 0 {
-		return fmt.Errorf("%w: model %v and %s: %w", schema.ErrMismatch, m.typ, t.Source, errors.Join(problems...))
-	}
-	return nil
 }
-
-// CheckSchema reports whether the repository's model fits the table t
-// defines (see Model.CheckSchema). It makes no call.
-func (r *Repository[T]) CheckSchema(t *schema.Table) error { return r.model.CheckSchema(t) }
