@@ -44,6 +44,13 @@ func As[T any](e *Entity[T], it Item) (T, bool) {
 	return zero, false
 }
 
+// Decode decodes raw, an item of the table read by other means (a stream
+// image, say), as the entity its key says it is: an item of no declared
+// entity is an Item whose Entity is "", never decoded into another
+// entity's type. Fields an image lacks but its keys hold (a KEYS_ONLY
+// image) are read from the keys.
+func (t *Table) Decode(raw map[string]types.AttributeValue) (Item, error) { return t.decodeItem(raw) }
+
 // decodeItem decodes an item as the entity its key says it is; an item of
 // no declared entity is an Item whose Entity is "".
 func (t *Table) decodeItem(raw map[string]types.AttributeValue) (Item, error) {

@@ -1,0 +1,73 @@
+package streams
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/dynamodel/dynamodel"
+)
+
+// DecodeTable decodes every record of an event of the stream of t, a table
+// shared by several entities: each image is a dynamodel.Item, decoded as
+// the entity its key says it is (Item.Entity; "" for an item of no entity
+// t declares, which is left undecoded). Take the typed value out with
+// dynamodel.As:
+//
+//	recs, err := streams.DecodeTable(table, e)
+//	for _, r := range recs {
+//		if p, ok := dynamodel.As(photos, r.Keys); ok && r.EventName == streams.Insert {
+//			...
+//		}
+//	}
+func DecodeTable(t *dynamodel.Table, e events.DynamoDBEvent) ([]Record[dynamodel.Item], error) {
+	out := make([]Record[dynamodel.Item], 0, len(e.Records))
+	for i, r := range e.Records {
+		rec, err := DecodeTableRecord(t, r)
+		if err != nil {
+			return out, fmt.Errorf("streams: record %d (%s): %w", i, r.EventID, err)
+		}
+		out = append(out, rec)
+	}
+	return out, nil
+}
+
+// DecodeTableRecord decodes one record of the stream of t (see
+// DecodeTable). Keys is the item's keys decoded as its entity: the fields
+// its key templates hold are set.
+func DecodeTableRecord(t *dynamodel.Table, r events.DynamoDBEventRecord) (Record[dynamodel.Item], error) {
+	rec := Record[dynamodel.Item]{
+		EventID:        r.EventID,
+		EventName:      r.EventName,
+		SequenceNumber: r.Change.SequenceNumber,
+		At:             r.Change.ApproximateCreationDateTime.Time,
+		StreamViewType: r.Change.StreamViewType,
+		ByTTL:          r.UserIdentity != nil && r.UserIdentity.Type == "Service" && r.UserIdentity.PrincipalID == "dynamodb.amazonaws.com",
+	}
+	decode := func(what string, image map[string]events.DynamoDBAttributeValue) (*dynamodel.Item, error) {
+		if image == nil {
+			return nil, nil
+		}
+		item, err := Item(image)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		it, err := t.Decode(item)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		return &it, nil
+	}
+	keys, err := decode("Keys", r.Change.Keys)
+	if err != nil {
+		return rec, err
+	}
+	if keys != nil {
+		rec.Keys = *keys
+	}
+	if rec.Old, err = decode("OldImage", r.Change.OldImage); err != nil {
+		return rec, err
+	}
+	rec.New, err = decode("NewImage", r.Change.NewImage)
+	return rec, err
+}
