@@ -183,11 +183,15 @@ type renderError struct {
 // render renders the template from src; a field without a value, or with
 // an empty one, is a *renderError with empty set.
 func (t *template) render(src fieldSource) (string, *renderError) {
-	var b strings.Builder
+	// The parts' texts first, then one allocation of the key's length.
+	var buf [8]string
+	texts := buf[:0]
+	n := 0
 	for i, p := range t.parts {
 		f := t.fields[i]
 		if f == nil {
-			b.WriteString(p.lit)
+			texts = append(texts, p.lit)
+			n += len(p.lit)
 			continue
 		}
 		v, ok := src(f)
@@ -198,6 +202,15 @@ func (t *template) render(src fieldSource) (string, *renderError) {
 		if err != nil {
 			return "", err.named(p.name)
 		}
+		texts = append(texts, s)
+		n += len(s)
+	}
+	if len(texts) == 1 {
+		return texts[0], nil
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, s := range texts {
 		b.WriteString(s)
 	}
 	return b.String(), nil
