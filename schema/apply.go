@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamodel/dynamodel/internal/names"
+	"github.com/dynamodel/dynamodel/internal/retry"
 )
 
 // settleLimit bounds how long Apply waits for a tag, time-to-live or
@@ -316,21 +317,10 @@ func (a *applier) reread(ctx context.Context, table string, want *state, ch *che
 		if still == nil || still.Live != ch.Live || !settle || last.showsInStatus() || time.Now().After(deadline) {
 			return live, still, nil
 		}
-		if err := sleep(ctx, pause); err != nil {
+		if err := retry.Sleep(ctx, pause); err != nil {
 			return nil, nil, err
 		}
 		pause = min(pause*2, time.Second)
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }
 

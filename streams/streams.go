@@ -73,7 +73,11 @@ func Decode[T any](e events.DynamoDBEvent) ([]Record[T], error) {
 
 // DecodeRecord decodes one stream record.
 func DecodeRecord[T any](r events.DynamoDBEventRecord) (Record[T], error) {
-	c := codec.For[T]()
+	return decodeRecord(r, codec.For[T]().Decode)
+}
+
+// decodeRecord decodes one stream record, its images with decode.
+func decodeRecord[T any](r events.DynamoDBEventRecord, decode func(map[string]types.AttributeValue) (T, error)) (Record[T], error) {
 	rec := Record[T]{
 		EventID:        r.EventID,
 		EventName:      r.EventName,
@@ -82,7 +86,7 @@ func DecodeRecord[T any](r events.DynamoDBEventRecord) (Record[T], error) {
 		StreamViewType: r.Change.StreamViewType,
 		ByTTL:          r.UserIdentity != nil && r.UserIdentity.Type == "Service" && r.UserIdentity.PrincipalID == "dynamodb.amazonaws.com",
 	}
-	decode := func(what string, image map[string]events.DynamoDBAttributeValue) (*T, error) {
+	image := func(what string, image map[string]events.DynamoDBAttributeValue) (*T, error) {
 		if image == nil {
 			return nil, nil
 		}
@@ -90,23 +94,23 @@ func DecodeRecord[T any](r events.DynamoDBEventRecord) (Record[T], error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}
-		v, err := c.Decode(item)
+		v, err := decode(item)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		return &v, nil
 	}
-	keys, err := decode("Keys", r.Change.Keys)
+	keys, err := image("Keys", r.Change.Keys)
 	if err != nil {
 		return rec, err
 	}
 	if keys != nil {
 		rec.Keys = *keys
 	}
-	if rec.Old, err = decode("OldImage", r.Change.OldImage); err != nil {
+	if rec.Old, err = image("OldImage", r.Change.OldImage); err != nil {
 		return rec, err
 	}
-	if rec.New, err = decode("NewImage", r.Change.NewImage); err != nil {
+	if rec.New, err = image("NewImage", r.Change.NewImage); err != nil {
 		return rec, err
 	}
 	return rec, nil

@@ -36,38 +36,5 @@ func DecodeTable(t *dynamodel.Table, e events.DynamoDBEvent) ([]Record[dynamodel
 // DecodeTable). Keys is the item's keys decoded as its entity: the fields
 // its key templates hold are set.
 func DecodeTableRecord(t *dynamodel.Table, r events.DynamoDBEventRecord) (Record[dynamodel.Item], error) {
-	rec := Record[dynamodel.Item]{
-		EventID:        r.EventID,
-		EventName:      r.EventName,
-		SequenceNumber: r.Change.SequenceNumber,
-		At:             r.Change.ApproximateCreationDateTime.Time,
-		StreamViewType: r.Change.StreamViewType,
-		ByTTL:          r.UserIdentity != nil && r.UserIdentity.Type == "Service" && r.UserIdentity.PrincipalID == "dynamodb.amazonaws.com",
-	}
-	decode := func(what string, image map[string]events.DynamoDBAttributeValue) (*dynamodel.Item, error) {
-		if image == nil {
-			return nil, nil
-		}
-		item, err := Item(image)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		it, err := t.Decode(item)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		return &it, nil
-	}
-	keys, err := decode("Keys", r.Change.Keys)
-	if err != nil {
-		return rec, err
-	}
-	if keys != nil {
-		rec.Keys = *keys
-	}
-	if rec.Old, err = decode("OldImage", r.Change.OldImage); err != nil {
-		return rec, err
-	}
-	rec.New, err = decode("NewImage", r.Change.NewImage)
-	return rec, err
+	return decodeRecord(r, t.Decode)
 }
