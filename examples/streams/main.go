@@ -1,5 +1,6 @@
 // Command streams is a Lambda function for the User table's stream: it
-// decodes each change into dynamodel.User values and reacts to it (here, by
+// decodes each change into dynamodel.User values, straight from the bytes
+// Lambda delivers (streams.HandleJSON), and reacts to it (here, by
 // logging what a real function would do: welcome new users, note renames,
 // say goodbye). Failures are reported per record, so Lambda retries from
 // the first failed change and skips none (enable ReportBatchItemFailures
@@ -12,6 +13,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"os"
 
@@ -24,11 +26,16 @@ import (
 
 func main() {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	lambda.Start(func(ctx context.Context, e events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-		return streams.Handle(ctx, e, func(ctx context.Context, r streams.Record[dynamodel.User]) error {
+	lambda.Start(handler(log))
+}
+
+// handler returns the function Lambda calls with each event's bytes.
+func handler(log *slog.Logger) func(context.Context, json.RawMessage) (events.DynamoDBEventResponse, error) {
+	return func(ctx context.Context, event json.RawMessage) (events.DynamoDBEventResponse, error) {
+		return streams.HandleJSON(ctx, event, func(ctx context.Context, r streams.Record[dynamodel.User]) error {
 			return react(ctx, log, r)
-		}), nil
-	})
+		})
+	}
 }
 
 // react handles one change of a user.

@@ -3,24 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"log/slog"
 	"os"
 	"testing"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/dynamodel/dynamodel"
-	"github.com/dynamodel/dynamodel/streams"
 )
 
 func TestReactToRecordedEvents(t *testing.T) {
 	data, err := os.ReadFile("../../streams/testdata/user-events.json")
 	require.NoError(t, err)
-	var e events.DynamoDBEvent
-	require.NoError(t, json.Unmarshal(data, &e))
 	var out bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&out, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
 		if a.Key == slog.TimeKey {
@@ -28,9 +21,8 @@ func TestReactToRecordedEvents(t *testing.T) {
 		}
 		return a
 	}}))
-	resp := streams.Handle(context.Background(), e, func(ctx context.Context, r streams.Record[dynamodel.User]) error {
-		return react(ctx, log, r)
-	})
+	resp, err := handler(log)(context.Background(), data)
+	require.NoError(t, err)
 	assert.Empty(t, resp.BatchItemFailures)
 	assert.Equal(t, "level=INFO msg=welcome email=ada@example.com first_name=Ada\n"+
 		"level=INFO msg=renamed email=ada@example.com from=Byron to=Lovelace\n"+
