@@ -274,20 +274,11 @@ type cfnTable struct {
 
 type cfnAttribute = cliAttribute
 
-type cfnGlobalIndex struct {
-	IndexName             string              `json:"IndexName" yaml:"IndexName"`
-	KeySchema             []cliKey            `json:"KeySchema" yaml:"KeySchema"`
-	Projection            cliProjection       `json:"Projection" yaml:"Projection"`
-	ProvisionedThroughput *cliThroughput      `json:"ProvisionedThroughput,omitempty" yaml:"ProvisionedThroughput,omitempty"`
-	OnDemandThroughput    *cliOnDemandMaximum `json:"OnDemandThroughput,omitempty" yaml:"OnDemandThroughput,omitempty"`
-	WarmThroughput        *cliWarmThroughput  `json:"WarmThroughput,omitempty" yaml:"WarmThroughput,omitempty"`
-}
-
-type cfnLocalIndex struct {
-	IndexName  string        `json:"IndexName" yaml:"IndexName"`
-	KeySchema  []cliKey      `json:"KeySchema" yaml:"KeySchema"`
-	Projection cliProjection `json:"Projection" yaml:"Projection"`
-}
+// CloudFormation writes indexes as the create-table file does.
+type (
+	cfnGlobalIndex = cliGlobalIndex
+	cfnLocalIndex  = cliLocalIndex
+)
 
 type cfnStream struct {
 	StreamViewType string `json:"StreamViewType" yaml:"StreamViewType"`
@@ -327,12 +318,8 @@ func cfnProperties(in *dynamodb.CreateTableInput, name string) (cfnTable, error)
 		TableClass:                cli.TableClass,
 		DeletionProtectionEnabled: cli.DeletionProtectionEnabled,
 		Tags:                      cli.Tags,
-	}
-	for _, ix := range cli.GlobalSecondaryIndexes {
-		p.GlobalSecondaryIndexes = append(p.GlobalSecondaryIndexes, cfnGlobalIndex(ix))
-	}
-	for _, ix := range cli.LocalSecondaryIndexes {
-		p.LocalSecondaryIndexes = append(p.LocalSecondaryIndexes, cfnLocalIndex(ix))
+		GlobalSecondaryIndexes:    cli.GlobalSecondaryIndexes,
+		LocalSecondaryIndexes:     cli.LocalSecondaryIndexes,
 	}
 	if s := in.StreamSpecification; s != nil && aws.ToBool(s.StreamEnabled) {
 		p.StreamSpecification = &cfnStream{StreamViewType: string(s.StreamViewType)}
