@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamodel/dynamodel/codec"
@@ -18,24 +19,56 @@ import (
 // Not.
 //
 //	dynamodel.Equal("status", "active").And(dynamodel.Size("tags").Less(10))
+//
+// A condition is a small tree of values, not of functions: a comparison or
+// a function test is held in the Condition itself, so it costs no
+// allocation, and rendering, or computing its form, walks the tree
+// without calling through closures (the writer then stays on the stack).
 type Condition struct {
-	// render renders the condition into w. With a non-nil key it renders
-	// nothing: it appends the condition's form to *key (see formKey) and
-	// adds its values to w, in the order rendering would.
-	render func(w *exprWriter, key *[]byte) (string, error)
+	kind condKind
+	// op is a comparison's operator, a function's name, And's or Or's
+	// separator, or a Raw condition's expression.
+	op string
+	// a is the operand compared (a comparison, Between, In) or the path
+	// a function tests (Attr(path)).
+	a Operand
+	// b is a comparison's other side or a function's argument (an
+	// Operand or a value), Between's ends ([2]any), In's values ([]any),
+	// a Raw condition's *rawSource, an adapted
+	// expression.ConditionBuilder or an invalid condition's error.
+	b any
+	// kids are the conditions And or Or joins, or the one Not negates.
+	kids []Condition
 }
 
+// condKind says what a Condition is.
+type condKind uint8
+
+const (
+	condNone    condKind = iota // the zero Condition
+	condInvalid                 // b is the error
+	condJoin                    // kids joined with op
+	condNot                     // NOT kids[0]
+	condFunc                    // op(a.path)
+	condFuncArg                 // op(a.path, b)
+	condCompare                 // a op b
+	condBetween                 // a BETWEEN b[0] AND b[1]
+	condIn                      // a IN (b...)
+	condRaw                     // Raw: op with b's placeholders
+	condSDK                     // b, an expression.ConditionBuilder
+)
+
 // IsZero reports whether c is the empty condition.
-func (c Condition) IsZero() bool { return c.render == nil }
+func (c Condition) IsZero() bool { return c.kind == condNone }
 
 // And returns a condition that holds when c and every one of others hold.
 func (c Condition) And(others ...Condition) Condition {
-	return join(" AND ", c, others)
+	return join(" AND ", &c, others)
 }
 
 // Or returns a condition that holds when c or any one of others holds.
 func (c Condition) Or(others ...Condition) Condition {
-	return join(" OR ", c, others)
+	return join(" OR ", &c, others)
 }
 
 // String renders the condition with placeholders, for logs and tests.
@@ -49,24 +82,203 @@ func (c Condition) String() string {
 }
 
 func (c Condition) build(w *exprWriter) (string, error) {
-	if c.render == nil {
+	if c.kind == condNone {
 		return "", nil
 	}
-	return c.render(w, nil)
+	return c.render(w)
 }
 
 // form appends c's form to key and adds its values to w, in the order
 // rendering gives them placeholders: what, with the paths in the form,
 // decides c's rendering. Two conditions of the same form render to the
 // same expression and names. It fails for a condition of text written by
-// hand (Raw) and for any error; rendering then says which.
-func (c Condition) form(w *exprWriter, key *[]byte) error {
-	if c.render == nil {
-		*key = append(*key, 0)
-		return nil
+// hand (Raw) and for any error; rendering then says which. (The key is
+// passed and returned, not pointed to, so a buffer on the caller's stack
+// stays there.)
+func (c *Condition) form(w *exprWriter, key []byte) ([]byte, error) {
+	var err error
+	switch c.kind {
+	case condNone:
+		key = append(key, 0)
+	case condInvalid:
+		return key, c.b.(error)
+	case condRaw, condSDK:
+		return key, errNoForm
+	case condJoin:
+		key = appendKeyString(append(key, formJoin), c.op)
+		key = binary.AppendUvarint(key, uint64(len(c.kids)))
+		for i := range c.kids {
+			if key, err = c.kids[i].form(w, key); err != nil {
+				return key, err
+			}
+		}
+	case condNot:
+		return c.kids[0].form(w, append(key, formNot))
+	case condFunc, condFuncArg:
+		key = appendKeyString(append(key, formFunction), c.op)
+		key = appendKeyString(key, c.a.path)
+		if c.kind == condFunc {
+			return append(key, 0), nil
+		}
+		return operandOf(c.b).formAgainst(w, Operand{}, append(key, 1))
+	case condCompare:
+		key = appendKeyString(append(key, formCompare), c.op)
+		r := operandOf(c.b)
+		if key, err = c.a.formAgainst(w, r, key); err != nil {
+			return key, err
+		}
+		return r.formAgainst(w, c.a, key)
+	case condBetween:
+		key = append(key, formBetween)
+		ends := c.b.([2]any)
+		for _, x := range [3]any{c.a, ends[0], ends[1]} {
+			if key, err = operandOf(x).formAgainst(w, c.a, key); err != nil {
+				return key, err
+			}
+		}
+	case condIn:
+		vs := c.b.([]any)
+		if err := checkIn(vs); err != nil {
+			return key, err
+		}
+		key = binary.AppendUvarint(append(key, formIn), uint64(len(vs)))
+		if key, err = c.a.formAgainst(w, Operand{}, key); err != nil {
+			return key, err
+		}
+		for _, v := range vs {
+			if key, err = operandOf(v).formAgainst(w, c.a, key); err != nil {
+				return key, err
+			}
+		}
 	}
-	_, err := c.render(w, key)
-	return err
+	return key, nil
+}
+
+// render renders c (not the zero Condition) into w.
+func (c *Condition) render(w *exprWriter) (string, error) {
+	switch c.kind {
+	case condInvalid:
+		return "", c.b.(error)
+	case condJoin:
+		return c.renderJoin(w)
+	case condNot:
+		s, err := c.kids[0].render(w)
+		return "NOT (" + s + ")", err
+	case condFunc, condFuncArg:
+		return c.renderFunction(w)
+	case condCompare:
+		r := operandOf(c.b)
+		ls, err := c.a.renderAgainst(w, r)
+		if err != nil {
+			return "", err
+		}
+		rs, err := r.renderAgainst(w, c.a)
+		if err != nil {
+			return "", err
+		}
+		return ls + " " + c.op + " " + rs, nil
+	case condBetween:
+		var parts [3]string
+		ends := c.b.([2]any)
+		for i, x := range [3]any{c.a, ends[0], ends[1]} {
+			s, err := operandOf(x).renderAgainst(w, c.a)
+			if err != nil {
+				return "", err
+			}
+			parts[i] = s
+		}
+		return parts[0] + " BETWEEN " + parts[1] + " AND " + parts[2], nil
+	case condIn:
+		return c.renderIn(w)
+	case condRaw:
+		s, err := c.b.(*rawSource).rename(w, c.op)
+		if err != nil {
+			return "", fmt.Errorf("%w: %v", ErrInvalidCondition, err)
+		}
+		return s, nil
+	case condSDK:
+		return renderSDK(w, c.b.(expression.ConditionBuilder))
+	}
+	return "", nil
+}
+
+func (c *Condition) renderJoin(w *exprWriter) (string, error) {
+	var buf [4]string
+	rendered := buf[:0]
+	n := len(c.op) * (len(c.kids) - 1)
+	for i := range c.kids {
+		s, err := c.kids[i].render(w)
+		if err != nil {
+			return "", err
+		}
+		rendered = append(rendered, s)
+		n += len(s) + 2
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i, s := range rendered {
+		if i > 0 {
+			b.WriteString(c.op)
+		}
+		b.WriteByte('(')
+		b.WriteString(s)
+		b.WriteByte(')')
+	}
+	return b.String(), nil
+}
+
+func (c *Condition) renderFunction(w *exprWriter) (string, error) {
+	var b strings.Builder
+	b.Grow(len(c.op) + 14)
+	b.WriteString(c.op)
+	b.WriteByte('(')
+	if err := w.writePath(&b, c.a.path); err != nil {
+		return "", fmt.Errorf("%w: %s: %w", ErrInvalidCondition, c.op, err)
+	}
+	if c.kind == condFuncArg {
+		s, err := operandOf(c.b).renderAgainst(w, Operand{})
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(", ")
+		b.WriteString(s)
+	}
+	b.WriteByte(')')
+	return b.String(), nil
+}
+
+func (c *Condition) renderIn(w *exprWriter) (string, error) {
+	vs := c.b.([]any)
+	if err := checkIn(vs); err != nil {
+		return "", err
+	}
+	l, err := c.a.renderAgainst(w, Operand{})
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString(l)
+	b.WriteString(" IN (")
+	for i, v := range vs {
+		s, err := operandOf(v).renderAgainst(w, c.a)
+		if err != nil {
+			return "", err
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(s)
+	}
+	b.WriteByte(')')
+	return b.String(), nil
+}
+
+// checkIn checks the number of In's values.
+func checkIn(vs []any) error {
+	if len(vs) == 0 || len(vs) > 100 {
+		return fmt.Errorf("%w: IN takes 1 to 100 values, got %d", ErrInvalidCondition, len(vs))
+	}
+	return nil
 }
 
 // errNoForm is what a condition without a form (see Condition.form) gives.
@@ -92,78 +304,49 @@ func appendKeyString(key []byte, s string) []byte {
 }
 
 func errorCondition(err error) Condition {
-	return Condition{render: func(*exprWriter, *[]byte) (string, error) { return "", err }}
+	return Condition{kind: condInvalid, b: err}
 }
 
 // And returns a condition that holds when all of conds hold. Zero conditions
 // are skipped; And of nothing is the zero Condition.
-func And(conds ...Condition) Condition { return join(" AND ", Condition{}, conds) }
+func And(conds ...Condition) Condition { return join(" AND ", nil, conds) }
 
 // Or returns a condition that holds when any of conds holds. Zero conditions
 // are skipped.
-func Or(conds ...Condition) Condition { return join(" OR ", Condition{}, conds) }
+func Or(conds ...Condition) Condition { return join(" OR ", nil, conds) }
 
-// join joins first and then rest with op, skipping zero conditions. It
-// keeps a slice of its own: the caller may change rest afterwards.
-func join(op string, first Condition, rest []Condition) Condition {
-	var one Condition
+// join joins first (when not nil) and then rest with op, skipping zero
+// conditions. It keeps a slice of its own: the caller may change rest
+// afterwards.
+func join(op string, first *Condition, rest []Condition) Condition {
 	n := 0
-	for i := -1; i < len(rest); i++ {
-		c := first
-		if i >= 0 {
-			c = rest[i]
-		}
-		if !c.IsZero() {
-			one = c
+	var one *Condition
+	if first != nil && !first.IsZero() {
+		one = first
+		n++
+	}
+	for i := range rest {
+		if !rest[i].IsZero() {
+			one = &rest[i]
 			n++
 		}
 	}
-	if n <= 1 {
-		return one
+	switch n {
+	case 0:
+		return Condition{}
+	case 1:
+		return *one
 	}
 	parts := make([]Condition, 0, n)
-	if !first.IsZero() {
-		parts = append(parts, first)
+	if first != nil && !first.IsZero() {
+		parts = append(parts, *first)
 	}
-	for _, c := range rest {
-		if !c.IsZero() {
-			parts = append(parts, c)
+	for i := range rest {
+		if !rest[i].IsZero() {
+			parts = append(parts, rest[i])
 		}
 	}
-	return Condition{render: func(w *exprWriter, key *[]byte) (string, error) {
-		if key != nil {
-			*key = appendKeyString(append(*key, formJoin), op)
-			*key = binary.AppendUvarint(*key, uint64(len(parts)))
-			for _, p := range parts {
-				if _, err := p.render(w, key); err != nil {
-					return "", err
-				}
-			}
-			return "", nil
-		}
-		var buf [4]string
-		rendered := buf[:0]
-		n := len(op) * (len(parts) - 1)
-		for _, p := range parts {
-			s, err := p.render(w, nil)
-			if err != nil {
-				return "", err
-			}
-			rendered = append(rendered, s)
-			n += len(s) + 2
-		}
-		var b strings.Builder
-		b.Grow(n)
-		for i, s := range rendered {
-			if i > 0 {
-				b.WriteString(op)
-			}
-			b.WriteByte('(')
-			b.WriteString(s)
-			b.WriteByte(')')
-		}
-		return b.String(), nil
-	}}
+	return Condition{kind: condJoin, op: op, kids: parts}
 }
 
 // Not returns a condition that holds when c does not.
@@ -171,14 +354,7 @@ func Not(c Condition) Condition {
 	if c.IsZero() {
 		return errorCondition(fmt.Errorf("%w: Not of an empty condition", ErrInvalidCondition))
 	}
-	return Condition{render: func(w *exprWriter, key *[]byte) (string, error) {
-		if key != nil {
-			*key = append(*key, formNot)
-			return c.render(w, key)
-		}
-		s, err := c.render(w, nil)
-		return "NOT (" + s + ")", err
-	}}
+	return Condition{kind: condNot, kids: []Condition{c}}
 }
 
 // Exists holds when the item has something at path (attribute_exists). A
@@ -191,55 +367,32 @@ func Exists(path string) Condition { return function("attribute_exists", path) }
 func NotExists(path string) Condition { return function("attribute_not_exists", path) }
 
 // BeginsWith holds when the string at path starts with prefix.
-func BeginsWith(path, prefix string) Condition { return function("begins_with", path, prefix) }
+func BeginsWith(path, prefix string) Condition { return functionOf("begins_with", path, prefix) }
 
 // Contains holds when the string at path contains v as a substring, or the
 // set or list at path has v as an element.
-func Contains(path string, v any) Condition { return function("contains", path, v) }
+func Contains(path string, v any) Condition { return functionOf("contains", path, v) }
 
 // HasType holds when what is at path is of DynamoDB type t: "S", "N", "B",
 // "BOOL", "NULL", "L", "M", "SS", "NS" or "BS" (attribute_type).
-func HasType(path, t string) Condition { return function("attribute_type", path, t) }
+func HasType(path, t string) Condition { return functionOf("attribute_type", path, t) }
 
-func function(fn, path string, args ...any) Condition {
-	return Condition{render: func(w *exprWriter, key *[]byte) (string, error) {
-		if key != nil {
-			*key = appendKeyString(append(*key, formFunction), fn)
-			*key = appendKeyString(*key, path)
-			*key = binary.AppendUvarint(*key, uint64(len(args)))
-			for _, a := range args {
-				if _, err := operandOf(a).renderAgainst(w, Operand{}, key); err != nil {
-					return "", err
-				}
-			}
-			return "", nil
-		}
-		var b strings.Builder
-		b.Grow(len(fn) + 8 + 6*len(args))
-		b.WriteString(fn)
-		b.WriteByte('(')
-		if err := w.writePath(&b, path); err != nil {
-			return "", fmt.Errorf("%w: %s: %w", ErrInvalidCondition, fn, err)
-		}
-		for _, a := range args {
-			s, err := operandOf(a).renderAgainst(w, Operand{}, nil)
-			if err != nil {
-				return "", err
-			}
-			b.WriteString(", ")
-			b.WriteString(s)
-		}
-		b.WriteByte(')')
-		return b.String(), nil
-	}}
+// function is the test fn(path).
+func function(fn, path string) Condition {
+	return Condition{kind: condFunc, op: fn, a: Operand{path: path}}
+}
+
+// functionOf is the test fn(path, arg).
+func functionOf(fn, path string, arg any) Condition {
+	return Condition{kind: condFuncArg, op: fn, a: Operand{path: path}, b: arg}
 }
 
 // An Operand is one side of a comparison: an attribute (or a part of one,
 // given by its document path), the size of one, or a value.
 type Operand struct {
 	path  string
-	size  bool
 	value any
+	size  bool
 	isVal bool
 }
 
@@ -264,29 +417,14 @@ func operandOf(v any) Operand {
 }
 
 // renderAgainst renders o compared with other (the zero Operand for
-// none: it is no sortable attribute), or with a
-// non-nil key appends o's form to *key and adds its value to w (see
-// Condition.form).
-func (o Operand) renderAgainst(w *exprWriter, other Operand, key *[]byte) (string, error) {
+// none: it is no sortable attribute).
+func (o Operand) renderAgainst(w *exprWriter, other Operand) (string, error) {
 	if o.isVal {
 		av, err := o.encode(w, other)
 		if err != nil {
 			return "", err
 		}
-		p := w.value(av)
-		if key != nil {
-			*key = append(*key, formValue)
-			return "", nil
-		}
-		return p, nil
-	}
-	if key != nil {
-		tag := formPath
-		if o.size {
-			tag = formSize
-		}
-		*key = appendKeyString(append(*key, tag), o.path)
-		return "", nil
+		return w.value(av), nil
 	}
 	p, err := w.path(o.path)
 	if err != nil {
@@ -296,6 +434,24 @@ func (o Operand) renderAgainst(w *exprWriter, other Operand, key *[]byte) (strin
 		return "size(" + p + ")", nil
 	}
 	return p, nil
+}
+
+// formAgainst appends o's form to key and adds its value to w (see
+// Condition.form), as renderAgainst would render it.
+func (o Operand) formAgainst(w *exprWriter, other Operand, key []byte) ([]byte, error) {
+	if o.isVal {
+		av, err := o.encode(w, other)
+		if err != nil {
+			return key, err
+		}
+		w.value(av)
+		return append(key, formValue), nil
+	}
+	tag := formPath
+	if o.size {
+		tag = formSize
+	}
+	return appendKeyString(append(key, tag), o.path), nil
 }
 
 // encode returns the value o carries, as the request does: compared with a
@@ -332,21 +488,7 @@ func (o Operand) encode(w *exprWriter, other Operand) (types.AttributeValue, err
 }
 
 func (o Operand) compare(op string, v any) Condition {
-	return Condition{render: func(w *exprWriter, key *[]byte) (string, error) {
-		r := operandOf(v)
-		if key != nil {
-			*key = appendKeyString(append(*key, formCompare), op)
-		}
-		ls, err := o.renderAgainst(w, r, key)
-		if err != nil {
-			return "", err
-		}
-		rs, err := r.renderAgainst(w, o, key)
-		if err != nil || key != nil {
-			return "", err
-		}
-		return ls + " " + op + " " + rs, nil
-	}}
+	return Condition{kind: condCompare, op: op, a: o, b: v}
 }
 
 // Equal holds when o equals v (an Operand or a value).
@@ -369,63 +511,12 @@ func (o Operand) GreaterOrEqual(v any) Condition { return o.compare(">=", v) }
 
 // Between holds when lo <= o <= hi.
 func (o Operand) Between(lo, hi any) Condition {
-	return Condition{render: func(w *exprWriter, key *[]byte) (string, error) {
-		if key != nil {
-			*key = append(*key, formBetween)
-		}
-		var parts [3]string
-		for i, x := range [3]any{o, lo, hi} {
-			s, err := operandOf(x).renderAgainst(w, o, key)
-			if err != nil {
-				return "", err
-			}
-			parts[i] = s
-		}
-		if key != nil {
-			return "", nil
-		}
-		return parts[0] + " BETWEEN " + parts[1] + " AND " + parts[2], nil
-	}}
+	return Condition{kind: condBetween, a: o, b: [2]any{lo, hi}}
 }
 
 // In holds when o equals one of vs (at most 100).
 func (o Operand) In(vs ...any) Condition {
-	return Condition{render: func(w *exprWriter, key *[]byte) (string, error) {
-		if len(vs) == 0 || len(vs) > 100 {
-			return "", fmt.Errorf("%w: IN takes 1 to 100 values, got %d", ErrInvalidCondition, len(vs))
-		}
-		if key != nil {
-			*key = binary.AppendUvarint(append(*key, formIn), uint64(len(vs)))
-			if _, err := o.renderAgainst(w, Operand{}, key); err != nil {
-				return "", err
-			}
-			for _, v := range vs {
-				if _, err := operandOf(v).renderAgainst(w, o, key); err != nil {
-					return "", err
-				}
-			}
-			return "", nil
-		}
-		l, err := o.renderAgainst(w, Operand{}, nil)
-		if err != nil {
-			return "", err
-		}
-		var b strings.Builder
-		b.WriteString(l)
-		b.WriteString(" IN (")
-		for i, v := range vs {
-			s, err := operandOf(v).renderAgainst(w, o, nil)
-			if err != nil {
-				return "", err
-			}
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(s)
-		}
-		b.WriteByte(')')
-		return b.String(), nil
-	}}
+	return Condition{kind: condIn, a: o, b: vs}
 }
 
 // Equal holds when the value at path equals v.

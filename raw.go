@@ -207,37 +207,29 @@ func RawCondition(r Raw) Condition {
 	if err != nil {
 		return errorCondition(fmt.Errorf("%w: %v", ErrInvalidCondition, err))
 	}
-	return Condition{render: func(w *exprWriter, key *[]byte) (string, error) {
-		if key != nil {
-			return "", errNoForm
-		}
-		s, err := src.rename(w, r.Expr)
-		if err != nil {
-			return "", fmt.Errorf("%w: %v", ErrInvalidCondition, err)
-		}
-		return s, nil
-	}}
+	return Condition{kind: condRaw, op: r.Expr, b: src}
 }
 
 // FromExpression adapts a condition made with the SDK's expression package,
 // for code that already has one. Its placeholders are renamed into the
 // request's own, so it mixes with every other dynamodel expression.
 func FromExpression(cb expression.ConditionBuilder) Condition {
-	return Condition{render: func(w *exprWriter, key *[]byte) (string, error) {
-		if key != nil {
-			return "", errNoForm
-		}
-		e, err := expression.NewBuilder().WithCondition(cb).Build()
-		if err != nil {
-			return "", fmt.Errorf("%w: %v", ErrInvalidCondition, err)
-		}
-		src := &rawSource{names: e.Names(), values: e.Values()}
-		s, err := src.rename(w, *e.Condition())
-		if err != nil {
-			return "", fmt.Errorf("%w: %v", ErrInvalidCondition, err)
-		}
-		return s, nil
-	}}
+	return Condition{kind: condSDK, b: cb}
+}
+
+// renderSDK renders a condition made with the SDK's expression package,
+// its placeholders renamed into w's.
+func renderSDK(w *exprWriter, cb expression.ConditionBuilder) (string, error) {
+	e, err := expression.NewBuilder().WithCondition(cb).Build()
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", ErrInvalidCondition, err)
+	}
+	src := &rawSource{names: e.Names(), values: e.Values()}
+	s, err := src.rename(w, *e.Condition())
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", ErrInvalidCondition, err)
+	}
+	return s, nil
 }
 
 // RawUpdate returns an update written by hand: see Update.Raw.

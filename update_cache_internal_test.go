@@ -329,6 +329,8 @@ func FuzzUpdateCache(f *testing.F) {
 	f.Add([]byte{0x18, 0, 0, 1, 3, 2, 0})                                    // ReturnUpdatedOld
 	f.Add([]byte{2, 0, 0, 1, 0xE0, 1, 9, 0xE2, 0, 1, 4, 2, 5, 0xE3, 11, 0})  // conditions
 	f.Add([]byte{7, 0xE1, 11, 0, 6, 11, 2, 0xE0, 0, 0, 0, 1, 3, 0xE2, 1, 1}) // conditions on the names changed
+	f.Add([]byte{2, 0, 0, 1, 0xE4, 1, 9, 0xE5, 1, 1, 0xE6, 2, 3, 0xE7, 0, 0, 0xE8, 2, 2, 0xE9, 3, 0, 0xEA, 0, 0})
+	f.Add([]byte{0, 0, 0, 1, 0xEB, 1, 1, 0xE0, 0, 0}) // a condition of text
 	names := []string{"status", "total", "tags", "log", "expires", "updated", "created", "version", "customer", "", "note",
 		"reactions.heart", "reactions", "tags[0]", "tags[1]", `"a.b"`, "a.b", "a", "version.x", "id[0]", "log[2].x", "a..b", `"x`}
 	values := func(b byte) any {
@@ -375,7 +377,7 @@ func FuzzUpdateCache(f *testing.F) {
 		for ops := data[1:]; len(ops) >= 3; ops = ops[3:] {
 			name, v := names[int(ops[1])%len(names)], values(ops[2])
 			if ops[0] >= 0xE0 {
-				switch ops[0] % 4 {
+				switch (ops[0] - 0xE0) % 12 {
 				case 0:
 					cond = cond.And(Equal(name, v))
 				case 1:
@@ -384,6 +386,22 @@ func FuzzUpdateCache(f *testing.F) {
 					cond = Or(cond, Attr(name).Less(v))
 				case 3:
 					cond = cond.And(In(name, v, ops[2]))
+				case 4:
+					cond = cond.And(Not(Equal(name, v)))
+				case 5:
+					cond = cond.Or(Between(name, v, ops[2]))
+				case 6:
+					cond = cond.And(Size(name).GreaterOrEqual(ops[2]))
+				case 7:
+					cond = cond.And(BeginsWith(name, fmt.Sprint(v)))
+				case 8:
+					cond = Or(Contains(name, v), cond)
+				case 9:
+					cond = cond.And(NotExists(name))
+				case 10:
+					cond = cond.And(HasType(name, "S"))
+				case 11:
+					cond = cond.And(RawCondition(Raw{Expr: "#a <> :b", Names: map[string]string{"#a": name}, Values: map[string]any{":b": v}}))
 				}
 				continue
 			}
@@ -482,8 +500,8 @@ func TestConditionForms(t *testing.T) {
 		rw.grow(4, 4)
 		text, err := c.build(&rw)
 		require.NoError(t, err, c.String())
-		var key []byte
-		require.NoError(t, c.form(&fw, &key), c.String())
+		key, err := c.form(&fw, nil)
+		require.NoError(t, err, c.String())
 		assert.Equal(t, rw.attributeValues(), fw.attributeValues(), "%s: the form's values are rendering's", text)
 		got := rendering{text, rw.names}
 		if seen, ok := forms[string(key)]; ok {
@@ -497,7 +515,8 @@ func TestConditionForms(t *testing.T) {
 	assert.Len(t, forms, len(conds)-5, "conditions that differ only in values share a form")
 
 	var w exprWriter
-	var key []byte
 	raw := RawCondition(Raw{Expr: "#a = :b", Names: map[string]string{"#a": "a"}, Values: map[string]any{":b": 1}})
-	assert.ErrorIs(t, Equal("status", "a").And(raw).form(&w, &key), errNoForm)
+	withRaw := Equal("status", "a").And(raw)
+	_, err := withRaw.form(&w, nil)
+	assert.ErrorIs(t, err, errNoForm)
 }

@@ -120,13 +120,12 @@ type updateRequest struct {
 	cond string
 }
 
-// renderState is what rendering an update, or looking up one with a
-// caller's condition, needs: a writer and a key, in one allocation (the
-// writer escapes to the condition's functions anyway).
-type renderState struct {
-	w      exprWriter
-	key    []byte
-	keyBuf [160]byte
+// updateRequestOptions is an updateRequest with the options it was built
+// with: an option function is given a pointer to them, which escapes, so
+// they share the request's allocation rather than have one of their own.
+type updateRequestOptions struct {
+	updateRequest
+	opts UpdateOptions
 }
 
 // updateInput applies the options, checks an update against the model,
@@ -140,7 +139,18 @@ func (r *Repository[T]) updateInput(keyArg any, upd Update, optFns []func(*Updat
 // updateInputRead is updateInput with the fields an entity's Update read
 // for its index keys.
 func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*UpdateOptions), read indexRead) (*dynamodb.UpdateItemInput, writeReq, error) {
-	opts := collectOptions(UpdateOptions{}, optFns)
+	var req *updateRequest
+	var none UpdateOptions // stays on the stack: only opts points to it
+	opts := &none
+	if len(optFns) == 0 {
+		req = new(updateRequest)
+	} else {
+		both := new(updateRequestOptions)
+		for _, fn := range optFns {
+			fn(&both.opts)
+		}
+		req, opts = &both.updateRequest, &both.opts
+	}
 	k, err := r.model.keyFor(keyArg)
 	if err != nil {
 		return nil, writeReq{}, err
@@ -190,20 +200,7 @@ func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*U
 			ops = append(ops, updateOp{kind: opSet, path: Name(e.typeAttr), value: &types.AttributeValueMemberS{Value: e.name}})
 		}
 	}
-	// An update with a caller's condition needs a renderState whether it
-	// is cached or not: one allocation for both.
 	conditional := !opts.Condition.IsZero()
-	var req *updateRequest
-	var rs *renderState
-	if conditional {
-		both := new(struct {
-			updateRequest
-			renderState
-		})
-		req, rs = &both.updateRequest, &both.renderState
-	} else {
-		req = new(updateRequest)
-	}
 	in := &req.in
 	// Field by field: the request is on the heap already, and a composite
 	// literal would be built aside and copied over.
@@ -227,12 +224,12 @@ func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*U
 			return in, w, nil
 		}
 	}
-	if rs == nil {
-		rs = new(renderState)
-	}
-	ew := &rs.w
+	// The writer and the key's buffer stay on the stack.
+	var ew0 exprWriter
+	var keyBuf [160]byte
+	ew := &ew0
 	ew.model = r.model
-	// A caller's condition is a function, not a shape: the shape is
+	// A caller's condition is not a shape: the shape is
 	// completed with the condition's form (Condition.form), which also
 	// encodes its values, so a known form only adds the update's values.
 	// A condition without a form (text written by hand) is rendered, and
@@ -241,9 +238,9 @@ func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*U
 	if cacheable && conditional {
 		// Only the values are needed if the form is known.
 		ew.values = make(map[string]types.AttributeValue, len(ops)+4)
-		rs.key = append(shapeKey(rs.keyBuf[:0], &shape), formTagged)
-		if err = opts.Condition.form(ew, &rs.key); err == nil {
-			key = rs.key
+		formKey, err := opts.Condition.form(ew, append(shapeKey(keyBuf[:0], &shape), formTagged))
+		if err == nil {
+			key = formKey
 			if t := r.updates.getConditional(key); t != nil {
 				if err := addTemplateValues(ew.values, want, ops); err != nil {
 					return nil, w, err
@@ -268,7 +265,7 @@ func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*U
 	}
 	textKeyed := cacheable && conditional && key == nil
 	if textKeyed {
-		key = condKey(shapeKey(rs.keyBuf[:0], &shape), userCond, ew.order, len(ew.values))
+		key = condKey(shapeKey(keyBuf[:0], &shape), userCond, ew.order, len(ew.values))
 		if t := r.updates.getConditional(key); t != nil {
 			base := len(ew.order)
 			for i, n := range t.more {
