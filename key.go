@@ -109,21 +109,40 @@ func (m *Model) keyFromValues(hash, rng any) (itemKey, error) {
 
 // keyFromStruct reads the key fields of an item.
 func (m *Model) keyFromStruct(v reflect.Value) (itemKey, error) {
-	out := itemKey{}
-	for _, name := range m.keyNames() {
-		a, _ := m.Attribute(name)
-		var val any
-		if f, ok := fieldAt(v, a.field.Index, false); ok && f.CanInterface() {
-			val = f.Interface()
+	out := make(itemKey, 2)
+	for _, r := range [2]Role{RoleHash, RoleRange} {
+		if m.roles[r] < 0 {
+			continue
 		}
-		av, err := encodeKeyValue(a, val)
+		a := &m.attrs[m.roles[r]]
+		f, ok := fieldAt(v, a.field.Index, false)
+		var av types.AttributeValue
+		var err error
+		if ft := a.field.Type; ok && f.CanInterface() && ft.Kind() != reflect.Interface && ft.Kind() != reflect.Pointer && ft != keyValueType {
+			// The field's own value: encodeKeyValue would take it as
+			// it is (no pointer to follow, nothing to convert), without
+			// boxing it first.
+			if av, err = marshalKeyValue(f, *a); err != nil {
+				return nil, &InvalidKeyError{Attribute: a.Name, Reason: err.Error()}
+			}
+			err = checkKeyValue(*a, av)
+		} else {
+			var val any
+			if ok && f.CanInterface() {
+				val = f.Interface()
+			}
+			av, err = encodeKeyValue(*a, val)
+		}
 		if err != nil {
 			return nil, err
 		}
-		out[name] = av
+		out[a.Name] = av
 	}
 	return out, nil
 }
+
+// keyValueType is the type of KeyValue, which encodeKeyValue unwraps.
+var keyValueType = reflect.TypeFor[KeyValue]()
 
 // keyOfItem extracts and checks the key attributes of an encoded item.
 func (m *Model) keyOfItem(item map[string]types.AttributeValue) (itemKey, error) {
