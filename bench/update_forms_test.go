@@ -28,6 +28,13 @@ type VersionedAccount struct {
 	Version int64  `dynamodbav:"version" dynamodel:"version"`
 }
 
+// AccountChanges is a change set of an Account: a plan set and visits
+// counted, when given.
+type AccountChanges struct {
+	Plan   *string `dynamodbav:"plan"`
+	Visits *int    `dynamodbav:"visits" dynamodel:"increment"`
+}
+
 // updateForm is one form of update: the request built by hand (names and
 // values maps at run time, expressions from constant pieces) and the same
 // request through a repository.
@@ -116,6 +123,29 @@ func updateForms(tb testing.TB) []updateForm {
 		dynamodel: func() (*dynamodb.UpdateItemInput, error) {
 			return accounts.UpdateItemInput(email, dynamodel.Set("plan", plan).Remove("tags").Increment("visits", 1),
 				func(o *dynamodel.UpdateOptions) { o.Upsert = true })
+		},
+	}, {
+		// A change set from PrepareUpdate, on a caller's condition.
+		name: "change-set-condition",
+		handwritten: func() *dynamodb.UpdateItemInput {
+			return request(map[string]string{"#n0": "plan", "#n1": "email", "#n2": "visits"},
+				map[string]types.AttributeValue{
+					":v0": &types.AttributeValueMemberS{Value: "free"},
+					":v1": &types.AttributeValueMemberS{Value: plan},
+					":v2": &types.AttributeValueMemberN{Value: strconv.Itoa(1)},
+					":v3": &types.AttributeValueMemberN{Value: "0"},
+				},
+				"SET "+"#n0 = :v1, "+"#n2 = if_not_exists(#n2, :v3) + :v2",
+				"(#n0 = :v0) AND "+"(attribute_exists(#n1))")
+		},
+		dynamodel: func() (*dynamodb.UpdateItemInput, error) {
+			one := 1
+			upd, err := dynamodel.PrepareUpdate(AccountChanges{Plan: &plan, Visits: &one})
+			if err != nil {
+				return nil, err
+			}
+			return accounts.UpdateItemInput(email, upd,
+				func(o *dynamodel.UpdateOptions) { o.Condition = dynamodel.Equal("plan", "free") })
 		},
 	}, {
 		// A caller's condition and the version checked and incremented.
