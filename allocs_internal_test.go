@@ -88,6 +88,12 @@ func TestAllocations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	type accountChanges struct {
+		Plan   *string `dynamodbav:"plan"`
+		Visits *int    `dynamodbav:"visits" dynamodel:"increment"`
+	}
+	plan, one := "pro", 1
+	changes := &accountChanges{Plan: &plan, Visits: &one}
 	var c Capacity
 	for _, tc := range []struct {
 		name string
@@ -121,6 +127,10 @@ func TestAllocations(t *testing.T) {
 				o.Condition = Less("visits", 3)
 			})
 		}},
+		// A change set's tags are read once per type and its fields encoded
+		// by the codec's plan: the encoded fields (one slice) and the two
+		// values; the Update keeps its first changes in place.
+		{"PrepareUpdate of two fields", 3, func() { _, _ = PrepareUpdate(changes) }},
 		{"Get", 6, func() { _, _ = users.Get(ctx, "ada@example.com") }},
 		{"Get consistent", 7, func() { _, _ = users.Get(ctx, "ada@example.com", ConsistentRead) }},
 		{"Put", 9, func() { _, _ = users.Put(ctx, User{Email: "ada@example.com", FirstName: "Ada"}) }},

@@ -68,18 +68,6 @@ func marshalTagged(v any, tag codec.Tag) (types.AttributeValue, error) {
 	return m["v"], nil
 }
 
-// marshalStruct encodes a struct value as an item.
-func marshalStruct(v reflect.Value) (map[string]types.AttributeValue, error) {
-	if v.CanAddr() {
-		v = v.Addr()
-	} else {
-		p := reflect.New(v.Type())
-		p.Elem().Set(v)
-		v = p
-	}
-	return attributevalue.MarshalMap(v.Interface())
-}
-
 // encodeItem encodes a model item with the repository's codec. A nil item
 // is ErrInvalidItem (the codec, as attributevalue, would make it an empty
 // item).

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -150,60 +151,107 @@ func parseChangeOptions(f codec.Field) (changeOptions, error) {
 	return o, nil
 }
 
+// changeField is a field of a change set's type with what its tags ask for.
+type changeField struct {
+	codec.Field
+	at            int // the field's place in codec.Fields of its struct
+	opts          changeOptions
+	maybeOptional bool // the field's type is an Optional, or an interface that can hold one
+}
+
+// changePlans caches each change set type's fields (or the error of its
+// tags): a type's tags are read once.
+var changePlans sync.Map // reflect.Type -> changePlan
+
+type changePlan struct {
+	fields []changeField
+	err    error
+}
+
+var optionalType = reflect.TypeFor[optional]()
+
+// changeFields returns the fields of change set type t that can change
+// something (not the key), with their options.
+func changeFields(t reflect.Type) ([]changeField, error) {
+	if p, ok := changePlans.Load(t); ok {
+		return p.(changePlan).fields, p.(changePlan).err
+	}
+	var plan changePlan
+	for i, f := range codec.Fields(t) {
+		opts, err := parseChangeOptions(f)
+		if err != nil {
+			plan = changePlan{err: err}
+			break
+		}
+		if !opts.key {
+			maybe := f.FieldType.Implements(optionalType) || f.FieldType.Kind() == reflect.Interface
+			plan.fields = append(plan.fields, changeField{Field: f, at: i, opts: opts, maybeOptional: maybe})
+		}
+	}
+	p, _ := changePlans.LoadOrStore(t, plan)
+	return p.(changePlan).fields, p.(changePlan).err
+}
+
 // structChanges adds the changes the fields of struct rv ask for, under
 // path prefix ("" for the change set itself).
 func structChanges(u *Update, rv reflect.Value, prefix string) error {
-	encoded, err := marshalStruct(rv)
+	fields, err := changeFields(rv.Type())
+	if err != nil {
+		return err
+	}
+	encoded, err := codec.EncodeFields(rv)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrInvalidUpdate, err)
 	}
-	for _, f := range codec.Fields(rv.Type()) {
-		opts, err := parseChangeOptions(f)
-		if err != nil {
+	for i := range fields {
+		if err := fieldChange(u, rv, &fields[i], encoded[fields[i].at], prefix); err != nil {
 			return err
 		}
-		if opts.key {
-			continue
-		}
-		fv, ok := fieldAt(rv, f.Index, false)
-		if !ok || !fv.CanInterface() {
-			continue
-		}
-		path := joinPath(prefix, f.Name)
-		if o, isOpt := fv.Interface().(optional); isOpt {
-			state, v := o.optionalState()
-			if state == optSet && f.Tag.OmitEmpty && isZero(v) {
-				state = optClear
-			}
-			switch state {
-			case optClear:
-				*u = u.with(updateOp{kind: opRemove, path: path})
-				continue
-			case optUnset:
-				continue
-			}
-			if opts.members {
-				fv = reflect.ValueOf(v)
-			}
-		} else if isNil(fv) {
-			continue
-		}
-		if opts.members {
-			if err := memberChanges(u, fv, path, opts.kind, f); err != nil {
-				return err
-			}
-			continue
-		}
-		av, present := encoded[f.Name]
-		if !present {
-			continue // omitempty
-		}
-		op, err := changeOp(opts.kind, path, av, fv)
-		if err != nil {
-			return err
-		}
-		*u = u.with(op)
 	}
+	return nil
+}
+
+// fieldChange adds the change field f of struct rv asks for; av is the
+// field encoded as an item attribute (nil: the item would not have it).
+func fieldChange(u *Update, rv reflect.Value, f *changeField, av types.AttributeValue, prefix string) error {
+	fv, ok := fieldAt(rv, f.Index, false)
+	if !ok || !fv.CanInterface() {
+		return nil
+	}
+	path := joinPath(prefix, f.Name)
+	var o optional
+	if f.maybeOptional {
+		o, _ = fv.Interface().(optional)
+	}
+	if o != nil {
+		state, v := o.optionalState()
+		if state == optSet && f.Tag.OmitEmpty && isZero(v) {
+			state = optClear
+		}
+		switch state {
+		case optClear:
+			*u = u.with(updateOp{kind: opRemove, path: path})
+			return nil
+		case optUnset:
+			return nil
+		}
+		if f.opts.members {
+			fv = reflect.ValueOf(v)
+		}
+	} else if isNil(fv) {
+		return nil
+	}
+	if f.opts.members {
+		return memberChanges(u, fv, path, f.opts.kind, f.Field)
+	}
+	if av == nil {
+		return nil // omitempty
+	}
+	op, err := changeOp(f.opts.kind, path, av, fv)
+	if err != nil {
+		return err
+	}
+	*u = u.with(op)
 	return nil
 }
 

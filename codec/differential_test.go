@@ -444,6 +444,24 @@ func differential[T any](t *testing.T, data []byte) {
 	if oerr == nil && !equal(reflect.ValueOf(ours), reflect.ValueOf(theirs)) {
 		t.Fatalf("%T encodings differ:\nours  %#v\ntheirs %#v\nvalue: %#v", v, ours, theirs, v)
 	}
+	// EncodeFields, of the value and of a copy that cannot be addressed.
+	for _, rv := range []reflect.Value{reflect.ValueOf(&v).Elem(), reflect.ValueOf(v)} {
+		fields, ferr := codec.EncodeFields(rv)
+		if (ferr == nil) != (terr == nil) {
+			t.Fatalf("%T: EncodeFields error %v; attributevalue.MarshalMap %v", v, ferr, terr)
+		}
+		if ferr == nil {
+			byField := map[string]types.AttributeValue{}
+			for i, f := range codec.Fields(rv.Type()) {
+				if fields[i] != nil {
+					byField[f.Name] = fields[i]
+				}
+			}
+			if !equal(reflect.ValueOf(byField), reflect.ValueOf(theirs)) {
+				t.Fatalf("%T: EncodeFields = %#v; attributevalue.MarshalMap = %#v", v, byField, theirs)
+			}
+		}
+	}
 
 	var names []string
 	attributeNames(reflect.TypeFor[T](), map[reflect.Type]bool{}, &names)

@@ -125,65 +125,61 @@ func (s *structEnc) encode(p unsafe.Pointer) (map[string]types.AttributeValue, b
 	m := make(map[string]types.AttributeValue, len(s.fields))
 	for i := range s.fields {
 		f := &s.fields[i]
-		var fp unsafe.Pointer
-		if f.at.hops == nil {
-			fp = unsafe.Add(p, f.at.offset)
-		} else if fp = f.at.read(p); fp == nil {
-			continue
-		}
-		var av types.AttributeValue
-		switch f.op {
-		case opString:
-			v := *(*string)(fp)
-			if v == "" && (f.tag.OmitEmpty || f.tag.NullEmpty) {
-				av = zeroAV(f.tag)
-			} else {
-				av = &types.AttributeValueMemberS{Value: v}
-			}
-		case opBool:
-			v := *(*bool)(fp)
-			if !v && (f.tag.OmitEmpty || f.tag.NullEmpty) {
-				av = zeroAV(f.tag)
-			} else {
-				av = &types.AttributeValueMemberBOOL{Value: v}
-			}
-		case opInt:
-			v := loadInt(fp, f.size)
-			if v == 0 && (f.tag.OmitEmpty || f.tag.NullEmpty) {
-				av = zeroAV(f.tag)
-			} else {
-				av = number(strconv.FormatInt(v, 10), f.tag.AsString)
-			}
-		case opUint:
-			v := loadUint(fp, f.size)
-			if v == 0 && (f.tag.OmitEmpty || f.tag.NullEmpty) {
-				av = zeroAV(f.tag)
-			} else {
-				av = number(strconv.FormatUint(v, 10), f.tag.AsString)
-			}
-		case opFloat64:
-			v := *(*float64)(fp)
-			if v == 0 && (f.tag.OmitEmpty || f.tag.NullEmpty) {
-				av = zeroAV(f.tag)
-			} else {
-				av = number(strconv.FormatFloat(v, 'f', -1, 64), f.tag.AsString)
-			}
-		case opTime:
-			var ok bool
-			if av, ok = timeAV((*time.Time)(fp), f.tag); !ok {
-				return nil, false
-			}
-		default:
-			var ok bool
-			if av, ok = f.enc(fp); !ok {
-				return nil, false
-			}
+		av, ok := f.value(p)
+		if !ok {
+			return nil, false
 		}
 		if av != nil {
 			m[f.name] = av
 		}
 	}
 	return m, true
+}
+
+// value encodes the field of the struct at p: nil for a field omitted (or
+// behind a nil embedded pointer), ok false for a value outside the plan.
+func (f *fieldEnc) value(p unsafe.Pointer) (av types.AttributeValue, ok bool) {
+	var fp unsafe.Pointer
+	if f.at.hops == nil {
+		fp = unsafe.Add(p, f.at.offset)
+	} else if fp = f.at.read(p); fp == nil {
+		return nil, true
+	}
+	switch f.op {
+	case opString:
+		v := *(*string)(fp)
+		if v == "" && (f.tag.OmitEmpty || f.tag.NullEmpty) {
+			return zeroAV(f.tag), true
+		}
+		return &types.AttributeValueMemberS{Value: v}, true
+	case opBool:
+		v := *(*bool)(fp)
+		if !v && (f.tag.OmitEmpty || f.tag.NullEmpty) {
+			return zeroAV(f.tag), true
+		}
+		return &types.AttributeValueMemberBOOL{Value: v}, true
+	case opInt:
+		v := loadInt(fp, f.size)
+		if v == 0 && (f.tag.OmitEmpty || f.tag.NullEmpty) {
+			return zeroAV(f.tag), true
+		}
+		return number(strconv.FormatInt(v, 10), f.tag.AsString), true
+	case opUint:
+		v := loadUint(fp, f.size)
+		if v == 0 && (f.tag.OmitEmpty || f.tag.NullEmpty) {
+			return zeroAV(f.tag), true
+		}
+		return number(strconv.FormatUint(v, 10), f.tag.AsString), true
+	case opFloat64:
+		v := *(*float64)(fp)
+		if v == 0 && (f.tag.OmitEmpty || f.tag.NullEmpty) {
+			return zeroAV(f.tag), true
+		}
+		return number(strconv.FormatFloat(v, 'f', -1, 64), f.tag.AsString), true
+	case opTime:
+		return timeAV((*time.Time)(fp), f.tag)
+	}
+	return f.enc(fp)
 }
 
 // timeAV encodes a time under tag: epoch seconds for unixtime, else
