@@ -5,12 +5,17 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"iter"
 	"math/rand/v2"
 	"reflect"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/dynamodel/dynamodel/dynamotest"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/stretchr/testify/require"
@@ -334,5 +339,82 @@ func FuzzEntityDirect(f *testing.F) {
 			body = append(body[:pos:pos], append([]byte(snippet), body[pos:]...)...)
 		}
 		checkEntityReads(t, string(body), "", entityTableOptions["entity type"]...)
+	})
+}
+
+// TestEntityDirectIntegration reads the same items on both engines on the
+// direct path and through the SDK: pages with other entities' items
+// (Skipped), an overloaded index, a KEYS_ONLY index (fields from keys), a
+// scan in parallel, a Get, and a Get of no item.
+func TestEntityDirectIntegration(t *testing.T) {
+	shopEngine(t, func(t *testing.T, db *dynamotest.DB, sh shop) {
+		ctx := ctxT(t)
+		seen := &itemsSeen{}
+		direct := newShop(t, db.Client, db.Table("single-table"), func(o *dynamodel.TableOptions) {
+			o.ClientOptions = append(o.ClientOptions, seen.option)
+		})
+		viaSDK := newShop(t, db.Client, db.Table("single-table"), func(o *dynamodel.TableOptions) { o.DecodeWithSDK = true })
+		for _, c := range []string{"c1", "c2"} {
+			_, err := sh.customers.Create(ctx, ShopCustomer{ID: c, Email: c + "@example.com", Name: "N" + c})
+			require.NoError(t, err)
+		}
+		flag := "fraud"
+		for i := range 12 {
+			o := order([]string{"c1", "c2"}[i%2], i+1, []string{"open", "paid"}[i%3/2], float64(i*7-30)/4)
+			if i%3 == 0 {
+				o.Flag = &flag
+			}
+			_, err := sh.orders.Create(ctx, o)
+			require.NoError(t, err)
+		}
+		_, err := db.Client.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(db.Table("single-table")),
+			Item: map[string]types.AttributeValue{"PK": s("CUSTOMER#c1"), "SK": s("NOTE#1"), "text": s("another client's")}})
+		require.NoError(t, err)
+
+		type reads struct {
+			Pages    []dynamodel.Page[ShopOrder]
+			Items    [][]ShopOrder
+			Get      ShopOrder
+			NotFound bool
+		}
+		read := func(sh shop) reads {
+			var r reads
+			page := func(p dynamodel.Page[ShopOrder], err error) {
+				require.NoError(t, err)
+				p.Cursor = strconv.FormatBool(p.Cursor != "")
+				r.Pages = append(r.Pages, p)
+			}
+			page(sh.orders.QueryPage(ctx, dynamodel.Partition(sh.orders.PartitionKey("c1"))))
+			page(sh.orders.QueryPage(ctx, sh.orders.Partition("c1"), func(o *dynamodel.QueryOptions) { o.Limit = 3 }))
+			page(sh.orders.QueryPage(ctx, sh.orders.IndexPartition("GSI1", "open")))
+			page(sh.orders.QueryPage(ctx, sh.orders.IndexPartition("GSI2", "fraud")))
+			page(sh.orders.ScanPage(ctx))
+			for _, seq := range []iter.Seq2[ShopOrder, error]{
+				sh.orders.Query(ctx, sh.orders.Partition("c2"), func(o *dynamodel.QueryOptions) { o.PageSize = 2 }),
+				sh.orders.Scan(ctx, func(o *dynamodel.ScanOptions) { o.Segments = 3 }),
+			} {
+				items, err := dynamodel.Collect(seq, 0)
+				require.NoError(t, err)
+				sort.Slice(items, func(i, j int) bool { return items[i].Number < items[j].Number })
+				r.Items = append(r.Items, items)
+			}
+			var err error
+			r.Get, err = sh.orders.Get(ctx, sh.orders.Key("c1", 3))
+			require.NoError(t, err)
+			_, err = sh.orders.Get(ctx, dynamodel.Key{Hash: "CUSTOMER#c1", Range: "ORDER#0x"})
+			r.NotFound = errors.Is(err, dynamodel.ErrNotFound)
+			return r
+		}
+		d, v := read(direct), read(viaSDK)
+		require.Equal(t, v, d)
+		require.Equal(t, 2, d.Pages[0].Skipped, "the customer and the other client's note")
+		require.Len(t, d.Pages[0].Items, 6)
+		require.Equal(t, -7.5, d.Pages[3].Items[0].Total, "from GSI2's sort key")
+		require.Equal(t, "c1", d.Pages[3].Items[0].Customer, "from the table's partition key")
+		require.Len(t, d.Items[1], 12)
+		require.True(t, d.NotFound)
+		for i, n := range seen.counts {
+			require.Zero(t, n, "call %d: the SDK's output had items: the direct path left the body to it", i)
+		}
 	})
 }
