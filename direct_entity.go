@@ -266,8 +266,8 @@ func appendEntityJSON[T any](e *entityKeys, dst []T, data []byte) (out []T, n, s
 	if s.Byte(']') {
 		return dst, s.Pos(), 0, true
 	}
-	var kept [][2]int // the entity's items, by their bounds in data
-	var hydrate []int // those that lack fields, by their index in kept
+	kept := make([][2]int, 0, cap(dst)-len(dst)) // the entity's items, by their bounds in data
+	var hydrate []int                            // those that lack fields, by their index in kept
 	for {
 		s.Peek()
 		start := s.Pos()
