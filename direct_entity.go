@@ -32,6 +32,7 @@ const maxWireSlots = 24
 // attributes by slot.
 type entityWire struct {
 	slots     map[string]int // attribute name -> slot
+	names     []string       // by slot
 	strict    []bool         // by slot: a key attribute or the entity-type attribute, whose value is read
 	hash, rng int            // the table's key attributes (rng -1 without a sort key)
 	typ       int            // the entity-type attribute, -1 without one
@@ -55,6 +56,7 @@ func newEntityWire(e *entityKeys) *entityWire {
 		if !ok {
 			i = len(w.strict)
 			w.slots[name] = i
+			w.names = append(w.names, name)
 			w.strict = append(w.strict, false)
 		}
 		w.strict[i] = w.strict[i] || strict
@@ -88,6 +90,17 @@ func newEntityWire(e *entityKeys) *entityWire {
 	return w
 }
 
+// slot returns the slot of the attribute named name (a few names: a loop
+// is quicker than the map).
+func (w *entityWire) slot(name []byte) (int, bool) {
+	for i, n := range w.names {
+		if len(n) == len(name) && n == string(name) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
 // A wireView is what the direct path read of one item's top level. It is a
 // keyView (for hydrate).
 type wireView struct {
@@ -117,7 +130,7 @@ func (v *wireView) scan(data []byte) (n int, ok bool) {
 		if !ok {
 			return 0, false
 		}
-		i, mine := v.w.slots[string(k)]
+		i, mine := v.w.slot(k)
 		switch {
 		case !mine:
 			if !s.Skip() {
