@@ -32,7 +32,12 @@ import (
 // Reads recognise items by their keys: a Get that finds an item of another
 // entity fails with a *WrongEntityError (ErrWrongEntity), and queries and
 // scans pass over items of other entities, counting them in Page.Skipped.
-// An item is never decoded into the wrong type.
+// An item is never decoded into the wrong type. Get, Lookup, Query and Scan
+// take the direct read path unless Options.DecodeWithSDK is set: each
+// item's key attributes are read from the response body and recognised
+// first, then the entity's items are decoded straight into T (with the
+// same results as through the SDK's attribute values). A Table's own reads
+// (Table.Get, Query, Scan, Collection) go through the SDK's values.
 type Entity[T any] struct {
 	*Repository[T]
 	keys *entityKeys
