@@ -418,3 +418,51 @@ func TestEntityDirectIntegration(t *testing.T) {
 		}
 	})
 }
+
+// TestEntityOtherReadsRecognise: the entity's other reads that return a T
+// (an update's and a delete's returned item, a transaction's read, a batch
+// read) recognise the item as a Get through the SDK does: the same item,
+// or the same *WrongEntityError, ErrInvalidItem and DecodeError path.
+// (They read through the SDK's values today; a direct path for them must
+// recognise entities' items too.)
+func TestEntityOtherReadsRecognise(t *testing.T) {
+	ctx := context.Background()
+	sh := newShop(t, cannedClient(&rawBody{}), "single-table")
+	kinds := entityItems(t, sh, rand.New(rand.NewPCG(1, 2)))
+	class := func(r entityRead) entityRead { r.Err = ""; return r }
+	for _, kind := range []string{"order", "customer", "gsi2 keys only", "table keys only", "bad number in key", "type of other",
+		"decode error", "other entity", "separator in key", "escaped key"} {
+		t.Run(kind, func(t *testing.T) {
+			item := kinds[kind]
+			want := class(readEntity(t, `{}`, item, true, nil, entityTableOptions["entity type"]...)[3])
+			shop := func(body string) shop {
+				return newShop(t, cannedClient(&rawBody{body: []byte(body)}), "single-table", entityTableOptions["entity type"]...)
+			}
+			one := func(o ShopOrder, err error) entityRead {
+				var items []ShopOrder
+				if err == nil {
+					items = []ShopOrder{o}
+				}
+				return class(readResult(items, 0, "", err))
+			}
+			s := shop(`{"Attributes":` + item + `}`)
+			require.Equal(t, want, one(s.orders.Update(ctx, s.orders.Key("c1", 1), dynamodel.Set("expires", day))), "Update")
+			s = shop(`{"Attributes":` + item + `}`)
+			require.Equal(t, want, one(s.orders.DeleteReturning(ctx, s.orders.Key("c1", 1))), "DeleteReturning")
+			s = shop(`{"Responses":[{"Item":` + item + `}]}`)
+			g := s.orders.TxGet(s.orders.Key("c1", 1))
+			err := dynamodel.TransactGet(ctx, s.table.Client(), []dynamodel.TxGetAction{g})
+			o, found := g.Result()
+			require.Equal(t, err == nil, found)
+			require.Equal(t, want, one(o, err), "TransactGet")
+			var got [2][]entityRead
+			for i, sdk := range []bool{false, true} {
+				s := newShop(t, cannedClient(&rawBody{body: []byte(`{"Responses":{"single-table":[` + item + `]}}`)}), "single-table",
+					append(entityTableOptions["entity type"], func(o *dynamodel.TableOptions) { o.DecodeWithSDK = sdk })...)
+				items, err := s.orders.BatchGet(ctx, []any{s.orders.Key("c1", 1)})
+				got[i] = append(got[i], readResult(items, 0, "", err))
+			}
+			require.Equal(t, got[1], got[0], "BatchGet")
+		})
+	}
+}
