@@ -123,7 +123,9 @@ type directKey struct{}
 // directItems in the stack. When the repository decodes with the SDK,
 // directItems finds no sink and only checks the CRC32.
 func (r *Repository[T]) direct(ctx context.Context, sink directSink) (context.Context, []func(*dynamodb.Options)) {
-	if r.opts.DecodeWithSDK {
+	if r.opts.DecodeWithSDK || (r.model.keys != nil && !recognizes(sink)) {
+		// An entity's items are read directly only by a sink that
+		// recognises them (direct_entity.go).
 		return ctx, r.reads
 	}
 	return sink.withParent(ctx), r.reads
@@ -151,6 +153,10 @@ type pageSink[T any] struct {
 	sinkContext
 	items []T
 	took  bool
+
+	keys    *entityKeys // an entity's: its items are recognised first (direct_entity.go)
+	skipped int         // items of other entities passed over
+	read    int         // items in the response, skipped ones too
 }
 
 func (p *pageSink[T]) withParent(ctx context.Context) context.Context {
@@ -159,9 +165,17 @@ func (p *pageSink[T]) withParent(ctx context.Context) context.Context {
 }
 
 func (p *pageSink[T]) take(body []byte) ([]byte, bool) {
-	p.items, p.took = nil, false
+	p.items, p.took, p.skipped, p.read = nil, false, 0, 0
 	rest, ok := splice(body, "Items", func(data []byte, count int) (int, bool) {
-		items, n, ok := codec.For[T]().AppendJSON(make([]T, 0, count), data)
+		var items []T
+		var n int
+		var ok bool
+		if p.keys != nil {
+			items, n, p.skipped, ok = appendEntityJSON(p.keys, make([]T, 0, count), data)
+		} else {
+			items, n, ok = codec.For[T]().AppendJSON(make([]T, 0, count), data)
+		}
+		p.read = len(items) + p.skipped
 		if ok && len(items) > 0 { // an empty page stays nil, as the SDK's path leaves it
 			p.items = items
 		}
@@ -181,6 +195,8 @@ type itemSink[T any] struct {
 	item  T
 	found bool // the response had an item
 	took  bool
+
+	keys *entityKeys // an entity's: its item is recognised first (direct_entity.go)
 }
 
 func (p *itemSink[T]) withParent(ctx context.Context) context.Context {
@@ -196,7 +212,13 @@ func (p *itemSink[T]) take(body []byte) ([]byte, bool) {
 		if !s.Skip() {
 			return 0, false
 		}
-		item, ok := codec.For[T]().DecodeJSON(data[:s.Pos()])
+		var item T
+		var ok bool
+		if p.keys != nil {
+			item, ok = decodeEntityJSON[T](p.keys, data[:s.Pos()])
+		} else {
+			item, ok = codec.For[T]().DecodeJSON(data[:s.Pos()])
+		}
 		p.item, p.found = item, ok
 		return s.Pos(), ok
 	})
@@ -282,5 +304,5 @@ func (p *pageSink[T]) fetched(items []map[string]types.AttributeValue, next map[
 	if !p.took || len(items) > 0 {
 		return fetched{items: items, next: next, evaluated: pageEvaluated(scanned, count, len(items))}
 	}
-	return fetched{next: next, evaluated: pageEvaluated(scanned, count, len(p.items)), decoded: p.items}
+	return fetched{next: next, evaluated: pageEvaluated(scanned, count, p.read), decoded: p.items, skipped: p.skipped}
 }

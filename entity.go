@@ -32,7 +32,12 @@ import (
 // Reads recognise items by their keys: a Get that finds an item of another
 // entity fails with a *WrongEntityError (ErrWrongEntity), and queries and
 // scans pass over items of other entities, counting them in Page.Skipped.
-// An item is never decoded into the wrong type.
+// An item is never decoded into the wrong type. Get, Lookup, Query and Scan
+// take the direct read path unless Options.DecodeWithSDK is set: each
+// item's key attributes are read from the response body and recognised
+// first, then the entity's items are decoded straight into T (with the
+// same results as through the SDK's attribute values). A Table's own reads
+// (Table.Get, Query, Scan, Collection) go through the SDK's values.
 type Entity[T any] struct {
 	*Repository[T]
 	keys *entityKeys
@@ -96,6 +101,7 @@ type entityKeys struct {
 	typeAttr  string               // Table's EntityType attribute, or ""
 	model     *Model
 	decode    func(map[string]types.AttributeValue) (any, error)
+	wire      *entityWire // what the direct read path looks at (direct_entity.go)
 }
 
 // entityIndex is an index whose key attributes the entity renders.
@@ -130,6 +136,7 @@ func NewEntity[T any](t *Table, name string, optFns ...func(*EntityOptions)) (*E
 	if err := e.bind(m, opts); err != nil {
 		return nil, err
 	}
+	e.wire = newEntityWire(e)
 	m.keys, e.model = e, m
 	r, err := newRepository[T](t.client, t.name, m, t.repositoryOptions())
 	if err != nil {
@@ -397,7 +404,7 @@ func decodeEntity[T any](e *entityKeys, item map[string]types.AttributeValue) (T
 	if err != nil || !e.lacksFields(item) {
 		return v, err
 	}
-	if err := e.hydrate(reflect.ValueOf(&v).Elem(), item); err != nil {
+	if err := e.hydrate(reflect.ValueOf(&v).Elem(), attrMap(item)); err != nil {
 		return v, fmt.Errorf("%w: decode %T: %w", ErrInvalidItem, v, err)
 	}
 	return v, nil
@@ -427,7 +434,7 @@ func (e *entityKeys) lacksFields(item map[string]types.AttributeValue) bool {
 }
 
 // hydrate sets the fields item lacks from the keys that hold them.
-func (e *entityKeys) hydrate(v reflect.Value, item map[string]types.AttributeValue) error {
+func (e *entityKeys) hydrate(v reflect.Value, item keyView) error {
 	set := map[*Attribute]bool{}
 	tms := []*template{e.hash, e.rng}
 	for _, ix := range e.indexes {
@@ -437,21 +444,21 @@ func (e *entityKeys) hydrate(v reflect.Value, item map[string]types.AttributeVal
 		if tm == nil {
 			continue
 		}
-		key, ok := item[tm.attr].(*types.AttributeValueMemberS)
+		key, ok := item.keyText(tm.attr)
 		if !ok {
 			continue
 		}
-		texts := tm.extract(key.Value)
+		texts := tm.extract(key)
 		for i, f := range tm.fields {
 			if f == nil || texts == nil || set[f.attr] {
 				continue
 			}
-			if _, ok := item[f.attr.Name]; ok {
+			if item.has(f.attr.Name) {
 				continue
 			}
 			pv, err := f.parse(texts[i])
 			if err != nil {
-				return fmt.Errorf("field %q from key %s %q: %w", f.attr.Name, tm.attr, key.Value, err)
+				return fmt.Errorf("field %q from key %s %q: %w", f.attr.Name, tm.attr, key, err)
 			}
 			fv, _ := fieldAt(v, f.attr.field.Index, true)
 			indirectAlloc(fv).Set(pv)
@@ -459,4 +466,28 @@ func (e *entityKeys) hydrate(v reflect.Value, item map[string]types.AttributeVal
 		}
 	}
 	return nil
+}
+
+// A keyView is what hydrate reads of an item: the string values of its key
+// attributes, and which attributes it has. The SDK's items are attrMaps;
+// the direct path reads a wireView (direct_entity.go).
+type keyView interface {
+	keyText(attr string) (string, bool) // the attribute's string value
+	has(name string) bool
+}
+
+// attrMap is an item as the SDK reads it, as a keyView.
+type attrMap map[string]types.AttributeValue
+
+func (m attrMap) keyText(attr string) (string, bool) {
+	s, ok := m[attr].(*types.AttributeValueMemberS)
+	if !ok {
+		return "", false
+	}
+	return s.Value, true
+}
+
+func (m attrMap) has(name string) bool {
+	_, ok := m[name]
+	return ok
 }

@@ -54,7 +54,7 @@ func (r *Repository[T]) lookup(ctx context.Context, key any, optFns []func(*GetO
 		in.ProjectionExpression = &p
 		in.ExpressionAttributeNames = w.attributeNames()
 	}
-	sink := new(itemSink[T])
+	sink := &itemSink[T]{keys: r.model.keys}
 	callCtx, clientOpts := r.direct(ctx, sink)
 	out, err := r.client.GetItem(callCtx, in, clientOpts...)
 	if err != nil {

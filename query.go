@@ -238,7 +238,7 @@ func (r *Repository[T]) queryFetch(kc KeyCondition, opts QueryOptions, sel types
 		page := *in
 		page.ExclusiveStartKey = start
 		page.Limit = int32Ptr(limit)
-		sink := new(pageSink[T])
+		sink := &pageSink[T]{keys: r.model.keys}
 		callCtx, optFns := r.direct(ctx, sink)
 		out, err := r.client.Query(callCtx, &page, optFns...)
 		if err != nil {

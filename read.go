@@ -125,6 +125,7 @@ type fetched struct {
 	next      map[string]types.AttributeValue
 	evaluated int
 	decoded   any // the items as a []T, when the direct path decoded them (items is then empty)
+	skipped   int // items of other entities the direct path passed over
 }
 
 // pageItems returns how many items a page has and, when the direct path
@@ -247,6 +248,7 @@ func readPage[T any](ctx context.Context, fetch fetchFunc, decode decodeFunc[T],
 			return out, nil, skipped, err
 		}
 		evaluated += page.evaluated
+		skipped += page.skipped
 		direct, n := pageItems[T](page)
 		if direct != nil && out == nil {
 			out = direct

@@ -237,7 +237,7 @@ func (r *Repository[T]) scanFetch(in *dynamodb.ScanInput, c *Capacity) fetchFunc
 		page := *in
 		page.ExclusiveStartKey = start
 		page.Limit = int32Ptr(limit)
-		sink := new(pageSink[T])
+		sink := &pageSink[T]{keys: r.model.keys}
 		callCtx, optFns := r.direct(ctx, sink)
 		out, err := r.client.Scan(callCtx, &page, optFns...)
 		if err != nil {

@@ -138,6 +138,9 @@ func (t *Table) rawRepository() (*Repository[Item], error) {
 		return nil, err
 	}
 	r.decode = t.decodeItem
+	// An Item is decoded as whichever entity its key says, from the SDK's
+	// attribute values.
+	r.opts.DecodeWithSDK = true
 	return r, nil
 }
 
@@ -147,10 +150,6 @@ func (t *Table) repositoryOptions() func(*Options) {
 	return func(o *Options) {
 		*o = t.opts.Options
 		o.Schema = nil // checked against each entity's templates instead
-		// The direct read path decodes straight into T; an entity's reads
-		// recognise each item by its key (and fill fields from keys)
-		// first, from the SDK's attribute values.
-		o.DecodeWithSDK = true
 	}
 }
 

@@ -2,7 +2,9 @@ package bench
 
 import (
 	"context"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -153,6 +155,184 @@ func BenchmarkEntityGet(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var err error
+			if entityPhotoSink, err = e.Get(ctx, key); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// EntityOrder is Order as an entity of a shared table: PK=CUSTOMER#<customer>,
+// SK=ORDER#<id>, rendered from its fields.
+type EntityOrder struct {
+	Customer string   `dynamodbav:"customer"`
+	ID       string   `dynamodbav:"id"`
+	Status   string   `dynamodbav:"status"`
+	Address  string   `dynamodbav:"address"`
+	Total    float64  `dynamodbav:"total"`
+	Quantity int      `dynamodbav:"quantity"`
+	Tags     []string `dynamodbav:"tags"`
+}
+
+// EntityCustomer is another entity of the same table, whose items an
+// order's read passes over.
+type EntityCustomer struct {
+	ID   string `dynamodbav:"id"`
+	Name string `dynamodbav:"name"`
+}
+
+var entityOrdersSink []EntityOrder
+
+// EntityOrderPage returns a Query response body of n orders with their
+// keys PK and SK (about 450 bytes each); with otherEvery > 0, every
+// otherEvery-th item is a customer instead.
+func EntityOrderPage(n, otherEvery int) []byte {
+	items := make([]string, n)
+	for i := range items {
+		if otherEvery > 0 && i%otherEvery == otherEvery-1 {
+			items[i] = fmt.Sprintf(`{"PK":{"S":"CUSTOMER#customer-%06d"},"SK":{"S":"#PROFILE"},"id":{"S":"customer-%06d"},"name":{"S":"Customer %d"}}`, i%500, i%500, i)
+			continue
+		}
+		order := OrderItemsJSON(i, 1)
+		items[i] = fmt.Sprintf(`{"PK":{"S":"CUSTOMER#customer-%06d"},"SK":{"S":"ORDER#order-%010d-2026-11-25T09:30:00Z"},`, i%500, i) + order[2:len(order)-1]
+	}
+	return []byte(fmt.Sprintf(`{"Count":%d,"Items":[%s],"ScannedCount":%d,"LastEvaluatedKey":{"PK":{"S":"x"},"SK":{"S":"y"}}}`,
+		n, strings.Join(items, ","), n))
+}
+
+// entityOrders declares the orders and customers of a table read through
+// client.
+func entityOrders(tb testing.TB, client dynamodel.API, sdk bool) *dynamodel.Entity[EntityOrder] {
+	tb.Helper()
+	t, err := dynamodel.NewTable(client, "shop", func(o *dynamodel.TableOptions) { o.DecodeWithSDK = sdk })
+	if err != nil {
+		tb.Fatal(err)
+	}
+	e, err := dynamodel.NewEntity[EntityOrder](t, "Order", dynamodel.Keys("CUSTOMER#{customer}", "ORDER#{id}"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := dynamodel.NewEntity[EntityCustomer](t, "Customer", dynamodel.Keys("CUSTOMER#{id}", "#PROFILE")); err != nil {
+		tb.Fatal(err)
+	}
+	return e
+}
+
+// TestEntityOrderPage: the entity page is about 1.3 MB, and its orders
+// read as an entity equal the plain page's orders.
+func TestEntityOrderPage(t *testing.T) {
+	body := EntityOrderPage(pageItems, 0)
+	if n := len(body); n < 1_200_000 || n > 1_400_000 {
+		t.Fatalf("the page is %d bytes, want about 1.3 MB", n)
+	}
+	ctx := context.Background()
+	orders, err := dynamodel.NewRepository[Order](clientWith(stubTransport{bodies: map[string][]byte{"Query": OrderPage(0, pageItems, true)}}), "Orders")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := orders.QueryPage(ctx, dynamodel.Partition("c1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sdk := range []bool{false, true} {
+		e := entityOrders(t, clientWith(stubTransport{bodies: map[string][]byte{"Query": body}}), sdk)
+		got, err := e.QueryPage(ctx, dynamodel.Partition(e.PartitionKey("c1")))
+		if err != nil || len(got.Items) != pageItems {
+			t.Fatal(len(got.Items), err)
+		}
+		for i := range got.Items {
+			if !reflect.DeepEqual(Order(got.Items[i]), want.Items[i]) {
+				t.Fatalf("order %d: %+v, want %+v", i, got.Items[i], want.Items[i])
+			}
+		}
+		mixed := entityOrders(t, clientWith(stubTransport{bodies: map[string][]byte{"Query": EntityOrderPage(pageItems, 10)}}), sdk)
+		got, err = mixed.QueryPage(ctx, dynamodel.Partition(e.PartitionKey("c1")))
+		if err != nil || len(got.Items) != pageItems*9/10 || got.Skipped != pageItems/10 {
+			t.Fatal(len(got.Items), got.Skipped, err)
+		}
+	}
+}
+
+// BenchmarkEntityQueryPage1MB reads one Query page of 3,000 orders into a
+// []T through a stub transport: a plain Repository[Order] on the direct
+// path (repository, the page without PK and SK, about 1.1 MB), and an
+// entity (the page with PK and SK, about 1.3 MB) on the direct path
+// (entity), through the SDK's attribute values (entity-sdkdecode), and on
+// the direct path with one item in ten a customer, passed over
+// (entity-mixed).
+func BenchmarkEntityQueryPage1MB(b *testing.B) {
+	ctx := context.Background()
+	b.Run("impl=repository", func(b *testing.B) {
+		orders, err := dynamodel.NewRepository[Order](clientWith(stubTransport{bodies: map[string][]byte{"Query": OrderPage(0, pageItems, true)}}), "Orders")
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			page, err := orders.QueryPage(ctx, dynamodel.Partition("c1"))
+			if err != nil || len(page.Items) != pageItems {
+				b.Fatal(len(page.Items), err)
+			}
+			ordersSink = page.Items
+		}
+	})
+	for _, impl := range []struct {
+		name       string
+		sdk        bool
+		otherEvery int
+	}{{"entity", false, 0}, {"entity-sdkdecode", true, 0}, {"entity-mixed", false, 10}} {
+		b.Run("impl="+impl.name, func(b *testing.B) {
+			e := entityOrders(b, clientWith(stubTransport{bodies: map[string][]byte{"Query": EntityOrderPage(pageItems, impl.otherEvery)}}), impl.sdk)
+			kc := dynamodel.Partition(e.PartitionKey("c1"))
+			want := pageItems
+			if impl.otherEvery > 0 {
+				want -= pageItems / impl.otherEvery
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				page, err := e.QueryPage(ctx, kc)
+				if err != nil || len(page.Items) != want {
+					b.Fatal(len(page.Items), err)
+				}
+				entityOrdersSink = page.Items
+			}
+		})
+	}
+}
+
+// BenchmarkEntityGetStub reads a photo through a stub transport (the
+// SDK's middleware included): a plain Repository[T] and an entity, both
+// on the direct path.
+func BenchmarkEntityGetStub(b *testing.B) {
+	ctx := context.Background()
+	item := `"username":{"S":"ada"},"timestamp":{"S":"2019-03-02T09:11:30"},"location":{"S":"https://photos.example/ada/1.jpg"},` +
+		`"reactions":{"M":{"heart":{"N":"3"},"smiley":{"N":"0"},"sunglasses":{"N":"1"},"thumbsup":{"N":"7"}}}`
+	b.Run("impl=repository", func(b *testing.B) {
+		r, err := dynamodel.NewRepository[PlainPhoto](clientWith(stubTransport{bodies: map[string][]byte{"GetItem": []byte(`{"Item":{` + item + `}}`)}}), "photos")
+		if err != nil {
+			b.Fatal(err)
+		}
+		key := dynamodel.Key{Hash: "ada", Range: samplePhoto.Timestamp}
+		b.ReportAllocs()
+		for b.Loop() {
+			if plainPhotoSink, err = r.Get(ctx, key); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("impl=entity", func(b *testing.B) {
+		body := []byte(`{"Item":{"PK":{"S":"USER#ada"},"SK":{"S":"PHOTO#ada#2019-03-02T09:11:30"},` + item + `}}`)
+		t, err := dynamodel.NewTable(clientWith(stubTransport{bodies: map[string][]byte{"GetItem": body}}), "quick-photos")
+		if err != nil {
+			b.Fatal(err)
+		}
+		e, err := dynamodel.NewEntity[EntityPhoto](t, "Photo", dynamodel.Keys("USER#{username}", "PHOTO#{username}#{timestamp}"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		key := e.Key("ada", samplePhoto.Timestamp)
+		b.ReportAllocs()
+		for b.Loop() {
 			if entityPhotoSink, err = e.Get(ctx, key); err != nil {
 				b.Fatal(err)
 			}

@@ -1,0 +1,384 @@
+package dynamodel
+
+import (
+	"bytes"
+	"reflect"
+
+	"github.com/dynamodel/dynamodel/codec"
+	"github.com/dynamodel/dynamodel/internal/wire"
+)
+
+// The direct read path (direct.go) for an entity's items. An entity's read
+// recognises each item by its key attributes before decoding it, and fills
+// the fields an item lacks (an index that projects only keys) from its
+// keys. On the direct path the sink first reads each item's top level with
+// the wire scanner: the string values of the key attributes and the
+// entity-type attribute, and which of the attributes of the key templates'
+// fields the item has. From those it tells, as the SDK's path does
+// (entityKeys.check, lacksFields, hydrate), whether the item is the
+// entity's, another entity's (passed over and counted in Page.Skipped), or
+// needs fields from its keys; the entity's items are then decoded with the
+// codec's AppendJSON, as a plain repository's are. Anything unusual (a key
+// attribute that is not exactly {"S": string}, an attribute read twice,
+// more attributes to look at than a wireView holds, an item of another
+// entity in a Get's response, a field its key cannot give) leaves the body
+// to the SDK, whose path gives the answer.
+
+// maxWireSlots bounds the attributes the direct path looks at in an item
+// (an entity that needs more reads through the SDK).
+const maxWireSlots = 24
+
+// entityWire is what the direct path looks at in an entity's items: its
+// attributes by slot.
+type entityWire struct {
+	slots     map[string]int // attribute name -> slot
+	names     []string       // by slot
+	strict    []bool         // by slot: a key attribute or the entity-type attribute, whose value is read
+	hash, rng int            // the table's key attributes (rng -1 without a sort key)
+	typ       int            // the entity-type attribute, -1 without one
+	keyFields []int          // the attributes of the table key templates' fields
+	indexes   []wireIndex    // as entityKeys.indexes
+}
+
+// wireIndex is an index whose keys the entity renders: its partition key
+// attribute, and the attributes of its templates' fields.
+type wireIndex struct {
+	hash   int
+	fields []int
+}
+
+// newEntityWire returns what the direct path looks at in e's items, or nil
+// when that is more than a wireView holds.
+func newEntityWire(e *entityKeys) *entityWire {
+	w := &entityWire{slots: map[string]int{}, rng: -1, typ: -1}
+	slot := func(name string, strict bool) int {
+		i, ok := w.slots[name]
+		if !ok {
+			i = len(w.strict)
+			w.slots[name] = i
+			w.names = append(w.names, name)
+			w.strict = append(w.strict, false)
+		}
+		w.strict[i] = w.strict[i] || strict
+		return i
+	}
+	w.hash = slot(e.hash.attr, true)
+	if e.rng != nil {
+		w.rng = slot(e.rng.attr, true)
+	}
+	if e.typeAttr != "" {
+		w.typ = slot(e.typeAttr, true)
+	}
+	for _, ix := range e.indexes {
+		wi := wireIndex{hash: slot(ix.hash.attr, true)}
+		if ix.rng != nil {
+			slot(ix.rng.attr, true)
+		}
+		for _, tm := range []*template{ix.hash, ix.rng} {
+			for _, f := range tmFields(tm) {
+				wi.fields = append(wi.fields, slot(f.attr.Name, false))
+			}
+		}
+		w.indexes = append(w.indexes, wi)
+	}
+	for _, f := range e.keyFields {
+		w.keyFields = append(w.keyFields, slot(f.attr.Name, false))
+	}
+	if len(w.strict) > maxWireSlots {
+		return nil
+	}
+	return w
+}
+
+// slot returns the slot of the attribute named name (a few names: a loop
+// is quicker than the map).
+func (w *entityWire) slot(name []byte) (int, bool) {
+	for i, n := range w.names {
+		if len(n) == len(name) && n == string(name) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// A wireView is what the direct path read of one item's top level. It is a
+// keyView (for hydrate).
+type wireView struct {
+	w       *entityWire
+	present [maxWireSlots]bool
+	val     [maxWireSlots][]byte // the strict attributes' string values
+	buf     []byte               // values that had escapes, unescaped
+	scratch []byte
+}
+
+// scan reads the item at the start of data (a JSON object) and returns
+// its length. ok is false for what the direct path leaves to the SDK: JSON
+// the scanner does not take, an attribute it looks at twice, a strict
+// attribute whose value is not exactly {"S": string}.
+func (v *wireView) scan(data []byte) (n int, ok bool) {
+	v.present = [maxWireSlots]bool{}
+	v.buf = v.buf[:0]
+	s := wire.New(data)
+	if !s.Byte('{') {
+		return 0, false
+	}
+	if s.Byte('}') {
+		return s.Pos(), true
+	}
+	for {
+		k, ok := s.Key(&v.scratch)
+		if !ok {
+			return 0, false
+		}
+		i, mine := v.w.slot(k)
+		switch {
+		case !mine:
+			if !s.Skip() {
+				return 0, false
+			}
+		case v.present[i]:
+			return 0, false // the same attribute twice
+		case v.w.strict[i]:
+			text, ok := v.stringValue(&s)
+			if !ok {
+				return 0, false
+			}
+			v.present[i], v.val[i] = true, text
+		default:
+			if !s.Skip() {
+				return 0, false
+			}
+			v.present[i] = true
+		}
+		if s.Byte(',') {
+			continue
+		}
+		if !s.Byte('}') {
+			return 0, false
+		}
+		return s.Pos(), true
+	}
+}
+
+// stringValue reads an attribute value that must be exactly {"S": string}
+// and returns the string's text (in the body, or in v.buf when it had
+// escapes).
+func (v *wireView) stringValue(s *wire.Scanner) ([]byte, bool) {
+	if !s.Byte('{') {
+		return nil, false
+	}
+	if k, ok := s.Key(&v.scratch); !ok || string(k) != "S" {
+		return nil, false
+	}
+	text, ok := s.String(&v.scratch)
+	if !ok || !s.Byte('}') {
+		return nil, false
+	}
+	if len(text) > 0 && cap(v.scratch) > 0 && &text[0] == &v.scratch[:1][0] {
+		start := len(v.buf)
+		v.buf = append(v.buf, text...)
+		text = v.buf[start:]
+	}
+	return text, true
+}
+
+// wireKind is what an item is to an entity's read.
+type wireKind uint8
+
+const (
+	wireOwn     wireKind = iota // the entity's, with every key field
+	wireHydrate                 // the entity's, lacking fields its keys hold
+	wireOther                   // of another entity (or none)
+)
+
+// classify tells what the scanned item is, as entityKeys.check and
+// lacksFields tell it of the SDK's item.
+func (v *wireView) classify(e *entityKeys) wireKind {
+	w := v.w
+	if !v.present[w.hash] || !e.hash.matchBytes(v.val[w.hash]) {
+		return wireOther
+	}
+	if w.rng >= 0 && (!v.present[w.rng] || !e.rng.matchBytes(v.val[w.rng])) {
+		return wireOther
+	}
+	if w.typ >= 0 && v.present[w.typ] && string(v.val[w.typ]) != e.name {
+		return wireOther
+	}
+	for _, i := range w.keyFields {
+		if !v.present[i] {
+			return wireHydrate
+		}
+	}
+	for _, ix := range w.indexes {
+		if !v.present[ix.hash] {
+			continue
+		}
+		for _, i := range ix.fields {
+			if !v.present[i] {
+				return wireHydrate
+			}
+		}
+	}
+	return wireOwn
+}
+
+func (v *wireView) keyText(attr string) (string, bool) {
+	i, ok := v.w.slots[attr]
+	if !ok || !v.present[i] || !v.w.strict[i] {
+		return "", false
+	}
+	return string(v.val[i]), true
+}
+
+func (v *wireView) has(name string) bool {
+	i, ok := v.w.slots[name]
+	return ok && v.present[i]
+}
+
+// matchBytes is match of a key's text in a response body.
+func (t keyTemplate) matchBytes(key []byte) bool {
+	for _, p := range t.parts {
+		switch {
+		case !p.isField():
+			if len(key) < len(p.lit) || string(key[:len(p.lit)]) != p.lit {
+				return false
+			}
+			key = key[len(p.lit):]
+		case p.format == "raw":
+			return len(key) != 0
+		default:
+			n := bytes.IndexByte(key, t.sep)
+			if n < 0 {
+				n = len(key)
+			}
+			if n == 0 {
+				return false
+			}
+			key = key[n:]
+		}
+	}
+	return len(key) == 0
+}
+
+// appendEntityJSON is codec.AppendJSON for entity e's reads: it decodes the
+// JSON array of items at the start of data, appending e's items to dst as
+// values of T, passing over (and counting) items of other entities, and
+// filling fields from keys as decodeEntity does. ok is false for anything
+// it does not take; the SDK's path then gives the answer.
+func appendEntityJSON[T any](e *entityKeys, dst []T, data []byte) (out []T, n, skipped int, ok bool) {
+	fail := func() ([]T, int, int, bool) { return dst, 0, 0, false }
+	if e.wire == nil {
+		return fail()
+	}
+	v := &wireView{w: e.wire}
+	s := wire.New(data)
+	if !s.Byte('[') {
+		return fail()
+	}
+	open := s.Pos() - 1
+	if s.Byte(']') {
+		return dst, s.Pos(), 0, true
+	}
+	kept := make([][2]int, 0, cap(dst)-len(dst)) // the entity's items, by their bounds in data
+	var hydrate []int                            // those that lack fields, by their index in kept
+	for {
+		s.Peek()
+		start := s.Pos()
+		m, ok := v.scan(data[start:])
+		if !ok {
+			return fail()
+		}
+		s.Advance(m)
+		switch v.classify(e) {
+		case wireOther:
+			// The SDK reads it (and rejects a body it cannot read) before
+			// it is passed over: check it as the SDK would read it.
+			if _, ok := codec.For[struct{}]().DecodeJSON(data[start : start+m]); !ok {
+				return fail()
+			}
+			skipped++
+		case wireHydrate:
+			hydrate = append(hydrate, len(kept))
+			kept = append(kept, [2]int{start, start + m})
+		default:
+			kept = append(kept, [2]int{start, start + m})
+		}
+		if s.Byte(',') {
+			continue
+		}
+		if !s.Byte(']') {
+			return fail()
+		}
+		break
+	}
+	n = s.Pos()
+	items := data[open:n]
+	if skipped > 0 {
+		items = make([]byte, 0, n-open)
+		items = append(items, '[')
+		for i, k := range kept {
+			if i > 0 {
+				items = append(items, ',')
+			}
+			items = append(items, data[k[0]:k[1]]...)
+		}
+		items = append(items, ']')
+	}
+	n0 := len(dst)
+	out, _, ok = codec.For[T]().AppendJSON(dst, items)
+	if !ok {
+		return fail()
+	}
+	for _, i := range hydrate {
+		k := kept[i]
+		if _, ok := v.scan(data[k[0]:k[1]]); !ok {
+			return fail()
+		}
+		if err := e.hydrate(reflect.ValueOf(&out[n0+i]).Elem(), v); err != nil {
+			clear(out[n0:])
+			return fail()
+		}
+	}
+	return out, n, skipped, true
+}
+
+// decodeEntityJSON is codec.DecodeJSON for entity e's Get: the item must be
+// e's (an item of another entity is left to the SDK's path, which reports
+// it). ok is false for anything it does not take.
+func decodeEntityJSON[T any](e *entityKeys, item []byte) (T, bool) {
+	var zero T
+	if e.wire == nil {
+		return zero, false
+	}
+	v := wireView{w: e.wire}
+	if _, ok := v.scan(item); !ok {
+		return zero, false
+	}
+	kind := v.classify(e)
+	if kind == wireOther {
+		return zero, false
+	}
+	out, ok := codec.For[T]().DecodeJSON(item)
+	if !ok {
+		return zero, false
+	}
+	if kind == wireHydrate {
+		hv := v // only this path moves the view to the heap
+		if err := e.hydrate(reflect.ValueOf(&out).Elem(), &hv); err != nil {
+			return zero, false
+		}
+	}
+	return out, true
+}
+
+// recognizes reports whether sink recognises an entity's items (the sinks
+// of direct.go given the entity's keys): an entity's reads by any other
+// sink go through the SDK's path.
+func recognizes(sink directSink) bool {
+	r, ok := sink.(interface{ entityAware() bool })
+	return ok && r.entityAware()
+}
+
+func (p *pageSink[T]) entityAware() bool { return p.keys != nil }
+
+func (p *itemSink[T]) entityAware() bool { return p.keys != nil }
