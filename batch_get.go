@@ -84,8 +84,11 @@ func (r *Repository[T]) BatchGet(ctx context.Context, keys []any, optFns ...func
 	var (
 		mu       sync.Mutex
 		found    = make([]map[string]types.AttributeValue, len(keys))
+		decoded  []T    // items the direct path decoded (direct_batch.go), by key
+		got      []bool // which of decoded are set
 		notRead  = make([]bool, len(keys))
 		keyNames = m.keyNames()
+		direct   = r.decodesDirect()
 	)
 	markNotRead := func(left []map[string]types.AttributeValue) {
 		for _, k := range left {
@@ -98,10 +101,15 @@ func (r *Repository[T]) BatchGet(ctx context.Context, keys []any, optFns ...func
 		for attempt := 1; ; attempt++ {
 			req := base
 			req.Keys = left
-			out, err := r.client.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{
+			callCtx, clientOpts, sink := ctx, r.opts.ClientOptions, (*batchSink[T])(nil)
+			if direct {
+				sink = &batchSink[T]{table: r.table, keyNames: keyNames, index: index}
+				callCtx, clientOpts = sink.withParent(ctx), r.reads
+			}
+			out, err := r.client.BatchGetItem(callCtx, &dynamodb.BatchGetItemInput{
 				RequestItems:           map[string]types.KeysAndAttributes{r.table: req},
 				ReturnConsumedCapacity: opts.Capacity.mode(),
-			}, r.opts.ClientOptions...)
+			}, clientOpts...)
 			switch {
 			case err == nil:
 				opts.Capacity.reads(out.ConsumedCapacity)
@@ -109,6 +117,17 @@ func (r *Repository[T]) BatchGet(ctx context.Context, keys []any, optFns ...func
 				for _, item := range out.Responses[r.table] {
 					if i, ok := index[projectKey(item, keyNames).String()]; ok {
 						found[i] = item
+					}
+				}
+				if sink != nil && sink.took && len(out.Responses[r.table]) == 0 {
+					for j, i := range sink.at {
+						if i < 0 {
+							continue
+						}
+						if decoded == nil {
+							decoded, got = make([]T, len(keys)), make([]bool, len(keys))
+						}
+						decoded[i], got[i], found[i] = sink.items[j], true, nil
 					}
 				}
 				mu.Unlock()
@@ -139,7 +158,11 @@ func (r *Repository[T]) BatchGet(ctx context.Context, keys []any, optFns ...func
 		markNotRead(chunks[c])
 	}
 	items := make([]T, 0, len(keys))
-	for _, raw := range found {
+	for i, raw := range found {
+		if got != nil && got[i] {
+			items = append(items, decoded[i])
+			continue
+		}
 		if raw == nil {
 			continue
 		}

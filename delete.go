@@ -29,7 +29,7 @@ type DeleteOptions struct {
 // itself as the key deletes it only if its version is unchanged
 // (ErrVersionConflict otherwise).
 func (r *Repository[T]) Delete(ctx context.Context, key any, optFns ...func(*DeleteOptions)) error {
-	_, _, err := r.delete(ctx, key, types.ReturnValueNone, optFns)
+	_, _, _, err := r.delete(ctx, key, types.ReturnValueNone, optFns)
 	return err
 }
 
@@ -38,10 +38,17 @@ func (r *Repository[T]) Delete(ctx context.Context, key any, optFns ...func(*Del
 // wrapping ErrNotFound when there was no such item (and so nothing was
 // deleted).
 func (r *Repository[T]) DeleteReturning(ctx context.Context, key any, optFns ...func(*DeleteOptions)) (T, error) {
-	old, k, err := r.delete(ctx, key, types.ReturnValueAllOld, optFns)
+	old, k, sink, err := r.delete(ctx, key, types.ReturnValueAllOld, optFns)
 	var item T
 	if err != nil {
 		return item, err
+	}
+	if sink != nil && sink.took {
+		// Decoded on the direct path (direct.go).
+		if !sink.found {
+			return item, r.opError("DeleteItem", k, ErrNotFound)
+		}
+		return sink.item, nil
 	}
 	if old == nil {
 		return item, r.opError("DeleteItem", k, ErrNotFound)
@@ -53,18 +60,22 @@ func (r *Repository[T]) DeleteReturning(ctx context.Context, key any, optFns ...
 	return item, nil
 }
 
-func (r *Repository[T]) delete(ctx context.Context, key any, rv types.ReturnValue, optFns []func(*DeleteOptions)) (map[string]types.AttributeValue, itemKey, error) {
+// delete deletes the item with key, asking for rv; it returns what
+// DynamoDB returned: the old item's attributes, or the sink that decoded
+// them on the direct path (when sink.took, the attributes are nil).
+func (r *Repository[T]) delete(ctx context.Context, key any, rv types.ReturnValue, optFns []func(*DeleteOptions)) (map[string]types.AttributeValue, itemKey, *itemSink[T], error) {
 	in, w, err := r.deleteInput(key, optFns)
 	if err != nil {
-		return nil, w.key, r.opError("DeleteItem", w.key, err)
+		return nil, w.key, nil, r.opError("DeleteItem", w.key, err)
 	}
 	in.ReturnValues = rv
-	out, err := r.client.DeleteItem(ctx, in, r.opts.ClientOptions...)
+	callCtx, clientOpts, sink := r.returned(ctx, rv, r.opts.ClientOptions)
+	out, err := r.client.DeleteItem(callCtx, in, clientOpts...)
 	if err != nil {
-		return nil, w.key, r.opError("DeleteItem", w.key, r.conditionError(ctx, err, w))
+		return nil, w.key, nil, r.opError("DeleteItem", w.key, r.conditionError(ctx, err, w))
 	}
 	w.capacity.write(out.ConsumedCapacity)
-	return out.Attributes, w.key, nil
+	return out.Attributes, w.key, sink, nil
 }
 
 // deleteInput checks and renders a delete.

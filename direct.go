@@ -115,6 +115,23 @@ func addDirectItems(o *dynamodb.Options) {
 	})
 }
 
+// decodesDirect reports whether the repository's BatchGet, TransactGet
+// reads and writes that return items decode them on the direct path: not
+// when it decodes with the SDK, nor for an entity's repository (or a
+// table's own), which decodes each item as an entity.
+func (r *Repository[T]) decodesDirect() bool { return !r.opts.DecodeWithSDK && r.shared == nil }
+
+// returned returns the context and client options of a write, and the
+// sink of the item it returns (nil when the item, if any, comes back the
+// SDK's way): rv is what the write asks for.
+func (r *Repository[T]) returned(ctx context.Context, rv types.ReturnValue, clientOpts []func(*dynamodb.Options)) (context.Context, []func(*dynamodb.Options), *itemSink[T]) {
+	if rv == types.ReturnValueNone || rv == "" || !r.decodesDirect() {
+		return ctx, clientOpts, nil
+	}
+	sink := &itemSink[T]{member: "Attributes"}
+	return sink.withParent(ctx), r.reads, sink
+}
+
 // directKey is the context key of a call's directSink.
 type directKey struct{}
 
@@ -189,12 +206,15 @@ func (p *pageSink[T]) take(body []byte) ([]byte, bool) {
 	return rest, true
 }
 
-// itemSink decodes the "Item" of a GetItem response into a T.
+// itemSink decodes the "Item" of a GetItem response into a T, or with
+// member "Attributes", the item a write returned.
 type itemSink[T any] struct {
 	sinkContext
-	item  T
-	found bool // the response had an item
-	took  bool
+	member string // the response's member holding the item; "" is "Item"
+	item   T
+	found  bool // the response had an item
+	empty  bool // an item without attributes ({})
+	took   bool
 
 	keys *entityKeys // an entity's: its item is recognised first (direct_entity.go)
 }
@@ -206,8 +226,12 @@ func (p *itemSink[T]) withParent(ctx context.Context) context.Context {
 
 func (p *itemSink[T]) take(body []byte) ([]byte, bool) {
 	var zero T
-	p.item, p.found, p.took = zero, false, false
-	rest, ok := splice(body, "Item", func(data []byte, _ int) (int, bool) {
+	p.item, p.found, p.empty, p.took = zero, false, false, false
+	member := p.member
+	if member == "" {
+		member = "Item"
+	}
+	rest, ok := splice(body, member, func(data []byte, _ int) (int, bool) {
 		s := wire.New(data)
 		if !s.Skip() {
 			return 0, false
@@ -219,11 +243,12 @@ func (p *itemSink[T]) take(body []byte) ([]byte, bool) {
 		} else {
 			item, ok = codec.For[T]().DecodeJSON(data[:s.Pos()])
 		}
-		p.item, p.found = item, ok
+		e := wire.New(data)
+		p.item, p.found, p.empty = item, ok, e.Byte('{') && e.Byte('}')
 		return s.Pos(), ok
 	})
 	if !ok {
-		p.item, p.found = zero, false
+		p.item, p.found, p.empty = zero, false, false
 		return nil, false
 	}
 	p.took = true

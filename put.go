@@ -32,7 +32,7 @@ type PutResult[T any] struct {
 // stored (with its version and timestamps, for models that have them). The
 // key and the item's size are checked before any network call.
 func (r *Repository[T]) Put(ctx context.Context, item T, optFns ...func(*PutOptions)) (T, error) {
-	item, _, err := r.put(ctx, item, writePut, types.ReturnValueNone, optFns)
+	item, _, _, err := r.put(ctx, item, writePut, types.ReturnValueNone, optFns)
 	return item, err
 }
 
@@ -42,7 +42,15 @@ func (r *Repository[T]) Put(ctx context.Context, item T, optFns ...func(*PutOpti
 // is the item as stored.
 func (r *Repository[T]) PutReturning(ctx context.Context, item T, optFns ...func(*PutOptions)) (res PutResult[T], err error) {
 	var old map[string]types.AttributeValue
-	res.Item, old, err = r.put(ctx, item, writePut, types.ReturnValueAllOld, optFns)
+	var sink *itemSink[T]
+	res.Item, old, sink, err = r.put(ctx, item, writePut, types.ReturnValueAllOld, optFns)
+	if err == nil && sink != nil && sink.took {
+		// Decoded on the direct path (direct.go).
+		if sink.found && !sink.empty {
+			res.Old, res.Replaced = sink.item, true
+		}
+		return res, nil
+	}
 	if err != nil || len(old) == 0 {
 		return res, err
 	}
@@ -62,34 +70,36 @@ func (r *Repository[T]) PutReturning(ctx context.Context, item T, optFns ...func
 // PutOptions.Condition) does the same; PutReturning does not, as it cannot
 // know what the lost answer said was replaced.
 func (r *Repository[T]) Create(ctx context.Context, item T, optFns ...func(*PutOptions)) (T, error) {
-	item, _, err := r.put(ctx, item, writeCreate, types.ReturnValueNone, optFns)
+	item, _, _, err := r.put(ctx, item, writeCreate, types.ReturnValueNone, optFns)
 	return item, err
 }
 
 // put stores item, asking for rv; it returns the item as stored and what
-// DynamoDB returned.
-func (r *Repository[T]) put(ctx context.Context, item T, mode writeMode, rv types.ReturnValue, optFns []func(*PutOptions)) (T, map[string]types.AttributeValue, error) {
+// DynamoDB returned: its attributes, or the sink that decoded them on the
+// direct path (when sink.took, the attributes are empty).
+func (r *Repository[T]) put(ctx context.Context, item T, mode writeMode, rv types.ReturnValue, optFns []func(*PutOptions)) (T, map[string]types.AttributeValue, *itemSink[T], error) {
 	in, w, err := r.putInput(&item, mode, optFns)
 	if err != nil {
-		return item, nil, r.opError("PutItem", w.key, err)
+		return item, nil, nil, r.opError("PutItem", w.key, err)
 	}
 	if rv != types.ReturnValueNone {
 		in.ReturnValues = rv
 	}
-	clientOpts, sent := r.opts.ClientOptions, (*sendTracker)(nil)
+	callCtx, clientOpts, sink := r.returned(ctx, rv, r.opts.ClientOptions)
+	var sent *sendTracker
 	if in.ConditionExpression != nil && rv == types.ReturnValueNone {
 		sent = &sendTracker{}
 		clientOpts = append(slices.Clip(clientOpts), sent.option)
 	}
-	out, err := r.client.PutItem(ctx, in, clientOpts...)
+	out, err := r.client.PutItem(callCtx, in, clientOpts...)
 	if err != nil {
 		if r.storedBySelf(ctx, err, sent, w) {
-			return item, nil, nil
+			return item, nil, nil, nil
 		}
-		return item, nil, r.opError("PutItem", w.key, r.conditionError(ctx, err, w))
+		return item, nil, nil, r.opError("PutItem", w.key, r.conditionError(ctx, err, w))
 	}
 	w.capacity.write(out.ConsumedCapacity)
-	return item, out.Attributes, nil
+	return item, out.Attributes, sink, nil
 }
 
 // putInput checks and renders a put; item is updated to what will be

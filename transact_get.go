@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -17,6 +18,10 @@ type TxGetAction interface {
 	txGet() *txGet
 	// receive stores the item read (nil: there is none).
 	receive(item map[string]types.AttributeValue) error
+	// takeJSON and receiveTaken are receive on the direct path
+	// (direct_transact.go).
+	takeJSON(item []byte) bool
+	receiveTaken()
 }
 
 // txGet is the request of one read of a transaction.
@@ -41,6 +46,10 @@ type TxGetItem[T any] struct {
 	item   T
 	found  bool
 	decode decodeFunc[T]
+	direct bool // decode on the direct path (Repository.decodesDirect)
+
+	taken      T // the item the direct path decoded, until the call succeeds
+	takenFound bool
 }
 
 var _ TxGetAction = (*TxGetItem[User])(nil)
@@ -51,7 +60,7 @@ var _ TxGetAction = (*TxGetItem[User])(nil)
 // TransactOptions.Capacity). A bad key is reported by TransactGet, before
 // any call.
 func (r *Repository[T]) TxGet(key any, optFns ...func(*GetOptions)) *TxGetItem[T] {
-	g := &TxGetItem[T]{get: txGet{table: r.table}, decode: r.decode}
+	g := &TxGetItem[T]{get: txGet{table: r.table}, decode: r.decode, direct: r.decodesDirect()}
 	k, err := r.model.keyFor(key)
 	if err != nil {
 		g.get.err = err
@@ -116,6 +125,7 @@ func TransactGet(ctx context.Context, client API, gets []TxGetAction, optFns ...
 	}
 	items := make([]types.TransactGetItem, len(gets))
 	seen := make(map[string]int, len(gets))
+	direct := true
 	for i, g := range gets {
 		var get *txGet
 		if g != nil {
@@ -133,15 +143,22 @@ func TransactGet(ctx context.Context, client API, gets []TxGetAction, optFns ...
 		}
 		seen[id] = i
 		items[i] = get.item
+		direct = direct && g.takeJSON(nil)
 	}
 	for _, g := range gets {
 		_ = g.receive(nil) // no result from an earlier call stays
 	}
 	in := &dynamodb.TransactGetItemsInput{TransactItems: items, ReturnConsumedCapacity: opts.Capacity.mode()}
+	callCtx, clientOpts, sink := ctx, opts.ClientOptions, (*txGetSink)(nil)
+	if direct {
+		// Every read decodes on the direct path (direct_transact.go).
+		sink = &txGetSink{gets: gets}
+		callCtx, clientOpts = sink.withParent(ctx), append(slices.Clip(clientOpts), addDirectItems)
+	}
 	var out *dynamodb.TransactGetItemsOutput
 	for attempt := 1; ; attempt++ {
 		var err error
-		out, err = client.TransactGetItems(ctx, in, opts.ClientOptions...)
+		out, err = client.TransactGetItems(callCtx, in, clientOpts...)
 		if err == nil {
 			break
 		}
@@ -164,6 +181,12 @@ func TransactGet(ctx context.Context, client API, gets []TxGetAction, optFns ...
 		}
 	}
 	opts.Capacity.reads(out.ConsumedCapacity)
+	if sink != nil && sink.took && len(out.Responses) == 0 {
+		for _, g := range gets {
+			g.receiveTaken()
+		}
+		return nil
+	}
 	for i, g := range gets {
 		var item map[string]types.AttributeValue
 		if i < len(out.Responses) {

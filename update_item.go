@@ -89,11 +89,16 @@ func (r *Repository[T]) Update(ctx context.Context, key any, upd Update, optFns 
 	if err != nil {
 		return zero, r.opError("UpdateItem", w.key, err)
 	}
-	out, err := r.client.UpdateItem(ctx, in, r.opts.ClientOptions...)
+	callCtx, clientOpts, sink := r.returned(ctx, in.ReturnValues, r.opts.ClientOptions)
+	out, err := r.client.UpdateItem(callCtx, in, clientOpts...)
 	if err != nil {
 		return zero, r.opError("UpdateItem", w.key, r.conditionError(ctx, err, w))
 	}
 	w.capacity.write(out.ConsumedCapacity)
+	if sink != nil && sink.took {
+		// Decoded on the direct path (direct.go). An empty item is none.
+		return sink.item, nil
+	}
 	if len(out.Attributes) == 0 {
 		return zero, nil // ReturnNone, or ReturnAllOld of an item the update created
 	}
