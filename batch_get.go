@@ -88,8 +88,12 @@ func (r *Repository[T]) BatchGet(ctx context.Context, keys []any, optFns ...func
 		got      []bool // which of decoded are set
 		notRead  = make([]bool, len(keys))
 		keyNames = m.keyNames()
-		direct   = r.decodesDirect()
+		direct   = r.decodesDirect() && len(keyNames) <= 2
+		byText   map[string]int // the keys by keyText, for the direct path
 	)
+	if direct {
+		byText, direct = batchKeys(keyNames, encoded)
+	}
 	markNotRead := func(left []map[string]types.AttributeValue) {
 		for _, k := range left {
 			notRead[index[itemKey(k).String()]] = true
@@ -101,15 +105,17 @@ func (r *Repository[T]) BatchGet(ctx context.Context, keys []any, optFns ...func
 		for attempt := 1; ; attempt++ {
 			req := base
 			req.Keys = left
-			callCtx, clientOpts, sink := ctx, r.opts.ClientOptions, (*batchSink[T])(nil)
+			// r.reads has directItems, which checks the body's CRC32 on
+			// either path.
+			callCtx, sink := ctx, (*batchSink[T])(nil)
 			if direct {
-				sink = &batchSink[T]{table: r.table, keyNames: keyNames, index: index}
-				callCtx, clientOpts = sink.withParent(ctx), r.reads
+				sink = &batchSink[T]{table: r.table, keyNames: keyNames, index: byText}
+				callCtx = sink.withParent(ctx)
 			}
 			out, err := r.client.BatchGetItem(callCtx, &dynamodb.BatchGetItemInput{
 				RequestItems:           map[string]types.KeysAndAttributes{r.table: req},
 				ReturnConsumedCapacity: opts.Capacity.mode(),
-			}, clientOpts...)
+			}, r.reads...)
 			switch {
 			case err == nil:
 				opts.Capacity.reads(out.ConsumedCapacity)

@@ -123,10 +123,14 @@ func (r *Repository[T]) decodesDirect() bool { return !r.opts.DecodeWithSDK && r
 
 // returned returns the context and client options of a write, and the
 // sink of the item it returns (nil when the item, if any, comes back the
-// SDK's way): rv is what the write asks for.
+// SDK's way): rv is what the write asks for. A write that returns an item
+// has the body's CRC32 checked on either path.
 func (r *Repository[T]) returned(ctx context.Context, rv types.ReturnValue, clientOpts []func(*dynamodb.Options)) (context.Context, []func(*dynamodb.Options), *itemSink[T]) {
-	if rv == types.ReturnValueNone || rv == "" || !r.decodesDirect() {
+	if rv == types.ReturnValueNone || rv == "" {
 		return ctx, clientOpts, nil
+	}
+	if !r.decodesDirect() {
+		return ctx, r.reads, nil // directItems checks the CRC32 of the item
 	}
 	sink := &itemSink[T]{member: "Attributes"}
 	return sink.withParent(ctx), r.reads, sink

@@ -2,6 +2,7 @@ package dynamodel
 
 import (
 	"context"
+	"encoding/binary"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -12,19 +13,58 @@ import (
 // batchSink decodes the items of a BatchGetItem response on the direct
 // path (direct.go): "Responses": {"<table>": [items]}, the one table
 // BatchGet asks. Each item is matched to the key asked for by its key
-// attributes as the response spells them, read from its own bytes, so the
-// match is the one BatchGet makes from the SDK's attribute values. A
-// response it does not take (an item without a key attribute, a binary
-// key, another table) goes to the SDK whole. Its items are set only when
-// it took the response, and are the last response's.
+// attributes as the response spells them (type and text), read from its
+// own bytes: the match BatchGet makes from the SDK's attribute values
+// (itemKey.String tells keys apart by the same type and text). A response
+// it does not take (an item without a key attribute, a binary key,
+// another table) goes to the SDK whole. Its items are set only when it
+// took the response, and are the last response's.
 type batchSink[T any] struct {
 	sinkContext
 	table    string
 	keyNames []string       // the model's key attributes
-	index    map[string]int // the keys asked for (itemKey.String), to their positions
+	index    map[string]int // the keys asked for (keyText), to their positions
 	items    []T
 	at       []int // where each item's key is in the call's keys; -1 for none
 	took     bool
+}
+
+// keyText appends to b the key attributes' types and texts, in the order
+// of names, each as its type (S or N), its length and its text; ok is
+// false for a key that has another type or misses one.
+func keyText(b []byte, names []string, k itemKey) ([]byte, bool) {
+	for _, name := range names {
+		switch v := k[name].(type) {
+		case *types.AttributeValueMemberS:
+			b = appendKeyPart(b, 'S', v.Value)
+		case *types.AttributeValueMemberN:
+			b = appendKeyPart(b, 'N', v.Value)
+		default:
+			return b, false
+		}
+	}
+	return b, true
+}
+
+func appendKeyPart[S string | []byte](b []byte, kind byte, text S) []byte {
+	b = append(b, kind)
+	b = binary.AppendUvarint(b, uint64(len(text)))
+	return append(b, text...)
+}
+
+// batchKeys returns the keys of a BatchGet, by keyText, to their
+// positions; ok is false when a key has another type than S and N.
+func batchKeys(names []string, keys []map[string]types.AttributeValue) (map[string]int, bool) {
+	index := make(map[string]int, len(keys))
+	var b []byte
+	for i, k := range keys {
+		var ok bool
+		if b, ok = keyText(b[:0], names, k); !ok {
+			return nil, false
+		}
+		index[string(b)] = i
+	}
+	return index, true
 }
 
 func (p *batchSink[T]) withParent(ctx context.Context) context.Context {
@@ -83,14 +123,14 @@ func (p *batchSink[T]) positions(data []byte) ([]int, bool) {
 	if !s.Byte('[') {
 		return nil, false
 	}
-	var at []int
+	at := make([]int, 0, len(p.index))
 	if s.Byte(']') {
 		return at, true
 	}
-	var scratch []byte
-	key := make(itemKey, len(p.keyNames))
+	var scratch, key []byte
+	var parts [2][]byte // each key attribute's keyText, in the order of keyNames
 	for {
-		clear(key)
+		var seen [2]bool
 		if !s.Byte('{') {
 			return nil, false
 		}
@@ -100,15 +140,14 @@ func (p *batchSink[T]) positions(data []byte) ([]int, bool) {
 				if !ok {
 					return nil, false
 				}
-				if a := p.keyName(name); a != "" {
-					if _, twice := key[a]; twice {
+				if j := p.keyName(name); j >= 0 {
+					if seen[j] {
 						return nil, false
 					}
-					av, ok := keyValue(&s, &scratch)
-					if !ok {
+					if parts[j], ok = keyValue(&s, &scratch, parts[j][:0]); !ok {
 						return nil, false
 					}
-					key[a] = av
+					seen[j] = true
 				} else if !s.Skip() {
 					return nil, false
 				}
@@ -121,10 +160,14 @@ func (p *batchSink[T]) positions(data []byte) ([]int, bool) {
 				break
 			}
 		}
-		if len(key) != len(p.keyNames) {
-			return nil, false
+		key = key[:0]
+		for j := range p.keyNames {
+			if !seen[j] {
+				return nil, false
+			}
+			key = append(key, parts[j]...)
 		}
-		i, ok := p.index[key.String()]
+		i, ok := p.index[string(key)]
 		if !ok {
 			i = -1
 		}
@@ -139,33 +182,30 @@ func (p *batchSink[T]) positions(data []byte) ([]int, bool) {
 	}
 }
 
-// keyName returns the key attribute named name, or "".
-func (p *batchSink[T]) keyName(name []byte) string {
-	for _, k := range p.keyNames {
+// keyName returns which key attribute is named name, or -1.
+func (p *batchSink[T]) keyName(name []byte) int {
+	for j, k := range p.keyNames {
 		if k == string(name) {
-			return k
+			return j
 		}
 	}
-	return ""
+	return -1
 }
 
-// keyValue reads a key attribute's value, {"S": text} or {"N": text}, as
-// the SDK reads it.
-func keyValue(s *wire.Scanner, scratch *[]byte) (types.AttributeValue, bool) {
+// keyValue reads a key attribute's value, {"S": text} or {"N": text}, and
+// appends its keyText to b.
+func keyValue(s *wire.Scanner, scratch *[]byte, b []byte) ([]byte, bool) {
 	if !s.Byte('{') {
-		return nil, false
+		return b, false
 	}
 	kind, ok := s.Key(scratch)
 	if !ok || len(kind) != 1 || (kind[0] != 'S' && kind[0] != 'N') {
-		return nil, false
+		return b, false
 	}
-	number := kind[0] == 'N'
+	k := kind[0]
 	text, ok := s.String(scratch)
 	if !ok || !s.Byte('}') {
-		return nil, false
+		return b, false
 	}
-	if number {
-		return &types.AttributeValueMemberN{Value: string(text)}, true
-	}
-	return &types.AttributeValueMemberS{Value: string(text)}, true
+	return appendKeyPart(b, k, text), true
 }

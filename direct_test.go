@@ -83,6 +83,16 @@ func (s *itemsSeen) option(o *dynamodb.Options) {
 				s.add(len(r.Items))
 			case *dynamodb.GetItemOutput:
 				s.add(len(r.Item))
+			case *dynamodb.BatchGetItemOutput:
+				s.add(len(r.Responses))
+			case *dynamodb.TransactGetItemsOutput:
+				s.add(len(r.Responses))
+			case *dynamodb.PutItemOutput:
+				s.add(len(r.Attributes))
+			case *dynamodb.DeleteItemOutput:
+				s.add(len(r.Attributes))
+			case *dynamodb.UpdateItemOutput:
+				s.add(len(r.Attributes))
 			}
 			return out, md, err
 		}), "OperationDeserializer", middleware.Before)

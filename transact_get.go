@@ -149,11 +149,12 @@ func TransactGet(ctx context.Context, client API, gets []TxGetAction, optFns ...
 		_ = g.receive(nil) // no result from an earlier call stays
 	}
 	in := &dynamodb.TransactGetItemsInput{TransactItems: items, ReturnConsumedCapacity: opts.Capacity.mode()}
-	callCtx, clientOpts, sink := ctx, opts.ClientOptions, (*txGetSink)(nil)
+	// directItems checks the body's CRC32 on either path; when every read
+	// decodes on the direct path, it decodes the items (direct_transact.go).
+	callCtx, clientOpts, sink := ctx, append(slices.Clip(opts.ClientOptions), addDirectItems), (*txGetSink)(nil)
 	if direct {
-		// Every read decodes on the direct path (direct_transact.go).
 		sink = &txGetSink{gets: gets}
-		callCtx, clientOpts = sink.withParent(ctx), append(slices.Clip(clientOpts), addDirectItems)
+		callCtx = sink.withParent(ctx)
 	}
 	var out *dynamodb.TransactGetItemsOutput
 	for attempt := 1; ; attempt++ {

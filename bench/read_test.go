@@ -2,6 +2,8 @@ package bench
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -132,6 +134,193 @@ func BenchmarkParallelScan10k(b *testing.B) {
 					b.Fatal(len(all))
 				}
 				ordersSink = all
+			}
+		})
+	}
+}
+
+// orderKeys returns the keys of orders first..first+n-1 as OrderItemsJSON
+// makes them.
+func orderKeys(first, n int) []dynamodel.Key {
+	keys := make([]dynamodel.Key, n)
+	for i := range keys {
+		keys[i] = dynamodel.Key{Hash: fmt.Sprintf("customer-%06d", (first+i)%500), Range: fmt.Sprintf("order-%010d-2026-11-25T09:30:00Z", first+i)}
+	}
+	return keys
+}
+
+// rawKey is k as the SDK takes it.
+func rawKey(k dynamodel.Key) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{
+		"customer": &types.AttributeValueMemberS{Value: k.Hash.(string)},
+		"id":       &types.AttributeValueMemberS{Value: k.Range.(string)},
+	}
+}
+
+// BenchmarkBatchGet100 reads 100 orders (one BatchGetItem, about 37 KB)
+// through a stub transport: the raw SDK plus
+// attributevalue.UnmarshalListOfMaps (sdk; in the response's order), and
+// dynamodel's BatchGet (in the order of the keys) on the SDK's items and on
+// the direct read path.
+func BenchmarkBatchGet100(b *testing.B) {
+	const n = 100
+	ctx := context.Background()
+	body := []byte(`{"Responses":{"Orders":` + OrderItemsJSON(0, n) + `},"UnprocessedKeys":{}}`)
+	client := clientWith(stubTransport{bodies: map[string][]byte{"BatchGetItem": body}})
+	keys := orderKeys(0, n)
+	b.Run("impl=sdk", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			raw := make([]map[string]types.AttributeValue, n)
+			for i, k := range keys {
+				raw[i] = rawKey(k)
+			}
+			out, err := client.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{
+				RequestItems: map[string]types.KeysAndAttributes{"Orders": {Keys: raw}},
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			ordersSink = nil
+			if err := attributevalue.UnmarshalListOfMaps(out.Responses["Orders"], &ordersSink); err != nil || len(ordersSink) != n {
+				b.Fatal(len(ordersSink), err)
+			}
+		}
+	})
+	for _, impl := range []struct {
+		name string
+		sdk  bool
+	}{{"dynamodel-sdkdecode", true}, {"dynamodel", false}} {
+		b.Run("impl="+impl.name, func(b *testing.B) {
+			orders, err := dynamodel.NewRepository[Order](client, "Orders", func(o *dynamodel.Options) { o.DecodeWithSDK = impl.sdk })
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				anyKeys := make([]any, n)
+				for i, k := range keys {
+					anyKeys[i] = k
+				}
+				items, err := orders.BatchGet(ctx, anyKeys)
+				if err != nil || len(items) != n {
+					b.Fatal(len(items), err)
+				}
+				ordersSink = items
+			}
+		})
+	}
+}
+
+// BenchmarkTransactGet10 reads 10 orders in one TransactGetItems through a
+// stub transport: the raw SDK plus attributevalue.UnmarshalMap of each
+// (sdk), and dynamodel's TransactGet of 10 TxGet reads, on the SDK's items
+// and on the direct read path.
+func BenchmarkTransactGet10(b *testing.B) {
+	const n = 10
+	ctx := context.Background()
+	var body strings.Builder
+	body.WriteString(`{"Responses":[`)
+	for i := range n {
+		if i > 0 {
+			body.WriteByte(',')
+		}
+		item := OrderItemsJSON(i, 1)
+		body.WriteString(`{"Item":` + item[1:len(item)-1] + `}`)
+	}
+	body.WriteString(`]}`)
+	client := clientWith(stubTransport{bodies: map[string][]byte{"TransactGetItems": []byte(body.String())}})
+	keys := orderKeys(0, n)
+	b.Run("impl=sdk", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			gets := make([]types.TransactGetItem, n)
+			for i, k := range keys {
+				gets[i] = types.TransactGetItem{Get: &types.Get{TableName: aws.String("Orders"), Key: rawKey(k)}}
+			}
+			out, err := client.TransactGetItems(ctx, &dynamodb.TransactGetItemsInput{TransactItems: gets})
+			if err != nil {
+				b.Fatal(err)
+			}
+			items := make([]Order, n)
+			for i, r := range out.Responses {
+				if err := attributevalue.UnmarshalMap(r.Item, &items[i]); err != nil {
+					b.Fatal(err)
+				}
+			}
+			ordersSink = items
+		}
+	})
+	for _, impl := range []struct {
+		name string
+		sdk  bool
+	}{{"dynamodel-sdkdecode", true}, {"dynamodel", false}} {
+		b.Run("impl="+impl.name, func(b *testing.B) {
+			orders, err := dynamodel.NewRepository[Order](client, "Orders", func(o *dynamodel.Options) { o.DecodeWithSDK = impl.sdk })
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				gets := make([]dynamodel.TxGetAction, n)
+				reads := make([]*dynamodel.TxGetItem[Order], n)
+				for i, k := range keys {
+					reads[i] = orders.TxGet(k)
+					gets[i] = reads[i]
+				}
+				if err := dynamodel.TransactGet(ctx, client, gets); err != nil {
+					b.Fatal(err)
+				}
+				items := make([]Order, n)
+				for i, r := range reads {
+					var found bool
+					if items[i], found = r.Result(); !found {
+						b.Fatal(i)
+					}
+				}
+				ordersSink = items
+			}
+		})
+	}
+}
+
+// BenchmarkDeleteReturning deletes an order and reads it back as it was
+// (ReturnValues ALL_OLD) through a stub transport: the raw SDK plus
+// attributevalue.UnmarshalMap (sdk), and dynamodel's DeleteReturning on
+// the SDK's attributes and on the direct read path.
+func BenchmarkDeleteReturning(b *testing.B) {
+	ctx := context.Background()
+	item := OrderItemsJSON(7, 1)
+	client := clientWith(stubTransport{bodies: map[string][]byte{"DeleteItem": []byte(`{"Attributes":` + item[1:len(item)-1] + `}`)}})
+	key := orderKeys(7, 1)[0]
+	b.Run("impl=sdk", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			out, err := client.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String("Orders"), Key: rawKey(key), ReturnValues: types.ReturnValueAllOld})
+			if err != nil {
+				b.Fatal(err)
+			}
+			var o Order
+			if err := attributevalue.UnmarshalMap(out.Attributes, &o); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	for _, impl := range []struct {
+		name string
+		sdk  bool
+	}{{"dynamodel-sdkdecode", true}, {"dynamodel", false}} {
+		b.Run("impl="+impl.name, func(b *testing.B) {
+			orders, err := dynamodel.NewRepository[Order](client, "Orders", func(o *dynamodel.Options) { o.DecodeWithSDK = impl.sdk })
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				o, err := orders.DeleteReturning(ctx, key)
+				if err != nil || o.Quantity == 0 {
+					b.Fatal(o, err)
+				}
 			}
 		})
 	}
