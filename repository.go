@@ -83,15 +83,18 @@ type Options struct {
 	// Batch tunes BatchGet and BatchWrite.
 	Batch BatchOptions
 
-	// DecodeWithSDK turns the direct read path off: Get, Lookup, Query
-	// and Scan responses are then read by the SDK into attribute values,
-	// and decoded from those, as code of the SDK's own does. By default
-	// the items of those responses are decoded from the response body
-	// straight into T, inside the SDK's middleware stack (so retries,
-	// signing and the body's CRC32 check still apply), with the same
-	// values and errors; middleware of the caller's then sees their
-	// outputs without Items (or with an empty Item). Either way, a client
-	// that is not a *dynamodb.Client is called as it is.
+	// DecodeWithSDK turns the direct read path off: Get, Lookup, Query,
+	// Scan, BatchGet and TxGet responses, and the items PutReturning,
+	// DeleteReturning and Update return, are then read by the SDK into
+	// attribute values, and decoded from those, as code of the SDK's own
+	// does. By default the items of those responses are decoded from the
+	// response body straight into T, inside the SDK's middleware stack (so
+	// retries, signing and the body's CRC32 check still apply), with the
+	// same values and errors; middleware of the caller's then sees their
+	// outputs without Items (or with an empty Item, Attributes or
+	// Responses). A TransactGet decodes directly when all of its reads
+	// do. Either way, a client that is not a *dynamodb.Client is called as
+	// it is.
 	DecodeWithSDK bool
 }
 
