@@ -3,6 +3,7 @@ package dynamodel
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"strconv"
 	"sync"
@@ -105,14 +106,36 @@ func readBody(resp *smithyhttp.Response, buf *bytes.Buffer) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// addDirectItems puts directItems in a Query's or Scan's stack. Without
-// the SDK's deserializer (a stack of someone else's making) it does
-// nothing, and the items come back the usual way.
+// addDirectItems puts directItems in a read's stack, and outside the
+// SDK's deserializer, deserializePanic. Without the SDK's deserializer (a
+// stack of someone else's making) it does nothing, and the items come
+// back the usual way.
 func addDirectItems(o *dynamodb.Options) {
 	o.APIOptions = append(o.APIOptions, func(s *middleware.Stack) error {
-		_ = s.Deserialize.Insert(&directItems{}, "OperationDeserializer", middleware.After)
+		if s.Deserialize.Insert(&directItems{}, "OperationDeserializer", middleware.After) == nil {
+			_ = s.Deserialize.Insert(deserializePanic{}, "OperationDeserializer", middleware.Before)
+		}
 		return nil
 	})
+}
+
+// deserializePanic turns a panic of the SDK's deserializer into a
+// deserialization error: the SDK (service/dynamodb v1.74.0) panics on
+// some malformed bodies, e.g. a BatchGetItem body with a stray "}" in a
+// table's list of items.
+type deserializePanic struct{}
+
+func (deserializePanic) ID() string { return "dynamodel:DeserializePanic" }
+
+func (deserializePanic) HandleDeserialize(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (
+	out middleware.DeserializeOutput, md middleware.Metadata, err error,
+) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &smithy.DeserializationError{Err: fmt.Errorf("the SDK's deserializer panicked: %v", p)}
+		}
+	}()
+	return next.HandleDeserialize(ctx, in)
 }
 
 // decodesDirect reports whether the repository's BatchGet, TransactGet
