@@ -399,7 +399,6 @@ func TestDirectOthersIntegration(t *testing.T) {
 	})
 }
 
-
 // TestDirectSDKPanic: a body the SDK's own deserializer panics on
 // (service/dynamodb v1.74.0: a stray "}" in a BatchGetItem table's list of
 // items) is a deserialization error on either path, not a panic of
