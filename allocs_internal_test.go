@@ -134,7 +134,7 @@ func TestAllocations(t *testing.T) {
 		{"Get", 6, func() { _, _ = users.Get(ctx, "ada@example.com") }},
 		{"Get consistent", 7, func() { _, _ = users.Get(ctx, "ada@example.com", ConsistentRead) }},
 		{"Put", 9, func() { _, _ = users.Put(ctx, User{Email: "ada@example.com", FirstName: "Ada"}) }},
-		{"Update", 10, func() { _, _ = users.Update(ctx, "ada@example.com", upd) }},
+		{"Update", 11, func() { _, _ = users.Update(ctx, "ada@example.com", upd) }}, // with the direct path's sink (direct.go)
 		{"Delete", 5, func() { _ = users.Delete(ctx, "ada@example.com") }},
 		{"QueryPage", 38, func() { _, _ = users.QueryPage(ctx, Partition("ada@example.com")) }},
 		{"Query", 18, func() {
@@ -149,7 +149,7 @@ func TestAllocations(t *testing.T) {
 		{"Put with a Capacity", 10, func() {
 			_, _ = users.Put(ctx, User{Email: "ada@example.com", FirstName: "Ada"}, func(o *PutOptions) { o.Capacity = &c })
 		}},
-		{"Update with a Capacity", 10, func() { _, _ = users.Update(ctx, "ada@example.com", upd, func(o *UpdateOptions) { o.Capacity = &c }) }},
+		{"Update with a Capacity", 11, func() { _, _ = users.Update(ctx, "ada@example.com", upd, func(o *UpdateOptions) { o.Capacity = &c }) }},
 		{"Query with a Capacity", 19, func() {
 			for range users.Query(ctx, Partition("ada@example.com"), func(o *QueryOptions) { o.Capacity = &c }) {
 			}
