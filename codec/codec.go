@@ -77,7 +77,7 @@ func For[T any]() *Codec[T] {
 	_, c.self = any((*T)(nil)).(Marshaler)
 	_, c.selfDecode = any((*T)(nil)).(Unmarshaler)
 	if t.Kind() == reflect.Struct {
-		c.enc = compileStructEnc(t)
+		c.enc = structPlan(t) // shared with EncodeFields
 		c.dec = compileStructDec(t)
 	}
 	actual, _ := codecs.LoadOrStore(key, c)
