@@ -477,7 +477,7 @@ func (o Operand) encode(w *exprWriter, other Operand) (types.AttributeValue, err
 			return &types.AttributeValueMemberS{Value: s}, nil
 		}
 	}
-	av, err := marshalValue(o.value)
+	av, err := w.scalars.marshal(o.value)
 	if err == nil {
 		_, err = checkValue(av)
 	}

@@ -16,25 +16,32 @@ import (
 // common scalars directly, without reflection). A types.AttributeValue is
 // passed through.
 func marshalValue(v any) (types.AttributeValue, error) {
+	return (*scalars)(nil).marshal(v)
+}
+
+// marshal is marshalValue, taking strings and numbers from a.
+func (a *scalars) marshal(v any) (types.AttributeValue, error) {
+	// Concrete types first: a case of an interface type costs a lookup of
+	// its method table.
 	switch x := v.(type) {
-	case types.AttributeValue:
-		return x, nil
 	case string:
-		return &types.AttributeValueMemberS{Value: x}, nil
+		return a.str(x), nil
 	case int:
-		return &types.AttributeValueMemberN{Value: strconv.Itoa(x)}, nil
+		return a.num(strconv.Itoa(x)), nil
 	case int64:
-		return &types.AttributeValueMemberN{Value: strconv.FormatInt(x, 10)}, nil
+		return a.num(strconv.FormatInt(x, 10)), nil
 	case int32:
-		return &types.AttributeValueMemberN{Value: strconv.FormatInt(int64(x), 10)}, nil
+		return a.num(strconv.FormatInt(int64(x), 10)), nil
 	case uint64:
-		return &types.AttributeValueMemberN{Value: strconv.FormatUint(x, 10)}, nil
+		return a.num(strconv.FormatUint(x, 10)), nil
 	case float64:
-		return &types.AttributeValueMemberN{Value: strconv.FormatFloat(x, 'f', -1, 64)}, nil
+		return a.num(strconv.FormatFloat(x, 'f', -1, 64)), nil
 	case bool:
 		return &types.AttributeValueMemberBOOL{Value: x}, nil
 	case time.Time:
-		return &types.AttributeValueMemberS{Value: x.Format(time.RFC3339Nano)}, nil
+		return a.str(x.Format(time.RFC3339Nano)), nil
+	case types.AttributeValue:
+		return x, nil
 	}
 	av, err := attributevalue.Marshal(v)
 	if err == nil && av == nil {

@@ -21,6 +21,9 @@ type exprWriter struct {
 	// encoded with codec.SortableTimeLayout. (A pointer keeps the writer
 	// in its allocation size class.)
 	model *Model
+
+	// scalars, when not nil, gives the request's string and number values.
+	scalars *scalars
 }
 
 // Placeholders for the first names and values of a request, so the common

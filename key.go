@@ -42,6 +42,11 @@ type itemKey map[string]types.AttributeValue
 // keyFor turns what a caller passed as a key into an encoded key, checking it
 // against the model. Nothing here touches the network.
 func (m *Model) keyFor(k any) (itemKey, error) {
+	return m.keyWith(k, nil)
+}
+
+// keyWith is keyFor, taking a string hash key's value from a.
+func (m *Model) keyWith(k any, a *scalars) (itemKey, error) {
 	if m.keys != nil {
 		return m.keys.keyFor(m, k)
 	}
@@ -52,7 +57,7 @@ func (m *Model) keyFor(k any) (itemKey, error) {
 		// The common case, without reflection: a string for a hash key of
 		// type string.
 		h := &m.attrs[m.roles[RoleHash]]
-		av := &types.AttributeValueMemberS{Value: s}
+		av := a.str(s)
 		if err := checkKeyValue(*h, av); err != nil {
 			return nil, err
 		}

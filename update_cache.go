@@ -3,6 +3,7 @@ package dynamodel
 import (
 	"encoding/binary"
 	"maps"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -199,31 +200,31 @@ func condKey(b []byte, cond string, names []string, values int) []byte {
 
 // templateValues encodes the values of an update of a cached shape, under
 // the placeholders renderUpdate would give them.
-func templateValues(n int, want int64, ops []updateOp) (map[string]types.AttributeValue, error) {
+func templateValues(n int, want int64, ops []updateOp, a *scalars) (map[string]types.AttributeValue, error) {
 	if n == 0 {
 		return nil, nil // the service rejects an empty map
 	}
 	values := make(map[string]types.AttributeValue, n)
-	return values, addTemplateValues(values, want, ops)
+	return values, addTemplateValues(values, want, ops, a)
 }
 
 // addTemplateValues adds the values of an update of a cached shape to
 // values, under the placeholders renderUpdate would give them after those
 // values has (a caller's condition's).
-func addTemplateValues(values map[string]types.AttributeValue, want int64, ops []updateOp) error {
+func addTemplateValues(values map[string]types.AttributeValue, want int64, ops []updateOp, a *scalars) error {
 	i := len(values)
 	add := func(av types.AttributeValue) {
 		values[placeholder(valuePlaceholders, ":v", i)] = av
 		i++
 	}
 	if want != 0 {
-		add(versionValue(want))
+		add(a.num(strconv.FormatInt(want, 10)))
 	}
 	for j := range ops {
 		if !ops[j].kind.hasValue() {
 			continue
 		}
-		av, err := ops[j].encodeValue()
+		av, err := ops[j].encodeValue(a)
 		if err != nil {
 			return err
 		}
@@ -234,7 +235,7 @@ func addTemplateValues(values map[string]types.AttributeValue, want int64, ops [
 		case opAppend, opPrepend:
 			add(emptyList())
 		case opIncrement, opDecrement:
-			add(zeroNumber())
+			add(a.num("0"))
 		}
 	}
 	return nil

@@ -108,6 +108,15 @@ func TestUpdateCacheMatchesRendering(t *testing.T) {
 			return u
 		}, nil, nil},
 
+		{"more strings and numbers than a request holds", key, func(i int) Update {
+			u := Update{}
+			for j := range requestScalars {
+				u = u.Set(fmt.Sprint("s", j), fmt.Sprint(i, j))
+			}
+			return u.Set("n0", i).Set("n1", i+1)
+		}, nil, func(i int) Condition {
+			return Less("total", i).And(Equal("status", fmt.Sprint(i)), Less("n0", i+2), Less("n1", i+3))
+		}},
 		{"capacity", item, func(i int) Update { return Set("total", i) }, []func(*UpdateOptions){capacity, returnOld}, nil},
 		{"attribute values", key, func(i int) Update {
 			return Set("status", &types.AttributeValueMemberS{Value: fmt.Sprint(i)}).Add("total", &types.AttributeValueMemberN{Value: "2"})

@@ -117,12 +117,14 @@ func (r *Repository[T]) UpdateItemInput(key any, upd Update, optFns ...func(*Upd
 	return in, err
 }
 
-// updateRequest is an UpdateItem request together with the strings it
-// points to, so that preparing an update allocates once for all of them.
+// updateRequest is an UpdateItem request together with the strings and
+// the first scalar values it points to, so that preparing an update
+// allocates once for all of them.
 type updateRequest struct {
-	in   dynamodb.UpdateItemInput
-	expr string
-	cond string
+	in      dynamodb.UpdateItemInput
+	expr    string
+	cond    string
+	scalars scalars
 }
 
 // updateRequestOptions is an updateRequest with the options it was built
@@ -156,7 +158,7 @@ func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*U
 		}
 		req, opts = &both.updateRequest, &both.opts
 	}
-	k, err := r.model.keyFor(keyArg)
+	k, err := r.model.keyWith(keyArg, &req.scalars)
 	if err != nil {
 		return nil, writeReq{}, err
 	}
@@ -218,7 +220,7 @@ func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*U
 	shape, cacheable := shapeOf(w.mode, want != 0, ops)
 	if cacheable && !conditional {
 		if t := r.updates.get(&shape); t != nil {
-			values, err := templateValues(t.values, want, ops)
+			values, err := templateValues(t.values, want, ops, &req.scalars)
 			if err != nil {
 				return nil, w, err
 			}
@@ -234,6 +236,7 @@ func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*U
 	var keyBuf [160]byte
 	ew := &ew0
 	ew.model = r.model
+	ew.scalars = &req.scalars
 	// A caller's condition is not a shape: the shape is
 	// completed with the condition's form (Condition.form), which also
 	// encodes its values, so a known form only adds the update's values.
@@ -247,7 +250,7 @@ func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*U
 		if err == nil {
 			key = formKey
 			if t := r.updates.getConditional(key); t != nil {
-				if err := addTemplateValues(ew.values, want, ops); err != nil {
+				if err := addTemplateValues(ew.values, want, ops, &req.scalars); err != nil {
 					return nil, w, err
 				}
 				req.expr, req.cond = t.expr, t.cond
@@ -276,7 +279,7 @@ func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*U
 			for i, n := range t.more {
 				ew.names[placeholder(namePlaceholders, "#n", base+i)] = n
 			}
-			if err := addTemplateValues(ew.values, want, ops); err != nil {
+			if err := addTemplateValues(ew.values, want, ops, &req.scalars); err != nil {
 				return nil, w, err
 			}
 			req.expr, req.cond = t.expr, t.cond
@@ -293,7 +296,7 @@ func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*U
 		conds = append(conds, ew.exists(m.attrs[m.roles[RoleHash]].Name))
 	}
 	if want != 0 {
-		conds = append(conds, ew.name(ver.Name)+" = "+ew.value(versionValue(want)))
+		conds = append(conds, ew.name(ver.Name)+" = "+ew.value(ew.scalars.num(strconv.FormatInt(want, 10))))
 	}
 	if req.expr, err = renderUpdate(ew, ops); err != nil {
 		return nil, w, err
@@ -317,11 +320,6 @@ func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*U
 		r.updates.add(shape, &updateTemplate{expr: req.expr, cond: req.cond, names: maps.Clone(ew.names), values: len(ew.values)})
 	}
 	return in, w, nil
-}
-
-// versionValue is the value a version is compared with.
-func versionValue(v int64) types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: strconv.FormatInt(v, 10)}
 }
 
 // joinConditions joins rendered conditions with AND, each in parentheses
@@ -482,7 +480,7 @@ func ttlValue(op updateOp) (types.AttributeValue, error) {
 			t = *v
 		}
 	default:
-		av, err := op.encode()
+		av, err := op.encode(nil)
 		if err != nil {
 			return nil, err
 		}

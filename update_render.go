@@ -51,7 +51,7 @@ func renderUpdate(w *exprWriter, ops []updateOp) (string, error) {
 			values = append(values, "")
 			continue
 		}
-		av, err := op.encodeValue()
+		av, err := op.encodeValue(w.scalars)
 		if err != nil {
 			return "", err
 		}
@@ -95,9 +95,9 @@ func writeAction(b *strings.Builder, w *exprWriter, kind opKind, p, v string) {
 	case opPrepend:
 		b.WriteString(p + " = list_append(" + v + ", if_not_exists(" + p + ", " + w.value(emptyList()) + "))")
 	case opIncrement:
-		b.WriteString(p + " = if_not_exists(" + p + ", " + w.value(zeroNumber()) + ") + " + v)
+		b.WriteString(p + " = if_not_exists(" + p + ", " + w.value(w.scalars.num("0")) + ") + " + v)
 	case opDecrement:
-		b.WriteString(p + " = if_not_exists(" + p + ", " + w.value(zeroNumber()) + ") - " + v)
+		b.WriteString(p + " = if_not_exists(" + p + ", " + w.value(w.scalars.num("0")) + ") - " + v)
 	case opAdd, opDelete:
 		b.WriteString(p + " " + v)
 	}
@@ -137,16 +137,10 @@ func emptyList() types.AttributeValue {
 	return &types.AttributeValueMemberL{Value: []types.AttributeValue{}}
 }
 
-// zeroNumber is the number an increment or decrement starts from when the
-// number is missing.
-func zeroNumber() types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: "0"}
-}
-
 // encodeValue is encode, with the value checked as DynamoDB would check it
 // and an error that names the path.
-func (op *updateOp) encodeValue() (types.AttributeValue, error) {
-	av, err := op.encode()
+func (op *updateOp) encodeValue(a *scalars) (types.AttributeValue, error) {
+	av, err := op.encode(a)
 	if err == nil {
 		_, err = checkValue(av)
 	}
@@ -158,12 +152,11 @@ func (op *updateOp) encodeValue() (types.AttributeValue, error) {
 
 // encode turns the operation's value into an attribute value of the kind
 // the action needs.
-func (op updateOp) encode() (types.AttributeValue, error) {
-	// An attribute value is used as it is, except that DELETE still checks
-	// that it is a set, and an increment that it is a number.
-	if av, ok := op.value.(types.AttributeValue); ok && op.kind != opDelete && op.kind != opIncrement && op.kind != opDecrement {
-		return av, nil
-	}
+func (op updateOp) encode(a *scalars) (types.AttributeValue, error) {
+	// An attribute value is used as it is (by marshalValue and
+	// marshalSetOrNumber), except that DELETE still checks that it is a
+	// set, and an increment that it is a number. A list's values are
+	// always a []any.
 	switch op.kind {
 	case opAppend, opPrepend:
 		vals := op.value.([]any)
@@ -180,7 +173,7 @@ func (op updateOp) encode() (types.AttributeValue, error) {
 		}
 		return &types.AttributeValueMemberL{Value: l}, nil
 	case opIncrement, opDecrement:
-		av, err := marshalValue(op.value)
+		av, err := a.marshal(op.value)
 		if err != nil {
 			return nil, err
 		}
@@ -200,7 +193,7 @@ func (op updateOp) encode() (types.AttributeValue, error) {
 		}
 		return av, nil
 	}
-	return marshalValue(op.value)
+	return a.marshal(op.value)
 }
 
 // marshalSetOrNumber encodes a value for ADD or DELETE: a number, or a slice
