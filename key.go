@@ -82,7 +82,7 @@ func (m *Model) keyWith(k any, a *scalars) (itemKey, error) {
 			}
 			rv = rv.Elem()
 		}
-		return m.keyFromStruct(rv)
+		return m.keyFromStruct(rv, a)
 	}
 	if _, ok := m.RangeKey(); ok {
 		return nil, &InvalidKeyError{Reason: fmt.Sprintf(
@@ -112,8 +112,9 @@ func (m *Model) keyFromValues(hash, rng any) (itemKey, error) {
 	return out, nil
 }
 
-// keyFromStruct reads the key fields of an item.
-func (m *Model) keyFromStruct(v reflect.Value) (itemKey, error) {
+// keyFromStruct reads the key fields of an item, taking string values
+// from a.
+func (m *Model) keyFromStruct(v reflect.Value, sc *scalars) (itemKey, error) {
 	out := make(itemKey, 2)
 	for _, r := range [2]Role{RoleHash, RoleRange} {
 		if m.roles[r] < 0 {
@@ -127,7 +128,7 @@ func (m *Model) keyFromStruct(v reflect.Value) (itemKey, error) {
 			// The field's own value: encodeKeyValue would take it as
 			// it is (no pointer to follow, nothing to convert), without
 			// boxing it first.
-			if av, err = marshalKeyValue(f, *a); err != nil {
+			if av, err = marshalKeyValue(f, *a, sc); err != nil {
 				return nil, &InvalidKeyError{Attribute: a.Name, Reason: err.Error()}
 			}
 			err = checkKeyValue(*a, av)
@@ -205,7 +206,7 @@ func encodeKeyValue(a Attribute, val any) (types.AttributeValue, error) {
 		}
 		rv = cv
 	}
-	av, err := marshalKeyValue(rv, a)
+	av, err := marshalKeyValue(rv, a, nil)
 	if err != nil {
 		return nil, &InvalidKeyError{Attribute: a.Name, Reason: err.Error()}
 	}
@@ -262,8 +263,8 @@ func isBytes(t reflect.Type) bool {
 
 // marshalKeyValue encodes a key field's value as the item encoder would,
 // honouring the field's string and unixtime options, and storing a sortable
-// time with codec.SortableTimeLayout.
-func marshalKeyValue(v reflect.Value, a Attribute) (types.AttributeValue, error) {
+// time with codec.SortableTimeLayout. Strings and numbers come from sc.
+func marshalKeyValue(v reflect.Value, a Attribute, sc *scalars) (types.AttributeValue, error) {
 	if implements(v.Type(), avMarshaler) {
 		p := reflect.New(v.Type())
 		p.Elem().Set(v)
@@ -274,23 +275,23 @@ func marshalKeyValue(v reflect.Value, a Attribute) (types.AttributeValue, error)
 		t := v.Interface().(time.Time)
 		switch {
 		case tag.AsUnixTime:
-			return &types.AttributeValueMemberN{Value: strconv.FormatInt(t.Unix(), 10)}, nil
+			return sc.num(strconv.FormatInt(t.Unix(), 10)), nil
 		case a.SortableTime:
 			s, err := codec.FormatSortableTime(t)
 			if err != nil {
 				return nil, err
 			}
-			return &types.AttributeValueMemberS{Value: s}, nil
+			return sc.str(s), nil
 		}
-		return &types.AttributeValueMemberS{Value: t.Format(time.RFC3339Nano)}, nil
+		return sc.str(t.Format(time.RFC3339Nano)), nil
 	}
 	var n string
 	switch k := v.Kind(); {
 	case k == reflect.String:
 		if a.KeyType == types.ScalarAttributeTypeN {
-			return &types.AttributeValueMemberN{Value: v.String()}, nil
+			return sc.num(v.String()), nil
 		}
-		return &types.AttributeValueMemberS{Value: v.String()}, nil
+		return sc.str(v.String()), nil
 	case isBytes(v.Type()):
 		b := make([]byte, v.Len())
 		reflect.Copy(reflect.ValueOf(b), v)
@@ -307,9 +308,9 @@ func marshalKeyValue(v reflect.Value, a Attribute) (types.AttributeValue, error)
 		return nil, fmt.Errorf("cannot encode %v as a key", v.Type())
 	}
 	if tag.AsString {
-		return &types.AttributeValueMemberS{Value: n}, nil
+		return sc.str(n), nil
 	}
-	return &types.AttributeValueMemberN{Value: n}, nil
+	return sc.num(n), nil
 }
 
 // checkKeyValue checks an encoded key value: the model's scalar type, not

@@ -199,7 +199,8 @@ func structChanges(u *Update, rv reflect.Value, prefix string) error {
 	if err != nil {
 		return err
 	}
-	encoded, err := codec.EncodeFields(rv)
+	var buf [16]types.AttributeValue // room for most change sets' fields
+	encoded, err := codec.AppendFields(buf[:0], rv)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrInvalidUpdate, err)
 	}
@@ -230,7 +231,7 @@ func fieldChange(u *Update, rv reflect.Value, f *changeField, av types.Attribute
 		}
 		switch state {
 		case optClear:
-			*u = u.with(updateOp{kind: opRemove, path: path})
+			u.add(updateOp{kind: opRemove, path: path})
 			return nil
 		case optUnset:
 			return nil
@@ -251,7 +252,7 @@ func fieldChange(u *Update, rv reflect.Value, f *changeField, av types.Attribute
 	if err != nil {
 		return err
 	}
-	*u = u.with(op)
+	u.add(op)
 	return nil
 }
 
@@ -280,7 +281,7 @@ func memberChanges(u *Update, v reflect.Value, path string, kind opKind, f codec
 				state, val := o.optionalState()
 				switch state {
 				case optClear:
-					*u = u.with(updateOp{kind: opRemove, path: member})
+					u.add(updateOp{kind: opRemove, path: member})
 					continue
 				case optUnset:
 					continue
@@ -297,7 +298,7 @@ func memberChanges(u *Update, v reflect.Value, path string, kind opKind, f codec
 			if err != nil {
 				return err
 			}
-			*u = u.with(op)
+			u.add(op)
 		}
 		return nil
 	}

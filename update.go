@@ -89,13 +89,18 @@ type updateOp struct {
 }
 
 func (u Update) with(op updateOp) Update {
+	u.add(op)
+	return u
+}
+
+// add adds op to u in place (with, without copying u).
+func (u *Update) add(op updateOp) {
 	if u.n < inlineOps {
 		u.head[u.n] = op
 	} else {
 		u.more = &updateNode{op: op, prev: u.more}
 	}
 	u.n++
-	return u
 }
 
 // appendOps appends the changes, in the order they were added, to dst.

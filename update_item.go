@@ -188,7 +188,7 @@ func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*U
 		if want != 0 {
 			w.expectVersion(ver.Name, want)
 		}
-		ops = append(ops, updateOp{kind: opAdd, path: Name(ver.Name), value: &types.AttributeValueMemberN{Value: "1"}})
+		ops = append(ops, updateOp{kind: opAdd, path: Name(ver.Name), value: req.scalars.num("1")})
 	}
 	if a := m.role(RoleUpdated); a != nil && !touches(ops, a.Name) {
 		ops = append(ops, updateOp{kind: opSet, path: Name(a.Name), value: stampValue(r.now(), *a)})

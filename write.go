@@ -31,14 +31,14 @@ type writeReq struct {
 	item      map[string]types.AttributeValue // the encoded item, for puts
 	key       itemKey
 	condition Condition // what the model itself requires (no overwrite, version)
-	version   *int64    // the version the item must have, when checked
-	versionAt string    // the version attribute, when checked
+	version   int64     // the version the item must have, when checked
+	versionAt string    // the version attribute when checked, else ""
 	capacity  *Capacity // where the call adds the capacity it consumed, if anywhere
 }
 
 // expectVersion records that the write checks attribute attr for version v.
 func (w *writeReq) expectVersion(attr string, v int64) {
-	w.version, w.versionAt = &v, attr
+	w.version, w.versionAt = v, attr
 }
 
 // encodeForWrite encodes an item for Put or Create: it applies the model's
@@ -286,7 +286,7 @@ func conditionSentinel(w writeReq, old map[string]types.AttributeValue) error {
 	switch {
 	case w.mode == writeCreate && old != nil:
 		return mark(ErrAlreadyExists, ErrConditionFailed)
-	case w.version != nil && versionChanged(old, w.versionAt, *w.version):
+	case w.versionAt != "" && versionChanged(old, w.versionAt, w.version):
 		return mark(ErrVersionConflict, ErrConditionFailed)
 	case w.mode == writeUpdate && old == nil:
 		return mark(ErrNotFound, ErrConditionFailed)

@@ -21,8 +21,15 @@ var structPlans sync.Map // reflect.Type -> *structEnc
 // compiled plan of v's type (built once per type) when the type has one, and
 // ignores Marshaler as attributevalue does.
 func EncodeFields(v reflect.Value) ([]types.AttributeValue, error) {
+	return AppendFields(nil, v)
+}
+
+// AppendFields is EncodeFields appending the values to dst, so that a
+// caller with room for them (an array on its stack, say) allocates no
+// slice. On an error, dst is returned as it was.
+func AppendFields(dst []types.AttributeValue, v reflect.Value) ([]types.AttributeValue, error) {
 	if v.Kind() != reflect.Struct {
-		return nil, fmt.Errorf("codec: EncodeFields of %v, not a struct", v.Type())
+		return dst, fmt.Errorf("codec: EncodeFields of %v, not a struct", v.Type())
 	}
 	if !v.CanAddr() {
 		p := reflect.New(v.Type())
@@ -30,33 +37,33 @@ func EncodeFields(v reflect.Value) ([]types.AttributeValue, error) {
 		v = p.Elem()
 	}
 	if plan := structPlan(v.Type()); plan != nil {
-		if out, ok := plan.encodeFields(unsafe.Pointer(v.UnsafeAddr())); ok {
+		if out, ok := plan.appendFields(dst, unsafe.Pointer(v.UnsafeAddr())); ok {
 			return out, nil
 		}
 	}
 	m, err := attributevalue.MarshalMap(v.Addr().Interface())
 	if err != nil {
-		return nil, err
+		return dst, err
 	}
-	fields := Fields(v.Type())
-	out := make([]types.AttributeValue, len(fields))
-	for i, f := range fields {
-		out[i] = m[f.Name]
+	for _, f := range Fields(v.Type()) {
+		dst = append(dst, m[f.Name])
 	}
-	return out, nil
+	return dst, nil
 }
 
-// encodeFields encodes the struct at p field by field (see EncodeFields).
-func (s *structEnc) encodeFields(p unsafe.Pointer) ([]types.AttributeValue, bool) {
-	out := make([]types.AttributeValue, len(s.fields))
+// appendFields appends the values of the struct at p to dst field by field
+// (see EncodeFields); false, with dst as it was, when a field needs
+// attributevalue.
+func (s *structEnc) appendFields(dst []types.AttributeValue, p unsafe.Pointer) ([]types.AttributeValue, bool) {
+	n := len(dst)
 	for i := range s.fields {
 		av, ok := s.fields[i].value(p)
 		if !ok {
-			return nil, false
+			return dst[:n], false
 		}
-		out[i] = av
+		dst = append(dst, av)
 	}
-	return out, true
+	return dst, true
 }
 
 // structPlan returns the cached plan of struct type t, or nil.

@@ -36,3 +36,31 @@ func TestEncodeFieldsRefusesNonStructs(t *testing.T) {
 		t.Fatal("EncodeFields(3): no error")
 	}
 }
+
+// TestAppendFieldsKeepsWhatWasThere checks that AppendFields appends after
+// dst's values, on the plan's path and on attributevalue's (a field of an
+// interface type), and leaves dst as it was on an error.
+func TestAppendFieldsKeepsWhatWasThere(t *testing.T) {
+	type planned struct {
+		Plan string `dynamodbav:"plan"`
+	}
+	type unplanned struct {
+		Any any `dynamodbav:"any"`
+	}
+	first := &types.AttributeValueMemberS{Value: "first"}
+	for _, v := range []any{planned{Plan: "pro"}, unplanned{Any: "pro"}} {
+		got, err := codec.AppendFields([]types.AttributeValue{first}, reflect.ValueOf(v))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []types.AttributeValue{first, &types.AttributeValueMemberS{Value: "pro"}}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("AppendFields(%T) = %#v, want %#v", v, got, want)
+		}
+	}
+	dst := []types.AttributeValue{first}
+	got, err := codec.AppendFields(dst, reflect.ValueOf(3))
+	if err == nil || !reflect.DeepEqual(got, dst) {
+		t.Errorf("AppendFields(3) = %#v, %v; want dst and an error", got, err)
+	}
+}
