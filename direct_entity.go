@@ -1,7 +1,6 @@
 package dynamodel
 
 import (
-	"bytes"
 	"reflect"
 
 	"github.com/dynamodel/dynamodel/codec"
@@ -195,10 +194,10 @@ const (
 // lacksFields tell it of the SDK's item.
 func (v *wireView) classify(e *entityKeys) wireKind {
 	w := v.w
-	if !v.present[w.hash] || !e.hash.matchBytes(v.val[w.hash]) {
+	if !v.present[w.hash] || !matchKey(e.hash.keyTemplate, v.val[w.hash]) {
 		return wireOther
 	}
-	if w.rng >= 0 && (!v.present[w.rng] || !e.rng.matchBytes(v.val[w.rng])) {
+	if w.rng >= 0 && (!v.present[w.rng] || !matchKey(e.rng.keyTemplate, v.val[w.rng])) {
 		return wireOther
 	}
 	if w.typ >= 0 && v.present[w.typ] && string(v.val[w.typ]) != e.name {
@@ -233,31 +232,6 @@ func (v *wireView) keyText(attr string) (string, bool) {
 func (v *wireView) has(name string) bool {
 	i, ok := v.w.slots[name]
 	return ok && v.present[i]
-}
-
-// matchBytes is match of a key's text in a response body.
-func (t keyTemplate) matchBytes(key []byte) bool {
-	for _, p := range t.parts {
-		switch {
-		case !p.isField():
-			if len(key) < len(p.lit) || string(key[:len(p.lit)]) != p.lit {
-				return false
-			}
-			key = key[len(p.lit):]
-		case p.format == "raw":
-			return len(key) != 0
-		default:
-			n := bytes.IndexByte(key, t.sep)
-			if n < 0 {
-				n = len(key)
-			}
-			if n == 0 {
-				return false
-			}
-			key = key[n:]
-		}
-	}
-	return len(key) == 0
 }
 
 // appendEntityJSON is codec.AppendJSON for entity e's reads: it decodes the

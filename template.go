@@ -128,20 +128,24 @@ func (t keyTemplate) String() string { return t.text }
 // where the template has text, and for each field a non-empty run without
 // the separator (any non-empty rest for a raw field). Formats are not
 // checked, so keys other clients wrote in the same layout match.
-func (t keyTemplate) match(key string) bool {
+func (t keyTemplate) match(key string) bool { return matchKey(t, key) }
+
+// matchKey is t.match of a key's text as a string or as bytes (a key read
+// from a response body: direct_entity.go).
+func matchKey[S string | []byte](t keyTemplate, key S) bool {
 	for _, p := range t.parts {
 		switch {
 		case !p.isField():
-			if !strings.HasPrefix(key, p.lit) {
+			if len(key) < len(p.lit) || string(key[:len(p.lit)]) != p.lit {
 				return false
 			}
 			key = key[len(p.lit):]
 		case p.format == "raw":
-			return key != ""
+			return len(key) != 0
 		default:
-			n := strings.IndexByte(key, t.sep)
-			if n < 0 {
-				n = len(key)
+			n := 0
+			for n < len(key) && key[n] != t.sep {
+				n++
 			}
 			if n == 0 {
 				return false
@@ -149,7 +153,7 @@ func (t keyTemplate) match(key string) bool {
 			key = key[n:]
 		}
 	}
-	return key == ""
+	return len(key) == 0
 }
 
 // overlaps reports whether some key could match both templates (see

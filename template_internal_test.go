@@ -210,7 +210,8 @@ func TestPrefixEnd(t *testing.T) {
 // FuzzKeyTemplate parses random templates. One that parses renders the
 // values it is given into a key that matches it (and overlaps itself), is
 // refused when a value holds the separator, and is never confused with a
-// template whose literal prefix differs in its first byte.
+// template whose literal prefix differs in its first byte. A key matches
+// alike as a string and as bytes (a key read from a response body).
 func FuzzKeyTemplate(f *testing.F) {
 	for _, s := range []string{"USER#{a}", "PHOTO#{a}#{b}", "#METADATA#{a}", "{a}#{b}", "{a:raw}", "A#{a}#B#{b:raw}", "X", "{a}#{b}#"} {
 		f.Add(s, "ada", "2019-03-02")
@@ -239,6 +240,9 @@ func FuzzKeyTemplate(f *testing.F) {
 		}
 		if valid {
 			assert.True(t, tm.match(b.String()), "%q renders %q", text, b.String())
+		}
+		for _, key := range []string{b.String(), v1, v2} {
+			assert.Equal(t, tm.match(key), matchKey(tm, []byte(key)), "%q against %q", text, key)
 		}
 		other := keyTemplate{text: "\x01" + text, sep: '#', parts: append([]templatePart{{lit: "\x01"}}, tm.parts...)}
 		if len(tm.parts) > 0 && !tm.parts[0].isField() && tm.parts[0].lit[0] != '\x01' {
