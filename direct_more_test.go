@@ -241,19 +241,7 @@ func FuzzDirectOthers(f *testing.F) {
 	snippets := []string{`"`, `\`, `{`, `}`, `[`, `]`, `,`, `:`, "x", "\x00", "\x80", `null`, `{"S":1}`, `{}`,
 		`"Responses":{},`, `"Responses":[],`, `"Attributes":{},`, `{"NULL":true}`, `"\u0041"`, ` `, `{"Item":{}},`, `"Orders":[],`}
 	f.Fuzz(func(t *testing.T, which, mode uint8, at uint16, snip uint8) {
-		body := []byte(otherBodies[names[int(which)%len(names)]])
-		pos := int(at) % (len(body) + 1)
-		snippet := snippets[int(snip)%len(snippets)]
-		switch mode % 4 {
-		case 1:
-			body = body[:pos]
-		case 2:
-			if pos < len(body) {
-				body[pos] = snippet[0]
-			}
-		case 3:
-			body = append(body[:pos:pos], append([]byte(snippet), body[pos:]...)...)
-		}
+		body := mutate([]byte(otherBodies[names[int(which)%len(names)]]), mode, at, snippets[int(snip)%len(snippets)])
 		rt := &rawBody{body: body}
 		d, s := otherOps(t, rt, false, nil), otherOps(t, rt, true, nil)
 		for op := range s {

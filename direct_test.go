@@ -27,6 +27,24 @@ import (
 	"github.com/dynamodel/dynamodel/schema"
 )
 
+// mutate spoils body for a fuzz test, by mode: 0 leaves it whole, 1 cuts
+// it at at, 2 overwrites the byte at at with snippet's first, 3 inserts
+// snippet at at (at is taken modulo the body's length plus one).
+func mutate(body []byte, mode uint8, at uint16, snippet string) []byte {
+	pos := int(at) % (len(body) + 1)
+	switch mode % 4 {
+	case 1:
+		body = body[:pos]
+	case 2:
+		if pos < len(body) {
+			body[pos] = snippet[0]
+		}
+	case 3:
+		body = append(body[:pos:pos], append([]byte(snippet), body[pos:]...)...)
+	}
+	return body
+}
+
 // rawBody answers every request with one response body, with its CRC32
 // (of the bytes sent, compressed or not) unless noCRC, gzip-compressed
 // when gzip is set.
@@ -333,19 +351,7 @@ func FuzzDirect(f *testing.F) {
 		`"Items":[],`, `"Count":7,`, `"items":[],`, `{"NULL":true}`, `"\u0041"`, ` `}
 	page := []byte(directBodies["page"])
 	f.Fuzz(func(t *testing.T, mode uint8, at uint16, which uint8) {
-		body := bytes.Clone(page)
-		pos := int(at) % (len(body) + 1)
-		snippet := snippets[int(which)%len(snippets)]
-		switch mode % 4 {
-		case 1:
-			body = body[:pos]
-		case 2:
-			if pos < len(body) {
-				body[pos] = snippet[0]
-			}
-		case 3:
-			body = append(body[:pos:pos], append([]byte(snippet), body[pos:]...)...)
-		}
+		body := mutate(bytes.Clone(page), mode, at, snippets[int(which)%len(snippets)])
 		rt := &rawBody{body: body}
 		dq, ds := readDirect(t, rt, false, nil)
 		sq, ss := readDirect(t, rt, true, nil)

@@ -325,19 +325,7 @@ func FuzzEntityDirect(f *testing.F) {
 	f.Fuzz(func(t *testing.T, mode uint8, at uint16, which uint8) {
 		sh := newShop(t, cannedClient(&rawBody{}), "single-table")
 		kinds := entityItems(t, sh, rand.New(rand.NewPCG(7, 8)))
-		body := []byte(pageBody([]string{kinds["order"], kinds["customer"], kinds["gsi2 keys only"], kinds["other entity"]}, true))
-		pos := int(at) % (len(body) + 1)
-		snippet := snippets[int(which)%len(snippets)]
-		switch mode % 4 {
-		case 1:
-			body = body[:pos]
-		case 2:
-			if pos < len(body) {
-				body[pos] = snippet[0]
-			}
-		case 3:
-			body = append(body[:pos:pos], append([]byte(snippet), body[pos:]...)...)
-		}
+		body := mutate([]byte(pageBody([]string{kinds["order"], kinds["customer"], kinds["gsi2 keys only"], kinds["other entity"]}, true)), mode, at, snippets[int(which)%len(snippets)])
 		checkEntityReads(t, string(body), "", entityTableOptions["entity type"]...)
 	})
 }
