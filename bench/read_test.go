@@ -53,25 +53,13 @@ func BenchmarkQueryPage1MB(b *testing.B) {
 			}
 		}
 	})
-	for _, impl := range []struct {
-		name string
-		sdk  bool
-	}{{"dynamodel-sdkdecode", true}, {"dynamodel", false}} {
-		b.Run("impl="+impl.name, func(b *testing.B) {
-			orders, err := dynamodel.NewRepository[Order](client, "Orders", func(o *dynamodel.Options) { o.DecodeWithSDK = impl.sdk })
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.ReportAllocs()
-			for b.Loop() {
-				page, err := orders.QueryPage(ctx, dynamodel.Partition("c1"))
-				if err != nil || len(page.Items) != pageItems {
-					b.Fatal(len(page.Items), err)
-				}
-				ordersSink = page.Items
-			}
-		})
-	}
+	benchOrders(b, client, func(b *testing.B, orders *dynamodel.Repository[Order]) {
+		page, err := orders.QueryPage(ctx, dynamodel.Partition("c1"))
+		if err != nil || len(page.Items) != pageItems {
+			b.Fatal(len(page.Items), err)
+		}
+		ordersSink = page.Items
+	})
 }
 
 // BenchmarkParallelScan10k scans 10,000 orders in 4 segments read at once
@@ -112,31 +100,19 @@ func BenchmarkParallelScan10k(b *testing.B) {
 			}
 		}
 	})
-	for _, impl := range []struct {
-		name string
-		sdk  bool
-	}{{"dynamodel-sdkdecode", true}, {"dynamodel", false}} {
-		b.Run("impl="+impl.name, func(b *testing.B) {
-			orders, err := dynamodel.NewRepository[Order](client, "Orders", func(o *dynamodel.Options) { o.DecodeWithSDK = impl.sdk })
+	benchOrders(b, client, func(b *testing.B, orders *dynamodel.Repository[Order]) {
+		all := make([]Order, 0, segments*per)
+		for o, err := range orders.Scan(ctx, func(o *dynamodel.ScanOptions) { o.Segments, o.Concurrency = segments, segments }) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			b.ReportAllocs()
-			for b.Loop() {
-				all := make([]Order, 0, segments*per)
-				for o, err := range orders.Scan(ctx, func(o *dynamodel.ScanOptions) { o.Segments, o.Concurrency = segments, segments }) {
-					if err != nil {
-						b.Fatal(err)
-					}
-					all = append(all, o)
-				}
-				if len(all) != segments*per {
-					b.Fatal(len(all))
-				}
-				ordersSink = all
-			}
-		})
-	}
+			all = append(all, o)
+		}
+		if len(all) != segments*per {
+			b.Fatal(len(all))
+		}
+		ordersSink = all
+	})
 }
 
 // orderKeys returns the keys of orders first..first+n-1 as OrderItemsJSON
@@ -187,29 +163,17 @@ func BenchmarkBatchGet100(b *testing.B) {
 			}
 		}
 	})
-	for _, impl := range []struct {
-		name string
-		sdk  bool
-	}{{"dynamodel-sdkdecode", true}, {"dynamodel", false}} {
-		b.Run("impl="+impl.name, func(b *testing.B) {
-			orders, err := dynamodel.NewRepository[Order](client, "Orders", func(o *dynamodel.Options) { o.DecodeWithSDK = impl.sdk })
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.ReportAllocs()
-			for b.Loop() {
-				anyKeys := make([]any, n)
-				for i, k := range keys {
-					anyKeys[i] = k
-				}
-				items, err := orders.BatchGet(ctx, anyKeys)
-				if err != nil || len(items) != n {
-					b.Fatal(len(items), err)
-				}
-				ordersSink = items
-			}
-		})
-	}
+	benchOrders(b, client, func(b *testing.B, orders *dynamodel.Repository[Order]) {
+		anyKeys := make([]any, n)
+		for i, k := range keys {
+			anyKeys[i] = k
+		}
+		items, err := orders.BatchGet(ctx, anyKeys)
+		if err != nil || len(items) != n {
+			b.Fatal(len(items), err)
+		}
+		ordersSink = items
+	})
 }
 
 // BenchmarkTransactGet10 reads 10 orders in one TransactGetItems through a
@@ -251,37 +215,25 @@ func BenchmarkTransactGet10(b *testing.B) {
 			ordersSink = items
 		}
 	})
-	for _, impl := range []struct {
-		name string
-		sdk  bool
-	}{{"dynamodel-sdkdecode", true}, {"dynamodel", false}} {
-		b.Run("impl="+impl.name, func(b *testing.B) {
-			orders, err := dynamodel.NewRepository[Order](client, "Orders", func(o *dynamodel.Options) { o.DecodeWithSDK = impl.sdk })
-			if err != nil {
-				b.Fatal(err)
+	benchOrders(b, client, func(b *testing.B, orders *dynamodel.Repository[Order]) {
+		gets := make([]dynamodel.TxGetAction, n)
+		reads := make([]*dynamodel.TxGetItem[Order], n)
+		for i, k := range keys {
+			reads[i] = orders.TxGet(k)
+			gets[i] = reads[i]
+		}
+		if err := dynamodel.TransactGet(ctx, client, gets); err != nil {
+			b.Fatal(err)
+		}
+		items := make([]Order, n)
+		for i, r := range reads {
+			var found bool
+			if items[i], found = r.Result(); !found {
+				b.Fatal(i)
 			}
-			b.ReportAllocs()
-			for b.Loop() {
-				gets := make([]dynamodel.TxGetAction, n)
-				reads := make([]*dynamodel.TxGetItem[Order], n)
-				for i, k := range keys {
-					reads[i] = orders.TxGet(k)
-					gets[i] = reads[i]
-				}
-				if err := dynamodel.TransactGet(ctx, client, gets); err != nil {
-					b.Fatal(err)
-				}
-				items := make([]Order, n)
-				for i, r := range reads {
-					var found bool
-					if items[i], found = r.Result(); !found {
-						b.Fatal(i)
-					}
-				}
-				ordersSink = items
-			}
-		})
-	}
+		}
+		ordersSink = items
+	})
 }
 
 // BenchmarkDeleteReturning deletes an order and reads it back as it was
@@ -306,6 +258,19 @@ func BenchmarkDeleteReturning(b *testing.B) {
 			}
 		}
 	})
+	benchOrders(b, client, func(b *testing.B, orders *dynamodel.Repository[Order]) {
+		o, err := orders.DeleteReturning(ctx, key)
+		if err != nil || o.Quantity == 0 {
+			b.Fatal(o, err)
+		}
+	})
+}
+
+// benchOrders runs op in the sub-benchmarks impl=dynamodel-sdkdecode (a
+// repository of orders on client that decodes the SDK's attribute values,
+// Options.DecodeWithSDK) and impl=dynamodel (the direct read path), once
+// per round of each.
+func benchOrders(b *testing.B, client dynamodel.API, op func(b *testing.B, orders *dynamodel.Repository[Order])) {
 	for _, impl := range []struct {
 		name string
 		sdk  bool
@@ -317,10 +282,7 @@ func BenchmarkDeleteReturning(b *testing.B) {
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				o, err := orders.DeleteReturning(ctx, key)
-				if err != nil || o.Quantity == 0 {
-					b.Fatal(o, err)
-				}
+				op(b, orders)
 			}
 		})
 	}
