@@ -14,22 +14,27 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
+// plainPhoto and photo are one struct in a plain Repository and as an
+// entity, for the allocation tests.
+type (
+	plainPhoto struct {
+		Username  string `dynamodbav:"username" dynamodel:"hash"`
+		Timestamp string `dynamodbav:"timestamp" dynamodel:"range"`
+		Location  string `dynamodbav:"location"`
+	}
+	photo struct {
+		Username  string `dynamodbav:"username"`
+		Timestamp string `dynamodbav:"timestamp"`
+		Location  string `dynamodbav:"location"`
+	}
+)
+
 // TestEntityAllocations: an entity's Put allocates at most its two keys
 // (the strings and their attribute values) more than the same struct's in
 // a plain Repository, and its Get no more.
 func TestEntityAllocations(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector allocates")
-	}
-	type plainPhoto struct {
-		Username  string `dynamodbav:"username" dynamodel:"hash"`
-		Timestamp string `dynamodbav:"timestamp" dynamodel:"range"`
-		Location  string `dynamodbav:"location"`
-	}
-	type photo struct {
-		Username  string `dynamodbav:"username"`
-		Timestamp string `dynamodbav:"timestamp"`
-		Location  string `dynamodbav:"location"`
 	}
 	s := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
 	plainAPI := &fixedAPI{item: map[string]types.AttributeValue{"username": s("ada"), "timestamp": s("2019"), "location": s("x")}}
@@ -91,16 +96,6 @@ func stubDynamoDB(rt http.RoundTripper) *dynamodb.Client {
 func TestEntityDirectAllocations(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector allocates")
-	}
-	type plainPhoto struct {
-		Username  string `dynamodbav:"username" dynamodel:"hash"`
-		Timestamp string `dynamodbav:"timestamp" dynamodel:"range"`
-		Location  string `dynamodbav:"location"`
-	}
-	type photo struct {
-		Username  string `dynamodbav:"username"`
-		Timestamp string `dynamodbav:"timestamp"`
-		Location  string `dynamodbav:"location"`
 	}
 	item := func(i int, keys bool) string {
 		s := fmt.Sprintf(`{"username":{"S":"ada"},"timestamp":{"S":"2019-%04d"},"location":{"S":"loc%d"}`, i, i)
