@@ -127,6 +127,16 @@ type updateRequest struct {
 	scalars scalars
 }
 
+// fill completes the request with its expressions and the names and
+// values their placeholders stand for, and returns it.
+func (req *updateRequest) fill(expr, cond string, names map[string]string, values map[string]types.AttributeValue) *dynamodb.UpdateItemInput {
+	req.expr, req.cond = expr, cond
+	in := &req.in
+	in.ExpressionAttributeNames, in.ExpressionAttributeValues = names, values
+	in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(&req.cond)
+	return in
+}
+
 // updateRequestOptions is an updateRequest with the options it was built
 // with: an option function is given a pointer to them, which escapes, so
 // they share the request's allocation rather than have one of their own.
@@ -224,11 +234,7 @@ func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*U
 			if err != nil {
 				return nil, w, err
 			}
-			req.expr, req.cond = t.expr, t.cond
-			in.ExpressionAttributeNames = maps.Clone(t.names)
-			in.ExpressionAttributeValues = values
-			in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(&req.cond)
-			return in, w, nil
+			return req.fill(t.expr, t.cond, maps.Clone(t.names), values), w, nil
 		}
 	}
 	// The writer and the key's buffer stay on the stack.
@@ -253,11 +259,7 @@ func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*U
 				if err := addTemplateValues(ew.values, want, ops, &req.scalars); err != nil {
 					return nil, w, err
 				}
-				req.expr, req.cond = t.expr, t.cond
-				in.ExpressionAttributeNames = maps.Clone(t.names)
-				in.ExpressionAttributeValues = ew.attributeValues()
-				in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(&req.cond)
-				return in, w, nil
+				return req.fill(t.expr, t.cond, maps.Clone(t.names), ew.attributeValues()), w, nil
 			}
 		}
 		clear(ew.values)
@@ -282,11 +284,7 @@ func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*U
 			if err := addTemplateValues(ew.values, want, ops, &req.scalars); err != nil {
 				return nil, w, err
 			}
-			req.expr, req.cond = t.expr, t.cond
-			in.ExpressionAttributeNames = ew.attributeNames()
-			in.ExpressionAttributeValues = ew.attributeValues()
-			in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(&req.cond)
-			return in, w, nil
+			return req.fill(t.expr, t.cond, ew.attributeNames(), ew.attributeValues()), w, nil
 		}
 	}
 	condNames := len(ew.order)
@@ -298,19 +296,18 @@ func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*U
 	if want != 0 {
 		conds = append(conds, ew.name(ver.Name)+" = "+ew.value(ew.scalars.num(strconv.FormatInt(want, 10))))
 	}
-	if req.expr, err = renderUpdate(ew, ops); err != nil {
+	expr, err := renderUpdate(ew, ops)
+	if err != nil {
 		return nil, w, err
 	}
-	req.cond = joinConditions(userCond, conds)
-	if err := checkExpression(ErrInvalidUpdate, "UpdateExpression", req.expr); err != nil {
+	cond := joinConditions(userCond, conds)
+	if err := checkExpression(ErrInvalidUpdate, "UpdateExpression", expr); err != nil {
 		return nil, w, err
 	}
-	if err := checkExpression(ErrInvalidCondition, "ConditionExpression", req.cond); err != nil {
+	if err := checkExpression(ErrInvalidCondition, "ConditionExpression", cond); err != nil {
 		return nil, w, err
 	}
-	in.ExpressionAttributeNames = ew.attributeNames()
-	in.ExpressionAttributeValues = ew.attributeValues()
-	in.ConditionExpression, in.ReturnValuesOnConditionCheckFailure = conditionFields(&req.cond)
+	req.fill(expr, cond, ew.attributeNames(), ew.attributeValues())
 	switch {
 	case textKeyed:
 		r.updates.addConditional(key, &updateTemplate{expr: req.expr, cond: req.cond, values: len(ew.values), more: slices.Clone(ew.order[condNames:])})
