@@ -81,7 +81,7 @@ func (t *Table) Collection(handlers ...Handler) *Collection {
 		e := h.handlerEntity()
 		switch {
 		case e.table != t:
-			c.err = fmt.Errorf("%w: entity %s is of table %s, not %s", ErrInvalidQuery, e.name, e.table.name, t.name)
+			c.err = fmt.Errorf("%w: entity %s is of %s, not of the collection's", ErrInvalidQuery, e.name, e.table.apart(t))
 		case c.handlers[e] != nil:
 			c.err = fmt.Errorf("%w: two handlers for entity %s", ErrInvalidQuery, e.name)
 		}

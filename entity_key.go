@@ -196,9 +196,18 @@ func (e *entityKeys) keyFor(m *Model, arg any) (itemKey, error) {
 
 func (e *entityKeys) ownKey(k EntityKey) (itemKey, error) {
 	if k.entity != e && k.err == nil {
-		return nil, &InvalidKeyError{Reason: fmt.Sprintf("a key of entity %s, not of %s", k.entity.name, e.name)}
+		return nil, &InvalidKeyError{Reason: k.entity.notOwn(e)}
 	}
 	return k.key, k.err
+}
+
+// notOwn says that a key of o was given to entity e, naming o's table
+// when they share a name (a table holds one entity of a name).
+func (o *entityKeys) notOwn(e *entityKeys) string {
+	if o.name != e.name {
+		return fmt.Sprintf("a key of entity %s, not of %s", o.name, e.name)
+	}
+	return fmt.Sprintf("a key of entity %s of %s", o.name, o.table.apart(e.table))
 }
 
 // rawKey takes a Key of strings as the table's key attributes, if it fits

@@ -43,7 +43,7 @@ func (r *Repository[T]) resolveKeyCondition(kc KeyCondition, opts *QueryOptions)
 		return kc, nil
 	}
 	if e.table != r.shared {
-		return fail("a key condition of entity %s, of table %s", e.name, e.table.name)
+		return fail("a key condition of entity %s, of %s", e.name, e.table.apart(r.shared))
 	}
 	if kc.index != "" {
 		if opts.Index != "" && opts.Index != kc.index {

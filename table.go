@@ -156,6 +156,16 @@ func (t *Table) repositoryOptions() func(*Options) {
 // Name returns the table's name.
 func (t *Table) Name() string { return t.name }
 
+// apart names t in an error about something of other, a different Table
+// value: by its table's name, or, when both are declared over one table,
+// as another Table of it.
+func (t *Table) apart(other *Table) string {
+	if other != nil && t.name == other.name {
+		return "another Table of table " + t.name
+	}
+	return "table " + t.name
+}
+
 // Client returns the client the table calls.
 func (t *Table) Client() API { return t.client }
 
