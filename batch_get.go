@@ -88,7 +88,7 @@ func (r *Repository[T]) BatchGet(ctx context.Context, keys []any, optFns ...func
 		got      []bool // which of decoded are set
 		notRead  = make([]bool, len(keys))
 		keyNames = m.keyNames()
-		direct   = r.decodesDirect() && len(keyNames) <= 2
+		direct   = r.decodesDirect()
 		byText   map[string]int // the keys by keyText, for the direct path
 	)
 	if direct {
