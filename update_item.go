@@ -72,10 +72,11 @@ type indexRead struct {
 //
 // The repository renders the expressions of each update shape (which
 // attributes change, and how) once and keeps them, for up to 128 shapes;
-// later updates of a shape only encode their values. A Condition is
-// rendered for every request; the rest is kept under what it rendered to
-// (its expression and names), so a condition of the same form with other
-// values is cached too.
+// later updates of a shape only encode their values. A Condition's form
+// (its kinds, operators and paths) completes the shape, so a condition of
+// a form seen before, with other values, is not rendered either; a
+// condition of text (RawCondition, FromExpression) is rendered for every
+// request, and the rest is kept under what it rendered to.
 func (r *Repository[T]) Update(ctx context.Context, key any, upd Update, optFns ...func(*UpdateOptions)) (T, error) {
 	var zero T
 	in, w, err := r.updateInput(key, upd, optFns)
@@ -156,18 +157,8 @@ func (r *Repository[T]) updateInput(keyArg any, upd Update, optFns []func(*Updat
 // updateInputRead is updateInput with the fields an entity's Update read
 // for its index keys.
 func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*UpdateOptions), read indexRead) (*dynamodb.UpdateItemInput, writeReq, error) {
-	var req *updateRequest
 	var none UpdateOptions // stays on the stack: only opts points to it
-	opts := &none
-	if len(optFns) == 0 {
-		req = new(updateRequest)
-	} else {
-		both := new(updateRequestOptions)
-		for _, fn := range optFns {
-			fn(&both.opts)
-		}
-		req, opts = &both.updateRequest, &both.opts
-	}
+	req, opts := newUpdateRequest(optFns, &none)
 	k, err := r.model.keyWith(keyArg, &req.scalars)
 	if err != nil {
 		return nil, writeReq{}, err
@@ -183,41 +174,11 @@ func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*U
 	if upd.IsEmpty() {
 		return nil, w, ErrEmptyUpdate
 	}
-	m := r.model
 	var buf [maxShapeOps]updateOp
-	ops := upd.appendOps(buf[:0])
-	if err := m.checkUpdate(ops); err != nil {
+	ops, want, err := r.withRoles(upd.appendOps(buf[:0]), keyArg, opts, &w, &req.scalars, read)
+	if err != nil {
 		return nil, w, err
 	}
-	var want int64 // the version the item must have; 0 for none
-	ver := m.role(RoleVersion)
-	if ver != nil {
-		if want = opts.Version; want == 0 {
-			want = m.itemVersion(keyArg)
-		}
-		if want != 0 {
-			w.expectVersion(ver.Name, want)
-		}
-		ops = append(ops, updateOp{kind: opAdd, path: Name(ver.Name), value: req.scalars.num("1")})
-	}
-	if a := m.role(RoleUpdated); a != nil && !touches(ops, a.Name) {
-		ops = append(ops, updateOp{kind: opSet, path: Name(a.Name), value: stampValue(r.now(), *a)})
-	}
-	if a := m.role(RoleCreated); a != nil && w.mode == writeUpsert && !touches(ops, a.Name) {
-		ops = append(ops, updateOp{kind: opSetIfMissing, path: Name(a.Name), value: stampValue(r.now(), *a)})
-	}
-	if m.keys != nil {
-		if ops, err = m.keys.rewriteUpdate(m, keyArg, ops, read.fields); err != nil {
-			return nil, w, err
-		}
-		if !read.cond.IsZero() {
-			opts.Condition = And(opts.Condition, read.cond)
-		}
-		if e := m.keys; w.mode == writeUpsert && e.typeAttr != "" {
-			ops = append(ops, updateOp{kind: opSet, path: Name(e.typeAttr), value: &types.AttributeValueMemberS{Value: e.name}})
-		}
-	}
-	conditional := !opts.Condition.IsZero()
 	in := &req.in
 	// Field by field: the request is on the heap already, and a composite
 	// literal would be built aside and copied over.
@@ -226,15 +187,91 @@ func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*U
 	in.UpdateExpression = &req.expr
 	in.ReturnValues = ret
 	in.ReturnConsumedCapacity = opts.Capacity.mode()
+	if err := r.expressions(req, opts.Condition, w.mode, want, ops); err != nil {
+		return nil, w, err
+	}
+	return in, w, nil
+}
+
+// newUpdateRequest allocates a request and applies optFns to its options,
+// which share its allocation; without options, the options are none.
+func newUpdateRequest(optFns []func(*UpdateOptions), none *UpdateOptions) (*updateRequest, *UpdateOptions) {
+	if len(optFns) == 0 {
+		return new(updateRequest), none
+	}
+	both := new(updateRequestOptions)
+	for _, fn := range optFns {
+		fn(&both.opts)
+	}
+	return &both.updateRequest, &both.opts
+}
+
+// withRoles checks a caller's changes against the model and adds what its
+// roles require: the version incremented (and in w, checked when the key
+// is an item or the options give one), the update and creation times, an
+// entity's key attributes (and, when its fields were read, the condition
+// that they are unchanged, added to opts). It returns the changes and the
+// version the item must have (0 for none).
+func (r *Repository[T]) withRoles(ops []updateOp, keyArg any, opts *UpdateOptions, w *writeReq, sc *scalars, read indexRead) ([]updateOp, int64, error) {
+	m := r.model
+	if err := m.checkUpdate(ops); err != nil {
+		return nil, 0, err
+	}
+	var want int64
+	if ver := m.role(RoleVersion); ver != nil {
+		if want = opts.Version; want == 0 {
+			want = m.itemVersion(keyArg)
+		}
+		if want != 0 {
+			w.expectVersion(ver.Name, want)
+		}
+		ops = append(ops, updateOp{kind: opAdd, path: Name(ver.Name), value: sc.num("1")})
+	}
+	if a := m.role(RoleUpdated); a != nil && !touches(ops, a.Name) {
+		ops = append(ops, updateOp{kind: opSet, path: Name(a.Name), value: stampValue(r.now(), *a)})
+	}
+	if a := m.role(RoleCreated); a != nil && w.mode == writeUpsert && !touches(ops, a.Name) {
+		ops = append(ops, updateOp{kind: opSetIfMissing, path: Name(a.Name), value: stampValue(r.now(), *a)})
+	}
+	e := m.keys
+	if e == nil {
+		return ops, want, nil
+	}
+	ops, err := e.rewriteUpdate(m, keyArg, ops, read.fields)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !read.cond.IsZero() {
+		opts.Condition = And(opts.Condition, read.cond)
+	}
+	if w.mode == writeUpsert && e.typeAttr != "" {
+		ops = append(ops, updateOp{kind: opSet, path: Name(e.typeAttr), value: &types.AttributeValueMemberS{Value: e.name}})
+	}
+	return ops, want, nil
+}
+
+// expressions fills in req's expressions, names and values for the
+// changes ops and the caller's condition cond: from the cache when it has
+// seen the update's shape (and cond's form, or the text cond rendered to),
+// and otherwise rendered, and then stored in the cache.
+//
+// A caller's condition is not a shape: the shape is completed with the
+// condition's form (Condition.form), which also encodes its values, so a
+// known form only adds the update's values. A condition without a form
+// (text written by hand) is rendered, and the rest of the update is cached
+// under what it rendered to.
+func (r *Repository[T]) expressions(req *updateRequest, cond Condition, mode writeMode, want int64, ops []updateOp) error {
+	conditional := !cond.IsZero()
 	// Without a caller's condition, the shape alone decides the rendering.
-	shape, cacheable := shapeOf(w.mode, want != 0, ops)
+	shape, cacheable := shapeOf(mode, want != 0, ops)
 	if cacheable && !conditional {
 		if t := r.updates.get(&shape); t != nil {
 			values, err := templateValues(t.values, want, ops, &req.scalars)
 			if err != nil {
-				return nil, w, err
+				return err
 			}
-			return req.fill(t.expr, t.cond, maps.Clone(t.names), values), w, nil
+			req.fill(t.expr, t.cond, maps.Clone(t.names), values)
+			return nil
 		}
 	}
 	// The writer and the key's buffer stay on the stack.
@@ -243,23 +280,19 @@ func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*U
 	ew := &ew0
 	ew.model = r.model
 	ew.scalars = &req.scalars
-	// A caller's condition is not a shape: the shape is
-	// completed with the condition's form (Condition.form), which also
-	// encodes its values, so a known form only adds the update's values.
-	// A condition without a form (text written by hand) is rendered, and
-	// the rest of the update is cached under what it rendered to.
 	var key []byte
 	if cacheable && conditional {
 		// Only the values are needed if the form is known.
 		ew.values = make(map[string]types.AttributeValue, len(ops)+4)
-		formKey, err := opts.Condition.form(ew, append(shapeKey(keyBuf[:0], &shape), formTagged))
+		formKey, err := cond.form(ew, append(shapeKey(keyBuf[:0], &shape), formTagged))
 		if err == nil {
 			key = formKey
 			if t := r.updates.getConditional(key); t != nil {
 				if err := addTemplateValues(ew.values, want, ops, &req.scalars); err != nil {
-					return nil, w, err
+					return err
 				}
-				return req.fill(t.expr, t.cond, maps.Clone(t.names), ew.attributeValues()), w, nil
+				req.fill(t.expr, t.cond, maps.Clone(t.names), ew.attributeValues())
+				return nil
 			}
 		}
 		clear(ew.values)
@@ -269,9 +302,9 @@ func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*U
 	// caller's condition, placeholders are handed out in the order
 	// templateValues relies on: the version checked, then the changes'
 	// values, then an empty list for each append.
-	userCond, err := opts.Condition.build(ew)
+	userCond, err := cond.build(ew)
 	if err != nil {
-		return nil, w, err
+		return err
 	}
 	textKeyed := cacheable && conditional && key == nil
 	if textKeyed {
@@ -282,32 +315,16 @@ func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*U
 				ew.names[placeholder(namePlaceholders, "#n", base+i)] = n
 			}
 			if err := addTemplateValues(ew.values, want, ops, &req.scalars); err != nil {
-				return nil, w, err
+				return err
 			}
-			return req.fill(t.expr, t.cond, ew.attributeNames(), ew.attributeValues()), w, nil
+			req.fill(t.expr, t.cond, ew.attributeNames(), ew.attributeValues())
+			return nil
 		}
 	}
 	condNames := len(ew.order)
-	var own [2]string
-	conds := own[:0]
-	if w.mode == writeUpdate {
-		conds = append(conds, ew.exists(m.attrs[m.roles[RoleHash]].Name))
+	if err := r.render(req, ew, userCond, mode, want, ops); err != nil {
+		return err
 	}
-	if want != 0 {
-		conds = append(conds, ew.name(ver.Name)+" = "+ew.value(ew.scalars.num(strconv.FormatInt(want, 10))))
-	}
-	expr, err := renderUpdate(ew, ops)
-	if err != nil {
-		return nil, w, err
-	}
-	cond := joinConditions(userCond, conds)
-	if err := checkExpression(ErrInvalidUpdate, "UpdateExpression", expr); err != nil {
-		return nil, w, err
-	}
-	if err := checkExpression(ErrInvalidCondition, "ConditionExpression", cond); err != nil {
-		return nil, w, err
-	}
-	req.fill(expr, cond, ew.attributeNames(), ew.attributeValues())
 	switch {
 	case textKeyed:
 		r.updates.addConditional(key, &updateTemplate{expr: req.expr, cond: req.cond, values: len(ew.values), more: slices.Clone(ew.order[condNames:])})
@@ -316,7 +333,37 @@ func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*U
 	case cacheable:
 		r.updates.add(shape, &updateTemplate{expr: req.expr, cond: req.cond, names: maps.Clone(ew.names), values: len(ew.values)})
 	}
-	return in, w, nil
+	return nil
+}
+
+// render renders the update's expressions with ew, which holds the
+// caller's condition rendered (userCond): the changes, and the model's
+// own conditions after the caller's (the item exists, unless upserting;
+// its version is want, when not 0), and fills req with them.
+func (r *Repository[T]) render(req *updateRequest, ew *exprWriter, userCond string, mode writeMode, want int64, ops []updateOp) error {
+	m := r.model
+	var own [2]string
+	conds := own[:0]
+	if mode == writeUpdate {
+		conds = append(conds, ew.exists(m.attrs[m.roles[RoleHash]].Name))
+	}
+	if want != 0 {
+		ver := m.role(RoleVersion)
+		conds = append(conds, ew.name(ver.Name)+" = "+ew.value(ew.scalars.num(strconv.FormatInt(want, 10))))
+	}
+	expr, err := renderUpdate(ew, ops)
+	if err != nil {
+		return err
+	}
+	cond := joinConditions(userCond, conds)
+	if err := checkExpression(ErrInvalidUpdate, "UpdateExpression", expr); err != nil {
+		return err
+	}
+	if err := checkExpression(ErrInvalidCondition, "ConditionExpression", cond); err != nil {
+		return err
+	}
+	req.fill(expr, cond, ew.attributeNames(), ew.attributeValues())
+	return nil
 }
 
 // joinConditions joins rendered conditions with AND, each in parentheses
