@@ -1,6 +1,10 @@
 package dynamodel
 
-import "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+import (
+	"strconv"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
 
 // requestScalars is how many string and how many number attribute values
 // a request holds in itself.
@@ -38,3 +42,12 @@ func (a *scalars) num(v string) types.AttributeValue {
 	p.Value = v
 	return p
 }
+
+// versionValue returns the number a version is compared with.
+func (a *scalars) versionValue(v int64) types.AttributeValue {
+	return a.num(strconv.FormatInt(v, 10))
+}
+
+// zeroNumber returns the number an increment or decrement starts from when
+// the number is missing.
+func (a *scalars) zeroNumber() types.AttributeValue { return a.num("0") }

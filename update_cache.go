@@ -3,7 +3,6 @@ package dynamodel
 import (
 	"encoding/binary"
 	"maps"
-	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -218,7 +217,7 @@ func addTemplateValues(values map[string]types.AttributeValue, want int64, ops [
 		i++
 	}
 	if want != 0 {
-		add(a.num(strconv.FormatInt(want, 10)))
+		add(a.versionValue(want))
 	}
 	for j := range ops {
 		if !ops[j].kind.hasValue() {
@@ -235,7 +234,7 @@ func addTemplateValues(values map[string]types.AttributeValue, want int64, ops [
 		case opAppend, opPrepend:
 			add(emptyList())
 		case opIncrement, opDecrement:
-			add(a.num("0"))
+			add(a.zeroNumber())
 		}
 	}
 	return nil

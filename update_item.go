@@ -349,7 +349,7 @@ func (r *Repository[T]) render(req *updateRequest, ew *exprWriter, userCond stri
 	}
 	if want != 0 {
 		ver := m.role(RoleVersion)
-		conds = append(conds, ew.name(ver.Name)+" = "+ew.value(ew.scalars.num(strconv.FormatInt(want, 10))))
+		conds = append(conds, ew.name(ver.Name)+" = "+ew.value(ew.scalars.versionValue(want)))
 	}
 	expr, err := renderUpdate(ew, ops)
 	if err != nil {

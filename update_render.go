@@ -95,9 +95,9 @@ func writeAction(b *strings.Builder, w *exprWriter, kind opKind, p, v string) {
 	case opPrepend:
 		b.WriteString(p + " = list_append(" + v + ", if_not_exists(" + p + ", " + w.value(emptyList()) + "))")
 	case opIncrement:
-		b.WriteString(p + " = if_not_exists(" + p + ", " + w.value(w.scalars.num("0")) + ") + " + v)
+		b.WriteString(p + " = if_not_exists(" + p + ", " + w.value(w.scalars.zeroNumber()) + ") + " + v)
 	case opDecrement:
-		b.WriteString(p + " = if_not_exists(" + p + ", " + w.value(w.scalars.num("0")) + ") - " + v)
+		b.WriteString(p + " = if_not_exists(" + p + ", " + w.value(w.scalars.zeroNumber()) + ") - " + v)
 	case opAdd, opDelete:
 		b.WriteString(p + " " + v)
 	}
