@@ -80,7 +80,10 @@ type BatchWriteOptions struct {
 // BatchPut stores items (replacing any with the same keys) in requests of 25,
 // several at once, resending what DynamoDB throttles or leaves unprocessed
 // with backoff (see BatchOptions). Keys and sizes are checked, and
-// duplicate keys rejected (ErrDuplicateKey), before any call. It returns
+// duplicate keys rejected (ErrDuplicateKey), before any call. Items of a
+// flat model (attributes all strings, booleans, integers and times; no
+// version, timestamps, TTL or key templates) are checked without being
+// encoded, and each request encodes its own as it is sent. It returns
 // the items as stored (with their versions and timestamps, for models that
 // have them), in the order given, and leaves items itself unchanged, as Put
 // does.
@@ -112,82 +115,53 @@ func (r *Repository[T]) BatchWrite(ctx context.Context, puts []T, deletes []any,
 	if _, versioned := m.WithRole(RoleVersion); versioned && len(puts) > 0 && !batch.SkipVersionCheck {
 		return nil, r.opError("BatchWriteItem", nil, fmt.Errorf("%w: %v is versioned and a batch cannot check versions: use Put, a transaction, or SkipVersionCheck (Options.Batch, or the call's BatchWriteOptions)", ErrInvalidItem, m.typ))
 	}
-	// origins[i] is where request i comes from: puts[put] or
-	// deletes[delete]; positions finds a request by its key.
-	type origin struct{ put, delete int }
-	reqs := make([]types.WriteRequest, 0, len(puts)+len(deletes))
-	origins := make([]origin, 0, len(puts)+len(deletes))
-	positions := make(map[string]int, len(puts)+len(deletes))
-	keyNames := m.keyNames()
-	var idBuf []byte // for keyID
-	add := func(k map[string]types.AttributeValue, req types.WriteRequest, o origin) error {
-		id := keyID(k, keyNames, &idBuf)
-		if _, dup := positions[id]; dup {
-			return fmt.Errorf("%w: %s appears twice in one batch", ErrDuplicateKey, projectKey(k, keyNames))
-		}
-		positions[id] = len(reqs)
-		reqs = append(reqs, req)
-		origins = append(origins, o)
-		return nil
+	plan, err := r.planWrites(puts, deletes)
+	if err != nil {
+		return nil, r.opError("BatchWriteItem", nil, err)
 	}
-	stored := slices.Clone(puts)
-	encoded, errs := r.encodeAll(stored)
-	for i := range stored {
-		if errs != nil && errs[i] != nil {
-			return nil, r.opError("BatchWriteItem", nil, fmt.Errorf("item %d: %w", i, errs[i]))
-		}
-		if err := add(encoded[i], types.WriteRequest{PutRequest: &types.PutRequest{Item: encoded[i]}}, origin{i, -1}); err != nil {
-			return nil, r.opError("BatchWriteItem", nil, err)
-		}
-	}
-	for i, key := range deletes {
-		k, err := m.keyFor(key)
-		if err != nil {
-			return nil, r.opError("BatchWriteItem", nil, fmt.Errorf("delete %d: %w", i, err))
-		}
-		if err := add(k, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: k}}, origin{-1, i}); err != nil {
-			return nil, r.opError("BatchWriteItem", nil, err)
-		}
-	}
-
-	chunks := chunk(reqs, maxBatchWrite)
+	n := plan.len()
 	var (
 		mu       sync.Mutex
-		outcomes = make([]writeOutcome, len(reqs)) // all done unless marked
+		outcomes = make([]writeOutcome, n) // all done unless marked
 	)
-	mark := func(left []types.WriteRequest, o writeOutcome) {
-		for _, req := range left {
-			k := itemKey(nil)
-			if req.PutRequest != nil {
-				k = req.PutRequest.Item
-			} else {
-				k = req.DeleteRequest.Key
-			}
-			outcomes[positions[keyID(k, keyNames, &idBuf)]] = o
+	mark := func(from, to int, o writeOutcome) { // writes [from, to)
+		mu.Lock()
+		defer mu.Unlock()
+		for i := from; i < to; i++ {
+			outcomes[i] = o
 		}
 	}
-	skipped, err := runChunks(ctx, len(chunks), batch.Concurrency, func(ctx context.Context, c int) error {
-		left, o, err := r.writeChunk(ctx, batch, opts.Capacity, chunks[c])
+	skipped, err := runChunks(ctx, (n+maxBatchWrite-1)/maxBatchWrite, batch.Concurrency, func(ctx context.Context, c int) error {
+		from, to := c*maxBatchWrite, min((c+1)*maxBatchWrite, n)
+		reqs, err := r.requests(plan, from, to)
+		if err != nil {
+			mark(from, to, writeNotDone) // nothing of this chunk was sent
+			return err
+		}
+		left, o, err := r.writeChunk(ctx, batch, opts.Capacity, reqs)
 		if err != nil {
 			mu.Lock()
-			mark(left, o)
+			for _, j := range plan.find(reqs, left) {
+				outcomes[from+j] = o
+			}
 			mu.Unlock()
 		}
 		return err
 	})
+	stored := plan.storedItems()
 	if err == nil {
 		return stored, nil
 	}
 	for _, c := range skipped {
-		mark(chunks[c], writeNotDone)
+		mark(c*maxBatchWrite, min((c+1)*maxBatchWrite, n), writeNotDone)
 	}
 	be := &BatchWriteError[T]{Table: r.table, Err: err}
-	for i, o := range origins {
-		set := [...]*BatchWrites[T]{writeDone: &be.Done, writeNotDone: &be.NotDone, writeUnknown: &be.Unknown}[outcomes[i]]
-		if o.put >= 0 {
-			set.Puts = append(set.Puts, puts[o.put])
+	for i, o := range outcomes {
+		set := [...]*BatchWrites[T]{writeDone: &be.Done, writeNotDone: &be.NotDone, writeUnknown: &be.Unknown}[o]
+		if i < len(puts) {
+			set.Puts = append(set.Puts, puts[i])
 		} else {
-			set.Deletes = append(set.Deletes, deletes[o.delete])
+			set.Deletes = append(set.Deletes, deletes[i-len(puts)])
 		}
 	}
 	return stored, be
@@ -258,9 +232,9 @@ func stopError(stop, bounded error) error {
 	return stop
 }
 
-// parallelEncodeMin is the fewest items BatchWrite encodes on more than one
-// core: below it, starting goroutines costs more than it saves.
-const parallelEncodeMin = 512
+// parallelMin is the fewest items BatchWrite checks or encodes on more
+// than one core: below it, starting goroutines costs more than it saves.
+const parallelMin = 512
 
 // encodeAll encodes items for a batch (encodeForWrite, in place), on up to
 // GOMAXPROCS cores when there are many: every item is encoded before the
@@ -270,7 +244,7 @@ func (r *Repository[T]) encodeAll(items []T) (encoded []map[string]types.Attribu
 	encoded = make([]map[string]types.AttributeValue, len(items))
 	var failed atomic.Bool
 	errs = make([]error, len(items))
-	encode := func(from, to int) {
+	inParallel(len(items), func(from, to int) {
 		for i := from; i < to; i++ {
 			w, err := r.encodeForWrite(&items[i], writePut, false)
 			encoded[i], errs[i] = w.item, err
@@ -278,26 +252,31 @@ func (r *Repository[T]) encodeAll(items []T) (encoded []map[string]types.Attribu
 				failed.Store(true)
 			}
 		}
-	}
-	workers := min(runtime.GOMAXPROCS(0), len(items)/parallelEncodeMin)
-	if workers <= 1 {
-		encode(0, len(items))
-	} else {
-		var wg sync.WaitGroup
-		per := (len(items) + workers - 1) / workers
-		for from := 0; from < len(items); from += per {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				encode(from, min(from+per, len(items)))
-			}()
-		}
-		wg.Wait()
-	}
+	})
 	if !failed.Load() {
 		errs = nil
 	}
 	return encoded, errs
+}
+
+// inParallel calls do on ranges [from, to) that cover [0, n): one per core,
+// up to GOMAXPROCS, when n is parallelMin or more, and then returns.
+func inParallel(n int, do func(from, to int)) {
+	workers := min(runtime.GOMAXPROCS(0), n/parallelMin)
+	if workers <= 1 {
+		do(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	per := (n + workers - 1) / workers
+	for from := 0; from < n; from += per {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			do(from, min(from+per, n))
+		}()
+	}
+	wg.Wait()
 }
 
 // keyID returns what identifies the key attributes names of k (an item or

@@ -150,12 +150,23 @@ func TestCancelStopsPromptly(t *testing.T) {
 // two of those requests were stored), the rest not done; and writing what
 // is not done or unknown finishes the job.
 func TestCancelledBatchSortsEveryWrite(t *testing.T) {
+	t.Run("Doc", func(t *testing.T) {
+		cancelledBatchSortsEveryWrite(t, func(i int) Doc { return Doc{ID: fmt.Sprintf("d%03d", i), Count: i} }, func(d Doc) string { return d.ID })
+	})
+	t.Run("Note", func(t *testing.T) { // puts encoded as they are sent
+		cancelledBatchSortsEveryWrite(t, func(i int) Note { return Note{ID: fmt.Sprintf("d%03d", i), Count: i} }, func(n Note) string { return n.ID })
+	})
+}
+
+// cancelledBatchSortsEveryWrite is TestCancelledBatchSortsEveryWrite for
+// items of type T made by item, whose key id returns.
+func cancelledBatchSortsEveryWrite[T any](t *testing.T, item func(int) T, id func(T) string) {
 	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
 		f := &dynamotest.Faults{}
-		docs := faulty[Doc](t, db, "Docs", f, fastBatch, func(o *dynamodel.Options) { o.Batch.Concurrency = 3 })
-		items := make([]Doc, 500)
+		docs := faulty[T](t, db, "Docs", f, fastBatch, func(o *dynamodel.Options) { o.Batch.Concurrency = 3 })
+		items := make([]T, 500)
 		for i := range items {
-			items[i] = Doc{ID: fmt.Sprintf("d%03d", i), Count: i}
+			items[i] = item(i)
 		}
 		f.Add("BatchWriteItem", dynamotest.Throttle, 2) // the SDK retries these
 		f.Add("BatchWriteItem", dynamotest.PassThrough, 5)
@@ -172,7 +183,7 @@ func TestCancelledBatchSortsEveryWrite(t *testing.T) {
 		_, err := docs.BatchPut(ctx, items)
 		require.ErrorIs(t, err, dynamodel.ErrBatchIncomplete)
 		require.ErrorIs(t, err, context.Canceled)
-		var be *dynamodel.BatchWriteError[Doc]
+		var be *dynamodel.BatchWriteError[T]
 		require.ErrorAs(t, err, &be)
 		assert.Len(t, be.Done.Puts, 5*25)
 		assert.Len(t, be.Unknown.Puts, 3*25)
@@ -181,33 +192,33 @@ func TestCancelledBatchSortsEveryWrite(t *testing.T) {
 		assert.Contains(t, be.Error(), "300 put(s) and 0 delete(s) not done, 75 put(s) and 0 delete(s) unknown (sent, no answer), 125 done")
 
 		check := ctxT(t)
-		plain := repo[Doc](t, db, "Docs")
+		plain := repo[T](t, db, "Docs")
 		stored, err := dynamodel.Collect(plain.Scan(check), 0)
 		require.NoError(t, err)
 		isStored := map[string]bool{}
 		for _, d := range stored {
-			isStored[d.ID] = true
+			isStored[id(d)] = true
 		}
 		reported := map[string]string{}
-		for set, docs := range map[string][]Doc{"done": be.Done.Puts, "not done": be.NotDone.Puts, "unknown": be.Unknown.Puts} {
+		for set, docs := range map[string][]T{"done": be.Done.Puts, "not done": be.NotDone.Puts, "unknown": be.Unknown.Puts} {
 			for i, d := range docs {
-				require.Empty(t, reported[d.ID], "%s reported twice", d.ID)
-				reported[d.ID] = set
+				require.Empty(t, reported[id(d)], "%s reported twice", id(d))
+				reported[id(d)] = set
 				if i > 0 {
-					require.Less(t, docs[i-1].ID, d.ID, "in the caller's order")
+					require.Less(t, id(docs[i-1]), id(d), "in the caller's order")
 				}
 			}
 		}
 		require.Len(t, reported, len(items), "every item in one set")
 		unknownStored := 0
 		for _, d := range items {
-			switch reported[d.ID] {
+			switch reported[id(d)] {
 			case "done":
-				assert.True(t, isStored[d.ID], "%s reported done, not stored", d.ID)
+				assert.True(t, isStored[id(d)], "%s reported done, not stored", id(d))
 			case "not done":
-				assert.False(t, isStored[d.ID], "%s reported not done, but stored", d.ID)
+				assert.False(t, isStored[id(d)], "%s reported not done, but stored", id(d))
 			case "unknown":
-				if isStored[d.ID] {
+				if isStored[id(d)] {
 					unknownStored++
 				}
 			}

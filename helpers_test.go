@@ -44,6 +44,16 @@ type Doc struct {
 	Blob   []byte            `dynamodbav:"blob,omitempty"`
 }
 
+// Note is a flat test model of the Docs table: scalars only and no role
+// that changes an item as it is stored, so BatchWrite checks its puts
+// without encoding them and encodes each as its request is sent.
+type Note struct {
+	ID    string `dynamodbav:"id" dynamodel:"hash"`
+	Count int    `dynamodbav:"count"`
+	Text  string `dynamodbav:"text,omitempty"`
+	Seen  bool   `dynamodbav:"seen,omitempty"`
+}
+
 // Reading has a number hash key and a binary range key.
 type Reading struct {
 	Sensor int64   `dynamodbav:"sensor" dynamodel:"hash"`

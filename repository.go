@@ -38,6 +38,9 @@ type Repository[T any] struct {
 	// shared is the table of an entity's repository (or a table's own),
 	// which knows its indexes; nil for a plain repository.
 	shared *Table
+	// flatKeys, when set, are the key attributes as BatchWrite reads them to
+	// check puts without encoding them (see batch_defer.go).
+	flatKeys []flatKey
 }
 
 // Options configure a Repository. Change them with functions passed to
@@ -137,6 +140,7 @@ func newRepository[T any](client API, table string, m *Model, optFns ...func(*Op
 	}
 	r.reads = append(slices.Clip(r.opts.ClientOptions), addDirectItems)
 	r.opts.Batch = r.opts.Batch.withDefaults()
+	r.flatKeys = r.flatKeysOf()
 	var err error
 	if r.cursors, err = newCursorKeys(r.opts.CursorSecret, r.opts.OldCursorSecrets); err != nil {
 		return nil, fmt.Errorf("dynamodel: NewRepository: %w", err)
