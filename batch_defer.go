@@ -74,7 +74,7 @@ func flatKeyOf(a Attribute) (flatKey, bool) {
 		}
 		return k, a.KeyType == types.ScalarAttributeTypeS
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		want := types.ScalarAttributeTypeN
 		if tag.AsString {
 			want = types.ScalarAttributeTypeS

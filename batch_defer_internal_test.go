@@ -67,6 +67,7 @@ func FuzzBatchPlan(f *testing.F) {
 	f.Add("", "b", int64(-5), int64(0), "x", uint32(0), "", int64(-62135596800))
 	f.Add("a\xff", "b", int64(0), int64(0), "", uint32(0), "d", int64(253402300800))
 	f.Add("a", "b", int64(1), int64(2), "", uint32(MaxItemSize-40), "c", int64(1<<62))
+	f.Add("a", "b", int64(1), int64(2), "x\xff", uint32(0), "", int64(0))
 	f.Add(strings.Repeat("k", 2049), "b", int64(1), int64(2), "", uint32(0), "c", int64(-1<<62))
 	f.Fuzz(func(t *testing.T, pk1, pk2 string, sk1, sk2 int64, text string, pad uint32, del string, at int64) {
 		client := stubDynamoDB(nil)

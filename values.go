@@ -10,8 +10,10 @@ import (
 
 // What DynamoDB checks in every value, checked here before any call: a
 // number is a decimal (no NaN or infinity) of at most 38 significant digits
-// within DynamoDB's range; a map's keys are valid UTF-8 of at most 65,535
-// bytes; one value is at most 400 KB.
+// within DynamoDB's range; a string (a set's too) is valid UTF-8, as a
+// map's keys are, which are at most 65,535 bytes; one value is at most
+// 400 KB. (DynamoDB's JSON cannot carry other bytes: the SDK would send
+// U+FFFD for each, changing the value and its size.)
 
 // checkValue returns the size DynamoDB counts for av, or what it would
 // reject in it.
@@ -27,6 +29,9 @@ func checkValue(av types.AttributeValue) (int, error) {
 func valueSizeChecked(av types.AttributeValue) (int, error) {
 	switch v := av.(type) {
 	case *types.AttributeValueMemberS:
+		if !utf8.ValidString(v.Value) {
+			return 0, errNotUTF8(v.Value)
+		}
 		return len(v.Value), nil
 	case *types.AttributeValueMemberN:
 		return checkedNumberSize(v.Value)
@@ -37,6 +42,9 @@ func valueSizeChecked(av types.AttributeValue) (int, error) {
 	case *types.AttributeValueMemberSS:
 		n := 0
 		for _, s := range v.Value {
+			if !utf8.ValidString(s) {
+				return 0, errNotUTF8(s)
+			}
 			n += len(s)
 		}
 		return n, nil
@@ -81,6 +89,11 @@ func valueSizeChecked(av types.AttributeValue) (int, error) {
 		return n, nil
 	}
 	return 0, nil
+}
+
+// errNotUTF8 says that string s is not valid UTF-8.
+func errNotUTF8(s string) error {
+	return fmt.Errorf("string %.32q: not valid UTF-8", s)
 }
 
 // checkedNumberSize returns a number's size, or why DynamoDB would reject it.

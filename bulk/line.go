@@ -224,18 +224,41 @@ func appendString(dst []byte, s string) []byte {
 
 // ParseLine reads one line of DynamoDB JSON, {"Item":{...}}, with or
 // without its newline. Everything is checked before anything is returned:
-// the JSON, one type per value, numbers, base64, non-empty sets without
-// duplicates, non-empty attribute names and no name twice in one map. An
+// the JSON (valid UTF-8), one type per value, numbers, base64, non-empty
+// sets without duplicates, non-empty attribute names and no name twice in
+// one map. An
 // error wraps ErrMalformedItem and names the attribute, e.g.
 // attribute "address"."lines"[2]: want a string for S, got a number.
 func ParseLine(line []byte) (map[string]types.AttributeValue, error) {
 	line = bytes.TrimRight(line, "\r\n")
+	if i := invalidUTF8(line); i >= 0 {
+		// JSON is UTF-8; encoding/json would read each bad byte as U+FFFD
+		// and the item would be written changed.
+		return nil, fmt.Errorf("%w: not valid UTF-8 at byte %d", ErrMalformedItem, i)
+	}
 	p := lineParser{dec: json.NewDecoder(bytes.NewReader(line))}
 	item, err := p.line()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformedItem, err)
 	}
 	return item, nil
+}
+
+// invalidUTF8 returns the offset of the first byte of b that is not part
+// of valid UTF-8, or -1.
+func invalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
 }
 
 // lineParser walks one line's JSON tokens.

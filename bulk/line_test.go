@@ -103,6 +103,8 @@ func TestParseLineErrors(t *testing.T) {
 		{`{"Item":{"a":{"BS":["AA==","AA=="]}}}`, `duplicate element in BS`},
 		{`{"Item":{"a":{"L":[{"S":"x"},{"N":"z"}]}}}`, `attribute "a"[1]: "z" is not a number`},
 		{`{"Item":{"a":{"M":{"b":{"L":[{"S":null}]}}}}}`, `attribute "a"."b"[0]: want a string for S, got null`},
+		{"{\"Item\":{\"a\":{\"S\":\"x\xffy\"}}}", "not valid UTF-8 at byte 20"}, // encoding/json would read U+FFFD
+		{"{\"Item\":{\"a\xc3\":{\"S\":\"x\"}}}", "not valid UTF-8 at byte 11"},
 		{`{"Item":{"a":{"S":"x"}},}`, "invalid JSON"},
 		{`{"Item":{"a":{"S":"x}}}`, "invalid JSON: unexpected EOF"},
 	} {

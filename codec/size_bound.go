@@ -1,11 +1,15 @@
 package codec
 
-import "unsafe"
+import (
+	"unicode/utf8"
+	"unsafe"
+)
 
 // Largest sizes, as DynamoDB counts them, of what a scalar field encodes
 // to: a number of up to 20 digits is 11 bytes (one per two significant
-// digits, plus one); a time in RFC3339Nano is at most 45 characters (a
-// 12-digit year, nanoseconds and a zone offset).
+// digits, plus one); a time in RFC3339Nano is at most 58 characters (a
+// signed year of up to 12 digits, nanoseconds, and a zone offset of up to
+// 16 digits of hours, which time.FixedZone allows).
 const (
 	maxIntSize  = 11
 	maxTimeSize = 64
@@ -14,10 +18,11 @@ const (
 // SizeBound returns at least the size DynamoDB counts for the item Encode(v)
 // returns: each attribute's name plus its value (a string by length, a
 // number by digits, a boolean or NULL as 1). ok reports whether Encode(v)
-// is sure to succeed, which SizeBound knows only for a struct whose
-// attributes are all strings, booleans, integers and times (none sortable,
-// no Marshaler of its own, T no Marshaler either); for other types it
-// returns 0, false, for every value. It allocates nothing.
+// is sure to succeed with every string valid UTF-8 (DynamoDB takes no
+// other), which SizeBound knows only for a struct whose attributes are all
+// strings, booleans, integers and times (none sortable, no Marshaler of
+// its own, T no Marshaler either); for other types it returns 0, false,
+// for every value. It allocates nothing.
 func (c *Codec[T]) SizeBound(v *T) (size int, ok bool) {
 	if c.enc == nil || c.self || c.sortable != nil || v == nil {
 		return 0, false
@@ -62,7 +67,7 @@ func (f *fieldEnc) sizeBound(p unsafe.Pointer) (int, bool) {
 		if s == "" && omit {
 			return 0, true
 		}
-		return max(len(s), 1), true // "" is NULL under nullempty
+		return max(len(s), 1), utf8.ValidString(s) // "" is NULL under nullempty
 	case opBool:
 		if !*(*bool)(fp) && omit {
 			return 0, true

@@ -57,7 +57,7 @@ func TestSizeBoundIsAtLeastTheSize(t *testing.T) {
 }
 
 // TestSizeBoundKnowsOnlyScalars: for a struct with anything else SizeBound
-// is never sure.
+// is never sure, nor for a string that is not UTF-8.
 func TestSizeBoundKnowsOnlyScalars(t *testing.T) {
 	type withFloat struct{ F float64 }
 	type withSlice struct{ L []string }
@@ -81,6 +81,8 @@ func TestSizeBoundKnowsOnlyScalars(t *testing.T) {
 	notSure(ok)
 	_, ok = codec.For[scalars]().SizeBound(nil)
 	notSure(ok)
+	_, ok = codec.For[scalars]().SizeBound(&scalars{S: "x\xff"})
+	notSure(ok) // DynamoDB takes only UTF-8
 }
 
 // selfMarshaled encodes itself.
