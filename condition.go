@@ -482,6 +482,9 @@ func (o Operand) encode(w *exprWriter, other Operand) (types.AttributeValue, err
 		_, err = checkValue(av)
 	}
 	if err != nil {
+		if !other.isVal && !other.size && other.path != "" {
+			return nil, fmt.Errorf("%w: value for %q: %v", ErrInvalidCondition, other.path, err)
+		}
 		return nil, fmt.Errorf("%w: value %.64v: %v", ErrInvalidCondition, o.value, err)
 	}
 	return av, nil

@@ -52,5 +52,5 @@ func TestStringsNotUTF8AreRefusedBeforeAnyCall(t *testing.T) {
 	_, err = notes.Update(ctx, "a", dynamodel.Set("count", 1), func(o *dynamodel.UpdateOptions) {
 		o.Condition = dynamodel.Equal("text", "\xff")
 	})
-	refused(err, dynamodel.ErrInvalidCondition, "")
+	refused(err, dynamodel.ErrInvalidCondition, `value for "text"`)
 }
