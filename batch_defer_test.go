@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -92,49 +91,4 @@ func TestBatchPutOfFlatItemsAtTheSizeLimit(t *testing.T) {
 	require.ErrorIs(t, err, dynamodel.ErrItemTooLarge)
 	assert.ErrorContains(t, err, "item 1: ")
 	assert.Len(t, sent, 2, "no request")
-}
-
-// TestBatchWriteOfFlatItemsReportsExactlyWhatWasNotDone: with puts encoded
-// as their requests are sent, a batch that ends with writes unprocessed
-// still sorts every write, in the caller's order.
-func TestBatchWriteOfFlatItemsReportsExactlyWhatWasNotDone(t *testing.T) {
-	s := newStub(t)
-	var mu sync.Mutex
-	s.batchPut = func(in *dynamodb.BatchWriteItemInput) (*dynamodb.BatchWriteItemOutput, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		// Writes whose id ends in 7 are never processed.
-		out := &dynamodb.BatchWriteItemOutput{UnprocessedItems: map[string][]types.WriteRequest{}}
-		for table, reqs := range in.RequestItems {
-			for _, r := range reqs {
-				k := r.DeleteRequest
-				if r.PutRequest != nil {
-					k = &types.DeleteRequest{Key: r.PutRequest.Item}
-				}
-				if id := k.Key["id"].(*types.AttributeValueMemberS).Value; strings.HasSuffix(id, "7") {
-					out.UnprocessedItems[table] = append(out.UnprocessedItems[table], r)
-				}
-			}
-		}
-		return out, nil
-	}
-	notes, err := dynamodel.NewRepository[Note](s, "Docs", fastBatch, func(o *dynamodel.Options) { o.Batch.MaxAttempts = 3 })
-	require.NoError(t, err)
-	var puts []Note
-	var dels []any
-	for i := range 40 {
-		puts = append(puts, Note{ID: fmt.Sprintf("p%02d", i), Count: i})
-		dels = append(dels, fmt.Sprintf("x%02d", i))
-	}
-	stored, err := notes.BatchWrite(context.Background(), puts, dels)
-	assert.Equal(t, puts, stored)
-	require.ErrorIs(t, err, dynamodel.ErrBatchIncomplete)
-	var be *dynamodel.BatchWriteError[Note]
-	require.ErrorAs(t, err, &be)
-	assert.Equal(t, []Note{{ID: "p07", Count: 7}, {ID: "p17", Count: 17}, {ID: "p27", Count: 27}, {ID: "p37", Count: 37}}, be.NotDone.Puts, "in the caller's order")
-	assert.Equal(t, []any{"x07", "x17", "x27", "x37"}, be.NotDone.Deletes)
-	assert.Zero(t, be.Unknown.Len(), "every request was answered")
-	assert.Len(t, be.Done.Puts, 36)
-	assert.Len(t, be.Done.Deletes, 36)
-	assert.Equal(t, Note{ID: "p08", Count: 8}, be.Done.Puts[7])
 }

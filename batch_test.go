@@ -93,6 +93,17 @@ func TestBatchPutRetriesUnprocessed(t *testing.T) {
 }
 
 func TestBatchWriteReportsExactlyWhatWasNotDone(t *testing.T) {
+	t.Run("Doc", func(t *testing.T) {
+		reportsExactlyWhatWasNotDone(t, func(id string, n int) Doc { return Doc{ID: id, Count: n} })
+	})
+	t.Run("Note", func(t *testing.T) { // puts encoded as their requests are sent
+		reportsExactlyWhatWasNotDone(t, func(id string, n int) Note { return Note{ID: id, Count: n} })
+	})
+}
+
+// reportsExactlyWhatWasNotDone is TestBatchWriteReportsExactlyWhatWasNotDone
+// for items of type T, made by item.
+func reportsExactlyWhatWasNotDone[T any](t *testing.T, item func(id string, n int) T) {
 	s := newStub(t)
 	var mu sync.Mutex
 	s.batchPut = func(in *dynamodb.BatchWriteItemInput) (*dynamodb.BatchWriteItemOutput, error) {
@@ -115,24 +126,25 @@ func TestBatchWriteReportsExactlyWhatWasNotDone(t *testing.T) {
 		}
 		return out, nil
 	}
-	docs, err := dynamodel.NewRepository[Doc](s, "Docs", fastBatch, func(o *dynamodel.Options) { o.Batch.MaxAttempts = 3 })
+	repo, err := dynamodel.NewRepository[T](s, "Docs", fastBatch, func(o *dynamodel.Options) { o.Batch.MaxAttempts = 3 })
 	require.NoError(t, err)
-	var puts []Doc
+	var puts []T
 	var dels []any
 	for i := range 40 {
-		puts = append(puts, Doc{ID: fmt.Sprintf("p%02d", i), Count: i})
+		puts = append(puts, item(fmt.Sprintf("p%02d", i), i))
 		dels = append(dels, fmt.Sprintf("x%02d", i))
 	}
-	_, err = docs.BatchWrite(context.Background(), puts, dels)
+	stored, err := repo.BatchWrite(context.Background(), puts, dels)
+	assert.Equal(t, puts, stored, "as stored: these models change nothing")
 	require.ErrorIs(t, err, dynamodel.ErrBatchIncomplete)
-	var be *dynamodel.BatchWriteError[Doc]
+	var be *dynamodel.BatchWriteError[T]
 	require.ErrorAs(t, err, &be)
-	assert.Equal(t, []Doc{{ID: "p07", Count: 7}, {ID: "p17", Count: 17}, {ID: "p27", Count: 27}, {ID: "p37", Count: 37}}, be.NotDone.Puts, "in the caller's order")
+	assert.Equal(t, []T{item("p07", 7), item("p17", 17), item("p27", 27), item("p37", 37)}, be.NotDone.Puts, "in the caller's order")
 	assert.Equal(t, []any{"x07", "x17", "x27", "x37"}, be.NotDone.Deletes)
 	assert.Zero(t, be.Unknown.Len(), "every request was answered")
 	assert.Len(t, be.Done.Puts, 36)
 	assert.Len(t, be.Done.Deletes, 36)
-	assert.Equal(t, Doc{ID: "p08", Count: 8}, be.Done.Puts[7])
+	assert.Equal(t, item("p08", 8), be.Done.Puts[7])
 	assert.Contains(t, be.Error(), "still unprocessed after 3 attempts")
 	assert.Contains(t, be.Error(), "4 put(s) and 4 delete(s) not done, 0 put(s) and 0 delete(s) unknown (sent, no answer), 72 done")
 }
