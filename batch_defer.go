@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"strconv"
 	"sync/atomic"
-	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
@@ -68,10 +67,7 @@ func flatKeyOf(a Attribute) (flatKey, bool) {
 	k := flatKey{index: a.field.Index, omit: tag.OmitEmpty || tag.NullEmpty}
 	switch a.Type.Kind() {
 	case reflect.String:
-		k.limit = maxHashKeyBytes
-		if a.Role == RoleRange {
-			k.limit = maxRangeKeyBytes
-		}
+		k.limit = keyBytesLimit(a.Role)
 		return k, a.KeyType == types.ScalarAttributeTypeS
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
@@ -111,7 +107,9 @@ func (r *Repository[T]) sureToEncode(item *T, buf *[]byte) (id string, ok bool) 
 
 // text returns the text the codec stores for the key in struct v, and
 // false when checkKeyValue would not accept it: a zero value left out or
-// made NULL, or a string empty, over the limit or not valid UTF-8.
+// made NULL, or a string empty or over the limit. (That the string is
+// valid UTF-8 codec.SizeBound has checked, as for every string of the
+// item: the key is one of its attributes.)
 func (k *flatKey) text(v reflect.Value) (string, bool) {
 	f, ok := fieldAt(v, k.index, false)
 	if !ok || k.omit && f.IsZero() {
@@ -124,7 +122,7 @@ func (k *flatKey) text(v reflect.Value) (string, bool) {
 		return strconv.FormatUint(f.Uint(), 10), true
 	}
 	s := f.String()
-	return s, s != "" && len(s) <= k.limit && utf8.ValidString(s)
+	return s, s != "" && len(s) <= k.limit
 }
 
 // sureOfAll runs sureToEncode on every item, on up to GOMAXPROCS cores

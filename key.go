@@ -36,6 +36,15 @@ const (
 	maxRangeKeyBytes = 1024
 )
 
+// keyBytesLimit is the largest string or binary value DynamoDB accepts in
+// a key attribute of role (RoleHash or RoleRange).
+func keyBytesLimit(role Role) int {
+	if role == RoleRange {
+		return maxRangeKeyBytes
+	}
+	return maxHashKeyBytes
+}
+
 // itemKey is an encoded, checked key.
 type itemKey map[string]types.AttributeValue
 
@@ -316,10 +325,7 @@ func marshalKeyValue(v reflect.Value, a Attribute, sc *scalars) (types.Attribute
 // checkKeyValue checks an encoded key value: the model's scalar type, not
 // empty, within DynamoDB's length limits.
 func checkKeyValue(a Attribute, av types.AttributeValue) error {
-	limit := maxHashKeyBytes
-	if a.Role == RoleRange {
-		limit = maxRangeKeyBytes
-	}
+	limit := keyBytesLimit(a.Role)
 	var size int
 	switch v := av.(type) {
 	case *types.AttributeValueMemberS:
