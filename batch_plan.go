@@ -139,16 +139,13 @@ func (r *Repository[T]) requests(p *batchPlan[T], from, to int) ([]types.WriteRe
 	return reqs, nil
 }
 
-// find returns the positions in reqs of the writes in left: all of them, or
-// those whose keys left holds.
-func (p *batchPlan[T]) find(reqs, left []types.WriteRequest) []int {
-	var at []int
+// find returns the positions of the writes in left among reqs, the
+// requests of writes from on: all of them, or those whose keys left holds.
+func (p *batchPlan[T]) find(from int, reqs, left []types.WriteRequest) []int {
 	if len(left) == len(reqs) {
-		for j := range reqs {
-			at = append(at, j)
-		}
-		return at
+		return span(from, from+len(reqs))
 	}
+	var at []int
 	var buf []byte
 	want := make(map[string]bool, len(left))
 	for _, req := range left {
@@ -156,8 +153,17 @@ func (p *batchPlan[T]) find(reqs, left []types.WriteRequest) []int {
 	}
 	for j, req := range reqs {
 		if want[keyID(requestKey(req), p.keyNames, &buf)] {
-			at = append(at, j)
+			at = append(at, from+j)
 		}
+	}
+	return at
+}
+
+// span returns the positions [from, to).
+func span(from, to int) []int {
+	at := make([]int, 0, to-from)
+	for i := from; i < to; i++ {
+		at = append(at, i)
 	}
 	return at
 }

@@ -124,10 +124,10 @@ func (r *Repository[T]) BatchWrite(ctx context.Context, puts []T, deletes []any,
 		mu       sync.Mutex
 		outcomes = make([]writeOutcome, n) // all done unless marked
 	)
-	mark := func(from, to int, o writeOutcome) { // writes [from, to)
+	mark := func(at []int, o writeOutcome) {
 		mu.Lock()
 		defer mu.Unlock()
-		for i := from; i < to; i++ {
+		for _, i := range at {
 			outcomes[i] = o
 		}
 	}
@@ -135,16 +135,12 @@ func (r *Repository[T]) BatchWrite(ctx context.Context, puts []T, deletes []any,
 		from, to := c*maxBatchWrite, min((c+1)*maxBatchWrite, n)
 		reqs, err := r.requests(plan, from, to)
 		if err != nil {
-			mark(from, to, writeNotDone) // nothing of this chunk was sent
+			mark(span(from, to), writeNotDone) // nothing of this chunk was sent
 			return err
 		}
 		left, o, err := r.writeChunk(ctx, batch, opts.Capacity, reqs)
 		if err != nil {
-			mu.Lock()
-			for _, j := range plan.find(reqs, left) {
-				outcomes[from+j] = o
-			}
-			mu.Unlock()
+			mark(plan.find(from, reqs, left), o)
 		}
 		return err
 	})
@@ -153,7 +149,7 @@ func (r *Repository[T]) BatchWrite(ctx context.Context, puts []T, deletes []any,
 		return stored, nil
 	}
 	for _, c := range skipped {
-		mark(c*maxBatchWrite, min((c+1)*maxBatchWrite, n), writeNotDone)
+		mark(span(c*maxBatchWrite, min((c+1)*maxBatchWrite, n)), writeNotDone)
 	}
 	be := &BatchWriteError[T]{Table: r.table, Err: err}
 	for i, o := range outcomes {
