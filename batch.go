@@ -188,18 +188,41 @@ func (s *sendTracker) mayHaveApplied(err error) bool {
 
 // runChunks calls do for chunks 0..n-1, at most concurrency at a time. After
 // the first failure (or when ctx ends) no further chunk starts; the chunks
-// never started are reported in skipped.
+// never started are reported in skipped. The chunks run on a pool of
+// concurrency goroutines, not one each: a goroutine's stack grows to what
+// an SDK call needs once, not once a chunk.
 func runChunks(ctx context.Context, n, concurrency int, do func(ctx context.Context, chunk int) error) (skipped []int, err error) {
 	var (
 		mu       sync.Mutex
 		firstErr error
 		wg       sync.WaitGroup
 	)
-	sem := make(chan struct{}, max(concurrency, 1))
+	concurrency = max(concurrency, 1)
+	sem := make(chan struct{}, concurrency) // chunks started and not finished
+	work := make(chan int)
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
 	stopped := func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return firstErr != nil
+	}
+	for range min(concurrency, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				if err := do(ctx, i); err != nil {
+					fail(err)
+				}
+				<-sem
+			}
+		}()
 	}
 	for i := range n {
 		select {
@@ -211,27 +234,13 @@ func runChunks(ctx context.Context, n, concurrency int, do func(ctx context.Cont
 				skipped = append(skipped, j)
 			}
 			if ctx.Err() != nil {
-				mu.Lock()
-				if firstErr == nil {
-					firstErr = ctx.Err()
-				}
-				mu.Unlock()
+				fail(ctx.Err())
 			}
 			break
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if err := do(ctx, i); err != nil {
-				mu.Lock()
-				if firstErr == nil {
-					firstErr = err
-				}
-				mu.Unlock()
-			}
-		}()
+		work <- i
 	}
+	close(work)
 	wg.Wait()
 	return skipped, firstErr
 }
