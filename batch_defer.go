@@ -144,10 +144,11 @@ func (r *Repository[T]) sureOfAll(items []T, ids []string) bool {
 	return !unsure.Load()
 }
 
-// hasDuplicate reports whether two of ids are the same: a set of positions
-// in a table of at least twice as many slots, probed linearly from a hash
-// with a random seed (so no input can choose its collisions).
-func hasDuplicate(ids []string) bool {
+// firstDuplicate returns the first position of ids whose id an earlier
+// one has, or -1 when all differ: a set of positions in a table of at
+// least twice as many slots, probed linearly from a hash with a random seed
+// (so no input can choose its collisions).
+func firstDuplicate(ids []string) int {
 	seed := maphash.MakeSeed()
 	slots := make([]int32, 1<<bits.Len(uint(2*len(ids)))) // position + 1; 0 is free
 	mask := uint64(len(slots) - 1)
@@ -155,10 +156,10 @@ func hasDuplicate(ids []string) bool {
 		h := maphash.String(seed, id) & mask
 		for ; slots[h] != 0; h = (h + 1) & mask {
 			if ids[slots[h]-1] == id {
-				return true
+				return i
 			}
 		}
 		slots[h] = int32(i + 1)
 	}
-	return false
+	return -1
 }

@@ -54,38 +54,36 @@ func (r *Repository[T]) planWrites(puts []T, deletes []any) (*batchPlan[T], erro
 }
 
 // planEncoded encodes every put (p.stored, stamping them) up front, and
-// checks and plans them and the deletes.
+// checks and plans them and the deletes. Of an item or key that fails and
+// a key that appears twice, the error is of whichever write comes first.
 func (r *Repository[T]) planEncoded(p *batchPlan[T], deletes []any) error {
-	positions := make(map[string]int, p.len()) // writes by keyID
-	var idBuf []byte
-	add := func(k map[string]types.AttributeValue) error {
-		id := keyID(k, p.keyNames, &idBuf)
-		if _, dup := positions[id]; dup {
-			return fmt.Errorf("%w: %s appears twice in one batch", ErrDuplicateKey, projectKey(k, p.keyNames))
-		}
-		positions[id] = len(positions)
-		return nil
-	}
 	encoded, errs := r.encodeAll(p.stored)
-	for i := range p.stored {
+	ids := make([]string, 0, p.len()) // keyID of every write before the first that fails
+	var buf []byte
+	var failed error
+	for i := range encoded {
 		if errs != nil && errs[i] != nil {
-			return fmt.Errorf("item %d: %w", i, errs[i])
+			failed = fmt.Errorf("item %d: %w", i, errs[i])
+			break
 		}
-		if err := add(encoded[i]); err != nil {
-			return err
+		ids = append(ids, keyID(encoded[i], p.keyNames, &buf))
+	}
+	if failed == nil {
+		ids, failed = r.appendDeleteIDs(ids, p, deletes)
+	}
+	if d := firstDuplicate(ids); d >= 0 {
+		var k map[string]types.AttributeValue
+		if d < len(encoded) {
+			k = encoded[d]
+		} else {
+			k = p.keys[d-len(encoded)]
 		}
+		return fmt.Errorf("%w: %s appears twice in one batch", ErrDuplicateKey, projectKey(k, p.keyNames))
+	}
+	if failed != nil {
+		return failed
 	}
 	p.items = encoded
-	for i, key := range deletes {
-		k, err := r.model.keyFor(key)
-		if err != nil {
-			return fmt.Errorf("delete %d: %w", i, err)
-		}
-		if err := add(k); err != nil {
-			return err
-		}
-		p.keys[i] = k
-	}
 	return nil
 }
 
@@ -102,16 +100,24 @@ func (r *Repository[T]) planDeferred(p *batchPlan[T], deletes []any) bool {
 	if !r.sureOfAll(p.puts, ids) {
 		return false
 	}
+	ids, err := r.appendDeleteIDs(ids, p, deletes)
+	return err == nil && firstDuplicate(ids) < 0
+}
+
+// appendDeleteIDs checks the key of each delete, puts it in p.keys and
+// appends its keyID to ids, up to the first key that fails, and returns
+// ids and why that key failed.
+func (r *Repository[T]) appendDeleteIDs(ids []string, p *batchPlan[T], deletes []any) ([]string, error) {
 	var buf []byte
 	for i, key := range deletes {
 		k, err := r.model.keyFor(key)
 		if err != nil {
-			return false
+			return ids, fmt.Errorf("delete %d: %w", i, err)
 		}
 		ids = append(ids, keyID(k, p.keyNames, &buf))
 		p.keys[i] = k
 	}
-	return !hasDuplicate(ids)
+	return ids, nil
 }
 
 // requests returns the requests of writes [from, to) of p, encoding the

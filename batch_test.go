@@ -537,3 +537,37 @@ func TestBatchPutChecksEveryItemFirst(t *testing.T) {
 		assert.ErrorContains(t, err, `id="d1" appears twice`)
 	}
 }
+
+// TestBatchWriteNamesTheFirstBadWrite checks that of an item or key that
+// fails and a key that appears twice, a batch reports whichever write
+// comes first (puts, then deletes), for a model whose puts are encoded up
+// front (Doc) and one whose puts are checked without encoding (Note).
+func TestBatchWriteNamesTheFirstBadWrite(t *testing.T) {
+	docs, err := dynamodel.NewRepository[Doc](newStub(t), "Docs")
+	require.NoError(t, err)
+	notes, err := dynamodel.NewRepository[Note](newStub(t), "Docs")
+	require.NoError(t, err)
+	for _, c := range []struct {
+		ids  []string // of the puts
+		dels []any
+		want string
+	}{
+		{[]string{"a", "a", ""}, nil, `id="a" appears twice`},
+		{[]string{"a", "", "a"}, nil, `item 1: dynamodel: invalid key "id": empty string`},
+		{[]string{"a"}, []any{"", "a"}, `delete 0: dynamodel: invalid key "id": empty string`},
+		{[]string{"a"}, []any{"a", ""}, `id="a" appears twice`},
+		{nil, []any{"x", "", "x"}, `delete 1: dynamodel: invalid key "id": empty string`},
+		{[]string{"a", "b"}, []any{"b"}, `id="b" appears twice`},
+	} {
+		var ds []Doc
+		var ns []Note
+		for _, id := range c.ids {
+			ds = append(ds, Doc{ID: id})
+			ns = append(ns, Note{ID: id})
+		}
+		_, err := docs.BatchWrite(context.Background(), ds, c.dels)
+		assert.ErrorContains(t, err, c.want, "Doc %q %v", c.ids, c.dels)
+		_, err = notes.BatchWrite(context.Background(), ns, c.dels)
+		assert.ErrorContains(t, err, c.want, "Note %q %v", c.ids, c.dels)
+	}
+}
