@@ -131,8 +131,9 @@ func (r *Repository[T]) BatchWrite(ctx context.Context, puts []T, deletes []any,
 			outcomes[i] = o
 		}
 	}
+	bounds := func(c int) (from, to int) { return c * maxBatchWrite, min((c+1)*maxBatchWrite, n) } // of chunk c
 	skipped, err := runChunks(ctx, (n+maxBatchWrite-1)/maxBatchWrite, batch.Concurrency, func(ctx context.Context, c int) error {
-		from, to := c*maxBatchWrite, min((c+1)*maxBatchWrite, n)
+		from, to := bounds(c)
 		reqs, err := r.requests(plan, from, to)
 		if err != nil {
 			mark(span(from, to), writeNotDone) // nothing of this chunk was sent
@@ -149,7 +150,7 @@ func (r *Repository[T]) BatchWrite(ctx context.Context, puts []T, deletes []any,
 		return stored, nil
 	}
 	for _, c := range skipped {
-		mark(span(c*maxBatchWrite, min((c+1)*maxBatchWrite, n)), writeNotDone)
+		mark(span(bounds(c)), writeNotDone)
 	}
 	be := &BatchWriteError[T]{Table: r.table, Err: err}
 	for i, o := range outcomes {
