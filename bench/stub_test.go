@@ -232,35 +232,21 @@ func BenchmarkBatchWriteLatency(b *testing.B) {
 			}
 		}
 	})
-	b.Run("impl=sdk-semaphore-16", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if err := sdkSemaphore(ctx, client, items, 16); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("impl=dynamodel-concurrency-16", func(b *testing.B) {
-		users, err := dynamodel.NewRepository[User](client, "User", func(o *dynamodel.Options) { o.Batch.Concurrency = 16 })
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := users.BatchPut(ctx, items); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+	benchConcurrentBatches(b, client, items)
 }
 
 // BenchmarkBatchWriteNoLatency stores 10,000 users through a transport
 // that answers at once, so what is measured is the client's CPU: the raw
 // SDK's semaphore loop at 16 and dynamodel's BatchPut at concurrency 16.
 func BenchmarkBatchWriteNoLatency(b *testing.B) {
+	benchConcurrentBatches(b, batchClient(0), batchUsers(10000))
+}
+
+// benchConcurrentBatches runs the two concurrent ways of storing items
+// through client: the raw SDK's semaphore loop at 16 and dynamodel's
+// BatchPut at concurrency 16.
+func benchConcurrentBatches(b *testing.B, client *dynamodb.Client, items []User) {
 	ctx := context.Background()
-	client := batchClient(0)
-	items := batchUsers(10000)
 	b.Run("impl=sdk-semaphore-16", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
