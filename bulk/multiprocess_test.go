@@ -2,6 +2,7 @@ package bulk_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -118,15 +119,23 @@ func TestBackfillProcesses(t *testing.T) {
 		}
 
 		// Kill worker 1 once a quarter of the items are done, while it
-		// holds segments.
+		// holds segments. Once the status says so, worker 1 is paused and
+		// the status read again (after a request it may have sent just
+		// before has been answered), so the segment it is seen to hold is
+		// still its own when it is killed: otherwise it could finish and
+		// release it in between, and no segment would be left to take over.
 		statusOpts := func(o *bulk.StatusOptions) { o.ControlTable = control }
 		ctx := testContext(t)
 		deadline := time.Now().Add(5 * time.Minute)
 		for {
 			require.True(t, time.Now().Before(deadline), "the run did not get a quarter done")
-			st, err := bulk.Status(ctx, db.Client, "processes", statusOpts)
-			if err == nil && st.Total.Done() >= int64(n/4) && holds(st, "worker-1") {
-				break
+			if killable(ctx, db, n, statusOpts) {
+				require.NoError(t, pause(workers[0].cmd.Process))
+				time.Sleep(settle)
+				if killable(ctx, db, n, statusOpts) {
+					break
+				}
+				require.NoError(t, resume(workers[0].cmd.Process))
 			}
 			select {
 			case err := <-workers[0].done:
@@ -190,6 +199,17 @@ func TestBackfillProcesses(t *testing.T) {
 			acked, unknown, st.Total.Takeovers, st.Total.Conflicts)
 	})
 }
+
+// killable reports whether a quarter of the run's n items are done and
+// worker 1 holds a segment.
+func killable(ctx context.Context, db *dynamotest.DB, n int, statusOpts func(*bulk.StatusOptions)) bool {
+	st, err := bulk.Status(ctx, db.Client, "processes", statusOpts)
+	return err == nil && st.Total.Done() >= int64(n/4) && holds(st, "worker-1")
+}
+
+// settle is how long the test lets an engine answer a request a paused
+// worker sent just before it was paused.
+const settle = 100 * time.Millisecond
 
 // holds reports whether owner holds a segment's lease.
 func holds(st bulk.RunStatus, owner string) bool {
