@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -105,6 +107,13 @@ func TestParseLineErrors(t *testing.T) {
 		{`{"Item":{"a":{"M":{"b":{"L":[{"S":null}]}}}}}`, `attribute "a"."b"[0]: want a string for S, got null`},
 		{"{\"Item\":{\"a\":{\"S\":\"x\xffy\"}}}", "not valid UTF-8 at byte 20"}, // encoding/json would read U+FFFD
 		{"{\"Item\":{\"a\xc3\":{\"S\":\"x\"}}}", "not valid UTF-8 at byte 11"},
+		// encoding/json would read each of these escapes as U+FFFD.
+		{`{"Item":{"a":{"S":"x\ud800"}}}`, "escape of a lone UTF-16 surrogate at byte 20"},
+		{`{"Item":{"a":{"S":"\udc00x"}}}`, "lone UTF-16 surrogate at byte 19"},
+		{`{"Item":{"a":{"S":"\ud83d\u0041"}}}`, "lone UTF-16 surrogate at byte 19"},
+		{`{"Item":{"a":{"S":"\ud83d"}}}`, "lone UTF-16 surrogate at byte 19"},
+		{`{"Item":{"\uDBFF":{"S":"x"}}}`, "lone UTF-16 surrogate at byte 10"},
+		{`{"Item":{"a":{"SS":["\\","\ude00"]}}}`, "lone UTF-16 surrogate at byte 26"},
 		{`{"Item":{"a":{"S":"x"}},}`, "invalid JSON"},
 		{`{"Item":{"a":{"S":"x}}}`, "invalid JSON: unexpected EOF"},
 	} {
@@ -114,6 +123,19 @@ func TestParseLineErrors(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.want, tc.line)
 		}
 	}
+}
+
+// TestParseLineEscapes reads escapes that stand for what they say: a
+// surrogate pair, and an escaped backslash before text that looks like an
+// escape of half of one.
+func TestParseLineEscapes(t *testing.T) {
+	got, err := bulk.ParseLine([]byte(`{"Item":{"a":{"S":"\ud83d\ude00"},"b":{"S":"\\ud800"},"\u00e9":{"S":"\"\\"}}}`))
+	require.NoError(t, err)
+	assert.Equal(t, map[string]types.AttributeValue{
+		"a": &types.AttributeValueMemberS{Value: "\U0001F600"},
+		"b": &types.AttributeValueMemberS{Value: `\ud800`},
+		"é": &types.AttributeValueMemberS{Value: `"\`},
+	}, got)
 }
 
 // roundTripper answers every request with body, and keeps the request's.
@@ -174,10 +196,16 @@ func FuzzParseLine(f *testing.F) {
 	f.Add(line)
 	f.Add([]byte(`{"Item":{"id":{"S":"a"},"l":{"L":[{"NULL":true}]}}}`))
 	f.Add([]byte(`{"Item":{"a":{"BS":["AA==","AQ=="]},"n":{"NS":["1e3"]}}}`))
+	f.Add([]byte(`{"Item":{"a":{"S":"\ud83d\ude00"},"b":{"SS":["\\ud800"]}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		item, err := bulk.ParseLine(data)
 		if err != nil {
 			return
+		}
+		// Nothing was read as U+FFFD that the line does not say.
+		lower := bytes.ToLower(data)
+		if !bytes.Contains(lower, []byte(`\ufffd`)) && !bytes.ContainsRune(data, utf8.RuneError) && replaced(item) {
+			t.Fatalf("%q parsed with U+FFFD in a string", data)
 		}
 		// Whatever parses writes back as a line that parses to the same
 		// item.
@@ -196,6 +224,30 @@ func FuzzParseLine(f *testing.F) {
 			t.Fatalf("wrote invalid JSON %q", out)
 		}
 	})
+}
+
+// replaced reports whether a name or string of item has U+FFFD.
+func replaced(item map[string]types.AttributeValue) bool {
+	for name, v := range item {
+		if strings.ContainsRune(name, utf8.RuneError) || replacedValue(v) {
+			return true
+		}
+	}
+	return false
+}
+
+func replacedValue(v types.AttributeValue) bool {
+	switch v := v.(type) {
+	case *types.AttributeValueMemberS:
+		return strings.ContainsRune(v.Value, utf8.RuneError)
+	case *types.AttributeValueMemberSS:
+		return slices.ContainsFunc(v.Value, func(s string) bool { return strings.ContainsRune(s, utf8.RuneError) })
+	case *types.AttributeValueMemberL:
+		return slices.ContainsFunc(v.Value, replacedValue)
+	case *types.AttributeValueMemberM:
+		return replaced(v.Value)
+	}
+	return false
 }
 
 func TestAppendLineUnknownValue(t *testing.T) {
