@@ -9,12 +9,12 @@ import (
 	"io"
 	"slices"
 	"strconv"
-	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamodel/dynamodel/internal/attr"
+	"github.com/dynamodel/dynamodel/internal/wire"
 )
 
 // The line format is the one DynamoDB's own export to S3 writes in its
@@ -237,7 +237,7 @@ func ParseLine(line []byte) (map[string]types.AttributeValue, error) {
 		// and the item would be written changed.
 		return nil, fmt.Errorf("%w: not valid UTF-8 at byte %d", ErrMalformedItem, i)
 	}
-	if i := loneSurrogate(line); i >= 0 {
+	if i := wire.LoneSurrogate(line); i >= 0 {
 		// Likewise for an escape of half a UTF-16 pair, \ud800.
 		return nil, fmt.Errorf("%w: escape of a lone UTF-16 surrogate at byte %d", ErrMalformedItem, i)
 	}
@@ -264,55 +264,6 @@ func invalidUTF8(b []byte) int {
 		i += size
 	}
 	return -1
-}
-
-// loneSurrogate returns the offset of the first \u escape in b of a
-// UTF-16 surrogate that is not half of a high-low pair, or -1. A
-// backslash is only valid in a JSON string, where it starts an escape,
-// so escapes are found by skipping each one whole.
-func loneSurrogate(b []byte) int {
-	for i := 0; i < len(b)-1; i++ {
-		if b[i] != '\\' {
-			continue
-		}
-		r := unicodeEscape(b, i)
-		switch {
-		case r < 0:
-			i++ // \" \\ \n ...: skip the escaped byte
-		case utf16.IsSurrogate(rune(r)) && r < 0xdc00:
-			if low := unicodeEscape(b, i+6); low < 0xdc00 || low > 0xdfff {
-				return i
-			}
-			i += 11
-		case utf16.IsSurrogate(rune(r)):
-			return i
-		default:
-			i += 5
-		}
-	}
-	return -1
-}
-
-// unicodeEscape returns the code unit of the escape \uXXXX at b[i:], or -1
-// if there is none.
-func unicodeEscape(b []byte, i int) int {
-	if i+6 > len(b) || b[i] != '\\' || b[i+1] != 'u' {
-		return -1
-	}
-	r := 0
-	for _, c := range b[i+2 : i+6] {
-		switch {
-		case '0' <= c && c <= '9':
-			r = r<<4 | int(c-'0')
-		case 'a' <= c && c <= 'f':
-			r = r<<4 | int(c-'a'+10)
-		case 'A' <= c && c <= 'F':
-			r = r<<4 | int(c-'A'+10)
-		default:
-			return -1
-		}
-	}
-	return r
 }
 
 // lineParser walks one line's JSON tokens.
