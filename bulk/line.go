@@ -232,7 +232,7 @@ func appendString(dst []byte, s string) []byte {
 // attribute "address"."lines"[2]: want a string for S, got a number.
 func ParseLine(line []byte) (map[string]types.AttributeValue, error) {
 	line = bytes.TrimRight(line, "\r\n")
-	if i := invalidUTF8(line); i >= 0 {
+	if i := wire.InvalidUTF8(line); i >= 0 {
 		// JSON is UTF-8; encoding/json would read each bad byte as U+FFFD
 		// and the item would be written changed.
 		return nil, fmt.Errorf("%w: not valid UTF-8 at byte %d", ErrMalformedItem, i)
@@ -247,23 +247,6 @@ func ParseLine(line []byte) (map[string]types.AttributeValue, error) {
 		return nil, fmt.Errorf("%w: %v", ErrMalformedItem, err)
 	}
 	return item, nil
-}
-
-// invalidUTF8 returns the offset of the first byte of b that is not part
-// of valid UTF-8, or -1.
-func invalidUTF8(b []byte) int {
-	for i := 0; i < len(b); {
-		if b[i] < utf8.RuneSelf {
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size == 1 {
-			return i
-		}
-		i += size
-	}
-	return -1
 }
 
 // lineParser walks one line's JSON tokens.

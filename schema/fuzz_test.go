@@ -1,11 +1,13 @@
 package schema_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/dynamodel/dynamodel/schema"
 )
@@ -27,6 +29,11 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"Table": {"TableName": "T1x", "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}], "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}]}}`))
 	f.Add([]byte(`{"TableName": "a", "TableName": "b"}`))
 	f.Add([]byte(`[1, {"x": [null, true]}]`))
+	// Names with a surrogate pair, a lone surrogate and invalid UTF-8.
+	for _, name := range []string{`a\ud83d\ude00`, `a\ud800`, "a\xff"} {
+		f.Add([]byte(`{"TableName": "T1x", "AttributeDefinitions": [{"AttributeName": "` + name + `", "AttributeType": "S"}], ` +
+			`"KeySchema": [{"AttributeName": "` + name + `", "KeyType": "HASH"}], "BillingMode": "PAY_PER_REQUEST"}`))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := schema.Parse("fuzz.json", data)
 		if err != nil {
@@ -40,6 +47,9 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			t.Fatalf("accepted schema does not marshal: %v", err)
 		}
+		if hasReplacement(out) && !hasReplacement(data) {
+			t.Fatalf("accepted with a U+FFFD the file does not hold:\n%s", out)
+		}
 		back, err := schema.Parse("fuzz-out.json", out)
 		if err != nil {
 			t.Fatalf("written schema does not read back: %v\n%s", err, out)
@@ -49,4 +59,10 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("round trip changed the schema:\n%s\n%s", out, again)
 		}
 	})
+}
+
+// hasReplacement reports whether JSON text holds U+FFFD, as itself or
+// escaped.
+func hasReplacement(b []byte) bool {
+	return bytes.ContainsRune(b, utf8.RuneError) || bytes.Contains(bytes.ToLower(b), []byte(`\ufffd`))
 }

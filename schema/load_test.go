@@ -3,6 +3,7 @@ package schema_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,6 +95,26 @@ func TestParseSyntaxErrorHasLineAndColumn(t *testing.T) {
 	assert.Equal(t, 3, se.Line)
 	assert.Equal(t, 3, se.Column)
 	assert.Equal(t, "dynamodel: schema bad.json:3:3: invalid JSON: invalid character 'o' looking for beginning of object key string", se.Error())
+}
+
+// TestParseRefusesTextJSONWouldChange: encoding/json reads invalid UTF-8
+// and a lone surrogate escape as U+FFFD, and the table would be created
+// with a key named otherwise than in the file.
+func TestParseRefusesTextJSONWouldChange(t *testing.T) {
+	doc := "{\n  \"TableName\": \"Things\",\n  \"AttributeDefinitions\": [{\"AttributeName\": \"%s\", \"AttributeType\": \"S\"}],\n" +
+		"  \"KeySchema\": [{\"AttributeName\": \"%[1]s\", \"KeyType\": \"HASH\"}], \"BillingMode\": \"PAY_PER_REQUEST\"}"
+	for name, tc := range map[string]struct{ name, err string }{
+		"bad byte":       {"id\xff", "bad.json:3:49: invalid JSON: not valid UTF-8"},
+		"lone surrogate": {`id\ud800`, "bad.json:3:49: invalid JSON: escape of a lone UTF-16 surrogate"},
+		"low half first": {`id\udc00\ud800`, "bad.json:3:49: invalid JSON: escape of a lone UTF-16 surrogate"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			se := schemaErr(t, fmt.Sprintf(doc, tc.name))
+			assert.Contains(t, se.Error(), tc.err)
+		})
+	}
+	_, err := schema.Parse("good.json", []byte(fmt.Sprintf(doc, `id\ud83d\ude00`)))
+	assert.NoError(t, err, "a surrogate pair")
 }
 
 func TestParseIndexes(t *testing.T) {

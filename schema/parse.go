@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	js "github.com/dynamodel/dynamodel/internal/jsonshape"
+	"github.com/dynamodel/dynamodel/internal/wire"
 )
 
 // Parse reads a table definition from data; name identifies it in errors.
@@ -61,6 +62,9 @@ func ParseAll(name string, data []byte, optFns ...func(*LoadOptions)) ([]*Table,
 	if !looksLikeJSON(data) {
 		return parseYAML(name, data)
 	}
+	if err := checkText(name, data); err != nil {
+		return nil, err
+	}
 	doc, err := decodeJSON(data)
 	if err != nil {
 		se := &Error{File: name, Msg: err.Error()}
@@ -83,6 +87,22 @@ func ParseAll(name string, data []byte, optFns ...func(*LoadOptions)) ([]*Table,
 		return nil, err
 	}
 	return []*Table{t}, nil
+}
+
+// checkText refuses JSON text encoding/json would read changed: invalid
+// UTF-8 or an escape of a lone UTF-16 surrogate, either read as U+FFFD,
+// which would name a table, key or index other than the file does. (The
+// YAML decoder refuses both itself.)
+func checkText(name string, data []byte) error {
+	at, what := wire.InvalidUTF8(data), "not valid UTF-8"
+	if at < 0 {
+		at, what = wire.LoneSurrogate(data), "escape of a lone UTF-16 surrogate"
+	}
+	if at < 0 {
+		return nil
+	}
+	line, col := lineColumn(data, int64(at)+1)
+	return &Error{File: name, Line: line, Column: col, Msg: "invalid JSON: " + what}
 }
 
 // utf8BOM is the byte-order mark some editors put at the start of UTF-8

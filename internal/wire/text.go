@@ -1,6 +1,9 @@
 package wire
 
-import "unicode/utf16"
+import (
+	"unicode/utf16"
+	"unicode/utf8"
+)
 
 // LoneSurrogate returns the offset in JSON text b of the first \u escape
 // of a UTF-16 surrogate that is not the high half of a high-low pair, or
@@ -34,6 +37,23 @@ func LoneSurrogate(b []byte) int {
 			}
 			i += 11
 		}
+	}
+	return -1
+}
+
+// InvalidUTF8 returns the offset of the first byte of b that is not part
+// of valid UTF-8, or -1.
+func InvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
 	}
 	return -1
 }
