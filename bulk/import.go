@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -120,10 +121,11 @@ const maxLine = 4 << 20
 // sent only after the earlier one's is answered) and each repetition is
 // counted in Duplicates.
 //
-// The result lists every line not written and why. The error is an
-// *ImportError (ErrNotWritten) when any line was not written, or the
-// reason the import could not run at all (a missing table, an unreadable
-// file).
+// The result lists every line not written and why. The error is the
+// reason the import stopped, if it did (a missing table; a file that could
+// not be read to its end, named with the line it stopped at and followed
+// by the files not read), and otherwise an *ImportError (ErrNotWritten)
+// when any line was not written.
 func Import(ctx context.Context, client API, table string, files []string, optFns ...func(*ImportOptions)) (ImportResult, error) {
 	opts := collect(ImportOptions{}, optFns)
 	batch := opts.Batch
@@ -158,8 +160,11 @@ func Import(ctx context.Context, client API, table string, files []string, optFn
 		im.totalBytes += info.Size()
 	}
 	im.start = time.Now()
-	for _, f := range files {
+	for i, f := range files {
 		if err = im.readFile(ctx, f); err != nil {
+			if rest := files[i+1:]; len(rest) > 0 {
+				err = fmt.Errorf("%w (not read: %s)", err, strings.Join(rest, ", "))
+			}
 			break
 		}
 	}

@@ -3,9 +3,11 @@ package bulk_test
 import (
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -237,4 +239,43 @@ func TestImportLeftovers(t *testing.T) {
 		assert.Equal(t, int32(4), client.calls.Load(), "the throttled send counts as an attempt")
 		assert.Len(t, scanItems(t, db.Client, db.Table("Copy")), 2)
 	})
+}
+
+// TestImportStopsAtAFileItCannotRead: a gzip file cut short (an export
+// copied half way) stops the import at the line it could not read, and
+// the error says so and names the files not read, whatever other lines
+// failed.
+func TestImportStopsAtAFileItCannotRead(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		dir := t.TempDir()
+		bad, cut, after := filepath.Join(dir, "bad.json"), filepath.Join(dir, "cut.json.gz"), filepath.Join(dir, "after.json")
+		writeFile(t, bad, line(t, item("a"))+`{"Item":{"id":{"S":"b"},"n":{"N":"two"}}}`+"\n")
+		writeFile(t, after, line(t, item("z")))
+		cutGzip(t, cut, 500)
+
+		res, err := bulk.Import(ctx, db.Client, db.Table("Copy"), []string{bad, cut, after})
+		require.Error(t, err)
+		var ie *bulk.ImportError
+		assert.False(t, errors.As(err, &ie), "the reason it stopped, not the lines not written: %v", err)
+		assert.Regexp(t, `^bulk: import `+db.Table("Copy")+`: `+regexp.QuoteMeta(cut)+`:\d+: unexpected EOF \(not read: `+regexp.QuoteMeta(after)+`\)$`, err.Error())
+		require.Len(t, res.Failed, 1)
+		assert.Equal(t, bad+`:2: bulk: malformed item: attribute "n": "two" is not a number DynamoDB accepts`, res.Failed[0].Error())
+		stored := scanItems(t, db.Client, db.Table("Copy"))
+		assert.Equal(t, res.Written, int64(len(stored)))
+		assert.Less(t, len(stored), 500, "the lines of cut.json.gz after the cut, and after.json, are not written")
+	})
+}
+
+// cutGzip writes a gzip file of n lines cut at half its length.
+func cutGzip(t *testing.T, path string, n int) {
+	t.Helper()
+	var text strings.Builder
+	for i := range n {
+		text.WriteString(line(t, item(fmt.Sprintf("item-%04d", i), "v", strings.Repeat("x", i%64))))
+	}
+	writeFile(t, path, text.String())
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(path, data[:len(data)/2], 0o644))
 }

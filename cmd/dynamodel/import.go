@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/dynamodel/dynamodel/bulk"
@@ -50,7 +51,9 @@ func runImport(ctx context.Context, inv *invocation) int {
 		fmt.Fprintf(inv.stderr, "dynamodel import: %v\n", le)
 	}
 	if err != nil {
-		if len(res.Failed) == 0 {
+		// The lines not written are listed above; any other error is why
+		// the import stopped.
+		if ie := (*bulk.ImportError)(nil); !errors.As(err, &ie) {
 			fmt.Fprintf(inv.stderr, "dynamodel import: %v\n", err)
 		}
 		return 1

@@ -32,6 +32,17 @@ func TestImportCommand(t *testing.T) {
 		assert.Contains(t, stderr, "dynamodel import: "+bad+`:2: bulk: malformed item: attribute "n": "two" is not a number DynamoDB accepts`+"\n")
 		assert.Contains(t, stderr, "import: 7 lines", "the summary line of the progress bar")
 
+		// A file that cannot be read to its end is reported beside the
+		// lines not written, with the files not read.
+		cut := filepath.Join(dir, "cut.json.gz")
+		data, err := os.ReadFile(good)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(cut, data[:len(data)/2], 0o644))
+		code, _, stderr = cli(t, append([]string{"import", "Copy", bad, cut, good}, common...)...)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, stderr, "dynamodel import: "+bad+`:2: bulk: malformed item`)
+		assert.Contains(t, stderr, "dynamodel import: bulk: import "+db.Table("Copy")+": "+cut+":1: unexpected EOF (not read: "+good+")\n")
+
 		code, stdout, stderr = cli(t, append([]string{"import", "-if-absent", "Copy", good}, common...)...)
 		assert.Equal(t, 0, code, "existing items are not a failure")
 		assert.Contains(t, stdout, db.Table("Copy")+": 4 lines, 0 items written, 4 already there (not written)\n")
