@@ -44,10 +44,18 @@ func TypeName(av types.AttributeValue) string {
 }
 
 // ValidNumber reports whether s is a decimal number DynamoDB accepts: an
-// optional sign, digits with at most one point, an optional exponent, and
-// at most MaxDigits significant digits.
+// optional sign, digits with at most one point, an optional exponent, at
+// most MaxDigits significant digits, and a magnitude of 0 or from 1E-130
+// to under 1E+126.
 func ValidNumber(s string) bool {
-	return numberSyntax(s) && SignificantDigits(s) <= MaxDigits
+	return numberSyntax(s) && SignificantDigits(s) <= MaxDigits && inRange(s)
+}
+
+// inRange reports whether the number s (numberSyntax) is 0 or has its
+// first significant digit from the place of 10^-130 to that of 10^125.
+func inRange(s string) bool {
+	_, digits, point := splitNumber(s)
+	return digits == "" || -130 <= point-1 && point-1 <= 125
 }
 
 // numberSyntax reports whether s is an optional sign, digits with at most

@@ -1,0 +1,112 @@
+package attr
+
+import (
+	"strconv"
+	"strings"
+)
+
+// CanonicalNumber returns the number s (numeric text, as ValidNumber
+// takes) in the one form every spelling of its value shares, so that key
+// values compare as DynamoDB compares them: "1", "1.0", "+1" and "10e-1"
+// are one key. The form is a plain decimal: no exponent, no leading zeros,
+// no trailing zeros after the point, no point without digits after it,
+// and no sign on zero. s itself is returned when it has that form, as
+// numbers encoded from Go values do (except -0), with no allocation.
+// Numbers far outside DynamoDB's range (beyond 10^±200, which ValidNumber
+// refuses) are written with an exponent instead, and exponents of more
+// than seven digits are not told apart; text that is not a number is
+// returned as it is.
+func CanonicalNumber(s string) string {
+	if PlainDecimal(s) || !numberSyntax(s) {
+		return s
+	}
+	neg, digits, point := splitNumber(s)
+	digits = strings.TrimRight(digits, "0")
+	if digits == "" {
+		return "0"
+	}
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	switch {
+	case point > maxPoint || point < -maxPoint:
+		b.WriteString(digits) // digits × 10^(point-len(digits))
+		b.WriteByte('e')
+		b.WriteString(strconv.Itoa(point - len(digits)))
+	case point <= 0:
+		b.WriteString("0.")
+		b.WriteString(strings.Repeat("0", -point))
+		b.WriteString(digits)
+	case point >= len(digits):
+		b.WriteString(digits)
+		b.WriteString(strings.Repeat("0", point-len(digits)))
+	default:
+		b.WriteString(digits[:point])
+		b.WriteByte('.')
+		b.WriteString(digits[point:])
+	}
+	return b.String()
+}
+
+// maxPoint bounds where CanonicalNumber writes the point out in zeros
+// (DynamoDB's numbers are within 10^-130 and 10^126).
+const maxPoint = 200
+
+// splitNumber returns the sign of the number s (numberSyntax) and its
+// digits without leading zeros, with the point's place among them: s is
+// 0.digits × 10^point, negated when neg.
+func splitNumber(s string) (neg bool, digits string, point int) {
+	if s[0] == '+' || s[0] == '-' {
+		neg, s = s[0] == '-', s[1:]
+	}
+	mant, exp, _ := strings.Cut(strings.ToLower(s), "e")
+	whole, frac, _ := strings.Cut(mant, ".")
+	digits = strings.TrimLeft(whole+frac, "0")
+	point = len(whole) - (len(whole+frac) - len(digits))
+	return neg, digits, point + exponent(exp)
+}
+
+// exponent reads an exponent's digits (with an optional sign), saturating
+// far beyond any number's range rather than overflowing.
+func exponent(s string) int {
+	neg := strings.HasPrefix(s, "-")
+	n := 0
+	for _, c := range strings.TrimLeft(s, "+-") {
+		if n < 1_000_000 {
+			n = n*10 + int(c-'0')
+		}
+	}
+	if neg {
+		return -n
+	}
+	return n
+}
+
+// PlainDecimal reports whether s is a number in CanonicalNumber's form, so
+// that CanonicalNumber would return it as it is.
+func PlainDecimal[S string | []byte](s S) bool {
+	i := 0
+	if len(s) > 0 && s[0] == '-' {
+		i++
+	}
+	start := i
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if n := i - start; n == 0 || n > 1 && s[start] == '0' {
+		return false
+	}
+	if i == len(s) {
+		return !(len(s) == 2 && s[0] == '-' && s[1] == '0')
+	}
+	if s[i] != '.' || i+1 == len(s) || s[len(s)-1] == '0' {
+		return false
+	}
+	for i++; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
