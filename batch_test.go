@@ -3,6 +3,7 @@ package dynamodel_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -570,4 +571,79 @@ func TestBatchWriteNamesTheFirstBadWrite(t *testing.T) {
 		_, err = notes.BatchWrite(context.Background(), ns, c.dels)
 		assert.ErrorContains(t, err, c.want, "Note %q %v", c.ids, c.dels)
 	}
+}
+
+// Decimal is a number kept as its text, as a decimal library's type
+// would be: its key values are written as the caller spelled them.
+type Decimal string
+
+func (d Decimal) MarshalDynamoDBAttributeValue() (types.AttributeValue, error) {
+	return &types.AttributeValueMemberN{Value: string(d)}, nil
+}
+
+func (d *Decimal) UnmarshalDynamoDBAttributeValue(av types.AttributeValue) error {
+	n, ok := av.(*types.AttributeValueMemberN)
+	if !ok {
+		return fmt.Errorf("want a number, got %T", av)
+	}
+	*d = Decimal(n.Value)
+	return nil
+}
+
+// DecimalReading is a Reading whose sensor number is a Decimal.
+type DecimalReading struct {
+	Sensor Decimal `dynamodbav:"sensor" dynamodel:"hash"`
+	At     []byte  `dynamodbav:"at" dynamodel:"range"`
+	Value  float64 `dynamodbav:"value"`
+}
+
+// TestNumberKeysCompareByValue: "7", "7.0" and "70e-1" are one number
+// key to DynamoDB, as are 0 and -0, so they are one key to the duplicate
+// checks of batches and transactions, before any call.
+func TestNumberKeysCompareByValue(t *testing.T) {
+	s := newStub(t)
+	readings, err := dynamodel.NewRepository[DecimalReading](s, "Readings")
+	require.NoError(t, err)
+	ctx := context.Background()
+	at := []byte{0, 1}
+	key := func(n Decimal) dynamodel.Key { return dynamodel.Key{Hash: n, Range: at} }
+
+	_, err = readings.BatchGet(ctx, []any{key("7"), key("7.0")})
+	require.ErrorIs(t, err, dynamodel.ErrDuplicateKey)
+	_, err = readings.BatchWrite(ctx, []DecimalReading{{Sensor: "7", At: at}}, []any{key("70e-1")})
+	require.ErrorIs(t, err, dynamodel.ErrDuplicateKey)
+	err = readings.BatchDelete(ctx, []any{key("+7"), key("7.00")})
+	require.ErrorIs(t, err, dynamodel.ErrDuplicateKey)
+	err = dynamodel.TransactWrite(ctx, s, []dynamodel.TxAction{readings.TxDelete(key("7")), readings.TxDelete(key("0.7e1"))})
+	require.ErrorIs(t, err, dynamodel.ErrDuplicateKey)
+	err = dynamodel.TransactGet(ctx, s, []dynamodel.TxGetAction{readings.TxGet(key("7")), readings.TxGet(key("7."))})
+	require.ErrorIs(t, err, dynamodel.ErrDuplicateKey)
+
+	gauges, err := dynamodel.NewRepository[Gauge](s, "Gauges")
+	require.NoError(t, err)
+	_, err = gauges.BatchPut(ctx, []Gauge{{Level: 0}, {Level: math.Copysign(0, -1)}})
+	require.ErrorIs(t, err, dynamodel.ErrDuplicateKey)
+	assert.Empty(t, s.Calls())
+}
+
+// Gauge has a float hash key.
+type Gauge struct {
+	Level float64 `dynamodbav:"level" dynamodel:"hash"`
+}
+
+// TestBatchGetNumberKeyAsWrittenIntegration: a key asked for as "7.0"
+// finds the item DynamoDB returns with the key 7, on either read path.
+func TestBatchGetNumberKeyAsWrittenIntegration(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		at := []byte{0, 1}
+		_, err := repo[Reading](t, db, "Readings").Put(ctx, Reading{Sensor: 7, At: at, Value: 1.5})
+		require.NoError(t, err)
+		for _, sdk := range []bool{false, true} {
+			r := repo[DecimalReading](t, db, "Readings", func(o *dynamodel.Options) { o.DecodeWithSDK = sdk })
+			got, err := r.BatchGet(ctx, []any{dynamodel.Key{Hash: Decimal("7.0"), Range: at}, dynamodel.Key{Hash: Decimal("8"), Range: at}})
+			require.NoError(t, err)
+			assert.Equal(t, []DecimalReading{{Sensor: "7", At: at, Value: 1.5}}, got, "DecodeWithSDK %v", sdk)
+		}
+	})
 }

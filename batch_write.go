@@ -13,6 +13,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodel/dynamodel/internal/attr"
 )
 
 // DynamoDB's limits per batch request.
@@ -286,7 +288,7 @@ func keyID(k map[string]types.AttributeValue, names []string, buf *[]byte) strin
 		case *types.AttributeValueMemberS:
 			return v.Value
 		case *types.AttributeValueMemberN:
-			return v.Value
+			return attr.CanonicalNumber(v.Value)
 		}
 	}
 	b := (*buf)[:0]
@@ -295,7 +297,7 @@ func keyID(k map[string]types.AttributeValue, names []string, buf *[]byte) strin
 		case *types.AttributeValueMemberS:
 			b = appendKeyString(b, v.Value)
 		case *types.AttributeValueMemberN:
-			b = appendKeyString(b, v.Value)
+			b = appendKeyString(b, attr.CanonicalNumber(v.Value))
 		case *types.AttributeValueMemberB:
 			b = binary.AppendUvarint(b, uint64(len(v.Value)))
 			b = append(b, v.Value...)

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamodel/dynamodel/codec"
+	"github.com/dynamodel/dynamodel/internal/attr"
 	"github.com/dynamodel/dynamodel/internal/wire"
 )
 
@@ -38,7 +39,7 @@ func keyText(b []byte, names []string, k itemKey) ([]byte, bool) {
 		case *types.AttributeValueMemberS:
 			b = appendKeyPart(b, 'S', v.Value)
 		case *types.AttributeValueMemberN:
-			b = appendKeyPart(b, 'N', v.Value)
+			b = appendKeyPart(b, 'N', attr.CanonicalNumber(v.Value))
 		default:
 			return b, false
 		}
@@ -206,6 +207,9 @@ func keyValue(s *wire.Scanner, scratch *[]byte, b []byte) ([]byte, bool) {
 	text, ok := s.String(scratch)
 	if !ok || !s.Byte('}') {
 		return b, false
+	}
+	if k == 'N' && !attr.PlainDecimal(text) {
+		return appendKeyPart(b, k, attr.CanonicalNumber(string(text))), true
 	}
 	return appendKeyPart(b, k, text), true
 }

@@ -386,7 +386,7 @@ func avString(av types.AttributeValue) string {
 	case *types.AttributeValueMemberS:
 		return strconv.Quote(v.Value)
 	case *types.AttributeValueMemberN:
-		return v.Value
+		return attr.CanonicalNumber(v.Value) // as DynamoDB compares keys
 	case *types.AttributeValueMemberB:
 		return fmt.Sprintf("0x%x", v.Value)
 	}

@@ -5,14 +5,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
@@ -278,4 +282,66 @@ func cutGzip(t *testing.T, path string, n int) {
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(path, data[:len(data)/2], 0o644))
+}
+
+// numberTable is a table keyed by a number "n", in memory, that stores
+// items by the key's value as DynamoDB does ("1" and "1.0" are one key).
+// The write of the item whose "v" is "first" is held until another write
+// arrives (or 300 ms pass), so that a later write of the same key sent
+// before it is answered would be overtaken by it.
+type numberTable struct {
+	bulk.API
+	mu      sync.Mutex
+	stored  map[string]string // by the key's value, as big.Rat text
+	arrived chan struct{}
+	once    sync.Once
+}
+
+func (n *numberTable) DescribeTable(ctx context.Context, in *dynamodb.DescribeTableInput, _ ...func(*dynamodb.Options)) (*dynamodb.DescribeTableOutput, error) {
+	return &dynamodb.DescribeTableOutput{Table: &types.TableDescription{TableName: in.TableName,
+		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("n"), KeyType: types.KeyTypeHash}},
+		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("n"), AttributeType: types.ScalarAttributeTypeN}}}}, nil
+}
+
+func (n *numberTable) BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error) {
+	var puts []types.WriteRequest
+	for _, reqs := range in.RequestItems {
+		puts = append(puts, reqs...)
+	}
+	if slices.ContainsFunc(puts, func(r types.WriteRequest) bool {
+		return r.PutRequest.Item["v"].(*types.AttributeValueMemberS).Value == "first"
+	}) {
+		select {
+		case <-n.arrived:
+		case <-time.After(300 * time.Millisecond):
+		}
+	} else {
+		defer n.once.Do(func() { close(n.arrived) })
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for _, r := range puts {
+		key, _ := new(big.Rat).SetString(r.PutRequest.Item["n"].(*types.AttributeValueMemberN).Value)
+		n.stored[key.RatString()] = r.PutRequest.Item["v"].(*types.AttributeValueMemberS).Value
+	}
+	return &dynamodb.BatchWriteItemOutput{}, nil
+}
+
+// TestImportNumberKeySpelledTwoWays: "1" and "1.0" are one key, so the
+// later line is a repetition: it is counted, and wins.
+func TestImportNumberKeySpelledTwoWays(t *testing.T) {
+	var text strings.Builder
+	text.WriteString(`{"Item":{"n":{"N":"1"},"v":{"S":"first"}}}` + "\n")
+	for i := range 24 { // the rest of the first batch
+		fmt.Fprintf(&text, `{"Item":{"n":{"N":"%d"},"v":{"S":"filler"}}}`+"\n", 100+i)
+	}
+	text.WriteString(`{"Item":{"n":{"N":"1.0"},"v":{"S":"second"}}}` + "\n")
+	path := filepath.Join(t.TempDir(), "in.json")
+	writeFile(t, path, text.String())
+	table := &numberTable{stored: map[string]string{}, arrived: make(chan struct{})}
+	res, err := bulk.Import(testContext(t), table, "Numbers", []string{path})
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), res.Duplicates)
+	assert.Equal(t, "second", table.stored["1"], "the later line wins")
+	assert.Len(t, table.stored, 25)
 }

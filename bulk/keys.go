@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodel/dynamodel/internal/attr"
 )
 
 // keyString renders an item's key for messages and as a map key:
@@ -22,7 +24,7 @@ func keyString(item map[string]types.AttributeValue, keys []keyAttr) string {
 		case *types.AttributeValueMemberS:
 			b.WriteString(strconv.Quote(v.Value))
 		case *types.AttributeValueMemberN:
-			b.WriteString(v.Value)
+			b.WriteString(attr.CanonicalNumber(v.Value)) // "1" and "1.0" are one key
 		case *types.AttributeValueMemberB:
 			b.WriteString(base64.StdEncoding.EncodeToString(v.Value))
 		default:
