@@ -67,5 +67,6 @@ func valueSize(av types.AttributeValue) int {
 
 // numberSize is one byte per two significant digits, plus one.
 func numberSize(s string) int {
-	return (attr.SignificantDigits(s)+1)/2 + 1
+	n, _ := attr.ParseNumber(s)
+	return (n.Digits+1)/2 + 1
 }

@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodel/dynamodel/internal/attr"
 )
 
 // What DynamoDB checks in every value, checked here before any call: a
@@ -98,100 +100,27 @@ func errNotUTF8(s string) error {
 
 // checkedNumberSize returns a number's size, or why DynamoDB would reject it.
 func checkedNumberSize(s string) (int, error) {
-	num, ok := parseNumber(s)
-	if reason := num.check(s, ok); reason != "" {
+	num, ok := attr.ParseNumber(s)
+	if reason := numberProblem(s, num, ok); reason != "" {
 		return 0, fmt.Errorf("number %.64q: %s", s, reason)
 	}
-	return (num.digits+1)/2 + 1, nil
+	return (num.Digits+1)/2 + 1, nil
 }
 
-// decimal is what DynamoDB checks in a number: s = d.ddd × 10^exp with
-// digits significant digits (exp is meaningless when digits is 0: zero).
-type decimal struct {
-	digits int
-	exp    int
-}
-
-func (d decimal) check(s string, ok bool) string {
+// numberProblem says why DynamoDB would reject the number s, parsed as d
+// (ok false when s is not a number), or "" when it would not.
+func numberProblem(s string, d attr.Number, ok bool) string {
 	switch {
 	case !ok && (strings.EqualFold(strings.TrimLeft(s, "+-"), "NaN") || strings.HasPrefix(strings.ToLower(strings.TrimLeft(s, "+-")), "inf")):
 		return "NaN and infinities are not numbers DynamoDB stores"
 	case !ok:
 		return "not a decimal number"
-	case d.digits > 38:
-		return fmt.Sprintf("%d significant digits, over DynamoDB's 38", d.digits)
-	case d.digits > 0 && (d.exp < -130 || d.exp > 125):
+	case d.Digits > attr.MaxDigits:
+		return fmt.Sprintf("%d significant digits, over DynamoDB's %d", d.Digits, attr.MaxDigits)
+	case !d.InRange():
 		return "outside DynamoDB's range (1E-130 to 9.9999999999999999999999999999999999999E+125)"
 	}
 	return ""
-}
-
-// parseNumber reads a decimal number ([+-]digits[.digits][e[+-]digits])
-// without allocating; ok is false when s is not one.
-func parseNumber(s string) (d decimal, ok bool) {
-	i := 0
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		i++
-	}
-	var (
-		n, intDigits int // digits seen, digits before the dot
-		first, last  = -1, -1
-		dot          bool
-	)
-	for ; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			if c != '0' {
-				if first < 0 {
-					first = n
-				}
-				last = n
-			}
-			n++
-			if !dot {
-				intDigits++
-			}
-		case c == '.' && !dot:
-			dot = true
-		default:
-			goto exponent
-		}
-	}
-exponent:
-	if n == 0 {
-		return d, false
-	}
-	exp := 0
-	if i < len(s) {
-		if s[i] != 'e' && s[i] != 'E' {
-			return d, false
-		}
-		i++
-		neg := false
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			neg = s[i] == '-'
-			i++
-		}
-		if i == len(s) {
-			return d, false
-		}
-		for ; i < len(s); i++ {
-			if s[i] < '0' || s[i] > '9' {
-				return d, false
-			}
-			if exp < 1e6 { // far outside the range already
-				exp = exp*10 + int(s[i]-'0')
-			}
-		}
-		if neg {
-			exp = -exp
-		}
-	}
-	if first < 0 {
-		return decimal{}, true // zero
-	}
-	return decimal{digits: last - first + 1, exp: intDigits - 1 - first + exp}, true
 }
 
 // checkItem checks an encoded item as DynamoDB would before writing it:

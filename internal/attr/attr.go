@@ -1,11 +1,11 @@
 // Package attr answers questions about DynamoDB attribute values that the
-// root package and package bulk both ask: what type a value is, and whether
-// a string is a number DynamoDB accepts.
+// root package and package bulk both ask: what type a value is, whether a
+// string is a number DynamoDB accepts, and which text of a number's value
+// keys compare by.
 package attr
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
@@ -48,59 +48,6 @@ func TypeName(av types.AttributeValue) string {
 // most MaxDigits significant digits, and a magnitude of 0 or from 1E-130
 // to under 1E+126.
 func ValidNumber(s string) bool {
-	return numberSyntax(s) && SignificantDigits(s) <= MaxDigits && inRange(s)
-}
-
-// inRange reports whether the number s (numberSyntax) is 0 or has its
-// first significant digit from the place of 10^-130 to that of 10^125.
-func inRange(s string) bool {
-	_, digits, point := splitNumber(s)
-	return digits == "" || -130 <= point-1 && point-1 <= 125
-}
-
-// numberSyntax reports whether s is an optional sign, digits with at most
-// one point, and an optional exponent.
-func numberSyntax(s string) bool {
-	i := 0
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		i++
-	}
-	digits, dot := 0, false
-	for ; i < len(s); i++ {
-		if c := s[i]; c >= '0' && c <= '9' {
-			digits++
-		} else if c == '.' && !dot {
-			dot = true
-		} else {
-			break
-		}
-	}
-	if digits == 0 {
-		return false
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		exp := 0
-		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-			exp++
-		}
-		if exp == 0 {
-			return false
-		}
-	}
-	return i == len(s)
-}
-
-// SignificantDigits counts the digits of a decimal string without leading
-// or trailing zeros.
-func SignificantDigits(s string) int {
-	mant, _, _ := strings.Cut(strings.ToLower(s), "e")
-	mant = strings.TrimLeft(mant, "+-")
-	digits := strings.Replace(mant, ".", "", 1)
-	digits = strings.TrimLeft(digits, "0")
-	digits = strings.TrimRight(digits, "0")
-	return len(digits)
+	n, ok := ParseNumber(s)
+	return ok && n.Digits <= MaxDigits && n.InRange()
 }

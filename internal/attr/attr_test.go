@@ -18,7 +18,9 @@ func TestValidNumber(t *testing.T) {
 		"123456789012345678901234567890123456789", "1e126", "-10e125", "1e-131", "0.1e-130", "1e999999999999"} {
 		assert.False(t, attr.ValidNumber(s), s)
 	}
-	assert.Equal(t, 4, attr.SignificantDigits("-00120.300e7")) // 1203
+	n, ok := attr.ParseNumber("-00120.300e7") // 1.203e9
+	assert.True(t, ok)
+	assert.Equal(t, attr.Number{Digits: 4, Exp: 9}, n)
 }
 
 func TestTypeName(t *testing.T) {

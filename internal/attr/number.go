@@ -17,7 +17,7 @@ import (
 // than seven digits are not told apart; text that is not a number is
 // returned as it is.
 func CanonicalNumber(s string) string {
-	if PlainDecimal(s) || !numberSyntax(s) {
+	if _, ok := ParseNumber(s); !ok || PlainDecimal(s) {
 		return s
 	}
 	neg, digits, point := splitNumber(s)
@@ -53,7 +53,7 @@ func CanonicalNumber(s string) string {
 // (DynamoDB's numbers are within 10^-130 and 10^126).
 const maxPoint = 200
 
-// splitNumber returns the sign of the number s (numberSyntax) and its
+// splitNumber returns the sign of the number s (ParseNumber) and its
 // digits without leading zeros, with the point's place among them: s is
 // 0.digits × 10^point, negated when neg.
 func splitNumber(s string) (neg bool, digits string, point int) {
@@ -109,4 +109,85 @@ func PlainDecimal[S string | []byte](s S) bool {
 		}
 	}
 	return true
+}
+
+// A Number is what DynamoDB checks in a number: its text is d.ddd × 10^Exp
+// with Digits significant digits (Exp is 0 when Digits is 0: zero).
+type Number struct {
+	Digits int
+	Exp    int
+}
+
+// InRange reports whether n is 0 or within DynamoDB's range, 1E-130 to
+// 9.9999999999999999999999999999999999999E+125 in magnitude.
+func (n Number) InRange() bool {
+	return n.Digits == 0 || -130 <= n.Exp && n.Exp <= 125
+}
+
+// ParseNumber reads a decimal number ([+-]digits[.digits][e[+-]digits])
+// without allocating; ok is false when s is not one.
+func ParseNumber(s string) (d Number, ok bool) {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	var (
+		n, intDigits int // digits seen, digits before the dot
+		first, last  = -1, -1
+		dot          bool
+	)
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if c != '0' {
+				if first < 0 {
+					first = n
+				}
+				last = n
+			}
+			n++
+			if !dot {
+				intDigits++
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			goto exponent
+		}
+	}
+exponent:
+	if n == 0 {
+		return d, false
+	}
+	exp := 0
+	if i < len(s) {
+		if s[i] != 'e' && s[i] != 'E' {
+			return d, false
+		}
+		i++
+		neg := false
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			neg = s[i] == '-'
+			i++
+		}
+		if i == len(s) {
+			return d, false
+		}
+		for ; i < len(s); i++ {
+			if s[i] < '0' || s[i] > '9' {
+				return d, false
+			}
+			if exp < 1e6 { // far outside the range already
+				exp = exp*10 + int(s[i]-'0')
+			}
+		}
+		if neg {
+			exp = -exp
+		}
+	}
+	if first < 0 {
+		return Number{}, true // zero
+	}
+	return Number{Digits: last - first + 1, Exp: intDigits - 1 - first + exp}, true
 }
