@@ -3,6 +3,8 @@ package streams
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -25,8 +27,8 @@ func DecodeJSON[T any](event []byte) ([]Record[T], error) {
 	if out, ok := directRecords[T](event); ok {
 		return out, nil
 	}
-	var e events.DynamoDBEvent
-	if err := json.Unmarshal(event, &e); err != nil {
+	e, err := unmarshalEvent(event)
+	if err != nil {
 		return nil, err
 	}
 	return Decode[T](e)
@@ -43,8 +45,8 @@ func HandleJSON[T any](ctx context.Context, event []byte, fn func(context.Contex
 	var resp events.DynamoDBEventResponse
 	recs, ok := directRecords[T](event)
 	if !ok {
-		var e events.DynamoDBEvent
-		if err := json.Unmarshal(event, &e); err != nil {
+		e, err := unmarshalEvent(event)
+		if err != nil {
 			return resp, err
 		}
 		return Handle(ctx, e, fn), nil
@@ -56,6 +58,24 @@ func HandleJSON[T any](ctx context.Context, event []byte, fn func(context.Contex
 		}
 	}
 	return resp, nil
+}
+
+// ErrMalformedEvent reports bytes that are not a stream event's JSON.
+var ErrMalformedEvent = errors.New("streams: malformed event")
+
+// unmarshalEvent reads an event with encoding/json and aws-lambda-go's
+// types. Those panic on some malformed values (a number in a binary set),
+// which is an error here, not a crash of the handler.
+func unmarshalEvent(event []byte) (e events.DynamoDBEvent, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			e, err = events.DynamoDBEvent{}, fmt.Errorf("%w: %v", ErrMalformedEvent, p)
+		}
+	}()
+	if err := json.Unmarshal(event, &e); err != nil {
+		return e, fmt.Errorf("%w: %w", ErrMalformedEvent, err)
+	}
+	return e, nil
 }
 
 // eventReader reads an event's JSON strictly: members of the

@@ -80,6 +80,27 @@ func TestDecodeReportsBadImages(t *testing.T) {
 	assert.Contains(t, err.Error(), "NewImage")
 }
 
+// TestMalformedEventIsAnError: bytes that are no stream event are an
+// error wrapping ErrMalformedEvent (and the JSON error, when there is
+// one), also where aws-lambda-go's types panic (a number in a binary set):
+// a handler is not crashed.
+func TestMalformedEventIsAnError(t *testing.T) {
+	handle := func(context.Context, streams.Record[dynamodel.User]) error { return nil }
+	for _, event := range []string{
+		`{"Records":[{"eventID":"1","dynamodb":{"NewImage":{"email":{"S":"a"},"b":{"BS":[1]}}}}]}`,
+		`{"Records":[{"eventID":"1","dynamodb":{"NewImage":{"email":{"S":"a"},"b":{"NS":[true]}}}}]}`,
+		`{"Records":[`,
+	} {
+		_, err := streams.DecodeJSON[dynamodel.User]([]byte(event))
+		assert.ErrorIs(t, err, streams.ErrMalformedEvent, event)
+		_, err = streams.HandleJSON(context.Background(), []byte(event), handle)
+		assert.ErrorIs(t, err, streams.ErrMalformedEvent, event)
+	}
+	_, err := streams.DecodeJSON[dynamodel.User]([]byte(`{"Records":[`))
+	var syntax *json.SyntaxError
+	assert.ErrorAs(t, err, &syntax)
+}
+
 func TestHandleStopsAtTheFirstFailure(t *testing.T) {
 	e := load(t, "user-events.json")
 	var seen []string
