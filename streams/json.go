@@ -22,7 +22,8 @@ import (
 // events.DynamoDBAttributeValue or SDK attribute value in between; an
 // event that path does not take (one it finds malformed, or in a form
 // encoding/json reads more loosely) is unmarshalled and decoded with
-// Decode.
+// Decode. Bytes that are no stream event are an error wrapping
+// ErrMalformedEvent.
 func DecodeJSON[T any](event []byte) ([]Record[T], error) {
 	if out, ok := directRecords[T](event); ok {
 		return out, nil
