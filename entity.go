@@ -52,7 +52,10 @@ type EntityOptions struct {
 	Templates map[string]string
 
 	// Separator sets off fields from the text around them in templates,
-	// and no string field's value may contain it. Default '#'.
+	// and no string field's value may contain it. It may not be a
+	// character that a time or number field renders in its format (a ':'
+	// with the default time layout, a '-' with a decimal number): NewEntity
+	// refuses that. Default '#'.
 	Separator byte
 
 	indexes [][3]string // IndexKeys calls, resolved against the table

@@ -254,6 +254,12 @@ func TestEntityDeclaration(t *testing.T) {
 	}
 	_, err = dynamodel.NewEntity[clash](q.table, "Clash", dynamodel.Keys("C#{PK}", "C"))
 	assert.ErrorContains(t, err, "keeps for keys")
+	type dated struct {
+		At time.Time `dynamodbav:"at"`
+	}
+	_, err = dynamodel.NewEntity[dated](q.table, "Dated", dynamodel.Keys("D:{at}", "D"), func(o *dynamodel.EntityOptions) { o.Separator = ':' })
+	assert.ErrorIs(t, err, dynamodel.ErrInvalidModel)
+	assert.ErrorContains(t, err, `renders the separator ":"`, "a time would read back as several fields")
 	assert.Equal(t, []string{"User", "Photo", "Reaction", "Friendship"}, q.table.Entities())
 }
 

@@ -121,6 +121,24 @@ func TestBindTemplateErrors(t *testing.T) {
 	}
 	_, err = bindTemplate(m, "SK", "A#{at:15:04}", ':', true)
 	assert.ErrorContains(t, err, "separator")
+	// A separator that a field's format renders: the field's value would
+	// be read back as several, and could make one entity's key another's.
+	for _, tc := range []struct {
+		sep     byte
+		text    string
+		sortKey bool
+	}{
+		{':', "A:{at}", true}, {'-', "A-{at}", true}, {'.', "A.{at}", true}, {'T', "ATT{at}", true}, {'Z', "AZ{at}", true}, {'2', "A2{at:2006}", true},
+		{'-', "A-{count}", false}, {'.', "A.{score}", false}, {'7', "A7{count}", false},
+		{'a', "Xa{signed:ordered}", true}, {'0', "A0{count:04}", true},
+	} {
+		_, err = bindTemplate(m, "SK", tc.text, tc.sep, tc.sortKey)
+		assert.ErrorContains(t, err, "separator", "%c %s", tc.sep, tc.text)
+	}
+	for _, text := range []string{"A:{at:20060102}", "A:{count:04}", "A:{signed:ordered}"} {
+		_, err = bindTemplate(m, "SK", text, ':', true)
+		assert.NoError(t, err, text)
+	}
 	_, err = bindTemplate(m, "PK", "A#{count}", '#', false)
 	assert.NoError(t, err, "a partition key may hold a plain decimal")
 }
@@ -150,8 +168,12 @@ func TestTemplateRender(t *testing.T) {
 		assert.False(t, re.empty)
 		assert.Contains(t, re.reason, want)
 	}
+	v.Score = math.Copysign(0, -1)
+	got, re := bindTest(t, "S#{score}", false).render(structSource(reflect.ValueOf(v)))
+	require.Nil(t, re)
+	assert.Equal(t, "S#0", got, "-0 is the key 0")
 	v.Name = "a#b"
-	_, re := bindTest(t, "U#{name}", true).render(structSource(reflect.ValueOf(v)))
+	_, re = bindTest(t, "U#{name}", true).render(structSource(reflect.ValueOf(v)))
 	require.NotNil(t, re)
 	assert.Contains(t, re.Error(), `field "name": the value "a#b" contains the separator`)
 	for _, empty := range []templated{{}, {Name: "x"}} {

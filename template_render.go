@@ -79,10 +79,10 @@ func bindField(a *Attribute, format string, sep byte, sortKey bool) (*boundField
 	case t == timeType:
 		f.kind, f.layout = renderTime, codec.SortableTimeLayout
 		if format != "" {
-			if err := checkLayout(format, sep); err != nil {
-				return nil, err
-			}
 			f.layout = format
+		}
+		if err := checkLayout(f.layout, sep); err != nil {
+			return nil, err
 		}
 		return f, nil
 	case k == reflect.String:
@@ -96,28 +96,49 @@ func bindField(a *Attribute, format string, sep byte, sortKey bool) (*boundField
 		}
 		return f, nil
 	case isInteger(k) || k == reflect.Float32 || k == reflect.Float64:
-		float := k == reflect.Float32 || k == reflect.Float64
-		if w, ok := checkWidth(format); ok {
-			if float {
-				return nil, fmt.Errorf("a float cannot be zero-padded: use ordered")
-			}
-			f.kind, f.width = renderPadded, w
-			return f, nil
+		if err := bindNumber(f, format, k == reflect.Float32 || k == reflect.Float64, sortKey); err != nil {
+			return nil, err
 		}
-		switch format {
-		case "ordered":
-			f.kind = renderOrdered
-		case "":
-			if sortKey {
-				return nil, fmt.Errorf("a number in a sort key needs a format whose string order is numeric order: a width such as 08, or ordered (for negative numbers and floats)")
-			}
-			f.kind = renderDecimal
-		default:
-			return nil, fmt.Errorf("unknown number format %q (want a width such as 08, or ordered)", format)
+		if chars := numberChars(f.kind); strings.IndexByte(chars, sep) >= 0 {
+			return nil, fmt.Errorf("the separator %q is among the characters a number renders (%s) in this format", string(sep), chars)
 		}
 		return f, nil
 	}
 	return nil, fmt.Errorf("cannot be rendered in a key: a key field must be a string, an integer, a float or a time.Time")
+}
+
+// numberChars returns the characters a number renders in format kind.
+func numberChars(kind fieldKind) string {
+	switch kind {
+	case renderDecimal:
+		return "0123456789-."
+	case renderOrdered:
+		return "0123456789abcdef"
+	}
+	return "0123456789" // renderPadded
+}
+
+// bindNumber sets the number field f's format.
+func bindNumber(f *boundField, format string, float, sortKey bool) error {
+	if w, ok := checkWidth(format); ok {
+		if float {
+			return fmt.Errorf("a float cannot be zero-padded: use ordered")
+		}
+		f.kind, f.width = renderPadded, w
+		return nil
+	}
+	switch format {
+	case "ordered":
+		f.kind = renderOrdered
+	case "":
+		if sortKey {
+			return fmt.Errorf("a number in a sort key needs a format whose string order is numeric order: a width such as 08, or ordered (for negative numbers and floats)")
+		}
+		f.kind = renderDecimal
+	default:
+		return fmt.Errorf("unknown number format %q (want a width such as 08, or ordered)", format)
+	}
+	return nil
 }
 
 // checkLayout checks that a time layout renders every time at the same
@@ -296,6 +317,9 @@ func (f *boundField) format(v reflect.Value, sep byte) (string, *renderError) {
 			x := v.Float()
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				return "", &renderError{reason: fmt.Sprintf("%v is not a number a key can hold", x)}
+			}
+			if x == 0 {
+				x = 0 // -0 is the key 0, as in ordered
 			}
 			return strconv.FormatFloat(x, 'f', -1, v.Type().Bits()), nil
 		}
