@@ -394,3 +394,57 @@ func TestEntityCheckSchema(t *testing.T) {
 	assert.Contains(t, err.Error(), "entity Customer")
 	assert.Contains(t, err.Error(), "index GSI1")
 }
+
+// ShopPost is listed by creation time in GSI1 ("recent posts").
+type ShopPost struct {
+	ID      string    `dynamodbav:"id"`
+	Title   string    `dynamodbav:"title"`
+	Topic   string    `dynamodbav:"topic,omitempty"`
+	Created time.Time `dynamodbav:"created" dynamodel:"created"`
+}
+
+// TestEntityUpsertCreatedInIndexKey: an upsert sets the creation time only
+// if missing, so an index key made from it is set only if missing too: a
+// new item enters the index at its creation time and an existing one
+// stays where it is. Beside a field the update sets anyway, the stored
+// time must be read (ReadIndexFields).
+func TestEntityUpsertCreatedInIndexKey(t *testing.T) {
+	shopEngine(t, func(t *testing.T, db *dynamotest.DB, sh shop) {
+		ctx := ctxT(t)
+		posts, err := dynamodel.NewEntity[ShopPost](sh.table, "Post", dynamodel.Keys("POST#{id}", "#META"),
+			dynamodel.IndexKeys("GSI1", "POSTS", "{created}#{id}"))
+		require.NoError(t, err)
+		upsert := func(o *dynamodel.UpdateOptions) { o.Upsert = true }
+		first, err := posts.Update(ctx, "p1", dynamodel.Set("title", "hello"), upsert)
+		require.NoError(t, err)
+		require.False(t, first.Created.IsZero())
+		sortKey := first.Created.UTC().Format("2006-01-02T15:04:05.000000000Z") + "#p1"
+		assert.Equal(t, s(sortKey), rawShopItem(t, db, "POST#p1", "#META")["GSI1SK"])
+
+		later := first.Created.Add(time.Hour)
+		again, err := posts.Update(ctx, "p1", dynamodel.Set("title", "again").SetIfMissing("created", later), upsert)
+		require.NoError(t, err)
+		assert.True(t, first.Created.Equal(again.Created), "the stored creation time stays")
+		assert.Equal(t, s(sortKey), rawShopItem(t, db, "POST#p1", "#META")["GSI1SK"], "and so does the index key")
+		page, err := dynamodel.Collect(posts.Query(ctx, posts.IndexPartition("GSI1")), 0)
+		require.NoError(t, err)
+		require.Len(t, page, 1)
+		assert.Equal(t, "again", page[0].Title)
+	})
+}
+
+func TestEntityUpsertIfMissingBesideAChange(t *testing.T) {
+	tbl, err := dynamodel.NewTable(newStub(t), "posts", func(o *dynamodel.TableOptions) {
+		o.Indexes = []dynamodel.Index{{Name: "GSI1", PartitionKey: "GSI1PK", SortKey: "GSI1SK"}}
+	})
+	require.NoError(t, err)
+	posts, err := dynamodel.NewEntity[ShopPost](tbl, "Post", dynamodel.Keys("POST#{id}", "#META"),
+		dynamodel.IndexKeys("GSI1", "TOPIC#{topic}", "{created}#{id}"))
+	require.NoError(t, err)
+	_, err = posts.UpdateItemInput("p1", dynamodel.Set("topic", "go"), func(o *dynamodel.UpdateOptions) { o.Upsert = true })
+	var ife *dynamodel.IndexFieldsError
+	require.ErrorAs(t, err, &ife)
+	assert.Equal(t, []string{"created"}, ife.Missing, "the stored creation time decides the key")
+	_, err = posts.UpdateItemInput("p1", dynamodel.Set("topic", "go").Increment("created", 1))
+	assert.ErrorContains(t, err, `changed by an increment`)
+}

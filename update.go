@@ -76,6 +76,33 @@ var opClauses = [numOpKinds]clause{
 	opRawDelete: clauseDelete,
 }
 
+// String names the change, for messages.
+func (k opKind) String() string {
+	switch k {
+	case opSet:
+		return "a set"
+	case opSetIfMissing:
+		return "a set if missing"
+	case opAppend:
+		return "an append"
+	case opPrepend:
+		return "a prepend"
+	case opIncrement:
+		return "an increment"
+	case opDecrement:
+		return "a decrement"
+	case opRemove:
+		return "a removal"
+	case opAdd:
+		return "an ADD"
+	case opDelete:
+		return "a DELETE"
+	case opInvalid:
+		return "an invalid change"
+	}
+	return "a Raw action"
+}
+
 // isRaw reports whether the change is an action of a Raw update.
 func (k opKind) isRaw() bool { return k >= opRawSet && k <= opRawDelete }
 

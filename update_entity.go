@@ -128,12 +128,26 @@ func (e *entityKeys) rewriteUpdate(m *Model, keyArg any, ops []updateOp, read fi
 			ops = removeIndexKeys(ix, ops)
 			continue
 		}
+		var ifMissing []*boundField // fields set only if missing, with no stored value read
+		plain := false              // a field is changed whatever is stored
 		for _, tm := range []*template{ix.hash, ix.rng} {
 			for _, f := range tmFields(tm) {
 				if _, done := vals[f.attr]; done || containsField(lacking, f) {
 					continue
 				}
 				if i, ok := changed[f.attr]; ok {
+					if ops[i].kind == opSetIfMissing {
+						v, wasRead := read[f.attr]
+						if v.IsValid() {
+							vals[f.attr] = v // as stored, which the update keeps
+							continue
+						}
+						if !wasRead {
+							ifMissing = append(ifMissing, f)
+						} // else read as absent: set, as the update sets it
+					} else {
+						plain = true
+					}
 					v, err := changedValue(ops[i], f)
 					if err != nil {
 						return nil, &IndexFieldsError{Entity: e.name, Index: ix.name, Reason: fmt.Sprintf("field %q: %v", f.attr.Name, err)}
@@ -152,6 +166,16 @@ func (e *entityKeys) rewriteUpdate(m *Model, keyArg any, ops []updateOp, read fi
 				lacking = append(lacking, f)
 			}
 		}
+		// A field set only if missing keeps a stored value the update
+		// cannot see. Alone, it makes the index keys set only if missing
+		// too (an upsert's creation time in a "recent" index); beside a
+		// field that changes anyway, the stored value must be read.
+		keyKind := opSet
+		if len(ifMissing) > 0 && plain {
+			lacking = append(lacking, ifMissing...)
+		} else if len(ifMissing) > 0 {
+			keyKind = opSetIfMissing
+		}
 		if len(lacking) > 0 {
 			if missing == nil {
 				missing = &IndexFieldsError{Entity: e.name, Index: ix.name, Changed: uses}
@@ -165,7 +189,7 @@ func (e *entityKeys) rewriteUpdate(m *Model, keyArg any, ops []updateOp, read fi
 			continue
 		}
 		var err error
-		if ops, err = e.indexOps(ix, vals, ops); err != nil {
+		if ops, err = e.indexOps(ix, vals, keyKind, ops); err != nil {
 			return nil, err
 		}
 	}
@@ -182,8 +206,8 @@ func tmFields(tm *template) []*boundField {
 	return tm.distinctFields()
 }
 
-// changedValue is the value an update gives field f: set whole, or
-// removed (an invalid value: empty).
+// changedValue is the value an update gives field f: set whole (or set
+// if missing), or removed (an invalid value: empty).
 func changedValue(op updateOp, f *boundField) (reflect.Value, error) {
 	if !isAttribute(op.path, f.attr.Name) {
 		return reflect.Value{}, fmt.Errorf("changed inside (%q), which gives no value to render its key from: set the whole field", op.path)
@@ -191,15 +215,15 @@ func changedValue(op updateOp, f *boundField) (reflect.Value, error) {
 	switch op.kind {
 	case opRemove:
 		return reflect.Value{}, nil
-	case opSet:
+	case opSet, opSetIfMissing:
 		return convertField(*f.attr, op.value)
 	}
 	return reflect.Value{}, fmt.Errorf("changed by %v, which gives no value to render its key from: set it", op.kind)
 }
 
-// indexOps adds to ops the setting (or, for an empty field, the removal)
-// of an index's key attributes.
-func (e *entityKeys) indexOps(ix entityIndex, vals fieldValues, ops []updateOp) ([]updateOp, error) {
+// indexOps adds to ops the setting, by kind (opSet or opSetIfMissing), or,
+// for an empty field, the removal of an index's key attributes.
+func (e *entityKeys) indexOps(ix entityIndex, vals fieldValues, kind opKind, ops []updateOp) ([]updateOp, error) {
 	rendered := map[string]string{}
 	for _, tm := range []*template{ix.hash, ix.rng} {
 		if tm == nil {
@@ -220,7 +244,7 @@ func (e *entityKeys) indexOps(ix entityIndex, vals fieldValues, ops []updateOp) 
 	}
 	for _, tm := range []*template{ix.hash, ix.rng} {
 		if tm != nil {
-			ops = append(ops, updateOp{kind: opSet, path: Name(tm.attr), value: &types.AttributeValueMemberS{Value: rendered[tm.attr]}})
+			ops = append(ops, updateOp{kind: kind, path: Name(tm.attr), value: &types.AttributeValueMemberS{Value: rendered[tm.attr]}})
 		}
 	}
 	return ops, nil
