@@ -105,9 +105,25 @@ func applyTables(ctx context.Context, client API, tables []*Table, o Options, m 
 		if err != nil {
 			return changes[:i], err
 		}
+		if live != nil && live.deleting && m != modeDiff {
+			// Deleted (by Delete with NoWait, say): created once gone.
+			if err := waitGone(ctx, client, o, c.Table); err != nil {
+				return changes[:i+1], err
+			}
+			live = nil
+		}
 		lives[i] = live
 		switch {
+		case live != nil && live.deleting: // Diff: to be created
+			lives[i], c.Action = nil, ActionCreate
+			continue
 		case live != nil:
+			if !live.active && m != modeDiff && !o.NoWait {
+				// Being created (by someone else) or changed: usable once
+				// ACTIVE, and compared as it is then.
+				waitFor = append(waitFor, c.Table)
+				lives[i] = nil
+			}
 			continue
 		case m == modeDiff:
 			c.Action = ActionCreate

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -24,8 +25,14 @@ func Delete(ctx context.Context, client API, tables []*Table, optFns ...func(*Op
 	if err != nil || o.NoWait {
 		return deleted, err
 	}
-	pending := slices.Clone(deleted)
-	err = poll(ctx, o, func() (bool, error) {
+	return deleted, waitGone(ctx, client, o, deleted...)
+}
+
+// waitGone polls the tables, all in each round, until none of them
+// exists.
+func waitGone(ctx context.Context, client API, o Options, tables ...string) error {
+	pending := slices.Clone(tables)
+	return poll(ctx, o, func() (bool, error) {
 		var still []string
 		for _, name := range pending {
 			live, err := liveTable(ctx, client, name, o)
@@ -38,8 +45,7 @@ func Delete(ctx context.Context, client API, tables []*Table, optFns ...func(*Op
 		}
 		pending = still
 		return len(pending) == 0, nil
-	}, "dynamodel: waiting for tables to be deleted")
-	return deleted, err
+	}, "dynamodel: waiting for table "+strings.Join(tables, ", ")+" to be deleted")
 }
 
 // deleteTables sends the DeleteTable calls, deleteConcurrency at a time;

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -36,7 +37,9 @@ func Describe(ctx context.Context, client API, table string, optFns ...func(*Opt
 	if err != nil {
 		return nil, fmt.Errorf("dynamodel: ListTagsOfResource %s: %w", name, err)
 	}
-	t.input.Tags = tags
+	// AWS's own tags (aws:cloudformation:stack-name...) are its to set: a
+	// file with them could create no table.
+	t.input.Tags = slices.DeleteFunc(tags, func(tag types.Tag) bool { return reservedTag(aws.ToString(tag.Key)) })
 	if err := validate(t.Source, &t.input); err != nil {
 		return nil, err
 	}

@@ -16,11 +16,14 @@ import (
 // the engine describes it, in create-table form, with the settings a
 // create-table input cannot hold.
 type state struct {
-	in   dynamodb.CreateTableInput
-	arn  string            // live: the table's ARN, for tags
-	tags map[string]string // the table's tags
-	ttl  *string           // the time-to-live attribute, "" when off; nil: not managed
-	pitr *bool             // point-in-time recovery; nil: not managed
+	in  dynamodb.CreateTableInput
+	arn string // live: the table's ARN, for tags
+	// live: the table's status: ACTIVE with its indexes (isActive), or
+	// being deleted
+	active, deleting bool
+	tags             map[string]string // the table's tags
+	ttl              *string           // the time-to-live attribute, "" when off; nil: not managed
+	pitr             *bool             // point-in-time recovery; nil: not managed
 
 	unmanaged map[string]bool // definition: settings Apply leaves alone
 }
@@ -48,7 +51,7 @@ func readState(ctx context.Context, client API, name string, want *state, o Opti
 	if err != nil || d == nil {
 		return nil, err
 	}
-	s := &state{in: fromDescription(d), arn: aws.ToString(d.TableArn)}
+	s := &state{in: fromDescription(d), arn: aws.ToString(d.TableArn), active: isActive(d), deleting: d.TableStatus == types.TableStatusDeleting}
 	s.in.WarmThroughput = tableWarm(d.WarmThroughput)
 	for i, g := range d.GlobalSecondaryIndexes {
 		s.in.GlobalSecondaryIndexes[i].WarmThroughput = indexWarm(g.WarmThroughput)
@@ -127,7 +130,7 @@ func tagMap(tags []types.Tag) map[string]string {
 	m := map[string]string{}
 	for _, t := range tags {
 		k, v := aws.ToString(t.Key), aws.ToString(t.Value)
-		if strings.HasPrefix(k, "aws:") {
+		if reservedTag(k) {
 			continue
 		}
 		if old, seen := m[k]; seen && old != v {
@@ -137,6 +140,10 @@ func tagMap(tags []types.Tag) map[string]string {
 	}
 	return m
 }
+
+// reservedTag reports whether a tag key is AWS's own (aws:...), which no
+// one else may set or change.
+func reservedTag(key string) bool { return strings.HasPrefix(key, "aws:") }
 
 // isUnknownOperation reports whether the engine answered that it has no
 // such operation.

@@ -243,12 +243,16 @@ func (c *tableCheck) streamAndEncryption() *Error {
 	return nil
 }
 
-// tags checks the number of tags and that no key is used twice.
+// tags checks the number of tags, that no key is used twice, and that
+// none is one of AWS's own.
 func (c *tableCheck) tags() *Error {
 	if n := len(c.in.Tags); n > maxTags {
 		return c.fail("Tags", fmt.Sprintf("at most %d tags, got %d", maxTags, n))
 	}
 	for i, t := range c.in.Tags {
+		if reservedTag(aws.ToString(t.Key)) {
+			return c.fail(fmt.Sprintf("Tags[%d].Key", i), fmt.Sprintf("%q: the prefix aws: is AWS's own", aws.ToString(t.Key)))
+		}
 		for j := range i {
 			if aws.ToString(c.in.Tags[j].Key) == aws.ToString(t.Key) {
 				return c.fail(fmt.Sprintf("Tags[%d].Key", i), fmt.Sprintf("%q is used twice", aws.ToString(t.Key)))
