@@ -20,8 +20,10 @@ const settleLimit = 10 * time.Second
 // Create creates the table when it does not exist and waits until it is
 // ACTIVE, with the settings CreateTable leaves out (time to live,
 // point-in-time recovery, and whatever the engine dropped). A table that
-// already exists is not an error and is not changed: created is false, and
-// its key schema is checked against the file (ErrMismatch when it differs).
+// already exists is not an error and is not changed: created is false, it
+// is waited for until ACTIVE (someone else may be creating it), and its key
+// schema is checked against the file (ErrMismatch when it differs). A table
+// being deleted is waited out and created anew, as by Apply.
 // A setting the engine did not apply makes the error match ErrUnsupported.
 func (t *Table) Create(ctx context.Context, client API, optFns ...func(*Options)) (created bool, err error) {
 	changes, err := applyTables(ctx, client, []*Table{t}, collectOptions(optFns), modeCreate)
@@ -46,8 +48,9 @@ func keysDiffer(changes []Change) bool {
 }
 
 // Apply makes the live tables match their definitions. It creates the
-// missing tables and waits until they are ACTIVE, then sets what
-// CreateTable left out. For a table that exists it changes, through
+// missing tables (and those being deleted, once they are gone) and waits
+// until they, and existing tables not ACTIVE yet, are ACTIVE, then sets
+// what CreateTable left out. For a table that exists it changes, through
 // UpdateTable, UpdateTimeToLive, TagResource, UntagResource and
 // UpdateContinuousBackups, every setting that differs: billing mode,
 // throughput, on-demand maximums, warm throughput, streams, encryption,
