@@ -131,6 +131,7 @@ func TestBindTemplateErrors(t *testing.T) {
 		{':', "A:{at}", true}, {'-', "A-{at}", true}, {'.', "A.{at}", true}, {'T', "ATT{at}", true}, {'Z', "AZ{at}", true}, {'2', "A2{at:2006}", true},
 		{'-', "A-{count}", false}, {'.', "A.{score}", false}, {'7', "A7{count}", false},
 		{'a', "Xa{signed:ordered}", true}, {'0', "A0{count:04}", true},
+		{'7', "A7{at}", true}, {'8', "A8{at:060102}", true}, {'y', "Ay{at:Jan}", true}, {'P', "AP{at:PM}", true},
 	} {
 		_, err = bindTemplate(m, "SK", tc.text, tc.sep, tc.sortKey)
 		assert.ErrorContains(t, err, "separator", "%c %s", tc.sep, tc.text)
@@ -139,6 +140,8 @@ func TestBindTemplateErrors(t *testing.T) {
 		_, err = bindTemplate(m, "SK", text, ':', true)
 		assert.NoError(t, err, text)
 	}
+	_, err = bindTemplate(m, "PK", "A.{count}", '.', false)
+	assert.NoError(t, err, "an integer renders no point")
 	_, err = bindTemplate(m, "PK", "A#{count}", '#', false)
 	assert.NoError(t, err, "a partition key may hold a plain decimal")
 }

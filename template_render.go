@@ -96,10 +96,11 @@ func bindField(a *Attribute, format string, sep byte, sortKey bool) (*boundField
 		}
 		return f, nil
 	case isInteger(k) || k == reflect.Float32 || k == reflect.Float64:
-		if err := bindNumber(f, format, k == reflect.Float32 || k == reflect.Float64, sortKey); err != nil {
+		float := k == reflect.Float32 || k == reflect.Float64
+		if err := bindNumber(f, format, float, sortKey); err != nil {
 			return nil, err
 		}
-		if chars := numberChars(f.kind); strings.IndexByte(chars, sep) >= 0 {
+		if chars := numberChars(f.kind, float, isSigned(k)); strings.IndexByte(chars, sep) >= 0 {
 			return nil, fmt.Errorf("the separator %q is among the characters a number renders (%s) in this format", string(sep), chars)
 		}
 		return f, nil
@@ -107,15 +108,18 @@ func bindField(a *Attribute, format string, sep byte, sortKey bool) (*boundField
 	return nil, fmt.Errorf("cannot be rendered in a key: a key field must be a string, an integer, a float or a time.Time")
 }
 
-// numberChars returns the characters a number renders in format kind.
-func numberChars(kind fieldKind) string {
-	switch kind {
-	case renderDecimal:
-		return "0123456789-."
-	case renderOrdered:
+// numberChars returns the characters a number renders in format kind: a
+// float or a signed integer in decimal may have a sign, and a float a point.
+func numberChars(kind fieldKind, float, signed bool) string {
+	switch {
+	case kind == renderOrdered:
 		return "0123456789abcdef"
+	case kind == renderDecimal && float:
+		return "0123456789-."
+	case kind == renderDecimal && signed:
+		return "0123456789-"
 	}
-	return "0123456789" // renderPadded
+	return "0123456789" // unsigned, or zero-padded
 }
 
 // bindNumber sets the number field f's format.
@@ -142,13 +146,11 @@ func bindNumber(f *boundField, format string, float, sortKey bool) error {
 }
 
 // checkLayout checks that a time layout renders every time at the same
-// width, without the separator.
+// width, without the separator. Every element of a layout renders digits,
+// or names of months, weekdays and halves of the day, which the sample
+// times all show, with every digit in each place.
 func checkLayout(layout string, sep byte) error {
-	samples := []time.Time{
-		time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC),
-		time.Date(1999, 12, 31, 23, 59, 59, 999999999, time.UTC),
-		time.Date(2026, 1, 1, 0, 0, 0, 100000000, time.UTC),
-	}
+	samples := layoutSamples()
 	first := samples[0].Format(layout)
 	if first == layout {
 		return fmt.Errorf("%q is not a Go time layout (write one with the reference time, e.g. 2006-01-02)", layout)
@@ -158,11 +160,28 @@ func checkLayout(layout string, sep byte) error {
 		if len(out) != len(first) {
 			return fmt.Errorf("time layout %q has no fixed width (%q, %q): pad every element, and write fractions with 0s", layout, first, out)
 		}
-		if strings.IndexByte(out, sep) >= 0 {
+		if strings.IndexByte(out, sep) >= 0 || '0' <= sep && sep <= '9' && strings.ContainsAny(out, "0123456789") {
 			return fmt.Errorf("time layout %q renders the separator %q", layout, string(sep))
 		}
 	}
 	return nil
+}
+
+// layoutSamples are times whose renderings show every month and weekday
+// name, both halves of the day, and varied digits.
+func layoutSamples() []time.Time {
+	samples := []time.Time{
+		time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC),
+		time.Date(1999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(2026, 1, 1, 0, 0, 0, 100000000, time.UTC),
+	}
+	for m := range 12 {
+		samples = append(samples, time.Date(2000+m*7, time.Month(m+1), 1+m*2, m*2, m*5, m*4, m*77777777, time.UTC))
+	}
+	for d := range 7 { // a week
+		samples = append(samples, time.Date(2024, 3, 4+d, 13, 0, 0, 0, time.UTC))
+	}
+	return samples
 }
 
 // KeyFieldError is a field value that cannot go into a key: it contains

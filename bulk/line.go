@@ -494,7 +494,7 @@ func (p *lineParser) set(typ, path string) (types.AttributeValue, error) {
 			if err != nil {
 				return nil, err
 			}
-			strs, key = append(strs, s), s
+			strs, key = append(strs, s), attr.CanonicalNumber(s) // "1" and "1.0" are one element
 		case "BS":
 			b, err := p.binary(typ, elem)
 			if err != nil {

@@ -103,6 +103,7 @@ func TestParseLineErrors(t *testing.T) {
 		{`{"Item":{"a":{"SS":["x","x"]}}}`, `attribute "a"[1]: duplicate element in SS`},
 		{`{"Item":{"a":{"NS":["1","y"]}}}`, `attribute "a"[1]: "y" is not a number`},
 		{`{"Item":{"a":{"BS":["AA==","AA=="]}}}`, `duplicate element in BS`},
+		{`{"Item":{"a":{"NS":["1","1.0"]}}}`, `attribute "a"[1]: duplicate element in NS`}, // one number to DynamoDB
 		{`{"Item":{"a":{"L":[{"S":"x"},{"N":"z"}]}}}`, `attribute "a"[1]: "z" is not a number`},
 		{`{"Item":{"a":{"M":{"b":{"L":[{"S":null}]}}}}}`, `attribute "a"."b"[0]: want a string for S, got null`},
 		{"{\"Item\":{\"a\":{\"S\":\"x\xffy\"}}}", "not valid UTF-8 at byte 20"}, // encoding/json would read U+FFFD
