@@ -2,7 +2,9 @@ package dynamodel_test
 
 import (
 	"context"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -430,6 +432,24 @@ func TestEntityUpsertCreatedInIndexKey(t *testing.T) {
 		require.NoError(t, err)
 		require.Len(t, page, 1)
 		assert.Equal(t, "again", page[0].Title)
+
+		// Beside a topic set, the creation time is read; for an upsert of
+		// an item that does not exist, as absent.
+		topical, err := dynamodel.NewEntity[ShopPost](sh.table, "TopicPost", dynamodel.Keys("TPOST#{id}", "#META"),
+			dynamodel.IndexKeys("GSI1", "TOPIC#{topic}", "{created}#{id}"))
+		require.NoError(t, err)
+		readFields := func(o *dynamodel.UpdateOptions) { o.Upsert, o.ReadIndexFields = true, true }
+		made, err := topical.Update(ctx, "t1", dynamodel.Set("topic", "go"), readFields)
+		require.NoError(t, err)
+		item := rawShopItem(t, db, "TPOST#t1", "#META")
+		assert.Equal(t, s("TOPIC#go"), item["GSI1PK"])
+		assert.Equal(t, s(made.Created.UTC().Format("2006-01-02T15:04:05.000000000Z")+"#t1"), item["GSI1SK"])
+		moved, err := topical.Update(ctx, "t1", dynamodel.Set("topic", "db"), readFields)
+		require.NoError(t, err)
+		assert.True(t, made.Created.Equal(moved.Created))
+		item = rawShopItem(t, db, "TPOST#t1", "#META")
+		assert.Equal(t, s("TOPIC#db"), item["GSI1PK"])
+		assert.Equal(t, s(made.Created.UTC().Format("2006-01-02T15:04:05.000000000Z")+"#t1"), item["GSI1SK"])
 	})
 }
 
@@ -447,4 +467,20 @@ func TestEntityUpsertIfMissingBesideAChange(t *testing.T) {
 	assert.Equal(t, []string{"created"}, ife.Missing, "the stored creation time decides the key")
 	_, err = posts.UpdateItemInput("p1", dynamodel.Set("topic", "go").Increment("created", 1))
 	assert.ErrorContains(t, err, `changed by an increment`)
+
+	// Two fields set only if missing: each keeps a stored value or not on
+	// its own, so the stored ones decide the keys.
+	_, err = posts.UpdateItemInput("p1", dynamodel.Update{}.SetIfMissing("topic", "general"), func(o *dynamodel.UpdateOptions) { o.Upsert = true })
+	require.ErrorAs(t, err, &ife)
+	assert.ElementsMatch(t, []string{"topic", "created"}, ife.Missing)
+	// An empty value set if missing empties no stored field: alone, it
+	// leaves the index keys as they are; beside a change, the stored value
+	// is read.
+	in, err := posts.UpdateItemInput("p1", dynamodel.Update{}.SetIfMissing("created", time.Time{}).Set("title", "t"))
+	require.NoError(t, err)
+	assert.NotContains(t, *in.UpdateExpression, "REMOVE")
+	assert.NotContains(t, slices.Collect(maps.Values(in.ExpressionAttributeNames)), "GSI1SK")
+	_, err = posts.UpdateItemInput("p1", dynamodel.Update{}.SetIfMissing("created", time.Time{}).Set("topic", "go"))
+	require.ErrorAs(t, err, &ife)
+	assert.Equal(t, []string{"created"}, ife.Missing)
 }

@@ -115,7 +115,9 @@ func (e *entityKeys) rewriteUpdate(m *Model, keyArg any, ops []updateOp, read fi
 					if err != nil {
 						return nil, &IndexFieldsError{Entity: e.name, Index: ix.name, Reason: fmt.Sprintf("field %q: %v", f.attr.Name, err)}
 					}
-					if _, re := f.format(v, e.sep); !v.IsValid() || (re != nil && re.empty) {
+					// A value set if missing leaves a stored one: it
+					// empties nothing for sure.
+					if ops[i].kind != opSetIfMissing && isEmptyField(f, v, e.sep) {
 						emptied = true
 					}
 				}
@@ -167,13 +169,21 @@ func (e *entityKeys) rewriteUpdate(m *Model, keyArg any, ops []updateOp, read fi
 			}
 		}
 		// A field set only if missing keeps a stored value the update
-		// cannot see. Alone, it makes the index keys set only if missing
-		// too (an upsert's creation time in a "recent" index); beside a
-		// field that changes anyway, the stored value must be read.
+		// cannot see. One alone, with a value, makes the index keys set
+		// only if missing too (an upsert's creation time in a "recent"
+		// index): they exist exactly when it does; without a value, it
+		// leaves them as they are. Beside another, or a field that changes
+		// anyway, the stored values decide the keys, and must be read.
 		keyKind := opSet
-		if len(ifMissing) > 0 && plain {
+		switch {
+		case len(ifMissing) == 1 && !plain && isEmptyField(ifMissing[0], vals[ifMissing[0].attr], e.sep):
+			continue
+		case len(ifMissing) > 1 || len(ifMissing) == 1 && plain:
+			for _, f := range ifMissing {
+				delete(vals, f.attr)
+			}
 			lacking = append(lacking, ifMissing...)
-		} else if len(ifMissing) > 0 {
+		case len(ifMissing) == 1:
 			keyKind = opSetIfMissing
 		}
 		if len(lacking) > 0 {
@@ -197,6 +207,16 @@ func (e *entityKeys) rewriteUpdate(m *Model, keyArg any, ops []updateOp, read fi
 		return nil, missing
 	}
 	return ops, nil
+}
+
+// isEmptyField reports whether v leaves field f empty in a key: removed,
+// or a value a key cannot hold for being empty.
+func isEmptyField(f *boundField, v reflect.Value, sep byte) bool {
+	if !v.IsValid() {
+		return true
+	}
+	_, re := f.format(v, sep)
+	return re != nil && re.empty
 }
 
 func tmFields(tm *template) []*boundField {
@@ -263,8 +283,10 @@ func removeIndexKeys(ix entityIndex, ops []updateOp) []updateOp {
 
 // readIndexFields reads, with a consistent read, the fields an entity's
 // update lacks for its index keys, and returns them with the condition
-// that they are unchanged when the update is applied.
-func (r *Repository[T]) readIndexFields(ctx context.Context, key itemKey, fields []*boundField) (fieldValues, Condition, error) {
+// that they are unchanged when the update is applied. For an upsert, an
+// item that does not exist has every field absent, on the condition that
+// it still does not exist.
+func (r *Repository[T]) readIndexFields(ctx context.Context, key itemKey, fields []*boundField, upsert bool) (fieldValues, Condition, error) {
 	names := make([]string, len(fields))
 	for i, f := range fields {
 		names[i] = f.attr.Name
@@ -282,8 +304,16 @@ func (r *Repository[T]) readIndexFields(ctx context.Context, key itemKey, fields
 	if err != nil {
 		return nil, Condition{}, classify(err)
 	}
-	if out.Item == nil {
+	if out.Item == nil && !upsert {
 		return nil, Condition{}, ErrNotFound
+	}
+	if out.Item == nil {
+		// An upsert creates it: every field is absent, while it still is.
+		vals := fieldValues{}
+		for _, f := range fields {
+			vals[f.attr] = reflect.Value{}
+		}
+		return vals, NotExists(Name(r.model.attrs[r.model.roles[RoleHash]].Name)), nil
 	}
 	vals := fieldValues{}
 	var conds []Condition

@@ -81,7 +81,7 @@ func (r *Repository[T]) Update(ctx context.Context, key any, upd Update, optFns 
 	var zero T
 	in, w, err := r.updateInput(key, upd, optFns)
 	if ife, ok := err.(*IndexFieldsError); ok && ife.fields != nil && collectOptions(UpdateOptions{}, optFns).ReadIndexFields {
-		vals, cond, rerr := r.readIndexFields(ctx, w.key, ife.fields)
+		vals, cond, rerr := r.readIndexFields(ctx, w.key, ife.fields, w.mode == writeUpsert)
 		if rerr != nil {
 			return zero, r.opError("GetItem", w.key, rerr)
 		}
