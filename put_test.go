@@ -2,6 +2,7 @@ package dynamodel_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -216,5 +217,50 @@ func TestPutReturningIntegration(t *testing.T) {
 		res3, err := orders.PutReturning(ctx, next)
 		require.ErrorIs(t, err, dynamodel.ErrVersionConflict)
 		assert.False(t, res3.Replaced)
+	})
+}
+
+// TestSetsWithRepeatsBeforeAnyCall: DynamoDB refuses a set with an element
+// twice (a number spelled two ways is one number), in an item or an
+// update; so does dynamodel, before any call, and a batch holding one
+// writes nothing.
+func TestSetsWithRepeatsBeforeAnyCall(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		for _, set := range []types.AttributeValue{
+			&types.AttributeValueMemberSS{Value: []string{"a", "b", "a"}},
+			&types.AttributeValueMemberNS{Value: []string{"1", "1.0"}},
+		} {
+			_, err := db.Client.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(db.Table("Docs")),
+				Item: map[string]types.AttributeValue{"id": &types.AttributeValueMemberS{Value: "raw"}, "set": set}})
+			if db.Engine.Name == "moto" {
+				t.Logf("moto's answer to a set with a repeat: %v (DynamoDB and dynalite refuse it)", err)
+				continue
+			}
+			require.Error(t, err, "the engine refuses %#v", set)
+		}
+		s := newStub(t)
+		orders, err := dynamodel.NewRepository[Order](s, "Orders")
+		require.NoError(t, err)
+		_, err = orders.Put(ctx, Order{Customer: "c", ID: "o", Tags: []string{"x", "y", "x"}})
+		require.ErrorIs(t, err, dynamodel.ErrInvalidItem)
+		assert.Contains(t, err.Error(), `attribute "tags": SS element 2 repeats an earlier one`)
+		_, err = orders.Update(ctx, dynamodel.Key{Hash: "c", Range: "o"}, dynamodel.Update{}.Add("tags", []string{"x", "x"}))
+		require.Error(t, err)
+		type tagged struct {
+			ID   string   `dynamodbav:"id" dynamodel:"hash"`
+			Tags []string `dynamodbav:"tags,stringset,omitempty"`
+		}
+		docs, err := dynamodel.NewRepository[tagged](s, "Docs")
+		require.NoError(t, err)
+		many := make([]tagged, 30)
+		for i := range many {
+			many[i] = tagged{ID: strconv.Itoa(i), Tags: []string{"a", "b"}}
+		}
+		many[29].Tags = []string{"b", "b"} // in the second batch
+		_, err = docs.BatchPut(ctx, many)
+		require.ErrorIs(t, err, dynamodel.ErrInvalidItem)
+		assert.Contains(t, err.Error(), "item 29")
+		assert.Empty(t, s.Calls())
 	})
 }

@@ -49,7 +49,7 @@ func valueSizeChecked(av types.AttributeValue) (int, error) {
 			}
 			n += len(s)
 		}
-		return n, nil
+		return n, repeatedIn("SS", v.Value, func(s string) string { return s })
 	case *types.AttributeValueMemberNS:
 		n := 0
 		for _, s := range v.Value {
@@ -59,13 +59,13 @@ func valueSizeChecked(av types.AttributeValue) (int, error) {
 			}
 			n += size
 		}
-		return n, nil
+		return n, repeatedIn("NS", v.Value, attr.CanonicalNumber) // "1" and "1.0" are one number
 	case *types.AttributeValueMemberBS:
 		n := 0
 		for _, b := range v.Value {
 			n += len(b)
 		}
-		return n, nil
+		return n, repeatedIn("BS", v.Value, func(b []byte) string { return string(b) })
 	case *types.AttributeValueMemberL:
 		n := 3
 		for _, e := range v.Value {
@@ -94,6 +94,37 @@ func valueSizeChecked(av types.AttributeValue) (int, error) {
 }
 
 // errNotUTF8 says that string s is not valid UTF-8.
+// repeatedIn reports a set's element equal, as key tells, to an earlier
+// one: DynamoDB refuses such a set. Small sets are compared pairwise,
+// without allocating.
+func repeatedIn[E any](typ string, set []E, key func(E) string) error {
+	at := -1
+	if len(set) <= 16 {
+		for i := 1; i < len(set) && at < 0; i++ {
+			for j := range i {
+				if key(set[i]) == key(set[j]) {
+					at = i
+					break
+				}
+			}
+		}
+	} else {
+		seen := make(map[string]struct{}, len(set))
+		for i, e := range set {
+			k := key(e)
+			if _, dup := seen[k]; dup {
+				at = i
+				break
+			}
+			seen[k] = struct{}{}
+		}
+	}
+	if at < 0 {
+		return nil
+	}
+	return fmt.Errorf("%s element %d repeats an earlier one, which DynamoDB refuses", typ, at)
+}
+
 func errNotUTF8(s string) error {
 	return fmt.Errorf("string %.32q: not valid UTF-8", s)
 }
