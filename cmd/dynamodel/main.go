@@ -22,7 +22,8 @@
 //	-delete-indexes apply: delete global secondary indexes the files lack
 //	-ttl TABLE=ATTR apply, diff, cloudformation: TABLE's time-to-live attribute (repeatable; ATTR empty: off)
 //	-pitr           apply, diff, cloudformation: point-in-time recovery on for every table
-//	-no-wait        apply, delete: do not wait for ACTIVE or gone
+//	-no-wait        apply, delete: do not wait for ACTIVE or gone (a new table then
+//	                gets no time to live or point-in-time recovery)
 //	-o DIR          dump: write DIR/TABLE.json instead of standard output (DIR is made if missing)
 //	-o FILE         export: write FILE (gzip for .gz) instead of standard output, with checkpoints
 //	-format F       cloudformation: yaml (the default) or json
@@ -215,7 +216,7 @@ func flags(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.BoolVar(&o.deleteIndexes, "delete-indexes", false, "apply: delete global secondary indexes the files lack (with -add-indexes: remake changed ones)")
 	fs.Var(&o.ttl, "ttl", "apply, diff, cloudformation: a table's time-to-live attribute, as `TABLE=ATTR` (repeatable; an empty ATTR turns it off)")
 	fs.BoolVar(&o.pitr, "pitr", false, "apply, diff, cloudformation: turn point-in-time recovery on for every table")
-	fs.BoolVar(&o.noWait, "no-wait", false, "apply, delete: do not wait until tables are ACTIVE or gone")
+	fs.BoolVar(&o.noWait, "no-wait", false, "apply, delete: do not wait until tables are ACTIVE or gone (a new table then gets no time to live or point-in-time recovery)")
 	fs.StringVar(&o.out, "o", "", "dump: write DIR/TABLE.json files into this directory, made if missing; export: write this file")
 	fs.BoolVar(&o.yes, "yes", false, "delete: really delete the tables")
 	fs.StringVar(&o.format, "format", "yaml", "cloudformation: the template's format, yaml or json")
