@@ -245,6 +245,13 @@ func TestSetsWithRepeatsBeforeAnyCall(t *testing.T) {
 		_, err = orders.Put(ctx, Order{Customer: "c", ID: "o", Tags: []string{"x", "y", "x"}})
 		require.ErrorIs(t, err, dynamodel.ErrInvalidItem)
 		assert.Contains(t, err.Error(), `attribute "tags": SS element 2 repeats an earlier one`)
+		large := make([]string, 20) // compared through a table, not pairwise
+		for i := range large {
+			large[i] = strconv.Itoa(i)
+		}
+		_, err = orders.Put(ctx, Order{Customer: "c", ID: "o", Tags: append(large, "7")})
+		require.ErrorIs(t, err, dynamodel.ErrInvalidItem)
+		assert.Contains(t, err.Error(), `attribute "tags": SS element 20 repeats an earlier one`)
 		_, err = orders.Update(ctx, dynamodel.Key{Hash: "c", Range: "o"}, dynamodel.Update{}.Add("tags", []string{"x", "x"}))
 		require.Error(t, err)
 		type tagged struct {

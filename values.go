@@ -93,7 +93,6 @@ func valueSizeChecked(av types.AttributeValue) (int, error) {
 	return 0, nil
 }
 
-// errNotUTF8 says that string s is not valid UTF-8.
 // repeatedIn reports a set's element equal, as key tells, to an earlier
 // one: DynamoDB refuses such a set. Small sets are compared pairwise,
 // without allocating.
@@ -109,15 +108,11 @@ func repeatedIn[E any](typ string, set []E, key func(E) string) error {
 			}
 		}
 	} else {
-		seen := make(map[string]struct{}, len(set))
+		ids := make([]string, len(set))
 		for i, e := range set {
-			k := key(e)
-			if _, dup := seen[k]; dup {
-				at = i
-				break
-			}
-			seen[k] = struct{}{}
+			ids[i] = key(e)
 		}
+		at = firstDuplicate(ids)
 	}
 	if at < 0 {
 		return nil
@@ -125,6 +120,7 @@ func repeatedIn[E any](typ string, set []E, key func(E) string) error {
 	return fmt.Errorf("%s element %d repeats an earlier one, which DynamoDB refuses", typ, at)
 }
 
+// errNotUTF8 says that string s is not valid UTF-8.
 func errNotUTF8(s string) error {
 	return fmt.Errorf("string %.32q: not valid UTF-8", s)
 }
