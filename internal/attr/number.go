@@ -13,20 +13,20 @@ import (
 // and no sign on zero. s itself is returned when it has that form, as
 // numbers encoded from Go values do (except -0), with no allocation.
 // Numbers far outside DynamoDB's range (beyond 10^±200, which ValidNumber
-// refuses) are written with an exponent instead, and exponents of more
-// than seven digits are not told apart; text that is not a number is
-// returned as it is.
+// refuses) are written with an exponent instead, and exponents past a
+// million are not told apart (ParseNumber stops counting there); text that
+// is not a number is returned as it is.
 func CanonicalNumber(s string) string {
-	if _, ok := ParseNumber(s); !ok || PlainDecimal(s) {
+	n, ok := ParseNumber(s)
+	if !ok || PlainDecimal(s) {
 		return s
 	}
-	neg, digits, point := splitNumber(s)
-	digits = strings.TrimRight(digits, "0")
-	if digits == "" {
+	if n.Digits == 0 {
 		return "0"
 	}
+	digits, point := significantDigits(s), n.Exp+1 // s is ±0.digits × 10^point
 	var b strings.Builder
-	if neg {
+	if s[0] == '-' {
 		b.WriteByte('-')
 	}
 	switch {
@@ -53,34 +53,14 @@ func CanonicalNumber(s string) string {
 // (DynamoDB's numbers are within 10^-130 and 10^126).
 const maxPoint = 200
 
-// splitNumber returns the sign of the number s (ParseNumber) and its
-// digits without leading zeros, with the point's place among them: s is
-// 0.digits × 10^point, negated when neg.
-func splitNumber(s string) (neg bool, digits string, point int) {
-	if s[0] == '+' || s[0] == '-' {
-		neg, s = s[0] == '-', s[1:]
+// significantDigits returns the digits of the number s (ParseNumber)
+// before its exponent, without the point and leading or trailing zeros.
+func significantDigits(s string) string {
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		s = s[:i]
 	}
-	mant, exp, _ := strings.Cut(strings.ToLower(s), "e")
-	whole, frac, _ := strings.Cut(mant, ".")
-	digits = strings.TrimLeft(whole+frac, "0")
-	point = len(whole) - (len(whole+frac) - len(digits))
-	return neg, digits, point + exponent(exp)
-}
-
-// exponent reads an exponent's digits (with an optional sign), saturating
-// far beyond any number's range rather than overflowing.
-func exponent(s string) int {
-	neg := strings.HasPrefix(s, "-")
-	n := 0
-	for _, c := range strings.TrimLeft(s, "+-") {
-		if n < 1_000_000 {
-			n = n*10 + int(c-'0')
-		}
-	}
-	if neg {
-		return -n
-	}
-	return n
+	s = strings.Replace(strings.TrimLeft(s, "+-"), ".", "", 1)
+	return strings.Trim(s, "0")
 }
 
 // PlainDecimal reports whether s is a number in CanonicalNumber's form, so
