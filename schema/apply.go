@@ -108,18 +108,18 @@ func applyTables(ctx context.Context, client API, tables []*Table, o Options, m 
 		if err != nil {
 			return changes[:i], err
 		}
-		if live != nil && live.deleting && m != modeDiff {
-			// Deleted (by Delete with NoWait, say): created once gone.
-			if err := waitGone(ctx, client, o, c.Table); err != nil {
-				return changes[:i+1], err
+		if live != nil && live.deleting {
+			// Deleted (by Delete with NoWait, say): missing, and created
+			// once gone.
+			if m != modeDiff {
+				if err := waitGone(ctx, client, o, c.Table); err != nil {
+					return changes[:i+1], err
+				}
 			}
 			live = nil
 		}
 		lives[i] = live
 		switch {
-		case live != nil && live.deleting: // Diff: to be created
-			lives[i], c.Action = nil, ActionCreate
-			continue
 		case live != nil:
 			if !live.active && m != modeDiff && !o.NoWait {
 				// Being created (by someone else) or changed: usable once
