@@ -43,7 +43,7 @@ func (r *Repository[T]) scanCursor(opts ScanOptions) (*cursorRead, error) {
 func (r *Repository[T]) cursorRead(kind byte, index string, filter Condition, proj *ReadOptions, indexKeys ...string) (*cursorRead, error) {
 	c := &cursorRead{kind: kind, table: r.table, index: index}
 	var (
-		w      exprWriter
+		w      = exprWriter{model: r.model} // as the request renders it
 		f, p   *string
 		h      = cursorHash{sha256.New()}
 		values []string

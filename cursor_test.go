@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -443,4 +444,38 @@ func TestCursorMustBeCanonical(t *testing.T) {
 	_, err = resume(orders, s, strings.Repeat("A", 40<<10))
 	require.ErrorIs(t, err, dynamodel.ErrInvalidCursor)
 	assert.Contains(t, err.Error(), "longer than any dynamodel cursor")
+}
+
+// TestCursorShapeIsTheRequests: a cursor is bound to the filter as it is
+// sent, so a filter that renders the same request (a time compared with a
+// sortable time attribute, given in another zone: both are sent as the same
+// UTC text) takes the cursor, and one that renders another request does not.
+func TestCursorShapeIsTheRequests(t *testing.T) {
+	s := newStub(t)
+	key := map[string]types.AttributeValue{
+		"stream": &types.AttributeValueMemberS{Value: "s"},
+		"at":     &types.AttributeValueMemberS{Value: eveningText},
+	}
+	var filters []map[string]types.AttributeValue
+	s.query = func(in *dynamodb.QueryInput) (*dynamodb.QueryOutput, error) {
+		filters = append(filters, in.ExpressionAttributeValues)
+		return &dynamodb.QueryOutput{Items: []map[string]types.AttributeValue{key}, LastEvaluatedKey: key}, nil
+	}
+	events, err := dynamodel.NewRepository[Event](s, "Events")
+	require.NoError(t, err)
+	page := func(due time.Time, cursor string) (dynamodel.Page[Event], error) {
+		return events.QueryPage(context.Background(), dynamodel.Partition("s"), func(o *dynamodel.QueryOptions) {
+			o.Limit, o.Cursor, o.Filter = 1, cursor, dynamodel.LessOrEqual("due", due)
+		})
+	}
+	first, err := page(evening, "")
+	require.NoError(t, err)
+	require.NotEmpty(t, first.Cursor)
+	_, err = page(evening.UTC(), first.Cursor)
+	require.NoError(t, err, "the same instant in UTC is the same request")
+	require.Len(t, filters, 2)
+	assert.Equal(t, filters[0], filters[1], "both requests send the same values")
+	_, err = page(evening.Add(time.Nanosecond), first.Cursor)
+	require.ErrorIs(t, err, dynamodel.ErrInvalidCursor)
+	assert.Len(t, filters, 2, "no call with a cursor of another filter")
 }
