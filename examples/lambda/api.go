@@ -22,7 +22,7 @@ import (
 //	POST   /users                 create a user: {"email", "first_name", "last_name"}
 //	GET    /users/{email}         read a user
 //	PATCH  /users/{email}         change names; null or "" removes one; If-Match guards against lost updates
-//	DELETE /users/{email}         delete a user
+//	DELETE /users/{email}         delete a user; If-Match guards against deleting a changed user
 //
 // Who may do what comes from the JWT authorizer's claims (see identify): a
 // user may create, read, change and delete only the user with their own
@@ -71,6 +71,7 @@ func (a *API) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (e
 	} else {
 		resp = a.serve(c, route, email)
 	}
+	resp = private(resp)
 	c.log.InfoContext(ctx, "request", "method", req.RequestContext.HTTP.Method, "route", route,
 		"status", resp.StatusCode, "sub", c.who.subject, "admin", c.who.admin,
 		"ms", time.Since(start).Milliseconds())
@@ -130,9 +131,12 @@ func routeOf(req events.APIGatewayV2HTTPRequest) (route, email string, err error
 	if path == "" {
 		path = req.RequestContext.HTTP.Path
 	}
-	// With a named stage, rawPath starts with it.
+	// With a named stage, rawPath starts with it: a whole segment, so stage
+	// "u" leaves "/users" alone.
 	if st := req.RequestContext.Stage; st != "" && st != "$default" {
-		path = strings.TrimPrefix(path, "/"+st)
+		if rest, ok := strings.CutPrefix(path, "/"+st); ok && (rest == "" || rest[0] == '/') {
+			path = rest
+		}
 	}
 	path = strings.TrimSuffix(path, "/")
 	if path == "/users" {
@@ -183,10 +187,8 @@ func (a *API) get(c *call, email string) events.APIGatewayV2HTTPResponse {
 	return userResponse(http.StatusOK, u)
 }
 
-// patch applies a partial change. With If-Match, the change is made only if
-// the user is still the one the client read: the current values are read,
-// compared with the tag, and made the update's condition, so a concurrent
-// change in between is caught too.
+// patch applies a partial change, only if the user still matches If-Match
+// when the request has one (see precondition).
 func (a *API) patch(c *call, email string) events.APIGatewayV2HTTPResponse {
 	var changes dynamodel.UserChanges
 	body, err := bodyOf(c.req)
@@ -200,33 +202,50 @@ func (a *API) patch(c *call, email string) events.APIGatewayV2HTTPResponse {
 	if err == nil && upd.IsEmpty() {
 		err = dynamodel.ErrEmptyUpdate // before reading the user for If-Match
 	}
+	var cond dynamodel.Condition
+	if err == nil {
+		cond, err = a.precondition(c, email)
+	}
 	if err != nil {
 		return c.fail(err)
 	}
-	var opts []func(*dynamodel.UpdateOptions)
-	if tag := header(c.req, "If-Match"); tag != "" {
-		current, err := a.users.Get(c.ctx, email, dynamodel.ConsistentRead)
-		if err != nil {
-			return c.fail(err)
-		}
-		if !matches(tag, etag(current)) {
-			return c.fail(refuse(errChanged, "If-Match does not match the stored user"))
-		}
-		opts = append(opts, func(o *dynamodel.UpdateOptions) { o.Condition = unchanged(current) })
-	}
-	u, err := a.users.Update(c.ctx, email, upd, opts...)
+	u, err := a.users.Update(c.ctx, email, upd, func(o *dynamodel.UpdateOptions) { o.Condition = cond })
 	if err != nil {
 		return c.fail(err)
 	}
 	return userResponse(http.StatusOK, u)
 }
 
+// delete deletes a user, only if the user still matches If-Match when the
+// request has one (see precondition).
 func (a *API) delete(c *call, email string) events.APIGatewayV2HTTPResponse {
-	err := a.users.Delete(c.ctx, email, func(o *dynamodel.DeleteOptions) { o.MustExist = true })
+	cond, err := a.precondition(c, email)
+	if err == nil {
+		err = a.users.Delete(c.ctx, email, func(o *dynamodel.DeleteOptions) { o.MustExist, o.Condition = true, cond })
+	}
 	if err != nil {
 		return c.fail(err)
 	}
 	return events.APIGatewayV2HTTPResponse{StatusCode: http.StatusNoContent}
+}
+
+// precondition is the condition a change of the user is made under: none
+// without If-Match; with it, the current values are read, compared with the
+// tags (412 when none matches), and made the condition, so a concurrent
+// change in between is caught too.
+func (a *API) precondition(c *call, email string) (dynamodel.Condition, error) {
+	tag := header(c.req, "If-Match")
+	if tag == "" {
+		return dynamodel.Condition{}, nil
+	}
+	current, err := a.users.Get(c.ctx, email, dynamodel.ConsistentRead)
+	if err != nil {
+		return dynamodel.Condition{}, err
+	}
+	if !matches(tag, etag(current)) {
+		return dynamodel.Condition{}, refuse(errChanged, "If-Match does not match the stored user")
+	}
+	return unchanged(current), nil
 }
 
 // unchanged holds when the stored user still has u's names. An absent
@@ -240,6 +259,18 @@ func unchanged(u dynamodel.User) dynamodel.Condition {
 		return dynamodel.Equal(attr, v)
 	}
 	return same("first_name", u.FirstName).And(same("last_name", u.LastName))
+}
+
+// private marks a response as for its requester only: no cache, shared or
+// the browser's, may keep it (it holds a user's data, or says whether a user
+// exists), and no browser may read it as anything but its Content-Type.
+func private(resp events.APIGatewayV2HTTPResponse) events.APIGatewayV2HTTPResponse {
+	if resp.Headers == nil {
+		resp.Headers = map[string]string{}
+	}
+	resp.Headers["Cache-Control"] = "no-store"
+	resp.Headers["X-Content-Type-Options"] = "nosniff"
+	return resp
 }
 
 func header(req events.APIGatewayV2HTTPRequest, name string) string {

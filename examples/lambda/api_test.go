@@ -290,6 +290,41 @@ func TestIfMatch(t *testing.T) {
 		assert.Equal(t, map[string]any{"email": "ada@example.com", "last_name": "\x00b"}, r.body)
 		r = send(t, api, event(t, "patch-own.json", withBody(`{"first_name":"Ada"}`), withHeader("if-match", "*")))
 		assert.Equal(t, http.StatusOK, r.status, r.raw)
+
+		// DELETE honours If-Match as PATCH does.
+		current = r.headers["ETag"]
+		r = send(t, api, event(t, "delete-own.json", withHeader("if-match", tag)))
+		assert.Equal(t, http.StatusPreconditionFailed, r.status, r.raw)
+		assert.Equal(t, "Ada", stored(t, api, "ada@example.com").FirstName, "a stale If-Match deletes nothing")
+		r = send(t, api, event(t, "delete-own.json", withHeader("if-match", current)))
+		assert.Equal(t, http.StatusNoContent, r.status, r.raw)
+		assert.Zero(t, stored(t, api, "ada@example.com"))
+	}, userSchema(t))
+}
+
+// TestResponsesAreNotCached: every answer, personal data or refusal, tells
+// caches not to keep it and browsers not to sniff it.
+func TestResponsesAreNotCached(t *testing.T) {
+	enginetest.Each(t, func(t *testing.T, db *dynamotest.DB) {
+		api := newAPI(t, db)
+		for _, tc := range []struct {
+			file   string
+			status int
+		}{
+			{"post-own.json", http.StatusCreated},
+			{"get-own.json", http.StatusOK},
+			{"patch-own.json", http.StatusOK},
+			{"list-admin.json", http.StatusOK},
+			{"get-other.json", http.StatusForbidden},
+			{"get-no-claims.json", http.StatusUnauthorized},
+			{"delete-own.json", http.StatusNoContent},
+			{"get-own.json", http.StatusNotFound},
+		} {
+			r := send(t, api, event(t, tc.file))
+			require.Equal(t, tc.status, r.status, "%s: %s", tc.file, r.raw)
+			assert.Equal(t, "no-store", r.headers["Cache-Control"], tc.file)
+			assert.Equal(t, "nosniff", r.headers["X-Content-Type-Options"], tc.file)
+		}
 	}, userSchema(t))
 }
 
@@ -322,6 +357,10 @@ func TestHandlerRejectsBadInput(t *testing.T) {
 		}{
 			{"not JSON", event(t, "post-own.json", withBody("{")), 400, "invalid_body"},
 			{"unknown field", event(t, "post-own.json", withBody(`{"email":"ada@example.com","nick":"x"}`)), 400, "invalid_body"},
+			{"field in another case", event(t, "post-own.json", withBody(`{"EMAIL":"ada@example.com"}`)), 400, "invalid_body"},
+			{"field twice", event(t, "post-own.json", withBody(`{"email":"mallory@example.com","email":"ada@example.com"}`)), 400, "invalid_body"},
+			{"field twice, another case", event(t, "post-own.json", withBody(`{"email":"mallory@example.com","Email":"ada@example.com"}`)), 400, "invalid_body"},
+			{"field twice on patch", event(t, "patch-own.json", withBody(`{"last_name":"B","last_name":null}`)), 400, "invalid_body"},
 			{"no email", event(t, "post-own.json", withBody(`{"first_name":"x"}`)), 400, "invalid_email"},
 			{"trailing object", event(t, "post-own.json", withBody(`{"email":"ada@example.com"}{}`)), 400, "invalid_body"},
 			{"trailing text", event(t, "post-own.json", withBody(`{"email":"ada@example.com"} x`)), 400, "invalid_body"},
@@ -440,6 +479,9 @@ func TestRouteOf(t *testing.T) {
 		{rawPath: "/users/%20ada@example.com", route: routeUser, email: " ada@example.com"},
 		{rawPath: "/prod/users/ada@example.com", stage: "prod", route: routeUser, email: "ada@example.com"},
 		{rawPath: "/prod/users", stage: "$default", code: "no_route"},
+		{rawPath: "/u/users/ada@example.com", stage: "u", route: routeUser, email: "ada@example.com"},
+		{rawPath: "/users/ada@example.com", stage: "u", route: routeUser, email: "ada@example.com"},
+		{rawPath: "/users", stage: "user", route: routeUsers},
 		{rawPath: "/users/a/b", code: "no_route"},
 		{rawPath: "/accounts", code: "no_route"},
 		{rawPath: "/users/%ff@example.com", code: "invalid_utf8"},

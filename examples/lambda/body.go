@@ -7,6 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
+	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -44,13 +47,18 @@ func bodyOf(req events.APIGatewayV2HTTPRequest) ([]byte, error) {
 // Emails and names are kept exactly as sent, so body must be valid UTF-8
 // with no lone surrogate escapes (encoding/json would quietly replace
 // either with U+FFFD, and a user would be stored under an altered key),
-// and nothing may follow the object.
+// and nothing may follow the object. Field names are matched exactly, each
+// at most once (encoding/json would take "EMAIL" for "email", and the last
+// of two, where another reader of the same body may take the first).
 func decodeJSON(body []byte, v any) error {
 	if !utf8.Valid(body) {
 		return refuse(errInvalidUTF8, "invalid UTF-8 in the body")
 	}
 	if at, ok := loneSurrogate(body); ok {
 		return refuse(errInvalidUTF8, "lone surrogate escape at offset %d", at)
+	}
+	if err := checkFieldNames(body, jsonFields(reflect.TypeOf(v).Elem())); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -61,6 +69,53 @@ func decodeJSON(body []byte, v any) error {
 		return refuse(errInvalidBody, "data after the JSON object at offset %d", dec.InputOffset())
 	}
 	return nil
+}
+
+// checkFieldNames checks that the names of the object in body are among
+// fields, exactly, and that none comes twice. What is not an object, or
+// not JSON, is left for the decoder to report.
+func checkFieldNames(body []byte, fields []string) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil
+	}
+	seen := make(map[string]bool, len(fields))
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		name, _ := t.(string)
+		switch {
+		case !slices.Contains(fields, name):
+			return refuse(errInvalidBody, "a field other than %q (names are case-sensitive)", fields)
+		case seen[name]:
+			return refuse(errInvalidBody, "field %q given twice", name)
+		}
+		seen[name] = true
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return nil
+		}
+	}
+	return nil
+}
+
+// jsonFields returns the JSON names of struct type t's fields.
+func jsonFields(t reflect.Type) []string {
+	var names []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case name == "-" || !f.IsExported():
+		case name == "":
+			names = append(names, f.Name)
+		default:
+			names = append(names, name)
+		}
+	}
+	return names
 }
 
 // describeJSONError says what is wrong with a body for the log without

@@ -88,7 +88,7 @@ func (a *API) HTTPHandler(auth localAuth) http.Handler {
 		body, err := readBody(w, r)
 		if err != nil {
 			log.WarnContext(ctx, "request refused", "method", r.Method, "err", err.Error())
-			writeResponse(w, problemOf(err).response())
+			writeResponse(w, private(problemOf(err).response()))
 			return
 		}
 		claims, err := auth.claims(r)

@@ -96,6 +96,7 @@ func TestLocalHTTPServer(t *testing.T) {
 		resp, body = do(t, srv, grace, "POST", "/users", strings.NewReader(`{"email":"grace@example.com","first_name":"`+strings.Repeat("x", maxBody)+`"}`))
 		assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
 		assert.Equal(t, "body_too_large", body["code"])
+		assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"), "refused before the handler, still not cached")
 		chunked := io.MultiReader(strings.NewReader(`{"email":"grace@example.com","first_name":"`), strings.NewReader(strings.Repeat("x", maxBody)))
 		resp, _ = do(t, srv, grace, "PATCH", "/users/grace@example.com", struct{ io.Reader }{chunked}) // no Content-Length
 		assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
