@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -38,15 +40,15 @@ func identify(req events.APIGatewayV2HTTPRequest, adminGroup string) (id identit
 }
 
 // inGroups reports whether group is one of the groups in claim: "[a b]"
-// as API Gateway flattens a list, or a plain "a b", "a,b" or ["a","b"].
+// as API Gateway flattens a list, a plain "a b", or a JSON list ["a","b"].
+// Only whitespace separates API Gateway's names (Cognito's group names have
+// none), so a group named "x,admin" is not the group admin.
 func inGroups(claim, group string) bool {
-	claim = strings.TrimSuffix(strings.TrimPrefix(claim, "["), "]")
-	for _, g := range strings.FieldsFunc(claim, func(r rune) bool { return r == ' ' || r == ',' }) {
-		if strings.Trim(g, `"`) == group {
-			return true
-		}
+	var groups []string
+	if json.Unmarshal([]byte(claim), &groups) != nil {
+		groups = strings.Fields(strings.TrimSuffix(strings.TrimPrefix(claim, "["), "]"))
 	}
-	return false
+	return slices.Contains(groups, group)
 }
 
 // may reports whether id may create, read, change or delete the user with

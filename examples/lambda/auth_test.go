@@ -41,6 +41,9 @@ func TestIdentify(t *testing.T) {
 		{name: "admins is another group", req: withClaims(map[string]string{"cognito:groups": "[admins users]"}), ok: true},
 		{name: "superadmin is another group", req: withClaims(map[string]string{"cognito:groups": "[superadmin]"}), ok: true},
 		{name: "admin-readonly is another group", req: withClaims(map[string]string{"cognito:groups": "[admin-readonly]"}), ok: true},
+		{name: "a group whose name holds a comma", req: withClaims(map[string]string{"cognito:groups": "[billing,admin users]"}), ok: true},
+		{name: "a group whose name ends in a comma", req: withClaims(map[string]string{"cognito:groups": "[admin, users]"}), ok: true},
+		{name: "a group named with quotes", req: withClaims(map[string]string{"cognito:groups": `[users "admin"]`}), ok: true},
 		{name: "Admin is another group", req: withClaims(map[string]string{"cognito:groups": "[Admin]"}), ok: true},
 		{name: "the admin group is a claim of its own only", req: withClaims(map[string]string{"custom:role": "admin", "email": "admin", "email_verified": "true"}), ok: true, email: "admin"},
 	} {
