@@ -479,3 +479,38 @@ func TestCursorShapeIsTheRequests(t *testing.T) {
 	require.ErrorIs(t, err, dynamodel.ErrInvalidCursor)
 	assert.Len(t, filters, 2, "no call with a cursor of another filter")
 }
+
+// TestCollectionCursorOnAnIndex: a collection query of an index that a
+// handler stops (ErrStop) gives a cursor holding the index's key as well as
+// the table's, which resumes it; and it takes an entity's key condition of
+// the index, as Collection.Query says.
+func TestCollectionCursorOnAnIndex(t *testing.T) {
+	shopEngine(t, func(t *testing.T, db *dynamotest.DB, sh shop) {
+		ctx := ctxT(t)
+		for n := 1; n <= 5; n++ {
+			_, err := sh.orders.Create(ctx, order("c1", n, "open", float64(n)))
+			require.NoError(t, err)
+		}
+		for _, kc := range []dynamodel.KeyCondition{
+			dynamodel.PartitionAttr("GSI1PK", "STATUS#open"),
+			sh.orders.IndexPartition("GSI1", "open"),
+		} {
+			var got []int
+			stop := dynamodel.On(sh.orders, func(o ShopOrder) error {
+				if got = append(got, o.Number); len(got) == 2 {
+					return dynamodel.ErrStop
+				}
+				return nil
+			})
+			onGSI1 := func(o *dynamodel.QueryOptions) { o.Index = "GSI1" }
+			res, err := sh.table.Collection(stop).Query(ctx, kc, onGSI1)
+			require.NoError(t, err)
+			require.NotEmpty(t, res.Cursor)
+			var rest []ShopOrder
+			_, err = sh.table.Collection(dynamodel.AppendTo(sh.orders, &rest)).Query(ctx, kc, onGSI1, func(o *dynamodel.QueryOptions) { o.Cursor = res.Cursor })
+			require.NoError(t, err)
+			assert.Equal(t, []int{1, 2}, got)
+			assert.Equal(t, []int{3, 4, 5}, numbers(rest))
+		}
+	})
+}

@@ -138,6 +138,7 @@ func (t *Table) rawRepository() (*Repository[Item], error) {
 		return nil, err
 	}
 	r.decode = t.decodeItem
+	r.shared = t // it knows the indexes, and takes the entities' key conditions
 	// An Item is decoded as whichever entity its key says, from the SDK's
 	// attribute values.
 	r.opts.DecodeWithSDK = true
