@@ -152,6 +152,12 @@ func TestCursorsNeedTheSecret(t *testing.T) {
 		r = send(t, other, event(t, "list-admin.json", next))
 		assert.Equal(t, http.StatusBadRequest, r.status, r.raw)
 		assert.Equal(t, "invalid_cursor", r.body["code"])
+
+		// After a rotation to secret c, a's cursors still open.
+		rotated := newAPI(t, db, cursorSecrets{current: []byte(strings.Repeat("c", 32)), old: [][]byte{[]byte(strings.Repeat("a", 32))}}.options)
+		r = send(t, rotated, event(t, "list-admin.json", next))
+		assert.Equal(t, http.StatusOK, r.status, r.raw)
+		assert.Len(t, r.body["users"], 1)
 	}, userSchema(t))
 }
 

@@ -128,11 +128,11 @@ func run(ctx context.Context, log *slog.Logger, o options) error {
 		return fmt.Errorf("AWS configuration: %w", err)
 	}
 	client := dynamodb.NewFromConfig(cfg, dynamodel.WithEndpointFromEnv())
-	secret, err := cursorSecret(ctx, log, o.getenv, func() secretsClient { return secretsmanager.NewFromConfig(cfg) })
+	secrets, err := cursorSecret(ctx, log, o.getenv, func() secretsClient { return secretsmanager.NewFromConfig(cfg) })
 	if err != nil {
 		return err
 	}
-	users, err := dynamodel.NewUserRepository(client, func(opts *dynamodel.Options) { opts.CursorSecret = secret })
+	users, err := dynamodel.NewUserRepository(client, secrets.options)
 	if err != nil {
 		return err
 	}
