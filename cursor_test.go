@@ -483,7 +483,7 @@ func TestCursorShapeIsTheRequests(t *testing.T) {
 // TestCollectionCursorOnAnIndex: a collection query of an index that a
 // handler stops (ErrStop) gives a cursor holding the index's key as well as
 // the table's, which resumes it; and it takes an entity's key condition of
-// the index, as Collection.Query says.
+// the index, as Collection.Query says (and Table.Query one of the table).
 func TestCollectionCursorOnAnIndex(t *testing.T) {
 	shopEngine(t, func(t *testing.T, db *dynamotest.DB, sh shop) {
 		ctx := ctxT(t)
@@ -491,6 +491,11 @@ func TestCollectionCursorOnAnIndex(t *testing.T) {
 			_, err := sh.orders.Create(ctx, order("c1", n, "open", float64(n)))
 			require.NoError(t, err)
 		}
+		// Table.Query takes an entity's key condition too, as it says.
+		items, err := dynamodel.Collect(sh.table.Query(ctx, sh.orders.Partition("c1")), 0)
+		require.NoError(t, err)
+		assert.Len(t, items, 5)
+
 		for _, kc := range []dynamodel.KeyCondition{
 			dynamodel.PartitionAttr("GSI1PK", "STATUS#open"),
 			sh.orders.IndexPartition("GSI1", "open"),
