@@ -36,8 +36,10 @@ func DecodeJSON[T any](event []byte) ([]Record[T], error) {
 }
 
 // HandleJSON is Handle for the bytes Lambda delivers, decoded as
-// DecodeJSON does; its error is for bytes that are no stream event, which
-// Lambda then retries as a whole. In a handler that takes the raw event:
+// DecodeJSON does; its error, before fn sees any record, is for bytes that
+// are no stream event (ErrMalformedEvent: not JSON, no Records, or a record
+// of another kind, such as a Kinesis or SQS record), which Lambda then logs
+// and retries as a whole. In a handler that takes the raw event:
 //
 //	lambda.Start(func(ctx context.Context, event json.RawMessage) (events.DynamoDBEventResponse, error) {
 //		return streams.HandleJSON(ctx, event, handleUser)
@@ -50,6 +52,11 @@ func HandleJSON[T any](ctx context.Context, event []byte, fn func(context.Contex
 		if err != nil {
 			return resp, err
 		}
+		for i, r := range e.Records {
+			if err := checkRecord(r.EventName, r.Change.Keys != nil); err != nil {
+				return resp, fmt.Errorf("streams: record %d (%s): %w", i, r.EventID, err)
+			}
+		}
 		return Handle(ctx, e, fn), nil
 	}
 	for _, r := range recs {
@@ -61,7 +68,9 @@ func HandleJSON[T any](ctx context.Context, event []byte, fn func(context.Contex
 	return resp, nil
 }
 
-// ErrMalformedEvent reports bytes that are not a stream event's JSON.
+// ErrMalformedEvent reports bytes that are not a stream event's JSON (or
+// have no Records), and a record that is no change of a DynamoDB stream
+// (see Record.EventName; a Kinesis or SQS record, for one).
 var ErrMalformedEvent = errors.New("streams: malformed event")
 
 // unmarshalEvent reads an event with encoding/json and aws-lambda-go's
@@ -75,6 +84,9 @@ func unmarshalEvent(event []byte) (e events.DynamoDBEvent, err error) {
 	}()
 	if err := json.Unmarshal(event, &e); err != nil {
 		return e, fmt.Errorf("%w: %w", ErrMalformedEvent, err)
+	}
+	if e.Records == nil {
+		return e, fmt.Errorf("%w: no Records", ErrMalformedEvent)
 	}
 	return e, nil
 }
@@ -96,8 +108,9 @@ type eventReader struct {
 func directRecords[T any](event []byte) ([]Record[T], bool) {
 	r := &eventReader{s: wire.New(event), buf: event}
 	var out []Record[T]
+	records := false
 	ok := r.object([]string{"Records"}, func(i int) bool {
-		if !r.s.Byte('[') {
+		if records = r.s.Byte('['); !records {
 			return false
 		}
 		if r.s.Byte(']') {
@@ -115,7 +128,7 @@ func directRecords[T any](event []byte) ([]Record[T], bool) {
 			return r.s.Byte(']')
 		}
 	})
-	if !ok || !r.s.End() {
+	if !ok || !records || !r.s.End() {
 		return nil, false
 	}
 	if out == nil {
@@ -133,6 +146,7 @@ var (
 func directRecord[T any](r *eventReader) (rec Record[T], ok bool) {
 	c := codec.For[T]()
 	var userType, principal string
+	keys := false
 	ok = r.object(recordMembers, func(i int) bool {
 		switch recordMembers[i] {
 		case "dynamodb":
@@ -152,11 +166,11 @@ func directRecord[T any](r *eventReader) (rec Record[T], ok bool) {
 					rec.At = time.Unix(sec, int64((epoch-float64(sec))*1e9))
 					return true
 				case "Keys":
-					keys, ok := image(r, c)
-					if ok {
-						rec.Keys = *keys
+					var k *T
+					if k, keys = image(r, c); keys {
+						rec.Keys = *k
 					}
-					return ok
+					return keys
 				case "NewImage":
 					rec.New, ok = image(r, c)
 					return ok
@@ -194,7 +208,8 @@ func directRecord[T any](r *eventReader) (rec Record[T], ok bool) {
 		}
 	})
 	rec.ByTTL = userType == "Service" && principal == "dynamodb.amazonaws.com"
-	return rec, ok
+	// A record checkRecord refuses is left to Decode, which says why.
+	return rec, ok && checkRecord(rec.EventName, keys) == nil
 }
 
 // object reads an object whose members named in names each go to member

@@ -78,6 +78,9 @@ func DecodeRecord[T any](r events.DynamoDBEventRecord) (Record[T], error) {
 
 // decodeRecord decodes one stream record, its images with decode.
 func decodeRecord[T any](r events.DynamoDBEventRecord, decode func(map[string]types.AttributeValue) (T, error)) (Record[T], error) {
+	if err := checkRecord(r.EventName, r.Change.Keys != nil); err != nil {
+		return Record[T]{EventID: r.EventID, EventName: r.EventName, SequenceNumber: r.Change.SequenceNumber}, err
+	}
 	rec := Record[T]{
 		EventID:        r.EventID,
 		EventName:      r.EventName,
@@ -114,6 +117,24 @@ func decodeRecord[T any](r events.DynamoDBEventRecord, decode func(map[string]ty
 		return rec, err
 	}
 	return rec, nil
+}
+
+// checkRecord refuses a record that is no change of a DynamoDB stream: one
+// whose event name is not INSERT, MODIFY or REMOVE, or that carries no Keys
+// (DynamoDB's records always do, whatever the stream's view type). Such a
+// record, of a Kinesis, SQS or SNS event given to a stream handler, would
+// otherwise decode as a record with nothing in it, and a handler would
+// skip it as handled.
+func checkRecord(eventName string, hasKeys bool) error {
+	switch eventName {
+	case Insert, Modify, Remove:
+	default:
+		return fmt.Errorf("%w: event name %q is not INSERT, MODIFY or REMOVE (not a DynamoDB stream record)", ErrMalformedEvent, eventName)
+	}
+	if !hasKeys {
+		return fmt.Errorf("%w: a %s record without Keys", ErrMalformedEvent, eventName)
+	}
+	return nil
 }
 
 // Item converts a stream image into the SDK's attribute value map.

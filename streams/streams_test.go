@@ -101,6 +101,41 @@ func TestMalformedEventIsAnError(t *testing.T) {
 	assert.ErrorAs(t, err, &syntax)
 }
 
+// TestOtherEventsAreRefused: an event of another source given to a stream
+// handler (Kinesis, including a Kinesis stream of DynamoDB changes; SQS),
+// a record with no event name or no Keys, and an event with no Records are
+// errors wrapping ErrMalformedEvent, never records with nothing in them
+// that a handler would take as handled.
+func TestOtherEventsAreRefused(t *testing.T) {
+	for _, event := range []string{
+		`{"Records":[{"kinesis":{"kinesisSchemaVersion":"1.0","partitionKey":"k","sequenceNumber":"4959","data":"eyJldmVudE5hbWUiOiJJTlNFUlQifQ==","approximateArrivalTimestamp":1.6e9},` +
+			`"eventSource":"aws:kinesis","eventVersion":"1.0","eventID":"shardId-000:4959","eventName":"aws:kinesis:record","awsRegion":"us-east-1"}]}`,
+		`{"Records":[{"messageId":"m1","receiptHandle":"r","body":"{}","eventSource":"aws:sqs","awsRegion":"us-east-1"}]}`,
+		`{"Records":[{"eventID":"1","eventName":"INSERT","dynamodb":{"NewImage":{"email":{"S":"a"}},"SequenceNumber":"7"}}]}`,
+		`{"Records":[{"eventID":"1","eventName":"insert","dynamodb":{"Keys":{"email":{"S":"a"}},"SequenceNumber":"7"}}]}`,
+		`{"version":"0","detail-type":"Scheduled Event","detail":{}}`,
+		`{}`,
+		`null`,
+	} {
+		called := false
+		handle := func(context.Context, streams.Record[dynamodel.User]) error { called = true; return nil }
+		_, err := streams.DecodeJSON[dynamodel.User]([]byte(event))
+		assert.ErrorIs(t, err, streams.ErrMalformedEvent, event)
+		_, err = streams.HandleJSON(context.Background(), []byte(event), handle)
+		assert.ErrorIs(t, err, streams.ErrMalformedEvent, event)
+
+		var e events.DynamoDBEvent
+		require.NoError(t, json.Unmarshal([]byte(event), &e))
+		if len(e.Records) > 0 {
+			_, err = streams.Decode[dynamodel.User](e)
+			assert.ErrorIs(t, err, streams.ErrMalformedEvent, event)
+			resp := streams.Handle(context.Background(), e, handle)
+			assert.Len(t, resp.BatchItemFailures, 1, event)
+		}
+		assert.False(t, called, "fn saw a record of %s", event)
+	}
+}
+
 func TestHandleStopsAtTheFirstFailure(t *testing.T) {
 	e := load(t, "user-events.json")
 	var seen []string
