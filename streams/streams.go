@@ -7,7 +7,7 @@
 //	func handle(ctx context.Context, e events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 //		return streams.Handle(ctx, e, func(ctx context.Context, r streams.Record[dynamodel.User]) error {
 //			if r.EventName == streams.Insert {
-//				return sendWelcome(ctx, r.New.Email)
+//				return sendWelcome(ctx, r.Keys.Email) // r.New is nil on a KEYS_ONLY stream
 //			}
 //			return nil
 //		}), nil

@@ -38,11 +38,17 @@ func handler(log *slog.Logger) func(context.Context, json.RawMessage) (events.Dy
 	}
 }
 
-// react handles one change of a user.
+// react handles one change of a user. An image is nil when the stream's
+// view type does not carry it (KEYS_ONLY has neither; NEW_IMAGE no Old,
+// OLD_IMAGE no New); the keys are always there.
 func react(_ context.Context, log *slog.Logger, r streams.Record[dynamodel.User]) error {
 	switch r.EventName {
 	case streams.Insert:
-		log.Info("welcome", "email", r.New.Email, "first_name", r.New.FirstName)
+		var first string
+		if r.New != nil {
+			first = r.New.FirstName
+		}
+		log.Info("welcome", "email", r.Keys.Email, "first_name", first)
 	case streams.Modify:
 		if r.Old != nil && r.New != nil && r.Old.LastName != r.New.LastName {
 			log.Info("renamed", "email", r.Keys.Email, "from", r.Old.LastName, "to", r.New.LastName)
