@@ -24,7 +24,13 @@ import (
 //
 // It changes the SDK's own HTTP client (the one config.LoadDefaultConfig
 // or dynamodb.New makes) and keeps its other settings; an HTTP client of
-// your own (Options.HTTPClient) is left as it is. n below 1 changes nothing.
+// your own (Options.HTTPClient) is left as it is. n below 1 changes nothing,
+// and so does a client that already keeps n.
+//
+// Give it where the client is made, as above: the HTTP client it makes is
+// what keeps the connections. Given per call instead (as an operation's
+// option, or in Options.ClientOptions) to a client made without it, each
+// call gets an HTTP client of its own, and so a new connection every time.
 func WithConnections(n int) func(*dynamodb.Options) {
 	return func(o *dynamodb.Options) {
 		if n < 1 {
@@ -35,6 +41,9 @@ func WithConnections(n int) func(*dynamodb.Options) {
 		case nil:
 			b = awshttp.NewBuildableClient()
 		case *awshttp.BuildableClient:
+			if t := c.GetTransport(); t.MaxIdleConnsPerHost >= n && (t.MaxIdleConns == 0 || t.MaxIdleConns >= n) {
+				return // already keeps n: a new client would start with no connections
+			}
 			b = c
 		default:
 			return

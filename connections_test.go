@@ -156,3 +156,44 @@ func TestWithConnectionsKeepsOtherSettings(t *testing.T) {
 	client = dynamodb.New(dynamodb.Options{Region: "us-east-1", HTTPClient: own}, dynamodel.WithConnections(64))
 	assert.Same(t, own, client.Options().HTTPClient)
 }
+
+// TestWithConnectionsTwiceKeepsTheClient: given again per call (in
+// Options.ClientOptions) to a client made with it, the option keeps the
+// client's HTTP client, and with it its connections, where it used to
+// make a new one, and open a new connection, for every call.
+func TestWithConnectionsTwiceKeepsTheClient(t *testing.T) {
+	var opened atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+		_, _ = io.WriteString(w, `{"Item":{"email":{"S":"ada@example.com"}}}`)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	client := dynamodb.New(dynamodb.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(srv.URL),
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: "a", SecretAccessKey: "b"}, nil
+		}),
+	}, dynamodel.WithConnections(32))
+	built := client.Options().HTTPClient
+	o := client.Options()
+	dynamodel.WithConnections(16)(&o)
+	assert.Same(t, built, o.HTTPClient, "a client that keeps 32 keeps 16")
+
+	users, err := dynamodel.NewRepository[dynamodel.User](client, dynamodel.UserTable,
+		func(o *dynamodel.Options) { o.ClientOptions = append(o.ClientOptions, dynamodel.WithConnections(32)) })
+	require.NoError(t, err)
+	const calls = 40
+	for range calls {
+		_, err := users.Get(context.Background(), "ada@example.com")
+		require.NoError(t, err)
+	}
+	assert.Less(t, opened.Load(), int32(calls/2), "one call after another reuse their connection")
+}
