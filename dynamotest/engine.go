@@ -84,12 +84,14 @@ const RequireEnv = "DYNAMODEL_REQUIRE_ENGINES"
 //     the tests of the process and stops when the process ends.
 //
 // When there is none, tb is skipped with what to install, or failed when
-// $DYNAMODEL_REQUIRE_ENGINES is 1.
+// $DYNAMODEL_REQUIRE_ENGINES is 1. A $DYNAMODEL_TEST_ENGINES it cannot read,
+// or a dynalite that was found but did not start, fails tb: skipping would
+// let the tests pass without running.
 func Engines(tb testing.TB) []Engine {
 	tb.Helper()
 	engines, err := allEngines()
 	if err != nil {
-		if os.Getenv(RequireEnv) == "1" {
+		if os.Getenv(RequireEnv) == "1" || !errors.Is(err, errNoEngine) && !errors.Is(err, errDisabled) {
 			tb.Fatalf("dynamotest: no DynamoDB engine: %v", err)
 		}
 		tb.Skipf("dynamotest: no DynamoDB engine, skipping: %v", err)

@@ -25,16 +25,21 @@ func (tb *endingTB) Skipf(format string, args ...any) {
 	runtime.Goexit()
 }
 
-// requireAs runs db.Require(f) as tb and says how it ended ("" if it returned).
-func requireAs(db *DB, tb *endingTB, f Feature) string {
-	db.tb = tb
+// endsAs runs fn, which uses tb, and says how it ended ("" if it returned).
+func endsAs(tb *endingTB, fn func()) string {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		db.Require(f)
+		fn()
 	}()
 	<-done
 	return tb.how
+}
+
+// requireAs runs db.Require(f) as tb and says how it ended.
+func requireAs(db *DB, tb *endingTB, f Feature) string {
+	db.tb = tb
+	return endsAs(tb, func() { db.Require(f) })
 }
 
 // TestRequireProbesWithItsOwnClient: the probe does not go through the
