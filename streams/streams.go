@@ -155,7 +155,14 @@ func Item(image map[string]events.DynamoDBAttributeValue) (map[string]types.Attr
 var ErrUnknownType = errors.New("streams: unknown attribute value type")
 
 // AttributeValue converts one aws-lambda-go attribute value into the SDK's.
-func AttributeValue(av events.DynamoDBAttributeValue) (types.AttributeValue, error) {
+// A zero events.DynamoDBAttributeValue, which has no type (aws-lambda-go's
+// accessors panic on it), is an error wrapping ErrUnknownType.
+func AttributeValue(av events.DynamoDBAttributeValue) (out types.AttributeValue, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, fmt.Errorf("%w: a zero events.DynamoDBAttributeValue (%v)", ErrUnknownType, p)
+		}
+	}()
 	switch av.DataType() {
 	case events.DataTypeString:
 		return &types.AttributeValueMemberS{Value: av.String()}, nil

@@ -80,6 +80,24 @@ func TestDecodeReportsBadImages(t *testing.T) {
 	assert.Contains(t, err.Error(), "NewImage")
 }
 
+// TestZeroAttributeValueIsAnError: an event built in code with a zero
+// events.DynamoDBAttributeValue (whose accessors panic) is an error naming
+// the attribute, not a crash of the handler.
+func TestZeroAttributeValueIsAnError(t *testing.T) {
+	for _, image := range []map[string]events.DynamoDBAttributeValue{
+		{"email": {}},
+		{"email": events.NewStringAttribute("a"), "tags": events.NewListAttribute([]events.DynamoDBAttributeValue{{}})},
+	} {
+		e := events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{{EventID: "1", EventName: streams.Insert,
+			Change: events.DynamoDBStreamRecord{Keys: image, SequenceNumber: "7"}}}}
+		_, err := streams.Decode[dynamodel.User](e)
+		assert.ErrorIs(t, err, streams.ErrUnknownType)
+		assert.Contains(t, err.Error(), "record 0 (1): Keys: attribute")
+		resp := streams.Handle(context.Background(), e, func(context.Context, streams.Record[dynamodel.User]) error { return nil })
+		assert.Equal(t, []events.DynamoDBBatchItemFailure{{ItemIdentifier: "7"}}, resp.BatchItemFailures)
+	}
+}
+
 // TestMalformedEventIsAnError: bytes that are no stream event are an
 // error wrapping ErrMalformedEvent (and the JSON error, when there is
 // one), also where aws-lambda-go's types panic (a number in a binary set):
