@@ -1,14 +1,21 @@
 package bulk_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -369,5 +376,66 @@ func TestBackfillLiteralNames(t *testing.T) {
 		assert.Contains(t, item, "run.marker")
 		assert.NotContains(t, item, "a")
 		assert.NotContains(t, item, "run")
+	})
+}
+
+// loseSaves applies control-table saves and loses the answer of the first
+// send of each.
+type loseSaves struct {
+	control string
+	mu      sync.Mutex
+	sent    map[string]bool
+	lost    atomic.Int64
+}
+
+func (l *loseSaves) RoundTrip(req *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(req.Header.Get("X-Amz-Target"), "UpdateItem") && req.Body != nil {
+		body, _ := io.ReadAll(req.Body)
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		if bytes.Contains(body, []byte(l.control)) && bytes.Contains(body, []byte("ADD")) {
+			l.mu.Lock()
+			first := !l.sent[string(body)]
+			l.sent[string(body)] = true
+			l.mu.Unlock()
+			if first {
+				resp, err := http.DefaultTransport.RoundTrip(req)
+				if err == nil {
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+				l.lost.Add(1)
+				return nil, &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}
+			}
+		}
+	}
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// TestBackfillLostAnswers: when the answer to a save of a segment's
+// position is lost and the SDK sends the save again, the counts are added
+// once and the worker goes on (a finished segment is counted as finished),
+// where the resent save added the page's counts a second time, or, for the
+// last page, failed its condition and read as a lost lease.
+func TestBackfillLostAnswers(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		var legacy []map[string]types.AttributeValue
+		for i := range 60 {
+			legacy = append(legacy, legacyAccount(fmt.Sprintf("a%02d", i), 1))
+		}
+		putItems(t, db.Client, db.Table("Items"), legacy)
+		l := &loseSaves{control: db.Table(bulk.DefaultControlTable), sent: map[string]bool{}}
+		client := db.Engine.Client(func(o *dynamodb.Options) { o.HTTPClient = &http.Client{Transport: l} })
+		repo, err := dynamodel.NewRepository[Account](client, db.Table("Items"))
+		require.NoError(t, err)
+		res, err := bulk.Backfill(ctx, repo, "lost-answers", addOne, backfillOptions(db)...)
+		require.NoError(t, err)
+		require.Positive(t, l.lost.Load())
+		status, err := bulk.Status(ctx, db.Client, "lost-answers", func(o *bulk.StatusOptions) { o.ControlTable = db.Table(bulk.DefaultControlTable) })
+		require.NoError(t, err)
+		assert.Equal(t, int64(60), status.Total.Read)
+		assert.Equal(t, int64(60), status.Total.Rewritten)
+		assert.Equal(t, int64(60), res.Rewritten)
+		assert.Equal(t, 4, res.Segments)
 	})
 }

@@ -73,6 +73,7 @@ const (
 	attrLease      = "lease"       // segment: lease expiry, Unix milliseconds
 	attrPosition   = "position"    // segment: the last key of the last page done (a map)
 	attrUpdated    = "updated"     // segment: when last saved
+	attrSave       = "save"        // segment: a random id of the last save, which a resent save finds
 )
 
 const (
@@ -288,18 +289,23 @@ func (c *controlTable) claim(ctx context.Context, seg int, owner string, now, un
 	return readRow(seg, out.Attributes), true, nil
 }
 
+// save stores a page done. It is idempotent: the update also stores a
+// random save id, so that when an answer is lost and the SDK sends the
+// update again (which then fails its condition: the counts are not added
+// twice), the segment's row tells that the save was applied.
 func (c *controlTable) save(ctx context.Context, seg int, owner string, pos map[string]types.AttributeValue, done bool, add Counts, now, until time.Time) error {
-	names := map[string]string{"#o": attrOwner, "#u": attrUpdated, "#p": attrPosition, "#l": attrLease}
-	values := map[string]types.AttributeValue{":me": sv(owner), ":now": sv(now.UTC().Format(time.RFC3339Nano))}
+	id := randomID(8)
+	names := map[string]string{"#o": attrOwner, "#u": attrUpdated, "#p": attrPosition, "#l": attrLease, "#v": attrSave}
+	values := map[string]types.AttributeValue{":me": sv(owner), ":now": sv(now.UTC().Format(time.RFC3339Nano)), ":save": sv(id)}
 	var expr strings.Builder
 	if done {
 		names["#s"] = attrState
 		values[":done"] = sv(stateDone)
-		expr.WriteString("SET #s = :done, #u = :now REMOVE #o, #l, #p")
+		expr.WriteString("SET #s = :done, #u = :now, #v = :save REMOVE #o, #l, #p")
 	} else {
 		values[":until"] = nv(until.UnixMilli())
 		values[":pos"] = &types.AttributeValueMemberM{Value: pos}
-		expr.WriteString("SET #l = :until, #u = :now, #p = :pos")
+		expr.WriteString("SET #l = :until, #u = :now, #p = :pos, #v = :save")
 	}
 	sep := " ADD "
 	for i, name := range countAttrs {
@@ -316,17 +322,35 @@ func (c *controlTable) save(ctx context.Context, seg int, owner string, pos map[
 	_, err := c.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &c.table, Key: c.key(seg),
 		UpdateExpression:          aws.String(expr.String()),
-		ConditionExpression:       aws.String("#o = :me"),
+		ConditionExpression:       aws.String("#o = :me AND (attribute_not_exists(#v) OR #v <> :save)"),
 		ExpressionAttributeNames:  names,
 		ExpressionAttributeValues: values,
 	}, c.options...)
 	if failed, _ := isConditionFailed(err); failed {
-		return errLeaseLost
+		return c.saved(ctx, seg, id)
 	}
 	if err != nil {
 		return c.fail("save segment "+strconv.Itoa(seg), err)
 	}
 	return nil
+}
+
+// saved tells a save whose condition failed that was applied all the same
+// (an earlier send of it, whose answer was lost) from one refused because
+// another worker holds the segment now (errLeaseLost).
+func (c *controlTable) saved(ctx context.Context, seg int, id string) error {
+	out, err := c.client.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: &c.table, Key: c.key(seg), ConsistentRead: aws.Bool(true),
+		ProjectionExpression:     aws.String("#v"),
+		ExpressionAttributeNames: map[string]string{"#v": attrSave},
+	}, c.options...)
+	if err != nil {
+		return c.fail("save segment "+strconv.Itoa(seg), err)
+	}
+	if str(out.Item[attrSave]) == id {
+		return nil
+	}
+	return errLeaseLost
 }
 
 func (c *controlTable) renew(ctx context.Context, seg int, owner string, until time.Time) error {
