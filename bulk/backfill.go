@@ -100,7 +100,8 @@ type BackfillOptions struct {
 	// (DefaultMarker unless set). A worker that takes a segment over skips
 	// items already carrying the marker, so no item is rewritten twice by
 	// one run. Writes by other code that replace the whole item (Put)
-	// remove the marker; updates keep it.
+	// remove the marker; updates keep it. It is fixed when the run starts:
+	// a worker given another fails with ErrRunMismatch.
 	Marker string
 	// Owner names this worker in the control table. Default the host
 	// name, process id and a random suffix.
@@ -296,7 +297,7 @@ func (b *backfill[T]) work(ctx context.Context) (BackfillResult, error) {
 	if segments <= 0 {
 		segments = 16
 	}
-	h, err := b.coord.start(ctx, runHeader{table: b.repo.Table(), segments: segments, id: randomID(8),
+	h, err := b.coord.start(ctx, runHeader{table: b.repo.Table(), segments: segments, id: randomID(8), marker: o.Marker,
 		created: o.clock.Now(), readUnits: o.ReadUnits, writeUnits: o.WriteUnits})
 	if err != nil {
 		return BackfillResult{}, err
@@ -306,6 +307,10 @@ func (b *backfill[T]) work(ctx context.Context) (BackfillResult, error) {
 		return BackfillResult{}, fmt.Errorf("%w: run %q is over table %s, not %s", ErrRunMismatch, b.run, h.table, b.repo.Table())
 	case o.Segments > 0 && o.Segments != h.segments:
 		return BackfillResult{}, fmt.Errorf("%w: run %q has %d segments, not %d", ErrRunMismatch, b.run, h.segments, o.Segments)
+	case h.marker != "" && h.marker != o.Marker:
+		// With another marker attribute, items a dead worker rewrote would
+		// not be seen as done, and would be rewritten again.
+		return BackfillResult{}, fmt.Errorf("%w: run %q stores its marker in attribute %q, not %q", ErrRunMismatch, b.run, h.marker, o.Marker)
 	case h.finished:
 		return BackfillResult{Finished: true}, nil
 	}

@@ -238,6 +238,12 @@ func TestBackfillStopAndContinue(t *testing.T) {
 		assert.Equal(t, bulk.StateExpired, status.Segments[0].State, "given up: any worker may take it")
 		assert.Empty(t, status.Segments[0].Owner)
 
+		// A worker that would look for the marker in another attribute
+		// would rewrite the nine again.
+		_, err = bulk.Backfill(ctx, repo, "run", addOne, backfillOptions(db, func(o *bulk.BackfillOptions) { o.Segments, o.Marker = 0, "other" })...)
+		require.ErrorIs(t, err, bulk.ErrRunMismatch)
+		assert.ErrorContains(t, err, `run "run" stores its marker in attribute "dynamodel_backfill", not "other"`)
+
 		res, err := bulk.Backfill(ctx, repo, "run", addOne, backfillOptions(db, func(o *bulk.BackfillOptions) { o.Segments = 0 })...)
 		require.NoError(t, err)
 		assert.Equal(t, int64(9), res.Skipped, "the nine rewritten before the stop")

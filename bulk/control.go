@@ -64,6 +64,7 @@ const (
 	attrTable      = "table"       // header: the table the run is over
 	attrSegments   = "segments"    // header: the run's segment count
 	attrID         = "id"          // header: a random id, part of the marker
+	attrMarker     = "marker"      // header: the attribute rewrites store the marker in
 	attrCreated    = "created"     // header
 	attrFinished   = "finished"    // header: when the last segment was done
 	attrReadUnits  = "read_units"  // header: the run's read budget per second
@@ -94,6 +95,7 @@ type runHeader struct {
 	table       string
 	segments    int
 	id          string
+	marker      string // the marker attribute; "" in runs started before it was recorded
 	created     time.Time
 	readUnits   float64
 	writeUnits  float64
@@ -162,6 +164,7 @@ func (c *controlTable) start(ctx context.Context, h runHeader) (runHeader, error
 	item[attrTable] = sv(h.table)
 	item[attrSegments] = nv(int64(h.segments))
 	item[attrID] = sv(h.id)
+	item[attrMarker] = sv(h.marker)
 	item[attrCreated] = sv(h.created.UTC().Format(time.RFC3339Nano))
 	item[attrState] = sv(stateRunning)
 	item[attrReadUnits] = fv(h.readUnits)
@@ -242,7 +245,7 @@ func (c *controlTable) rows(ctx context.Context) (runHeader, []segmentRow, error
 
 func readHeader(item map[string]types.AttributeValue) runHeader {
 	h := runHeader{
-		table: str(item[attrTable]), segments: int(num(item[attrSegments])), id: str(item[attrID]),
+		table: str(item[attrTable]), segments: int(num(item[attrSegments])), id: str(item[attrID]), marker: str(item[attrMarker]),
 		readUnits: num(item[attrReadUnits]), writeUnits: num(item[attrWriteUnits]),
 		finished: str(item[attrState]) == stateDone, initialized: true,
 	}

@@ -23,7 +23,8 @@ var (
 	ErrCheckpoint = errors.New("bulk: cannot resume export")
 
 	// ErrRunMismatch reports a backfill started again with a different
-	// segment count, or a run name already used for another table.
+	// segment count or marker attribute, or a run name already used for
+	// another table.
 	ErrRunMismatch = errors.New("bulk: run mismatch")
 
 	// ErrNoVersion reports a backfill of a model without a version role,
