@@ -22,6 +22,11 @@ var (
 	// its checkpoint.
 	ErrCheckpoint = errors.New("bulk: cannot resume export")
 
+	// ErrFileInUse reports an export to a file that another export (in
+	// this process or another) is writing: on Unix, ExportFile locks its
+	// file while it writes.
+	ErrFileInUse = errors.New("bulk: export file in use")
+
 	// ErrRunMismatch reports a backfill started again with a different
 	// segment count or marker attribute, or a run name already used for
 	// another table.

@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"reflect"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -26,9 +27,11 @@ const CheckpointSuffix = ".checkpoint"
 // records in path+CheckpointSuffix the file's size and where each
 // segment's scan stands. With Resume it truncates the file to the
 // checkpoint's size and continues from there, so the finished file holds
-// every item exactly once. The checkpoint is removed when the export ends;
-// an interrupted one (an error, a cancelled context, a killed process)
-// keeps it.
+// every item exactly once. The checkpoint is written before the file holds
+// a line and removed when the export ends: a file without one is a
+// finished export, and an interrupted one (an error, a cancelled context, a
+// killed process) keeps it. On Unix the file is locked while it is
+// written: a second export to it, in any process, fails with ErrFileInUse.
 //
 // Without Resume, an existing file is replaced, unless it has a checkpoint:
 // then ExportFile refuses (ErrCheckpoint) rather than throw the earlier
@@ -69,6 +72,13 @@ func ExportFile(ctx context.Context, client API, table, path string, optFns ...f
 	}
 	defer out.file.Close()
 	x := &exporter{client: client, table: table, opts: opts, total: total, positions: make([]position, opts.Segments)}
+	if cp == nil {
+		// A file without a checkpoint is a finished export: a new one
+		// gets its checkpoint before it holds a line.
+		if err := out.checkpoint(x); err != nil {
+			return ExportResult{}, err
+		}
+	}
 	if cp != nil {
 		x.items, x.bytes, x.resumed = cp.Items, cp.Bytes, cp.Items
 		for i, p := range cp.Positions {
@@ -90,6 +100,9 @@ func ExportFile(ctx context.Context, client API, table, path string, optFns ...f
 	}
 	return res, nil
 }
+
+// errLocked reports a file another export holds locked.
+var errLocked = errors.New("locked")
 
 // checkpointFormat names the checkpoint file's format and version.
 const checkpointFormat = "dynamodel-export-checkpoint/1"
@@ -114,18 +127,25 @@ type positionRecord struct {
 
 // readCheckpoint reads path's checkpoint; nil when there is none.
 func readCheckpoint(path string) (*checkpointFile, error) {
+	cp, _, err := readCheckpointData(path)
+	return cp, err
+}
+
+// readCheckpointData reads path's checkpoint and its bytes; nil when there
+// is none.
+func readCheckpointData(path string) (*checkpointFile, []byte, error) {
 	data, err := os.ReadFile(path + CheckpointSuffix)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrCheckpoint, err)
+		return nil, nil, fmt.Errorf("%w: %v", ErrCheckpoint, err)
 	}
 	var cp checkpointFile
 	if err := json.Unmarshal(data, &cp); err != nil || cp.Format != checkpointFormat || len(cp.Positions) == 0 {
-		return nil, fmt.Errorf("%w: %s is not a checkpoint of this version (%s)", ErrCheckpoint, path+CheckpointSuffix, checkpointFormat)
+		return nil, nil, fmt.Errorf("%w: %s is not a checkpoint of this version (%s)", ErrCheckpoint, path+CheckpointSuffix, checkpointFormat)
 	}
-	return &cp, nil
+	return &cp, data, nil
 }
 
 // output is an export file: lines go through gzip (for .gz) and a buffer
@@ -139,46 +159,75 @@ type output struct {
 	offset int64        // bytes in the file, flushed or not
 }
 
-// openOutput creates the file, or for a resumed export truncates it to the
-// checkpoint's size.
-func openOutput(path string, cp *checkpointFile) (*output, error) {
+// openOutput opens the file and locks it (see lockFile); then it empties
+// it, or for a resumed export truncates it to the checkpoint's size. The
+// checkpoint, read again under the lock, must be the one the export was
+// planned on (cp): another export may have changed it in between.
+func openOutput(path string, cp *checkpointFile) (_ *output, err error) {
 	zip := strings.HasSuffix(path, ".gz")
-	o := &output{path: path}
-	var err error
+	if cp != nil && cp.Gzip != zip {
+		return nil, fmt.Errorf("%w: %s: the checkpoint says gzip is %v", ErrCheckpoint, path, cp.Gzip)
+	}
+	flag := os.O_RDWR
 	if cp == nil {
-		o.file, err = os.Create(path)
+		flag |= os.O_CREATE
+	}
+	f, err := os.OpenFile(path, flag, 0o666)
+	if err != nil {
+		if cp != nil {
+			err = fmt.Errorf("%w: %v", ErrCheckpoint, err)
+		}
+		return nil, err
+	}
+	defer func() {
 		if err != nil {
-			return nil, err
+			f.Close()
 		}
-	} else {
-		if cp.Gzip != zip {
-			return nil, fmt.Errorf("%w: %s: the checkpoint says gzip is %v", ErrCheckpoint, path, cp.Gzip)
+	}()
+	o := &output{path: path, file: f}
+	if err := lockFile(o.file); err != nil {
+		if errors.Is(err, errLocked) {
+			return nil, fmt.Errorf("%w: another export is writing %s", ErrFileInUse, path)
 		}
-		o.file, err = os.OpenFile(path, os.O_RDWR, 0)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrCheckpoint, err)
-		}
+		return nil, fmt.Errorf("bulk: lock %s: %w", path, err)
+	}
+	now, _, err := readCheckpointData(path)
+	if err != nil {
+		return nil, err
+	}
+	if !sameCheckpoint(cp, now) {
+		return nil, fmt.Errorf("%w: another export changed %s while this one started", ErrFileInUse, path+CheckpointSuffix)
+	}
+	if cp != nil {
 		info, err := o.file.Stat()
 		if err == nil && info.Size() < cp.Offset {
 			err = fmt.Errorf("%w: %s has %d bytes, fewer than the %d its checkpoint records", ErrCheckpoint, path, info.Size(), cp.Offset)
 		}
-		if err == nil {
-			err = o.file.Truncate(cp.Offset)
-		}
-		if err == nil {
-			_, err = o.file.Seek(cp.Offset, io.SeekStart)
-		}
 		if err != nil {
-			o.file.Close()
 			return nil, err
 		}
 		o.offset = cp.Offset
+	}
+	if err := o.file.Truncate(o.offset); err != nil {
+		return nil, err
+	}
+	if _, err := o.file.Seek(o.offset, io.SeekStart); err != nil {
+		return nil, err
 	}
 	o.buf = bufio.NewWriterSize(countingWriter{o.file, &o.offset}, 256<<10)
 	if zip {
 		o.gz, _ = gzip.NewWriterLevel(o.buf, gzip.DefaultCompression)
 	}
 	return o, nil
+}
+
+// sameCheckpoint reports whether two reads of a checkpoint found the same
+// one (or none both times).
+func sameCheckpoint(a, b *checkpointFile) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return reflect.DeepEqual(a, b)
 }
 
 // Write writes lines.
@@ -246,13 +295,12 @@ func (o *output) finish() error {
 	if err := o.file.Sync(); err != nil {
 		return err
 	}
-	if err := o.file.Close(); err != nil {
-		return err
-	}
+	// The checkpoint goes while the file is locked: another export waiting
+	// for the lock finds the file finished, not a checkpoint to resume.
 	if err := os.Remove(o.path + CheckpointSuffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	return nil
+	return o.file.Close()
 }
 
 // writeFileAtomic replaces the file at path with data: a crash leaves the

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
@@ -180,4 +181,67 @@ func (c *scanHook) Scan(ctx context.Context, in *dynamodb.ScanInput, optFns ...f
 		c.hook()
 	}
 	return out, err
+}
+
+// TestExportFileCrashBeforeFirstCheckpoint: an export has a checkpoint
+// before its file holds a line, so one killed before its first timed
+// checkpoint is resumed, not taken for a finished file. The test copies
+// the file and its checkpoint in the middle of the export, as a crash
+// would leave them, and resumes the copy.
+func TestExportFileCrashBeforeFirstCheckpoint(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		items := db.Table("Items")
+		putItems(t, db.Client, items, sampleItems(30))
+		for _, name := range []string{"out.json", "out.json.gz"} {
+			dir, crashed := t.TempDir(), t.TempDir()
+			path := filepath.Join(dir, name)
+			snapshot := func() {
+				for _, suffix := range []string{"", bulk.CheckpointSuffix} {
+					data, err := os.ReadFile(path + suffix)
+					if err == nil {
+						err = os.WriteFile(filepath.Join(crashed, name+suffix), data, 0o666)
+					}
+					assert.NoError(t, err)
+				}
+			}
+			_, err := bulk.ExportFile(ctx, &scanHook{API: db.Client, after: 3, hook: snapshot}, items, path, func(o *bulk.ExportOptions) {
+				o.Segments, o.PageSize, o.Concurrency = 2, 5, 1
+				o.CheckpointEvery = time.Hour
+			})
+			require.NoError(t, err)
+
+			res, err := bulk.ExportFile(ctx, db.Client, items, filepath.Join(crashed, name), func(o *bulk.ExportOptions) { o.Resume = true })
+			require.NoError(t, err, name)
+			assert.True(t, res.Resumed)
+			assert.Equal(t, scanLines(t, db.Client, items), fileLines(t, filepath.Join(crashed, name)), name)
+		}
+	})
+}
+
+// TestExportFileOneWriter: a second export to a file another export is
+// writing fails (ErrFileInUse, or ErrCheckpoint without Resume) and leaves
+// the first one's file alone.
+func TestExportFileOneWriter(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		items := db.Table("Items")
+		putItems(t, db.Client, items, sampleItems(30))
+		path := filepath.Join(t.TempDir(), "out.json.gz")
+		var second, third error
+		meanwhile := func() {
+			_, second = bulk.ExportFile(ctx, db.Client, items, path, func(o *bulk.ExportOptions) { o.Resume = true })
+			_, third = bulk.ExportFile(ctx, db.Client, items, path)
+		}
+		res, err := bulk.ExportFile(ctx, &scanHook{API: db.Client, after: 2, hook: meanwhile}, items, path, func(o *bulk.ExportOptions) {
+			o.Segments, o.PageSize, o.Concurrency = 2, 5, 1
+			o.CheckpointEvery = time.Nanosecond
+		})
+		require.NoError(t, err)
+		assert.Equal(t, int64(30), res.Items)
+		assert.ErrorIs(t, second, bulk.ErrFileInUse)
+		assert.ErrorContains(t, second, "another export is writing "+path)
+		assert.ErrorIs(t, third, bulk.ErrCheckpoint)
+		assert.Equal(t, scanLines(t, db.Client, items), fileLines(t, path))
+	})
 }

@@ -42,7 +42,7 @@ func runExport(ctx context.Context, inv *invocation) int {
 	}
 	res, err := bulk.ExportFile(ctx, client, table, inv.opts.out, opts)
 	if err != nil {
-		if ctx.Err() != nil || !errors.Is(err, bulk.ErrCheckpoint) {
+		if ctx.Err() != nil || !errors.Is(err, bulk.ErrCheckpoint) && !errors.Is(err, bulk.ErrFileInUse) {
 			fmt.Fprintf(inv.stderr, "dynamodel export: %v\n", err)
 			fmt.Fprintf(inv.stderr, "dynamodel export: %d items are in %s; continue with: dynamodel export -resume -o %s %s\n",
 				res.Items, inv.opts.out, inv.opts.out, inv.args[0])
