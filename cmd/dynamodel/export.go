@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/dynamodel/dynamodel/bulk"
 )
@@ -44,12 +45,32 @@ func runExport(ctx context.Context, inv *invocation) int {
 	if err != nil {
 		if ctx.Err() != nil || !errors.Is(err, bulk.ErrCheckpoint) && !errors.Is(err, bulk.ErrFileInUse) {
 			fmt.Fprintf(inv.stderr, "dynamodel export: %v\n", err)
-			fmt.Fprintf(inv.stderr, "dynamodel export: %d items are in %s; continue with: dynamodel export -resume -o %s %s\n",
-				res.Items, inv.opts.out, inv.opts.out, inv.args[0])
+			fmt.Fprintf(inv.stderr, "dynamodel export: %d items are in %s; continue with: %s\n", res.Items, inv.opts.out, resumeCommand(inv.line))
 			return 1
 		}
 		return inv.fail(err)
 	}
 	fmt.Fprintf(inv.stdout, "%s: %d items written to %s\n", table, res.Items, inv.opts.out)
 	return 0
+}
+
+// resumeCommand is the command line that resumes an export: the one given
+// (its endpoint, prefix and file), with -resume, quoted for a shell.
+func resumeCommand(line []string) string {
+	words := []string{"dynamodel", line[0], "-resume"}
+	for _, a := range line[1:] {
+		if a == "-resume" || a == "--resume" || strings.HasPrefix(a, "-resume=") || strings.HasPrefix(a, "--resume=") {
+			continue
+		}
+		words = append(words, shellQuote(a))
+	}
+	return strings.Join(words, " ")
+}
+
+// shellQuote quotes s for a POSIX shell unless it needs no quotes.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@,+%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -73,6 +73,15 @@ func TestExportCommand(t *testing.T) {
 		assert.Contains(t, stdout, "5 items written")
 		assert.NoFileExists(t, out+bulk.CheckpointSuffix)
 
+		// An export that stops says how to resume it: its own command line
+		// (endpoint and prefix included), quoted for a shell.
+		spaced := filepath.Join(t.TempDir(), "it's here", "items.json")
+		require.NoError(t, os.MkdirAll(filepath.Dir(spaced), 0o755))
+		code, _, stderr = cli(t, append([]string{"export", "-timeout", "1ns", "-o", spaced, "Items"}, common...)...)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, stderr, "continue with: dynamodel export -resume -timeout 1ns -o '"+strings.ReplaceAll(spaced, "'", `'\''`)+"' Items -endpoint "+
+			db.Engine.Endpoint+" -prefix "+db.Prefix+"\n")
+
 		code, _, stderr = cli(t, append([]string{"export", "-resume", "Items"}, common...)...)
 		assert.Equal(t, 2, code)
 		assert.Contains(t, stderr, "-resume continues the export of -o FILE")

@@ -129,6 +129,7 @@ type options struct {
 // An invocation is what a subcommand runs with.
 type invocation struct {
 	name   string          // the subcommand
+	line   []string        // the command line, from the subcommand on
 	opts   options         // its flags
 	args   []string        // its arguments
 	tables []*schema.Table // for commands that take files: the tables they define
@@ -161,7 +162,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	inv := &invocation{name: args[0], stdout: stdout, stderr: stderr}
+	inv := &invocation{name: args[0], line: args, stdout: stdout, stderr: stderr}
 	fs := flags(&inv.opts, stderr)
 	rest, err := parseInterspersed(fs, args[1:])
 	if err != nil {
