@@ -117,6 +117,12 @@ const maxLine = 4 << 20
 // ever written. When a batch is rejected as a whole, its items are written
 // one by one so that only the bad ones fail.
 //
+// A gzip file's member (ExportFile writes one per checkpoint) is read to
+// its end and its checksum checked before any of its lines is used, so a
+// member damaged in the middle writes nothing: the import stops at its
+// first line. (A pipe cannot be read twice: its members are used as they
+// come.)
+//
 // When a key appears on several lines, the later line wins (its write is
 // sent only after the earlier one's is answered) and each repetition is
 // counted in Duplicates.
@@ -258,13 +264,22 @@ func (im *importer) readFile(ctx context.Context, name string) error {
 	counted := &countingReader{r: f}
 	br := bufio.NewReaderSize(counted, 256<<10)
 	var r io.Reader = br
+	read := func() int64 { return counted.n } // bytes of the file read so far
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		gz, err := gzip.NewReader(br)
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+		if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+			gz := &checkedGzip{f: f} // reads f itself, from its start
+			defer gz.Close()
+			r, read = gz, func() int64 { return gz.read }
+		} else {
+			// A pipe cannot be read twice: its members are used as they
+			// come, a damaged one up to where its damage shows.
+			gz, err := gzip.NewReader(br)
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			defer gz.Close()
+			r = gz
 		}
-		defer gz.Close()
-		r = gz
 	}
 	lines := bufio.NewReaderSize(r, 256<<10)
 	for n := 1; ; n++ {
@@ -278,7 +293,7 @@ func (im *importer) readFile(ctx context.Context, name string) error {
 		if len(bytes.TrimSpace(line)) > 0 || tooLong {
 			im.queue(ctx, name, n, line, tooLong)
 		}
-		im.bytesRead = base + counted.n
+		im.bytesRead = base + read()
 		im.report(false)
 		if err == io.EOF {
 			return nil

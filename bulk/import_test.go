@@ -1,6 +1,7 @@
 package bulk_test
 
 import (
+	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -344,4 +345,43 @@ func TestImportNumberKeySpelledTwoWays(t *testing.T) {
 	assert.Equal(t, int64(1), res.Duplicates)
 	assert.Equal(t, "second", table.stored["1"], "the later line wins")
 	assert.Len(t, table.stored, 25)
+}
+
+// TestImportDamagedGzipMember: a gzip member damaged in the middle writes
+// none of its lines, though they still parse (here a value changed in a
+// stored block); the members before it are written, and the import stops
+// at the damaged member's first line.
+func TestImportDamagedGzipMember(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		path := filepath.Join(t.TempDir(), "damaged.json.gz")
+		var data []byte
+		for m := range 3 {
+			var text strings.Builder
+			for i := range 40 {
+				text.WriteString(line(t, item(fmt.Sprintf("m%d-%02d", m, i), "v", fmt.Sprintf("value-%d-%02d", m, i))))
+			}
+			var member bytes.Buffer
+			zw, err := gzip.NewWriterLevel(&member, gzip.NoCompression)
+			require.NoError(t, err)
+			_, err = zw.Write([]byte(text.String()))
+			require.NoError(t, err)
+			require.NoError(t, zw.Close())
+			data = append(data, member.Bytes()...)
+		}
+		at := bytes.Index(data, []byte("value-1-30"))
+		require.Positive(t, at)
+		data[at] = 'V' // the line still parses: only the checksum tells
+		require.NoError(t, os.WriteFile(path, data, 0o644))
+
+		res, err := bulk.Import(ctx, db.Client, db.Table("Copy"), []string{path})
+		require.Error(t, err)
+		assert.Equal(t, "bulk: import "+db.Table("Copy")+": "+path+":41: gzip: invalid checksum", err.Error())
+		assert.Equal(t, int64(40), res.Written)
+		stored := scanItems(t, db.Client, db.Table("Copy"))
+		assert.Len(t, stored, 40)
+		for _, it := range stored {
+			assert.True(t, strings.HasPrefix(it["id"].(*types.AttributeValueMemberS).Value, "m0-"), "only the first member's items")
+		}
+	})
 }
