@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"sync"
@@ -70,7 +71,8 @@ type BackfillOptions struct {
 	// worker renews its leases every third of it, so a worker that dies
 	// loses its segments after at most Lease, and another takes them over
 	// from their last stored position. Clocks of the machines running
-	// workers must agree to well within it. Default 30 seconds.
+	// workers must agree to well within it. Default 30 seconds; at least
+	// 100 ms.
 	Lease time.Duration
 	// PollInterval is how often a worker reads the control table, to take
 	// segments that became free and to follow the budget. Default a
@@ -148,6 +150,24 @@ func (o BackfillOptions) withDefaults() BackfillOptions {
 	return o
 }
 
+// minLease is the shortest lease a backfill takes: renewed every third of
+// it, a shorter one would be lost between two renewals' round trips.
+const minLease = 100 * time.Millisecond
+
+// check reports options a backfill cannot run with.
+func (o BackfillOptions) check() error {
+	if err := checkScan(o.Segments, o.PageSize); err != nil {
+		return err
+	}
+	switch {
+	case o.Lease < minLease:
+		return fmt.Errorf("%w: a lease of %v: at least %v", ErrInvalidOptions, o.Lease, minLease)
+	case !(o.ReadUnits >= 0 && o.WriteUnits >= 0) || math.IsInf(o.ReadUnits+o.WriteUnits, 0):
+		return fmt.Errorf("%w: a budget of %v read and %v write units per second: want numbers, 0 or more", ErrInvalidOptions, o.ReadUnits, o.WriteUnits)
+	}
+	return nil
+}
+
 // BackfillResult is what one call of Backfill did.
 type BackfillResult struct {
 	// Counts are this process's.
@@ -217,6 +237,9 @@ func Backfill[T any](ctx context.Context, repo *dynamodel.Repository[T], run str
 	opts := collect(BackfillOptions{}, optFns).withDefaults()
 	if run == "" {
 		return BackfillResult{}, errors.New("bulk: backfill: empty run name")
+	}
+	if err := opts.check(); err != nil {
+		return BackfillResult{}, fmt.Errorf("bulk: backfill %s: %w", run, err)
 	}
 	if fn == nil {
 		return BackfillResult{}, errors.New("bulk: backfill: nil function")

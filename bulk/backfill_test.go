@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -443,5 +445,55 @@ func TestBackfillLostAnswers(t *testing.T) {
 		assert.Equal(t, int64(60), status.Total.Rewritten)
 		assert.Equal(t, int64(60), res.Rewritten)
 		assert.Equal(t, 4, res.Segments)
+	})
+}
+
+// countingTransport counts the requests sent through it.
+type countingTransport struct{ n atomic.Int64 }
+
+func (c *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// TestBulkInvalidOptions: options a backfill or an export cannot run with
+// are refused before any call, where they were written into the run's
+// header (a budget of NaN units failed there; 2,000,000 segments made a
+// run no worker could scan), cut to int32 (a page size of 2^32 asked for
+// pages of 0 items), or panicked (a lease of 2 ns: a ticker of 0).
+func TestBulkInvalidOptions(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		sent := &countingTransport{}
+		client := db.Engine.Client(func(o *dynamodb.Options) { o.HTTPClient = &http.Client{Transport: sent} })
+		repo, err := dynamodel.NewRepository[Account](client, db.Table("Items"))
+		require.NoError(t, err)
+		for name, c := range map[string]struct {
+			set  func(*bulk.BackfillOptions)
+			want string
+		}{
+			"segments": {func(o *bulk.BackfillOptions) { o.Segments = 2000000 }, "2000000 segments: DynamoDB scans in at most 1000000"},
+			"page":     {func(o *bulk.BackfillOptions) { o.PageSize = 1 << 32 }, "a page size of 4294967296: at most 2147483647"},
+			"lease":    {func(o *bulk.BackfillOptions) { o.Lease = 2 }, "a lease of 2ns: at least 100ms"},
+			"nan":      {func(o *bulk.BackfillOptions) { o.WriteUnits = math.NaN() }, "a budget of 0 read and NaN write units"},
+			"negative": {func(o *bulk.BackfillOptions) { o.ReadUnits = -5 }, "a budget of -5 read and 0 write units"},
+			"infinite": {func(o *bulk.BackfillOptions) { o.ReadUnits = math.Inf(1) }, "a budget of +Inf read"},
+		} {
+			_, err := bulk.Backfill(ctx, repo, "bad-"+name, addOne, backfillOptions(db, c.set)...)
+			assert.ErrorIs(t, err, bulk.ErrInvalidOptions, name)
+			assert.ErrorContains(t, err, c.want, name)
+		}
+		for _, set := range []func(*bulk.ExportOptions){
+			func(o *bulk.ExportOptions) { o.Segments = 1000001 },
+			func(o *bulk.ExportOptions) { o.PageSize = math.MaxInt32 + 1 },
+		} {
+			_, err := bulk.Export(ctx, client, db.Table("Items"), io.Discard, set)
+			assert.ErrorIs(t, err, bulk.ErrInvalidOptions)
+			path := filepath.Join(t.TempDir(), "out.json")
+			_, err = bulk.ExportFile(ctx, client, db.Table("Items"), path, set)
+			assert.ErrorIs(t, err, bulk.ErrInvalidOptions)
+			assert.NoFileExists(t, path)
+		}
+		assert.Zero(t, sent.n.Load(), "no call")
 	})
 }

@@ -17,6 +17,12 @@ var (
 	// The error is an *ImportError listing each of them and why.
 	ErrNotWritten = errors.New("bulk: lines not written")
 
+	// ErrInvalidOptions reports options an export or a backfill cannot run
+	// with (more segments than DynamoDB scans in, a lease too short to be
+	// renewed, a budget that is not a number of units); it comes before
+	// any call.
+	ErrInvalidOptions = errors.New("bulk: invalid options")
+
 	// ErrCheckpoint reports an export that cannot resume: no checkpoint, a
 	// checkpoint of another table, or an output file that does not match
 	// its checkpoint.

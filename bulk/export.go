@@ -3,7 +3,9 @@ package bulk
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
+	"math"
 	"sync"
 	"time"
 
@@ -40,6 +42,20 @@ type ExportOptions struct {
 	ClientOptions []func(*dynamodb.Options)
 }
 
+// maxSegments is the most segments DynamoDB scans a table in.
+const maxSegments = 1000000
+
+// checkScan checks the scan options exports and backfills share.
+func checkScan(segments, pageSize int) error {
+	switch {
+	case segments > maxSegments:
+		return fmt.Errorf("%w: %d segments: DynamoDB scans in at most %d", ErrInvalidOptions, segments, maxSegments)
+	case pageSize > math.MaxInt32:
+		return fmt.Errorf("%w: a page size of %d: at most %d", ErrInvalidOptions, pageSize, math.MaxInt32)
+	}
+	return nil
+}
+
 func (o ExportOptions) withDefaults() ExportOptions {
 	if o.Segments <= 0 {
 		o.Segments = 4
@@ -72,6 +88,9 @@ type ExportResult struct {
 // job.
 func Export(ctx context.Context, client API, table string, w io.Writer, optFns ...func(*ExportOptions)) (ExportResult, error) {
 	opts := collect(ExportOptions{}, optFns).withDefaults()
+	if err := checkScan(opts.Segments, opts.PageSize); err != nil {
+		return ExportResult{}, err
+	}
 	total, err := itemCount(ctx, client, table, opts.ClientOptions)
 	if err != nil {
 		return ExportResult{}, opError("DescribeTable", table, err)

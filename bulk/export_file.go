@@ -39,6 +39,9 @@ const CheckpointSuffix = ".checkpoint"
 // no file yet, and otherwise fails with ErrCheckpoint.
 func ExportFile(ctx context.Context, client API, table, path string, optFns ...func(*ExportOptions)) (ExportResult, error) {
 	opts := collect(ExportOptions{}, optFns)
+	if err := checkScan(opts.Segments, opts.PageSize); err != nil {
+		return ExportResult{}, err
+	}
 	total, err := itemCount(ctx, client, table, opts.ClientOptions)
 	if err != nil {
 		return ExportResult{}, opError("DescribeTable", table, err)
