@@ -284,7 +284,7 @@ func (im *importer) readFile(ctx context.Context, name string) error {
 	lines := bufio.NewReaderSize(r, 256<<10)
 	for n := 1; ; n++ {
 		if err := ctx.Err(); err != nil {
-			return err
+			return fmt.Errorf("%s:%d: %w", name, n, err) // where to go on from
 		}
 		line, tooLong, err := readLine(lines)
 		if err != nil && err != io.EOF {

@@ -385,3 +385,37 @@ func TestImportDamagedGzipMember(t *testing.T) {
 		}
 	})
 }
+
+// cancelAfter is a client that cancels the import's context after its
+// first batch is written.
+type cancelAfter struct {
+	bulk.API
+	cancel context.CancelFunc
+}
+
+func (c *cancelAfter) BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error) {
+	out, err := c.API.BatchWriteItem(ctx, in, optFns...)
+	c.cancel()
+	return out, err
+}
+
+// TestImportStoppedSaysWhere: an import stopped by its context names the
+// file and line it stopped at, and the files not read.
+func TestImportStoppedSaysWhere(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx, cancel := context.WithCancel(testContext(t))
+		dir := t.TempDir()
+		first, second := filepath.Join(dir, "first.json"), filepath.Join(dir, "second.json")
+		var text strings.Builder
+		for i := range 200 {
+			text.WriteString(line(t, item(fmt.Sprintf("i%03d", i))))
+		}
+		writeFile(t, first, text.String())
+		writeFile(t, second, line(t, item("z")))
+		_, err := bulk.Import(ctx, &cancelAfter{API: db.Client, cancel: cancel}, db.Table("Copy"), []string{first, second}, func(o *bulk.ImportOptions) {
+			o.Batch.Concurrency = 1 // the reading waits for the first batch
+		})
+		require.ErrorIs(t, err, context.Canceled)
+		assert.Regexp(t, `^bulk: import `+db.Table("Copy")+`: `+regexp.QuoteMeta(first)+`:\d+: context canceled \(not read: `+regexp.QuoteMeta(second)+`\)$`, err.Error())
+	})
+}
