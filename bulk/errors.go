@@ -28,6 +28,12 @@ var (
 	// its checkpoint.
 	ErrCheckpoint = errors.New("bulk: cannot resume export")
 
+	// ErrUnfinishedExport reports an import of a file that ExportFile has
+	// not finished: its checkpoint is beside it (the export is running, or
+	// was interrupted and can be resumed). The file holds only part of the
+	// table, and may end in a partial line or gzip member.
+	ErrUnfinishedExport = errors.New("bulk: unfinished export")
+
 	// ErrFileInUse reports an export to a file that another export (in
 	// this process or another) is writing: on Unix, ExportFile locks its
 	// file while it writes.

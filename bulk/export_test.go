@@ -245,3 +245,32 @@ func TestExportFileOneWriter(t *testing.T) {
 		assert.Equal(t, scanLines(t, db.Client, items), fileLines(t, path))
 	})
 }
+
+// TestImportUnfinishedExport: an export stopped part way is not imported
+// (ErrUnfinishedExport, nothing written), where its file, which ends at a
+// checkpoint, imported as a clean but partial copy; once resumed to its
+// end, it is.
+func TestImportUnfinishedExport(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		items := db.Table("Items")
+		putItems(t, db.Client, items, sampleItems(30))
+		path := filepath.Join(t.TempDir(), "out.json")
+		cctx, cancel := context.WithCancel(ctx)
+		_, err := bulk.ExportFile(cctx, &scanHook{API: db.Client, after: 2, hook: cancel}, items, path, func(o *bulk.ExportOptions) {
+			o.Segments, o.PageSize, o.Concurrency = 1, 5, 1
+		})
+		require.ErrorIs(t, err, context.Canceled)
+
+		_, err = bulk.Import(ctx, db.Client, db.Table("Copy"), []string{path})
+		require.ErrorIs(t, err, bulk.ErrUnfinishedExport)
+		assert.ErrorContains(t, err, path+" has a checkpoint")
+		assert.Empty(t, scanItems(t, db.Client, db.Table("Copy")))
+
+		_, err = bulk.ExportFile(ctx, db.Client, items, path, func(o *bulk.ExportOptions) { o.Resume = true })
+		require.NoError(t, err)
+		res, err := bulk.Import(ctx, db.Client, db.Table("Copy"), []string{path})
+		require.NoError(t, err)
+		assert.Equal(t, int64(30), res.Written)
+	})
+}

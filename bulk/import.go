@@ -127,6 +127,10 @@ const maxLine = 4 << 20
 // sent only after the earlier one's is answered) and each repetition is
 // counted in Duplicates.
 //
+// A file that ExportFile has not finished (its checkpoint is beside it) is
+// refused before anything is written (ErrUnfinishedExport): it holds part
+// of the table only.
+//
 // The result lists every line not written and why. The error is the
 // reason the import stopped, if it did (a missing table; a file that could
 // not be read to its end, named with the line it stopped at and followed
@@ -162,6 +166,10 @@ func Import(ctx context.Context, client API, table string, files []string, optFn
 		info, err := os.Stat(f)
 		if err != nil {
 			return ImportResult{}, fmt.Errorf("bulk: import %s: %w", table, err)
+		}
+		if _, err := os.Stat(f + CheckpointSuffix); err == nil {
+			return ImportResult{}, fmt.Errorf("bulk: import %s: %w: %s has a checkpoint (%s): the export is running, or was stopped and can be resumed; "+
+				"import it once it is finished", table, ErrUnfinishedExport, f, f+CheckpointSuffix)
 		}
 		im.totalBytes += info.Size()
 	}
