@@ -106,7 +106,12 @@ type BackfillOptions struct {
 	// a worker given another fails with ErrRunMismatch.
 	Marker string
 	// Owner names this worker in the control table. Default the host
-	// name, process id and a random suffix.
+	// name, process id and a random suffix. A worker takes the segments
+	// leased under its own name at once, without waiting for their leases
+	// to run out (a worker restarted under the same name goes on with
+	// them): workers running at the same time, such as concurrent Lambda
+	// invocations, must have different names, or they work on the same
+	// segments twice.
 	Owner string
 	// Progress, when set, is called as the run goes, with the whole run's
 	// numbers (see Progress).
