@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/stretchr/testify/assert"
@@ -495,5 +496,37 @@ func TestBulkInvalidOptions(t *testing.T) {
 			assert.NoFileExists(t, path)
 		}
 		assert.Zero(t, sent.n.Load(), "no call")
+	})
+}
+
+// TestBackfillEditedHeader: a run whose header was edited to a segment
+// count no run can have is an error for Status and Backfill, where a
+// negative count panicked (a slice of negative length) and a huge one
+// was looped over.
+func TestBackfillEditedHeader(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		putItems(t, db.Client, db.Table("Items"), []map[string]types.AttributeValue{legacyAccount("x", 1)})
+		repo := accounts(t, db)
+		control := db.Table(bulk.DefaultControlTable)
+		for _, n := range []string{"-5", "0", "5000000"} {
+			run := "edited" + n
+			_, err := bulk.Backfill(ctx, repo, run, addOne, backfillOptions(db)...)
+			require.NoError(t, err)
+			_, err = db.Client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+				TableName: &control,
+				Key: map[string]types.AttributeValue{
+					"run": &types.AttributeValueMemberS{Value: run}, "segment": &types.AttributeValueMemberN{Value: "-1"},
+				},
+				UpdateExpression:          aws.String("SET #n = :n, #s = :r"),
+				ExpressionAttributeNames:  map[string]string{"#n": "segments", "#s": "state"},
+				ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberN{Value: n}, ":r": &types.AttributeValueMemberS{Value: "running"}},
+			})
+			require.NoError(t, err)
+			_, err = bulk.Status(ctx, db.Client, run, func(o *bulk.StatusOptions) { o.ControlTable = control })
+			assert.ErrorContains(t, err, "its header says "+n+" segments", n)
+			_, err = bulk.Backfill(ctx, repo, run, addOne, backfillOptions(db, func(o *bulk.BackfillOptions) { o.Segments = 0 })...)
+			assert.ErrorContains(t, err, "its header says "+n+" segments", n)
+		}
 	})
 }
