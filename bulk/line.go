@@ -226,9 +226,8 @@ func appendString(dst []byte, s string) []byte {
 // ParseLine reads one line of DynamoDB JSON, {"Item":{...}}, with or
 // without its newline. Everything is checked before anything is returned:
 // the JSON (valid UTF-8), one type per value, numbers, base64, non-empty
-// sets without duplicates, non-empty attribute names and no name twice in
-// one map. An
-// error wraps ErrMalformedItem and names the attribute, e.g.
+// sets without duplicates, non-empty attribute names, no name twice in
+// one map, and values nested at most 40 levels deep. An error wraps ErrMalformedItem and names the attribute, e.g.
 // attribute "address"."lines"[2]: want a string for S, got a number.
 func ParseLine(line []byte) (map[string]types.AttributeValue, error) {
 	line = bytes.TrimRight(line, "\r\n")
@@ -251,8 +250,15 @@ func ParseLine(line []byte) (map[string]types.AttributeValue, error) {
 
 // lineParser walks one line's JSON tokens.
 type lineParser struct {
-	dec *json.Decoder
+	dec   *json.Decoder
+	depth int // values being read, one inside the other
 }
+
+// maxLineDepth bounds how deep values may nest in a line. DynamoDB stores
+// at most 32 levels; the parser leaves the exact count to it, and stops
+// well before a line's nesting costs it: each level's path, kept for
+// messages, is as long as the levels above it.
+const maxLineDepth = 40
 
 // token returns the next token; the end of the input is an error.
 func (p *lineParser) token() (json.Token, error) {
@@ -358,6 +364,10 @@ func (p *lineParser) attributes(path string) (map[string]types.AttributeValue, e
 // value reads one attribute value: an object with one member naming its
 // type.
 func (p *lineParser) value(path string) (types.AttributeValue, error) {
+	if p.depth++; p.depth > maxLineDepth {
+		return nil, at(path, fmt.Errorf("nested more than %d levels deep (DynamoDB stores at most 32)", maxLineDepth))
+	}
+	defer func() { p.depth-- }()
 	if err := p.delim('{', `a value such as {"S":"text"}`); err != nil {
 		return nil, at(path, err)
 	}
