@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -136,6 +137,9 @@ func (c *Condition) form(w *exprWriter, key []byte) ([]byte, error) {
 				return key, err
 			}
 		}
+		if err := checkBounds(w, c.a, ends); err != nil {
+			return key, err
+		}
 	case condIn:
 		vs := c.b.([]any)
 		if err := checkIn(vs); err != nil {
@@ -176,6 +180,9 @@ func (c *Condition) render(w *exprWriter) (string, error) {
 		if err != nil {
 			return "", err
 		}
+		if ls == rs && !c.a.isVal && !c.a.size {
+			return "", samePathError(c.op, c.a.path)
+		}
 		return ls + " " + c.op + " " + rs, nil
 	case condBetween:
 		var parts [3]string
@@ -186,6 +193,9 @@ func (c *Condition) render(w *exprWriter) (string, error) {
 				return "", err
 			}
 			parts[i] = s
+		}
+		if err := checkBounds(w, c.a, ends); err != nil {
+			return "", err
 		}
 		return parts[0] + " BETWEEN " + parts[1] + " AND " + parts[2], nil
 	case condIn:
@@ -236,9 +246,13 @@ func (c *Condition) renderFunction(w *exprWriter) (string, error) {
 		return "", fmt.Errorf("%w: %s: %w", ErrInvalidCondition, c.op, err)
 	}
 	if c.kind == condFuncArg {
+		path := b.String()[len(c.op)+1:]
 		s, err := operandOf(c.b).renderAgainst(w, Operand{})
 		if err != nil {
 			return "", err
+		}
+		if s == path {
+			return "", samePathError(c.op, c.a.path)
 		}
 		b.WriteString(", ")
 		b.WriteString(s)
@@ -271,6 +285,39 @@ func (c *Condition) renderIn(w *exprWriter) (string, error) {
 	}
 	b.WriteByte(')')
 	return b.String(), nil
+}
+
+// checkBounds checks Between's bounds when both are values, the last two
+// values w was given: DynamoDB refuses bounds of two types, or a lower
+// bound above the upper one.
+func checkBounds(w *exprWriter, a Operand, ends [2]any) error {
+	if !operandOf(ends[0]).isVal || !operandOf(ends[1]).isVal {
+		return nil
+	}
+	n := len(w.values)
+	lo := w.values[placeholder(valuePlaceholders, ":v", n-2)]
+	hi := w.values[placeholder(valuePlaceholders, ":v", n-1)]
+	if reason := boundsProblem(lo, hi); reason != "" {
+		return fmt.Errorf("%w: %s: %s", ErrInvalidCondition, a.describe(), reason)
+	}
+	return nil
+}
+
+// samePathError is what DynamoDB would answer to path compared with
+// itself (a = a, contains(a, a)).
+func samePathError(op, path string) error {
+	return fmt.Errorf("%w: %s compares %q with itself, which DynamoDB refuses", ErrInvalidCondition, op, path)
+}
+
+// describe names an operand for an error: its path, size(path), or value.
+func (o Operand) describe() string {
+	switch {
+	case o.isVal:
+		return fmt.Sprintf("value %.64v", o.value)
+	case o.size:
+		return fmt.Sprintf("size(%q)", o.path)
+	}
+	return strconv.Quote(o.path)
 }
 
 // checkIn checks the number of In's values.
@@ -375,7 +422,13 @@ func Contains(path string, v any) Condition { return functionOf("contains", path
 
 // HasType holds when what is at path is of DynamoDB type t: "S", "N", "B",
 // "BOOL", "NULL", "L", "M", "SS", "NS" or "BS" (attribute_type).
-func HasType(path, t string) Condition { return functionOf("attribute_type", path, t) }
+func HasType(path, t string) Condition {
+	switch t {
+	case "S", "N", "B", "BOOL", "NULL", "L", "M", "SS", "NS", "BS":
+		return functionOf("attribute_type", path, t)
+	}
+	return errorCondition(fmt.Errorf("%w: HasType(%q, %.64q): not one of DynamoDB's types S, N, B, BOOL, NULL, L, M, SS, NS, BS", ErrInvalidCondition, path, t))
+}
 
 // function is the test fn(path).
 func function(fn, path string) Condition {

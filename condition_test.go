@@ -93,3 +93,104 @@ func TestConditionPlaceholders(t *testing.T) {
 		":v1": &types.AttributeValueMemberS{Value: "y"},
 	}, got.ExpressionAttributeValues)
 }
+
+// TestConditionMistakesBeforeAnyCall checks conditions DynamoDB would
+// refuse (dynalite answers each with a ValidationException; the nesting
+// and operator limits are DynamoDB's documented ones, which neither
+// engine checks): each is a typed error naming what is wrong, and no call
+// is made, whether the condition's form was cached by an earlier update
+// or not.
+func TestConditionMistakesBeforeAnyCall(t *testing.T) {
+	s := newStub(t)
+	sent := 0
+	s.update = func(*dynamodb.UpdateItemInput) (*dynamodb.UpdateItemOutput, error) {
+		sent++
+		return &dynamodb.UpdateItemOutput{}, nil
+	}
+	s.scan = func(*dynamodb.ScanInput) (*dynamodb.ScanOutput, error) {
+		sent++
+		return &dynamodb.ScanOutput{}, nil
+	}
+	docs, err := dynamodel.NewRepository[Doc](s, "Docs")
+	require.NoError(t, err)
+	ctx := context.Background()
+	update := func(c dynamodel.Condition) error {
+		_, err := docs.Update(ctx, "d1", dynamodel.Set("name", "x"), func(o *dynamodel.UpdateOptions) { o.Condition = c })
+		return err
+	}
+	nested := func(levels int) any { // a value with levels-1 maps above a string
+		v := any("x")
+		for range levels - 1 {
+			v = map[string]any{"m": v}
+		}
+		return v
+	}
+	// Forms an update caches with good values, then given bad ones.
+	require.NoError(t, update(dynamodel.Between("count", 1, 5)))
+	require.NoError(t, update(dynamodel.Size("labels").Between(1, 5)))
+	require.NoError(t, update(dynamodel.HasType("count", "N")))
+	require.NoError(t, update(dynamodel.Equal("labels", nested(32))))
+	require.Equal(t, 4, sent)
+
+	for _, tc := range []struct {
+		name string
+		cond dynamodel.Condition
+		msg  string
+	}{
+		{"between reversed", dynamodel.Between("count", 5, 1), `"count": BETWEEN's lower bound 5 is above its upper bound 1`},
+		{"between reversed decimals", dynamodel.Between("count", 1e3, 999.5), `"count": BETWEEN's lower bound 1000 is above its upper bound 999.5`},
+		{"between of a size reversed", dynamodel.Size("labels").Between(3, 2), `size("labels"): BETWEEN's lower bound 3 is above its upper bound 2`},
+		{"between strings reversed", dynamodel.Between("name", "b", "a"), `"name": BETWEEN's lower bound "b" is above its upper bound "a"`},
+		{"between of two types", dynamodel.Between("count", "a", 1), `"count": BETWEEN takes bounds of one type, not S and N`},
+		{"unknown type", dynamodel.HasType("count", "X"), `HasType("count", "X"): not one of DynamoDB's types`},
+		{"type in lower case", dynamodel.HasType("count", "n"), `HasType("count", "n")`},
+		{"a path compared with itself", dynamodel.Attr("count").Less(dynamodel.Attr(`"count"`)), `< compares "count" with itself`},
+		{"a list element compared with itself", dynamodel.Attr("l[1]").Equal(dynamodel.Attr("l[1]")), `= compares "l[1]" with itself`},
+		{"contains itself", dynamodel.Contains("labels.a", dynamodel.Attr("labels.a")), `contains compares "labels.a" with itself`},
+		{"an empty string set", dynamodel.Contains("tags", &types.AttributeValueMemberSS{}), "an empty set"},
+		{"an empty number set", dynamodel.Equal("tags", &types.AttributeValueMemberNS{Value: []string{}}), `value for "tags": an empty set`},
+		{"an empty binary set in a list", dynamodel.Equal("tags", &types.AttributeValueMemberL{Value: []types.AttributeValue{&types.AttributeValueMemberBS{}}}), `value for "tags": an empty set`},
+		{"a nil attribute value in a map", dynamodel.Equal("labels", &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{"a": nil}}), `value for "labels": a nil attribute value`},
+		{"nested 33 levels", dynamodel.Equal("labels", nested(33)), `value for "labels": a value nested more than 32 levels deep`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := update(tc.cond)
+			require.ErrorIs(t, err, dynamodel.ErrInvalidCondition)
+			assert.Contains(t, err.Error(), tc.msg)
+		})
+	}
+	_, err = docs.Update(ctx, "d1", dynamodel.Set("labels", nested(33)))
+	require.ErrorIs(t, err, dynamodel.ErrInvalidUpdate)
+	assert.Contains(t, err.Error(), `value at "labels": a value nested more than 32 levels deep`)
+	_, err = docs.Update(ctx, "d1", dynamodel.Set("labels.a", &types.AttributeValueMemberSS{}))
+	require.ErrorIs(t, err, dynamodel.ErrInvalidUpdate)
+	assert.Contains(t, err.Error(), `value at "labels.a": an empty set`)
+	require.Equal(t, 4, sent)
+
+	// DynamoDB takes at most 300 operators and functions in an
+	// expression: 150 comparisons joined by OR have 299.
+	var equals []dynamodel.Condition
+	for i := range 151 {
+		equals = append(equals, dynamodel.Equal("count", i))
+	}
+	scan := func(c dynamodel.Condition) error {
+		_, err := dynamodel.Collect(docs.Scan(ctx, func(o *dynamodel.ScanOptions) { o.Filter = c }), 1)
+		return err
+	}
+	require.NoError(t, scan(dynamodel.Or(equals[:150]...)))
+	require.Equal(t, 5, sent)
+	err = scan(dynamodel.Or(equals...))
+	require.ErrorIs(t, err, dynamodel.ErrInvalidCondition)
+	assert.Contains(t, err.Error(), "FilterExpression with 301 operators and functions, over DynamoDB's limit of 300")
+	// An update adds its own condition (the item exists): one AND and one
+	// function more.
+	err = update(dynamodel.Or(equals[:150]...))
+	require.ErrorIs(t, err, dynamodel.ErrInvalidCondition)
+	assert.Contains(t, err.Error(), "ConditionExpression with 301 operators")
+	err = scan(dynamodel.Not(dynamodel.Not(dynamodel.Attr("count").In(1, 2)).And(dynamodel.Size("tags").Between(1, 2), dynamodel.RawCondition(dynamodel.Raw{
+		Expr: strings.Repeat("#a=:v or ", 150) + "#a<>:v", Names: map[string]string{"#a": "a"}, Values: map[string]any{":v": 1},
+	}))))
+	require.ErrorIs(t, err, dynamodel.ErrInvalidCondition)
+	assert.Contains(t, err.Error(), "FilterExpression with 308 operators") // NOT NOT IN AND AND size BETWEEN, 150 = and OR, <>
+	require.Equal(t, 5, sent)
+}

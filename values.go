@@ -1,7 +1,11 @@
 package dynamodel
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"math/big"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -27,9 +31,21 @@ func checkValue(av types.AttributeValue) (int, error) {
 	return n, err
 }
 
-// valueSizeChecked is valueSize, checking numbers and map keys on the way.
-func valueSizeChecked(av types.AttributeValue) (int, error) {
+// valueSizeChecked is valueSize, checking numbers, sets, map keys and the
+// nesting on the way.
+func valueSizeChecked(av types.AttributeValue) (int, error) { return valueSizeAt(av, 1) }
+
+// valueSizeAt is valueSizeChecked of a value at nesting level level (an
+// attribute's value is at level 1; a member or element of a value at
+// level n, at n+1). DynamoDB refuses a value below level 32 (maxPathDepth,
+// the deepest a path can reach), and an empty set.
+func valueSizeAt(av types.AttributeValue, level int) (int, error) {
+	if level > maxPathDepth {
+		return 0, fmt.Errorf("a value nested more than %d levels deep, which DynamoDB refuses", maxPathDepth)
+	}
 	switch v := av.(type) {
+	case nil:
+		return 0, fmt.Errorf("a nil attribute value")
 	case *types.AttributeValueMemberS:
 		if !utf8.ValidString(v.Value) {
 			return 0, errNotUTF8(v.Value)
@@ -42,6 +58,9 @@ func valueSizeChecked(av types.AttributeValue) (int, error) {
 	case *types.AttributeValueMemberBOOL, *types.AttributeValueMemberNULL:
 		return 1, nil
 	case *types.AttributeValueMemberSS:
+		if len(v.Value) == 0 {
+			return 0, errEmptySet
+		}
 		n := 0
 		for _, s := range v.Value {
 			if !utf8.ValidString(s) {
@@ -51,6 +70,9 @@ func valueSizeChecked(av types.AttributeValue) (int, error) {
 		}
 		return n, repeatedIn("SS", v.Value, func(s string) string { return s })
 	case *types.AttributeValueMemberNS:
+		if len(v.Value) == 0 {
+			return 0, errEmptySet
+		}
 		n := 0
 		for _, s := range v.Value {
 			size, err := checkedNumberSize(s)
@@ -61,6 +83,9 @@ func valueSizeChecked(av types.AttributeValue) (int, error) {
 		}
 		return n, repeatedIn("NS", v.Value, attr.CanonicalNumber) // "1" and "1.0" are one number
 	case *types.AttributeValueMemberBS:
+		if len(v.Value) == 0 {
+			return 0, errEmptySet
+		}
 		n := 0
 		for _, b := range v.Value {
 			n += len(b)
@@ -69,7 +94,7 @@ func valueSizeChecked(av types.AttributeValue) (int, error) {
 	case *types.AttributeValueMemberL:
 		n := 3
 		for _, e := range v.Value {
-			size, err := valueSizeChecked(e)
+			size, err := valueSizeAt(e, level+1)
 			if err != nil {
 				return 0, err
 			}
@@ -82,7 +107,7 @@ func valueSizeChecked(av types.AttributeValue) (int, error) {
 			if len(k) > maxNameBytes || !utf8.ValidString(k) {
 				return 0, fmt.Errorf("map key %.64q: %s", k, checkName(k))
 			}
-			size, err := valueSizeChecked(e)
+			size, err := valueSizeAt(e, level+1)
 			if err != nil {
 				return 0, err
 			}
@@ -119,6 +144,9 @@ func repeatedIn[E any](typ string, set []E, key func(E) string) error {
 	}
 	return fmt.Errorf("%s element %d repeats an earlier one, which DynamoDB refuses", typ, at)
 }
+
+// errEmptySet is what DynamoDB refuses in every set: no elements.
+var errEmptySet = errors.New("an empty set, which DynamoDB refuses (it has none)")
 
 // errNotUTF8 says that string s is not valid UTF-8.
 func errNotUTF8(s string) error {
@@ -186,7 +214,64 @@ func checkExpression(sentinel error, what, expr string) error {
 	if len(expr) > maxExpressionBytes {
 		return fmt.Errorf("%w: %s of %d bytes, over DynamoDB's limit of %d", sentinel, what, len(expr), maxExpressionBytes)
 	}
+	// A condition or filter's operators are counted too. Every operator
+	// takes a byte at least: a shorter expression has fewer than the
+	// limit, and is not read again. (A key condition has three at most.)
+	if sentinel == ErrInvalidCondition && len(expr) > maxOperators {
+		if n := countOperators(expr); n > maxOperators {
+			return fmt.Errorf("%w: %s with %d operators and functions, over DynamoDB's limit of %d", sentinel, what, n, maxOperators)
+		}
+	}
 	return nil
+}
+
+// maxOperators is DynamoDB's limit on the operators and functions of an
+// expression.
+const maxOperators = 300
+
+// countOperators counts the operators and functions of a condition
+// expression as DynamoDB's limit counts them: comparisons, AND, OR, NOT,
+// BETWEEN (its AND not counted again), IN, and every function. Names and
+// values are placeholders or bare names, none of them a keyword, so
+// they are told apart from these by their text.
+func countOperators(expr string) int {
+	n, betweens := 0, 0
+	for i := 0; i < len(expr); i++ {
+		c := expr[i]
+		switch {
+		case c == '#' || c == ':':
+			for i+1 < len(expr) && isPlaceholderByte(expr[i+1]) {
+				i++
+			}
+		case c == '=' || c == '<' || c == '>':
+			n++
+			if i+1 < len(expr) && (expr[i+1] == '=' || c == '<' && expr[i+1] == '>') {
+				i++
+			}
+		case isPlaceholderByte(c):
+			j := i
+			for j < len(expr) && isPlaceholderByte(expr[j]) {
+				j++
+			}
+			word := expr[i:j]
+			i = j - 1
+			for j < len(expr) && expr[j] == ' ' {
+				j++
+			}
+			switch {
+			case strings.EqualFold(word, "BETWEEN"):
+				n++
+				betweens++
+			case strings.EqualFold(word, "AND") && betweens > 0:
+				betweens--
+			case strings.EqualFold(word, "AND"), strings.EqualFold(word, "OR"), strings.EqualFold(word, "NOT"), strings.EqualFold(word, "IN"):
+				n++
+			case j < len(expr) && expr[j] == '(':
+				n++ // a function
+			}
+		}
+	}
+	return n
 }
 
 // checkKeyName reports a key or index key attribute name DynamoDB would
@@ -200,4 +285,63 @@ func checkKeyName(name string) error {
 		return &PathError{Path: name, Reason: reason}
 	}
 	return nil
+}
+
+// boundsProblem says why DynamoDB would refuse lo and hi, two values, as
+// the bounds of a BETWEEN, or "" when it would not: they must be of one
+// type, and lo must not be above hi.
+func boundsProblem(lo, hi types.AttributeValue) string {
+	cmp, ok := compareScalars(lo, hi)
+	switch {
+	case !ok:
+		return fmt.Sprintf("BETWEEN takes bounds of one type, not %s and %s", attr.TypeName(lo), attr.TypeName(hi))
+	case cmp > 0:
+		return fmt.Sprintf("BETWEEN's lower bound %.64s is above its upper bound %.64s", scalarText(lo), scalarText(hi))
+	}
+	return ""
+}
+
+// compareScalars orders two values of one scalar type as DynamoDB does:
+// numbers by value, strings and binaries byte by byte. ok is false when
+// they are not of one type, and for numbers DynamoDB would not take (the
+// caller checks them first).
+func compareScalars(a, b types.AttributeValue) (cmp int, ok bool) {
+	switch x := a.(type) {
+	case *types.AttributeValueMemberS:
+		if y, same := b.(*types.AttributeValueMemberS); same {
+			return strings.Compare(x.Value, y.Value), true
+		}
+	case *types.AttributeValueMemberB:
+		if y, same := b.(*types.AttributeValueMemberB); same {
+			return bytes.Compare(x.Value, y.Value), true
+		}
+	case *types.AttributeValueMemberN:
+		y, same := b.(*types.AttributeValueMemberN)
+		if !same || !attr.ValidNumber(x.Value) || !attr.ValidNumber(y.Value) {
+			return 0, false
+		}
+		rx, okX := new(big.Rat).SetString(x.Value)
+		ry, okY := new(big.Rat).SetString(y.Value)
+		if okX && okY {
+			return rx.Cmp(ry), true
+		}
+	default:
+		// Of one type, an unordered one (BOOL, NULL, a set, list or map):
+		// DynamoDB orders none of them, so there is nothing to check here.
+		return 0, attr.TypeName(a) == attr.TypeName(b)
+	}
+	return 0, false
+}
+
+// scalarText is a scalar value as an error shows it.
+func scalarText(av types.AttributeValue) string {
+	switch v := av.(type) {
+	case *types.AttributeValueMemberS:
+		return strconv.Quote(v.Value)
+	case *types.AttributeValueMemberN:
+		return v.Value
+	case *types.AttributeValueMemberB:
+		return fmt.Sprintf("0x%x", v.Value)
+	}
+	return attr.TypeName(av)
 }
