@@ -268,12 +268,16 @@ func (r *Repository[T]) queryInput(kc KeyCondition, opts QueryOptions) (*dynamod
 	expr := w.name(hash.Name) + " = " + w.value(hv)
 	if kc.op != "" {
 		vals := make([]string, len(kc.values))
+		avs := make([]types.AttributeValue, len(kc.values))
 		for i, v := range kc.values {
 			av, err := encodeSortKey(rng, v)
 			if err != nil {
 				return fail(err)
 			}
-			vals[i] = w.value(av)
+			vals[i], avs[i] = w.value(av), av
+		}
+		if err := checkSortCondition(rng.Name, kc.op, avs); err != nil {
+			return fail(err)
 		}
 		n := w.name(rng.Name)
 		switch kc.op {
@@ -313,6 +317,25 @@ func (r *Repository[T]) queryInput(kc KeyCondition, opts QueryOptions) (*dynamod
 		}
 	}
 	return in, nil
+}
+
+// checkSortCondition checks a sort key condition's values as DynamoDB
+// would: BETWEEN's bounds of one type and in order, begins_with of a
+// string or a binary.
+func checkSortCondition(name, op string, avs []types.AttributeValue) error {
+	reason := ""
+	switch op {
+	case "BETWEEN":
+		reason = boundsProblem(avs[0], avs[1])
+	case "begins_with":
+		if _, isNum := avs[0].(*types.AttributeValueMemberN); isNum {
+			reason = "begins_with takes a string or a binary, not a number"
+		}
+	}
+	if reason != "" {
+		return fmt.Errorf("%w: sort key %q: %s", ErrInvalidQuery, name, reason)
+	}
+	return nil
 }
 
 // readExpressions renders a filter and a projection into a request.
@@ -375,6 +398,9 @@ func (r *Repository[T]) keyAttributes(index string, kc KeyCondition) (hash, rng 
 		if err := checkKeyName(n); n != "" && err != nil {
 			return hash, rng, fmt.Errorf("%w: %w", ErrInvalidQuery, err)
 		}
+	}
+	if hashName == rangeName {
+		return hash, rng, fmt.Errorf("%w: %q is named as both the partition and the sort key", ErrInvalidQuery, hashName)
 	}
 	if kc.op != "" && rangeName == "" {
 		what := "table " + r.table

@@ -65,6 +65,8 @@ func TestQueryRejectsBadQueriesBeforeAnyCall(t *testing.T) {
 	require.NoError(t, err)
 	users, err := dynamodel.NewUserRepository(newStub(t))
 	require.NoError(t, err)
+	readings, err := dynamodel.NewRepository[Reading](newStub(t), "Readings")
+	require.NoError(t, err)
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name string
@@ -104,6 +106,36 @@ func TestQueryRejectsBadQueriesBeforeAnyCall(t *testing.T) {
 			_, err := dynamodel.First(orders.Query(ctx, dynamodel.Partition("c"), func(o *dynamodel.QueryOptions) { o.Filter = dynamodel.Equal("", 1) }))
 			return err
 		}, dynamodel.ErrInvalidCondition, "empty attribute name"},
+		// DynamoDB refuses these key conditions (as dynalite does, with
+		// its messages).
+		{"between strings reversed", func() error {
+			_, err := orders.QueryCount(ctx, dynamodel.Partition("c").SortBetween("o9", "o1"))
+			return err
+		}, dynamodel.ErrInvalidQuery, `sort key "id": BETWEEN's lower bound "o9" is above its upper bound "o1"`},
+		{"between numbers reversed", func() error {
+			_, err := orders.QueryCount(ctx, dynamodel.PartitionAttr("customer", "c").SortAttr("score").SortBetween(10, 9.5),
+				func(o *dynamodel.QueryOptions) { o.Index = "byScore" })
+			return err
+		}, dynamodel.ErrInvalidQuery, `sort key "score": BETWEEN's lower bound 10 is above its upper bound 9.5`},
+		{"between binaries reversed", func() error {
+			_, err := readings.QueryCount(ctx, dynamodel.Partition(1).SortBetween([]byte{1, 0}, []byte{1}))
+			return err
+		}, dynamodel.ErrInvalidQuery, `sort key "at": BETWEEN's lower bound 0x0100 is above its upper bound 0x01`},
+		{"between of two types", func() error {
+			_, err := orders.QueryCount(ctx, dynamodel.PartitionAttr("status", "paid").SortAttr("score").SortBetween("a", 1),
+				func(o *dynamodel.QueryOptions) { o.Index = "byScore" })
+			return err
+		}, dynamodel.ErrInvalidQuery, `sort key "score": BETWEEN takes bounds of one type, not S and N`},
+		{"begins_with a number", func() error {
+			_, err := orders.QueryCount(ctx, dynamodel.PartitionAttr("customer", "c").SortAttr("total").SortBeginsWith(1),
+				func(o *dynamodel.QueryOptions) { o.Index = "byTotal" })
+			return err
+		}, dynamodel.ErrInvalidQuery, `sort key "total": begins_with takes a string or a binary, not a number`},
+		{"one attribute as both keys", func() error {
+			_, err := orders.QueryCount(ctx, dynamodel.PartitionAttr("customer", "c").SortAttr("customer").SortEqual("c"),
+				func(o *dynamodel.QueryOptions) { o.Index = "byTotal" })
+			return err
+		}, dynamodel.ErrInvalidQuery, `"customer" is named as both the partition and the sort key`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.seq()
