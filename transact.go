@@ -212,6 +212,9 @@ func TransactWrite(ctx context.Context, client API, actions []TxAction, optFns .
 		if a.err != nil {
 			return fmt.Errorf("dynamodel: TransactWriteItems: action %d (%s): %w", i, a.label(), a.err)
 		}
+		if a.item.Put == nil && a.item.Update == nil && a.item.Delete == nil && a.item.ConditionCheck == nil {
+			return fmt.Errorf("dynamodel: TransactWriteItems: %w: action %d is the zero TxAction (make actions with a repository's TxPut, TxCreate, TxUpdate, TxDelete or TxCheck)", ErrInvalidUpdate, i)
+		}
 		id := a.table + " " + a.w.key.String()
 		if j, dup := seen[id]; dup {
 			return fmt.Errorf("dynamodel: TransactWriteItems: %w: actions %d and %d both touch %s", ErrDuplicateKey, j, i, id)

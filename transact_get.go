@@ -137,6 +137,9 @@ func TransactGet(ctx context.Context, client API, gets []TxGetAction, optFns ...
 		if get.err != nil {
 			return fmt.Errorf("dynamodel: TransactGetItems: read %d (%s): %w", i, get.table, get.err)
 		}
+		if get.item.Get == nil {
+			return fmt.Errorf("dynamodel: TransactGetItems: %w: read %d is a zero TxGetItem (make reads with a repository's TxGet)", ErrInvalidQuery, i)
+		}
 		id := get.table + " " + get.key.String()
 		if j, dup := seen[id]; dup {
 			return fmt.Errorf("dynamodel: TransactGetItems: %w: reads %d and %d both read %s", ErrDuplicateKey, j, i, id)

@@ -70,6 +70,12 @@ func TestTransactWriteRejectsBadInputBeforeAnyCall(t *testing.T) {
 		func(o *dynamodel.UpdateOptions) { o.Return = dynamodel.ReturnAllOld })})
 	require.ErrorIs(t, err, dynamodel.ErrInvalidUpdate)
 	assert.Contains(t, err.Error(), "a transaction gives no item back, so UpdateOptions.Return (ALL_OLD) does not apply")
+
+	// A TxAction not made by a repository is no write at all.
+	err = dynamodel.TransactWrite(ctx, s, []dynamodel.TxAction{docs.TxPut(Doc{ID: "z"}), {}})
+	require.ErrorIs(t, err, dynamodel.ErrInvalidUpdate)
+	assert.Contains(t, err.Error(), "action 1 is the zero TxAction")
+	assert.Len(t, s.Calls(), 1, "only the good transaction above was sent")
 }
 
 func TestTransactGetRejectsBadInputBeforeAnyCall(t *testing.T) {
@@ -94,6 +100,12 @@ func TestTransactGetRejectsBadInputBeforeAnyCall(t *testing.T) {
 	err = dynamodel.TransactGet(ctx, s, []dynamodel.TxGetAction{users.TxGet("a@b"), docs.TxGet("a@b"), users.TxGet("a@b")})
 	require.ErrorIs(t, err, dynamodel.ErrDuplicateKey)
 	assert.Contains(t, err.Error(), `reads 0 and 2 both read User email="a@b"`)
+	// A TxGetItem not made by TxGet reads nothing (and could decode
+	// nothing it was given).
+	err = dynamodel.TransactGet(ctx, s, []dynamodel.TxGetAction{users.TxGet("a@b"), &dynamodel.TxGetItem[Doc]{}})
+	require.ErrorIs(t, err, dynamodel.ErrInvalidQuery)
+	assert.Contains(t, err.Error(), "read 1 is a zero TxGetItem")
+	assert.Empty(t, s.Calls())
 }
 
 // TestTransactGetResults checks the request a TransactGet sends and the
