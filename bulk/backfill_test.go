@@ -51,6 +51,16 @@ func legacyAccount(id string, v int) map[string]types.AttributeValue {
 	return item
 }
 
+// versionOneAccounts returns n accounts of version 1, their ids prefix
+// followed by two digits.
+func versionOneAccounts(prefix string, n int) []map[string]types.AttributeValue {
+	items := make([]map[string]types.AttributeValue, n)
+	for i := range items {
+		items[i] = legacyAccount(fmt.Sprintf("%s%02d", prefix, i), 1)
+	}
+	return items
+}
+
 // addOne is the tests' backfill: it counts itself in Backfilled and Log.
 func addOne(a Account) (Account, bulk.Action, error) {
 	a.Backfilled++
@@ -217,11 +227,7 @@ func TestBackfillConflict(t *testing.T) {
 func TestBackfillStopAndContinue(t *testing.T) {
 	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
 		ctx := testContext(t)
-		var items []map[string]types.AttributeValue
-		for i := range 40 {
-			items = append(items, legacyAccount(fmt.Sprintf("s%02d", i), 1))
-		}
-		putItems(t, db.Client, db.Table("Items"), items)
+		putItems(t, db.Client, db.Table("Items"), versionOneAccounts("s", 40))
 		repo := accounts(t, db)
 		stopCtx, stop := context.WithCancel(ctx)
 		var n int
@@ -428,11 +434,7 @@ func (l *loseSaves) RoundTrip(req *http.Request) (*http.Response, error) {
 func TestBackfillLostAnswers(t *testing.T) {
 	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
 		ctx := testContext(t)
-		var legacy []map[string]types.AttributeValue
-		for i := range 60 {
-			legacy = append(legacy, legacyAccount(fmt.Sprintf("a%02d", i), 1))
-		}
-		putItems(t, db.Client, db.Table("Items"), legacy)
+		putItems(t, db.Client, db.Table("Items"), versionOneAccounts("a", 60))
 		l := &loseSaves{control: db.Table(bulk.DefaultControlTable), sent: map[string]bool{}}
 		client := db.Engine.Client(func(o *dynamodb.Options) { o.HTTPClient = &http.Client{Transport: l} })
 		repo, err := dynamodel.NewRepository[Account](client, db.Table("Items"))
