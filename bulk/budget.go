@@ -115,7 +115,20 @@ func (l *limiter) ok() {
 	l.mu.Unlock()
 }
 
-func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+// seconds converts s seconds to a Duration, saturating: a budget so small
+// that a request would wait longer than a Duration holds (a rate of 1e-12
+// units per second) waits the longest one, until its context ends, where
+// the conversion overflowed to a negative wait and the budget was no limit.
+func seconds(s float64) time.Duration {
+	ns := s * float64(time.Second)
+	switch {
+	case ns >= math.MaxInt64:
+		return math.MaxInt64
+	case ns <= math.MinInt64:
+		return math.MinInt64
+	}
+	return time.Duration(ns)
+}
 
 // budget is a worker's share of a run's capacity budget: one limiter for
 // reads, one for writes.

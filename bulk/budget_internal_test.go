@@ -354,3 +354,22 @@ func TestLimiterBurst(t *testing.T) {
 	assert.True(t, errors.Is(l.take(cancelled, 1), context.Canceled))
 	assert.False(t, math.IsNaN(l.factor))
 }
+
+// TestLimiterTinyRate: a rate so small that a request waits longer than a
+// Duration holds makes the second request wait (until its context ends),
+// where the wait overflowed to a negative one and every request went at
+// once.
+func TestLimiterTinyRate(t *testing.T) {
+	assert.Equal(t, time.Duration(math.MaxInt64), seconds(1e12))
+	assert.Equal(t, time.Duration(math.MinInt64), seconds(-1e12))
+	assert.Equal(t, 1500*time.Millisecond, seconds(1.5))
+
+	clock := &virtualClock{now: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	l := newLimiter(clock)
+	l.setRate(1e-12)
+	ctx := context.Background()
+	t0 := clock.Now()
+	require.NoError(t, l.take(ctx, 1)) // the first request goes at once
+	require.NoError(t, l.take(ctx, 1))
+	assert.GreaterOrEqual(t, clock.Now().Sub(t0), 100*365*24*time.Hour, "the second request waits")
+}
