@@ -163,6 +163,9 @@ func TestBackfill(t *testing.T) {
 
 		status, err := bulk.Status(ctx, db.Client, "first", func(o *bulk.StatusOptions) { o.ControlTable = db.Table(bulk.DefaultControlTable) })
 		require.NoError(t, err)
+		_, err = bulk.Status(ctx, db.Client, "never", func(o *bulk.StatusOptions) { o.ControlTable = db.Table(bulk.DefaultControlTable) })
+		assert.ErrorIs(t, err, bulk.ErrNoRun)
+		assert.ErrorContains(t, err, `no backfill run "never" in control table `)
 		assert.Equal(t, db.Table("Items"), status.Table)
 		assert.Equal(t, 4, status.Done())
 		assert.False(t, status.Finished.IsZero())

@@ -62,6 +62,10 @@ var (
 	// and write more often than BackfillOptions.MaxConflicts allows.
 	ErrTooManyConflicts = errors.New("bulk: item changed too often")
 
+	// ErrNoRun reports a Status of a backfill run that never started: the
+	// control table has no record of it.
+	ErrNoRun = errors.New("bulk: no backfill run")
+
 	// ErrNoControlTable reports that a backfill's control table does not
 	// exist; create it with CreateControlTable or from ControlTableJSON.
 	ErrNoControlTable = errors.New("bulk: control table not found")

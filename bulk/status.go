@@ -80,7 +80,7 @@ func (s RunStatus) Progress() Progress {
 
 // Status reads where the backfill run called run stands from the control
 // table (the same records its workers keep). A run that never started is
-// an error.
+// ErrNoRun.
 func Status(ctx context.Context, client dynamodel.API, run string, optFns ...func(*StatusOptions)) (RunStatus, error) {
 	o := collect(StatusOptions{}, optFns)
 	if o.ControlTable == "" {
@@ -92,7 +92,7 @@ func Status(ctx context.Context, client dynamodel.API, run string, optFns ...fun
 		return RunStatus{}, err
 	}
 	if !h.initialized {
-		return RunStatus{}, fmt.Errorf("bulk: no backfill run %q in control table %s", run, o.ControlTable)
+		return RunStatus{}, fmt.Errorf("%w %q in control table %s", ErrNoRun, run, o.ControlTable)
 	}
 	s := RunStatus{Run: run, Table: h.table, Created: h.created, ReadUnits: h.readUnits, WriteUnits: h.writeUnits,
 		Segments: make([]SegmentStatus, h.segments)}
