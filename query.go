@@ -268,7 +268,7 @@ func (r *Repository[T]) queryInput(kc KeyCondition, opts QueryOptions) (*dynamod
 	expr := w.name(hash.Name) + " = " + w.value(hv)
 	if kc.op != "" {
 		vals := make([]string, len(kc.values))
-		avs := make([]types.AttributeValue, len(kc.values))
+		var avs [2]types.AttributeValue // a sort condition has one value, or BETWEEN's two
 		for i, v := range kc.values {
 			av, err := encodeSortKey(rng, v)
 			if err != nil {
@@ -276,7 +276,7 @@ func (r *Repository[T]) queryInput(kc KeyCondition, opts QueryOptions) (*dynamod
 			}
 			vals[i], avs[i] = w.value(av), av
 		}
-		if err := checkSortCondition(rng.Name, kc.op, avs); err != nil {
+		if err := checkSortCondition(rng.Name, kc.op, avs[:len(kc.values)]); err != nil {
 			return fail(err)
 		}
 		n := w.name(rng.Name)
