@@ -130,25 +130,18 @@ type positionRecord struct {
 
 // readCheckpoint reads path's checkpoint; nil when there is none.
 func readCheckpoint(path string) (*checkpointFile, error) {
-	cp, _, err := readCheckpointData(path)
-	return cp, err
-}
-
-// readCheckpointData reads path's checkpoint and its bytes; nil when there
-// is none.
-func readCheckpointData(path string) (*checkpointFile, []byte, error) {
 	data, err := os.ReadFile(path + CheckpointSuffix)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, nil
+		return nil, nil
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrCheckpoint, err)
+		return nil, fmt.Errorf("%w: %v", ErrCheckpoint, err)
 	}
 	var cp checkpointFile
 	if err := json.Unmarshal(data, &cp); err != nil || cp.Format != checkpointFormat || len(cp.Positions) == 0 {
-		return nil, nil, fmt.Errorf("%w: %s is not a checkpoint of this version (%s)", ErrCheckpoint, path+CheckpointSuffix, checkpointFormat)
+		return nil, fmt.Errorf("%w: %s is not a checkpoint of this version (%s)", ErrCheckpoint, path+CheckpointSuffix, checkpointFormat)
 	}
-	return &cp, data, nil
+	return &cp, nil
 }
 
 // output is an export file: lines go through gzip (for .gz) and a buffer
@@ -194,11 +187,13 @@ func openOutput(path string, cp *checkpointFile) (_ *output, err error) {
 		}
 		return nil, fmt.Errorf("bulk: lock %s: %w", path, err)
 	}
-	now, _, err := readCheckpointData(path)
+	now, err := readCheckpoint(path)
 	if err != nil {
 		return nil, err
 	}
-	if !sameCheckpoint(cp, now) {
+	// The same checkpoint, or none both times (DeepEqual of two pointers
+	// is true for two nil ones, false for nil and another).
+	if !reflect.DeepEqual(cp, now) {
 		return nil, fmt.Errorf("%w: another export changed %s while this one started", ErrFileInUse, path+CheckpointSuffix)
 	}
 	if cp != nil {
@@ -222,15 +217,6 @@ func openOutput(path string, cp *checkpointFile) (_ *output, err error) {
 		o.gz, _ = gzip.NewWriterLevel(o.buf, gzip.DefaultCompression)
 	}
 	return o, nil
-}
-
-// sameCheckpoint reports whether two reads of a checkpoint found the same
-// one (or none both times).
-func sameCheckpoint(a, b *checkpointFile) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return reflect.DeepEqual(a, b)
 }
 
 // Write writes lines.
