@@ -227,7 +227,8 @@ func appendString(dst []byte, s string) []byte {
 // without its newline. Everything is checked before anything is returned:
 // the JSON (valid UTF-8), one type per value, numbers, base64, non-empty
 // sets without duplicates, non-empty attribute names, no name twice in
-// one map, and values nested at most 40 levels deep. An error wraps ErrMalformedItem and names the attribute, e.g.
+// one map, and values nested at most 40 levels deep. An error wraps
+// ErrMalformedItem and names the attribute, e.g.
 // attribute "address"."lines"[2]: want a string for S, got a number.
 func ParseLine(line []byte) (map[string]types.AttributeValue, error) {
 	line = bytes.TrimRight(line, "\r\n")
