@@ -121,7 +121,7 @@ func (c *Condition) form(w *exprWriter, key []byte) ([]byte, error) {
 		if c.kind == condFunc {
 			return append(key, 0), nil
 		}
-		return operandOf(c.b).formAgainst(w, Operand{}, append(key, 1))
+		return operandOf(c.b).formAgainst(w, c.a, append(key, 1))
 	case condCompare:
 		key = appendKeyString(append(key, formCompare), c.op)
 		r := operandOf(c.b)
@@ -247,7 +247,7 @@ func (c *Condition) renderFunction(w *exprWriter) (string, error) {
 	}
 	if c.kind == condFuncArg {
 		path := b.String()[len(c.op)+1:]
-		s, err := operandOf(c.b).renderAgainst(w, Operand{})
+		s, err := operandOf(c.b).renderAgainst(w, c.a)
 		if err != nil {
 			return "", err
 		}

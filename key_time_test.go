@@ -241,6 +241,8 @@ func TestTimeKeysOnTheWire(t *testing.T) {
 		{dynamodel.Partition("s"), func(o *dynamodel.QueryOptions) {
 			o.Filter = dynamodel.Between("due", whole, &evening).And(dynamodel.Attr("touched").In(half), dynamodel.Less("seen", evening))
 		}, []string{"2026-01-02T10:00:00.000000000Z", "2026-01-02T10:00:00.500000000Z", "2026-01-02T22:00:00.25-05:00", eveningText, "s"}},
+		// A function's argument is encoded as the attribute it tests.
+		{dynamodel.Partition("s"), func(o *dynamodel.QueryOptions) { o.Filter = dynamodel.Contains("touched", evening) }, []string{eveningText, "s"}},
 	} {
 		var opts []func(*dynamodel.QueryOptions)
 		if tc.opts != nil {
