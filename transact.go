@@ -79,6 +79,7 @@ func (r *Repository[T]) txPut(item T, mode writeMode, optFns []func(*PutOptions)
 func (r *Repository[T]) TxUpdate(key any, upd Update, optFns ...func(*UpdateOptions)) TxAction {
 	a := TxAction{table: r.table, op: "Update", failed: conditionFailed[T]}
 	in, w, err := r.updateInput(key, upd, optFns)
+	a.w = w // with the key, when it was valid, for the error's label
 	if err == nil && in.ReturnValues != types.ReturnValueAllNew {
 		err = fmt.Errorf("%w: a transaction gives no item back, so UpdateOptions.Return (%s) does not apply", ErrInvalidUpdate, in.ReturnValues)
 	}
@@ -89,7 +90,6 @@ func (r *Repository[T]) TxUpdate(key any, upd Update, optFns ...func(*UpdateOpti
 		a.err = err
 		return a
 	}
-	a.w = w
 	a.item.Update = &types.Update{
 		TableName: in.TableName, Key: in.Key, UpdateExpression: in.UpdateExpression,
 		ConditionExpression:                 in.ConditionExpression,

@@ -70,6 +70,9 @@ func TestTransactWriteRejectsBadInputBeforeAnyCall(t *testing.T) {
 		func(o *dynamodel.UpdateOptions) { o.Return = dynamodel.ReturnAllOld })})
 	require.ErrorIs(t, err, dynamodel.ErrInvalidUpdate)
 	assert.Contains(t, err.Error(), "a transaction gives no item back, so UpdateOptions.Return (ALL_OLD) does not apply")
+	err = dynamodel.TransactWrite(ctx, s, []dynamodel.TxAction{users.TxUpdate("a@b", dynamodel.Update{})})
+	require.ErrorIs(t, err, dynamodel.ErrEmptyUpdate)
+	assert.Contains(t, err.Error(), `action 0 (Update User email="a@b")`, "the label names the key")
 
 	// A TxAction not made by a repository is no write at all.
 	err = dynamodel.TransactWrite(ctx, s, []dynamodel.TxAction{docs.TxPut(Doc{ID: "z"}), {}})
