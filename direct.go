@@ -89,11 +89,14 @@ const maxPooledBody = 4 << 20
 
 // readBody reads the whole body and closes it. The SDK's CRC32 check
 // reports a mismatch on close (and only logs it); here it is an error when
-// the response has a checksum to check.
+// the response has a checksum to check. The buffer is made ready for the
+// length the response declares up to maxPooledBody only: a longer body
+// grows it as its bytes arrive, so that a Content-Length no body follows
+// costs no more than the bytes that came.
 func readBody(resp *smithyhttp.Response, buf *bytes.Buffer) ([]byte, error) {
 	buf.Reset()
-	if n := resp.ContentLength; n > 0 && n < 1<<30 {
-		buf.Grow(int(n) + bytes.MinRead)
+	if n := resp.ContentLength; n > 0 {
+		buf.Grow(int(min(n, maxPooledBody)) + bytes.MinRead)
 	}
 	_, rerr := buf.ReadFrom(resp.Body)
 	cerr := resp.Body.Close()

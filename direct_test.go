@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -231,6 +232,35 @@ func TestDirectCRC32(t *testing.T) {
 	q, _ := readDirect(t, &rawBody{body: body, noCRC: true}, false, nil)
 	if q.err != "" || len(q.items) != 2 {
 		t.Fatalf("no checksum: %+v", q)
+	}
+}
+
+// declaredLength answers with a body whose response declares a length of
+// 256 MiB, far more than the body has.
+type declaredLength struct{ body []byte }
+
+func (r *declaredLength) RoundTrip(req *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/x-amz-json-1.0"}},
+		Body: io.NopCloser(bytes.NewReader(r.body)), ContentLength: 1 << 28, Request: req}, nil
+}
+
+// TestDirectDeclaredLength: reading a response's body costs about the
+// bytes that came, not the length the response declares (it made room for
+// up to 1 GB before the first byte).
+func TestDirectDeclaredLength(t *testing.T) {
+	for _, sdk := range []bool{false, true} {
+		orders, err := dynamodel.NewRepository[Order](cannedClient(&declaredLength{body: []byte(directBodies["page"])}), "Orders",
+			func(o *dynamodel.Options) { o.DecodeWithSDK = sdk })
+		require.NoError(t, err)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		page, err := orders.QueryPage(context.Background(), dynamodel.Partition("c1"))
+		runtime.ReadMemStats(&after)
+		require.NoError(t, err)
+		require.Len(t, page.Items, 2)
+		if n := after.TotalAlloc - before.TotalAlloc; n > 32<<20 {
+			t.Errorf("DecodeWithSDK %v: a page of %d bytes declared as 256 MiB allocated %d MiB", sdk, len(directBodies["page"]), n>>20)
+		}
 	}
 }
 
