@@ -177,6 +177,11 @@ func TestParseTemplateErrors(t *testing.T) {
 		{"duplicate key", "Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n  T:\n    Type: AWS::DynamoDB::Table\n", "", "field Resources.T appears twice (line 4)"},
 		{"invalid YAML", "Resources: [1\n", "", "invalid YAML: yaml: line 1: did not find expected ',' or ']'"},
 		{"not a mapping", "- a\n- b\n", "", "want a YAML mapping"},
+		{"two documents", "TableName: Things\n---\nTableName: Others\n", "", "line 2: a second YAML document: a file holds one"},
+		{"two documents, the second broken", "TableName: Things\n---\n[1\n", "", "did not find expected"},
+		{"merge of a scalar", "a: &a x\nTableName: {<<: *a}\n", "", "TableName.<<: line 2: a merge key (<<) takes a mapping or a list of mappings"},
+		// Five aliases of a long list: the value is five times the file.
+		{"aliases five times the file", "a: &a [" + strings.Repeat("1,", 50000) + "1]\nb: [*a, *a, *a, *a, *a]\n", "", "aliases expand the document too much"},
 		{"alias bomb", "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d]\n",
 			"", "aliases expand the document too much"},
 	} {
@@ -188,6 +193,58 @@ func TestParseTemplateErrors(t *testing.T) {
 		assert.Equal(t, tc.path, se.Path, tc.name)
 		assert.Contains(t, se.Msg, tc.msg, tc.name)
 	}
+}
+
+// TestParseYAMLMergeKeys: merge keys (<<) add the keys a mapping does not
+// set itself, as the AWS CLI and SAM read them: a template's tables may
+// share their properties, a table file its definitions.
+func TestParseYAMLMergeKeys(t *testing.T) {
+	tables, err := schema.ParseAll("t.yaml", []byte(`Metadata:
+  Keys: &keys
+    AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+    KeySchema: [{AttributeName: id, KeyType: HASH}]
+  Billing: &billing {BillingMode: PROVISIONED, TableName: Ignored}
+Resources:
+  A:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      <<: *keys
+      TableName: Things
+      BillingMode: PAY_PER_REQUEST
+  B:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      <<: [{BillingMode: PAY_PER_REQUEST}, *billing, *keys]
+      TableName: Others
+`))
+	require.NoError(t, err)
+	require.Len(t, tables, 2)
+	for i, name := range []string{"Things", "Others"} {
+		assert.Equal(t, name, tables[i].Name())
+		id, _ := tables[i].HashKey()
+		assert.Equal(t, "id", id)
+		b, err := json.Marshal(tables[i])
+		require.NoError(t, err)
+		assert.Contains(t, string(b), `"BillingMode":"PAY_PER_REQUEST"`, "the mapping's own key, then the first of a list, wins")
+	}
+
+	table, err := schema.Parse("t.yaml", []byte(`x: &attr {AttributeName: id, AttributeType: S}
+TableName: Things
+AttributeDefinitions: [{<<: *attr}]
+KeySchema: [{AttributeName: id, KeyType: HASH}]
+BillingMode: PAY_PER_REQUEST
+`))
+	require.Error(t, err, "a table file's keys are the create-table input's")
+	assert.Nil(t, table)
+	assert.Contains(t, err.Error(), "x: unknown field")
+	table, err = schema.Parse("t.yaml", []byte(`TableName: Things
+AttributeDefinitions: [{<<: {AttributeName: id}, AttributeType: S}]
+KeySchema: [{AttributeName: id, KeyType: HASH}]
+BillingMode: PAY_PER_REQUEST
+`))
+	require.NoError(t, err)
+	id, typ := table.HashKey()
+	assert.Equal(t, "id S", id+" "+string(typ))
 }
 
 // TestLoadDirReadsTemplates: LoadDir takes table files and templates, JSON

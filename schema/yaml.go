@@ -1,9 +1,11 @@
 package schema
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -16,11 +18,23 @@ import (
 // (!Ref X is {"Ref": "X"}, !GetAtt A.B is {"Fn::GetAtt": ["A", "B"]}, !Sub
 // s is {"Fn::Sub": s}). It also returns the keys of the top-level mapping
 // named orderOf, in document order. A key that appears twice in a mapping
-// is an error, as in JSON files.
+// is an error, as in JSON files, and so is a second document (a file
+// that holds one would have the rest ignored); merge keys (<<) are read.
 func decodeYAML(data []byte, orderOf string) (doc any, order []string, err error) {
 	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil {
+		if err == io.EOF {
+			return nil, nil, errors.New("empty file")
+		}
 		return nil, nil, err
+	}
+	var next yaml.Node
+	if err := dec.Decode(&next); err != io.EOF {
+		if err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, fmt.Errorf("line %d: a second YAML document: a file holds one (a template, or one table)", next.Line)
 	}
 	if root.Kind == 0 {
 		return nil, nil, errors.New("empty file")
@@ -39,8 +53,8 @@ func decodeYAML(data []byte, orderOf string) (doc any, order []string, err error
 			}
 		}
 	}
-	c := &yamlConverter{budget: 4*len(data) + 1000}
-	doc, err = c.value(top, "", 0)
+	c := &yamlConverter{budget: len(data)/2 + 10000, scalars: map[*yaml.Node]any{}}
+	doc, err = c.value(top, nil, 0)
 	return doc, order, err
 }
 
@@ -48,19 +62,40 @@ func decodeYAML(data []byte, orderOf string) (doc any, order []string, err error
 const maxYAMLDepth = 100
 
 // A yamlConverter converts nodes to values. Aliases are expanded, so it
-// visits at most budget nodes: a few aliases may not grow a small document
-// into a huge value.
+// visits at most budget nodes (a node takes at least two bytes of a file
+// without aliases, "1,"): a few aliases may not grow a small document into
+// a huge value.
 type yamlConverter struct {
-	budget int
+	budget  int
+	scalars map[*yaml.Node]any // scalars converted, for aliases to them
+}
+
+// A yamlPath is where a node stands, for errors: a key or index below its
+// parent. It is rendered only when there is an error, so a node costs no
+// string.
+type yamlPath struct {
+	parent *yamlPath
+	key    string
+	index  int // when key is ""
+}
+
+func (p *yamlPath) String() string {
+	if p == nil {
+		return ""
+	}
+	if p.key == "" {
+		return fmt.Sprintf("%s[%d]", p.parent, p.index)
+	}
+	return joinPath(p.parent.String(), p.key)
 }
 
 // value converts a node; path names it in errors.
-func (c *yamlConverter) value(n *yaml.Node, path string, depth int) (any, error) {
+func (c *yamlConverter) value(n *yaml.Node, path *yamlPath, depth int) (any, error) {
 	if depth > maxYAMLDepth {
-		return nil, fmt.Errorf("%s: nested more than %d deep", orTop(path), maxYAMLDepth)
+		return nil, fmt.Errorf("%s: nested more than %d deep", orTop(path.String()), maxYAMLDepth)
 	}
 	if c.budget--; c.budget < 0 {
-		return nil, fmt.Errorf("%s: aliases expand the document too much", orTop(path))
+		return nil, fmt.Errorf("%s: aliases expand the document too much", orTop(path.String()))
 	}
 	if tag := n.Tag; strings.HasPrefix(tag, "!") && !strings.HasPrefix(tag, "!!") {
 		return c.intrinsic(n, path, depth)
@@ -76,7 +111,7 @@ func (c *yamlConverter) value(n *yaml.Node, path string, depth int) (any, error)
 	case yaml.SequenceNode:
 		out := make([]any, 0, len(n.Content))
 		for i, e := range n.Content {
-			v, err := c.value(e, fmt.Sprintf("%s[%d]", path, i), depth+1)
+			v, err := c.value(e, &yamlPath{parent: path, index: i}, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -84,25 +119,63 @@ func (c *yamlConverter) value(n *yaml.Node, path string, depth int) (any, error)
 		}
 		return out, nil
 	case yaml.MappingNode:
-		out := make(map[string]any, len(n.Content)/2)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i]
-			if k.Kind != yaml.ScalarNode {
-				return nil, fmt.Errorf("%s: line %d: want a plain key", orTop(path), k.Line)
-			}
-			p := joinPath(path, k.Value)
-			if _, dup := out[k.Value]; dup {
-				return nil, fmt.Errorf("field %s appears twice (line %d)", p, k.Line)
-			}
-			v, err := c.value(n.Content[i+1], p, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			out[k.Value] = v
-		}
-		return out, nil
+		return c.mapping(n, path, depth)
 	}
-	return yamlScalar(n)
+	if v, done := c.scalars[n]; done {
+		return v, nil
+	}
+	v, err := yamlScalar(n)
+	c.scalars[n] = v
+	return v, err
+}
+
+// mapping converts a mapping node. Merge keys (<<: *defaults, or a list of
+// such) add the keys of the mappings they name that the mapping does not
+// set itself, the first mapping of a list winning, as the AWS CLI and SAM
+// read them.
+func (c *yamlConverter) mapping(n *yaml.Node, path *yamlPath, depth int) (map[string]any, error) {
+	out := make(map[string]any, len(n.Content)/2)
+	var merges []*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			return nil, fmt.Errorf("%s: line %d: want a plain key", orTop(path.String()), k.Line)
+		}
+		if k.ShortTag() == "!!merge" {
+			merges = append(merges, v)
+			continue
+		}
+		if _, dup := out[k.Value]; dup {
+			return nil, fmt.Errorf("field %s appears twice (line %d)", joinPath(path.String(), k.Value), k.Line)
+		}
+		e, err := c.value(v, &yamlPath{parent: path, key: k.Value}, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		out[k.Value] = e
+	}
+	for _, m := range merges {
+		v, err := c.value(m, &yamlPath{parent: path, key: "<<"}, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		list, isList := v.([]any)
+		if !isList {
+			list = []any{v}
+		}
+		for _, e := range list {
+			from, ok := e.(map[string]any)
+			if !ok {
+				return nil, fmt.Errorf("%s: line %d: a merge key (<<) takes a mapping or a list of mappings", joinPath(path.String(), "<<"), m.Line)
+			}
+			for key, val := range from {
+				if _, set := out[key]; !set {
+					out[key] = val
+				}
+			}
+		}
+	}
+	return out, nil
 }
 
 // yamlScalar converts a scalar by its resolved tag.
@@ -132,7 +205,7 @@ func yamlScalar(n *yaml.Node) (any, error) {
 
 // intrinsic converts a node with a short-form intrinsic function tag to
 // the long form.
-func (c *yamlConverter) intrinsic(n *yaml.Node, path string, depth int) (any, error) {
+func (c *yamlConverter) intrinsic(n *yaml.Node, path *yamlPath, depth int) (any, error) {
 	name := strings.TrimPrefix(n.Tag, "!")
 	inner := *n
 	inner.Tag = ""
