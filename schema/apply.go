@@ -9,7 +9,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"github.com/dynamodel/dynamodel/internal/names"
 	"github.com/dynamodel/dynamodel/internal/retry"
 )
 
@@ -89,9 +88,8 @@ type applier struct {
 func applyTables(ctx context.Context, client API, tables []*Table, o Options, m mode) ([]Change, error) {
 	a := &applier{client: client, o: o}
 	for _, t := range tables {
-		name := o.TableName(t)
-		if msg := names.Check(name); msg != "" {
-			return nil, &Error{File: t.Source, Path: "TableName", Msg: fmt.Sprintf("%q, with prefix and suffix: %s", name, msg)}
+		if err := checkOptions(t, o); err != nil {
+			return nil, err
 		}
 	}
 	changes := make([]Change, len(tables))

@@ -144,3 +144,34 @@ func TestApplyChecksPrefixedNames(t *testing.T) {
 		assert.Equal(t, `"dev env-User", with prefix and suffix: character ' ' not allowed (use a-z, A-Z, 0-9, '_', '-', '.')`, se.Msg)
 	}
 }
+
+// TestApplyChecksTimeToLiveAttributes: a time-to-live attribute
+// UpdateTimeToLive would refuse (over 255 bytes, not UTF-8) is a
+// *schema.Error before any call, where Apply created the table and then
+// failed to set it (moto took it); CloudFormation refuses it too.
+func TestApplyChecksTimeToLiveAttributes(t *testing.T) {
+	users, err := schema.Load("../testdata/create-user.json")
+	require.NoError(t, err)
+	var noCalls struct{ schema.API }
+	for attr, msg := range map[string]string{
+		strings.Repeat("x", 256): "the time-to-live attribute is 256 bytes long, DynamoDB takes at most 255 (Options.TimeToLive)",
+		"exp\xff":                `the time-to-live attribute "exp\xff" is not valid UTF-8 (Options.TimeToLive)`,
+	} {
+		ttl := func(o *schema.Options) { o.TimeToLive = map[string]string{"User": attr} }
+		for _, run := range []func() error{
+			func() error { _, err := schema.Apply(context.Background(), noCalls, []*schema.Table{users}, ttl); return err },
+			func() error { _, err := schema.Diff(context.Background(), noCalls, []*schema.Table{users}, ttl); return err },
+			func() error { _, err := schema.CloudFormation([]*schema.Table{users}, ttl); return err },
+		} {
+			err := run()
+			require.ErrorIs(t, err, schema.ErrInvalid)
+			var se *schema.Error
+			require.ErrorAs(t, err, &se)
+			assert.Equal(t, "../testdata/create-user.json", se.File)
+			assert.Equal(t, "TimeToLive", se.Path)
+			assert.Equal(t, msg, se.Msg)
+		}
+	}
+	_, err = schema.CloudFormation([]*schema.Table{users}, func(o *schema.Options) { o.TimeToLive = map[string]string{"User": strings.Repeat("x", 255)} })
+	assert.NoError(t, err, "255 bytes is allowed")
+}

@@ -11,8 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"go.yaml.in/yaml/v3"
-
-	"github.com/dynamodel/dynamodel/internal/names"
 )
 
 // TableResourceType is the CloudFormation type of a DynamoDB table.
@@ -129,10 +127,10 @@ func logicalID(name string) string {
 
 // resource builds t's resource under o.
 func (t *Table) resource(o Options) (*Resource, error) {
-	name := o.TableName(t)
-	if msg := names.Check(name); msg != "" {
-		return nil, &Error{File: t.Source, Path: "TableName", Msg: fmt.Sprintf("%q, with prefix and suffix: %s", name, msg)}
+	if err := checkOptions(t, o); err != nil {
+		return nil, err
 	}
+	name := o.TableName(t)
 	props, err := cfnProperties(&t.input, name)
 	if err != nil {
 		return nil, &Error{File: t.Source, Path: "ResourcePolicy", Msg: err.Error()}

@@ -327,10 +327,14 @@ func translate(t *Table, in map[string]any, name string, v any) *propertyError {
 		switch {
 		case !ok:
 			return &propertyError{name, "want an object, got " + js.Describe(v)}
+		case unknownField(s, "Enabled", "AttributeName") != "":
+			return &propertyError{name + "." + unknownField(s, "Enabled", "AttributeName"), "unknown field"}
 		case !okE:
 			return &propertyError{name + ".Enabled", "want true or false, got " + js.Describe(s["Enabled"])}
 		case enabled && (!okA || attr == ""):
 			return &propertyError{name + ".AttributeName", "required when Enabled is true"}
+		case checkTimeToLiveAttribute(attr) != "":
+			return &propertyError{name + ".AttributeName", checkTimeToLiveAttribute(attr)}
 		case !enabled:
 			attr = ""
 		}
@@ -338,6 +342,9 @@ func translate(t *Table, in map[string]any, name string, v any) *propertyError {
 	case "PointInTimeRecoverySpecification":
 		s, ok := v.(map[string]any)
 		enabled, okE := s["PointInTimeRecoveryEnabled"].(bool)
+		if f := unknownField(s, "PointInTimeRecoveryEnabled", "RecoveryPeriodInDays"); f != "" {
+			return &propertyError{name + "." + f, "unknown field"}
+		}
 		if !ok || !okE {
 			return &propertyError{name + ".PointInTimeRecoveryEnabled", "want true or false"}
 		}
@@ -370,6 +377,17 @@ func translate(t *Table, in map[string]any, name string, v any) *propertyError {
 		in[name] = v
 	}
 	return nil
+}
+
+// unknownField returns the first key of m, in sorted order, that is not
+// one of known, or "".
+func unknownField(m map[string]any, known ...string) string {
+	for _, k := range slices.Sorted(mapKeys(m)) {
+		if !slices.Contains(known, k) {
+			return k
+		}
+	}
+	return ""
 }
 
 // cfnPath turns a create-table input's field path into the

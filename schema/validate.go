@@ -3,6 +3,7 @@ package schema
 import (
 	"fmt"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -257,6 +258,38 @@ func (c *tableCheck) tags() *Error {
 			if aws.ToString(c.in.Tags[j].Key) == aws.ToString(t.Key) {
 				return c.fail(fmt.Sprintf("Tags[%d].Key", i), fmt.Sprintf("%q is used twice", aws.ToString(t.Key)))
 			}
+		}
+	}
+	return nil
+}
+
+// maxAttributeName is the longest attribute name DynamoDB takes, in bytes.
+const maxAttributeName = 255
+
+// checkTimeToLiveAttribute returns what is wrong with a time-to-live
+// attribute name ("" turns time to live off), or "": UpdateTimeToLive
+// takes 1 to 255 bytes of UTF-8.
+func checkTimeToLiveAttribute(attr string) string {
+	switch {
+	case len(attr) > maxAttributeName:
+		return fmt.Sprintf("the time-to-live attribute is %d bytes long, DynamoDB takes at most %d", len(attr), maxAttributeName)
+	case !utf8.ValidString(attr):
+		return fmt.Sprintf("the time-to-live attribute %q is not valid UTF-8", attr)
+	}
+	return ""
+}
+
+// checkOptions refuses, before any call, what the options ask of the
+// tables and DynamoDB would refuse: a table name too long or short with
+// prefix and suffix, a time-to-live attribute it does not take.
+func checkOptions(t *Table, o Options) *Error {
+	name := o.TableName(t)
+	if msg := names.Check(name); msg != "" {
+		return &Error{File: t.Source, Path: "TableName", Msg: fmt.Sprintf("%q, with prefix and suffix: %s", name, msg)}
+	}
+	if attr, ok := o.TimeToLive[t.Name()]; ok {
+		if msg := checkTimeToLiveAttribute(attr); msg != "" {
+			return &Error{File: t.Source, Path: "TimeToLive", Msg: msg + " (Options.TimeToLive)"}
 		}
 	}
 	return nil
