@@ -132,3 +132,24 @@ func TestDescribeLeavesOutAWSTags(t *testing.T) {
 	_, err := schema.Parse("tagged.json", []byte(strings.Replace(validTable, `"BillingMode"`, `"Tags": [{"Key": "aws:x", "Value": "1"}], "BillingMode"`, 1)))
 	assert.ErrorContains(t, err, `Tags[0].Key: "aws:x": the prefix aws: is AWS's own`)
 }
+
+// TestDeleteWaitsForATableBeingCreated: a table still being created
+// (Apply with NoWait; dynalite takes 50 ms, during which DeleteTable
+// answers ResourceInUseException) is waited for and deleted, where Delete
+// failed with the engine's answer and deleted nothing.
+func TestDeleteWaitsForATableBeingCreated(t *testing.T) {
+	enginetest.Each(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		t.Cleanup(func() { dropTable(db, db.Table("Settings")) })
+		table := parseDoc(t, nil)
+		noWait := func(o *schema.Options) { o.NoWait = true }
+		_, err := schema.Apply(ctx, db.Client, []*schema.Table{table}, prefixed(db.Prefix), noWait)
+		require.NoError(t, err)
+		deleted, err := schema.Delete(ctx, db.Client, []*schema.Table{table}, prefixed(db.Prefix))
+		require.NoError(t, err)
+		assert.Equal(t, []string{db.Table("Settings")}, deleted)
+		_, err = db.Client.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(db.Table("Settings"))})
+		var nf *types.ResourceNotFoundException
+		assert.ErrorAs(t, err, &nf, "the table is gone")
+	})
+}

@@ -17,8 +17,9 @@ const deleteConcurrency = 4
 
 // Delete deletes the tables (with prefix and suffix), several at once, and
 // waits until they are gone; it returns the names of the tables it deleted,
-// sorted. Tables that do not exist are skipped. It is meant for tests and
-// for tearing down an environment.
+// sorted. Tables that do not exist are skipped; a table being created or
+// changed is waited for until it is ACTIVE, then deleted. It is meant for
+// tests and for tearing down an environment.
 func Delete(ctx context.Context, client API, tables []*Table, optFns ...func(*Options)) ([]string, error) {
 	o := collectOptions(optFns)
 	deleted, err := deleteTables(ctx, client, tables, o)
@@ -93,9 +94,18 @@ func deleteTables(ctx context.Context, client API, tables []*Table, o Options) (
 }
 
 // deleteTable deletes the table called name; it returns name if it did, ""
-// if there was no such table.
+// if there was no such table. A table being created or changed, which
+// DynamoDB refuses to delete (ResourceInUseException), is waited for
+// until it is ACTIVE (or gone), then deleted.
 func deleteTable(ctx context.Context, client API, name string, o Options) (string, error) {
 	_, err := client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: &name}, o.ClientOptions...)
+	var inUse *types.ResourceInUseException
+	if errors.As(err, &inUse) {
+		if err := waitSettled(ctx, client, o, name); err != nil {
+			return "", err
+		}
+		_, err = client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: &name}, o.ClientOptions...)
+	}
 	var nf *types.ResourceNotFoundException
 	if errors.As(err, &nf) {
 		return "", nil
@@ -104,4 +114,13 @@ func deleteTable(ctx context.Context, client API, name string, o Options) (strin
 		return "", fmt.Errorf("dynamodel: DeleteTable %s: %w", name, err)
 	}
 	return name, nil
+}
+
+// waitSettled polls the table until it is ACTIVE with its indexes, being
+// deleted, or gone.
+func waitSettled(ctx context.Context, client API, o Options, name string) error {
+	return poll(ctx, o, func() (bool, error) {
+		live, err := liveTable(ctx, client, name, o)
+		return live == nil || isActive(live) || live.TableStatus == types.TableStatusDeleting, err
+	}, "dynamodel: waiting for table "+name+" to become ACTIVE before deleting it")
 }
