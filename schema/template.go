@@ -130,11 +130,17 @@ var indexUnmanaged = map[string]bool{"OnDemandThroughput": true, "WarmThroughput
 func tableResource(file, id string, props any) (*Table, error) {
 	base := "Resources." + id + ".Properties"
 	fail := func(path, msg string) (*Table, error) {
-		return nil, &Error{File: file, Path: joinPath(base, path), Msg: msg}
+		if path != "" {
+			path = "." + path
+		}
+		return nil, &Error{File: file, Path: base + path, Msg: msg}
 	}
 	p, ok := props.(map[string]any)
 	if !ok {
 		return fail("", "want an object of properties, got "+js.Describe(props))
+	}
+	if fn, at := findIntrinsic(p, ""); fn != "" && at == "" {
+		return fail("", fn+" cannot be resolved, and the loader needs the properties")
 	}
 	t := &Table{Source: file + "#" + id, logicalID: id}
 	in := map[string]any{}
@@ -414,6 +420,9 @@ func simpleTable(file, id string, props any, defaults map[string]any) (*Table, e
 		if !ok {
 			return nil, &Error{File: file, Path: base, Msg: "want an object of properties, got " + js.Describe(props)}
 		}
+		if fn, at := findIntrinsic(given, ""); fn != "" && at == "" {
+			return nil, &Error{File: file, Path: base, Msg: fn + " cannot be resolved, and the loader needs the properties"}
+		}
 		for k, v := range given {
 			p[k] = v
 		}
@@ -428,6 +437,9 @@ func simpleTable(file, id string, props any, defaults map[string]any) (*Table, e
 			return nil, &Error{File: file, Path: base + ".PrimaryKey", Msg: "want an object, got " + js.Describe(pk)}
 		}
 		key = m
+	}
+	if name, ok := key["Name"].(string); !ok || name == "" {
+		return nil, &Error{File: file, Path: base + ".PrimaryKey.Name", Msg: "want the key attribute's name, got " + js.Describe(key["Name"])}
 	}
 	types := map[string]string{"String": "S", "Number": "N", "Binary": "B"}
 	typ, ok := key["Type"].(string)
