@@ -128,9 +128,10 @@
 // intrinsic functions (!Ref, !Sub, !GetAtt, !If...) are taken where the
 // loader does not need their value: the setting they give is left alone by
 // Apply and Diff. Where it needs it (the table's name, keys, indexes,
-// billing mode, throughput), the *Error names the resource and property:
+// billing mode, throughput), the *Error names the resource and property,
+// and the line:
 //
-//	dynamodel: schema template.yaml: Resources.UsersTable.Properties.TableName: Fn::Sub cannot be resolved, ...
+//	dynamodel: schema template.yaml:12:7: Resources.UsersTable.Properties.TableName: Fn::Sub cannot be resolved, ...
 //
 // A file written as a template and read back gives the same tables, with
 // the same logical ids.

@@ -32,11 +32,11 @@ func (unsupported) Error() string { return "dynamodel: table setting not applied
 func (unsupported) Is(target error) bool { return target == errors.ErrUnsupported }
 
 // Error is a problem with a table file. It names the file, the JSON path of
-// the field (KeySchema[0].KeyType) when there is one, and what is wrong. It
-// matches ErrInvalid.
+// the field (KeySchema[0].KeyType) and its line when there is one, and what
+// is wrong. It matches ErrInvalid.
 type Error struct {
 	File   string // the file, as given to the loader
-	Line   int    // for JSON syntax errors: the line, from 1
+	Line   int    // the line of the field (or of a syntax error), from 1; 0 when not known
 	Column int    // and the column, from 1
 	Path   string // the JSON path of the field, e.g. GlobalSecondaryIndexes[0].IndexName
 	Msg    string // what is wrong

@@ -97,6 +97,32 @@ func TestParseSyntaxErrorHasLineAndColumn(t *testing.T) {
 	assert.Equal(t, "dynamodel: schema bad.json:3:3: invalid JSON: invalid character 'o' looking for beginning of object key string", se.Error())
 }
 
+// TestErrorsNameTheLine: an error on a field names its line and column in
+// the file (JSON or YAML, table file or template, the field given or
+// through an alias), or the line of the object it is missing from.
+func TestErrorsNameTheLine(t *testing.T) {
+	for name, tc := range map[string]struct{ doc, err string }{
+		"a.json": {"{\n  \"TableName\": \"Things\",\n  \"AttributeDefinitions\": [{\"AttributeName\": \"id\", \"AttributeType\": \"S\"}],\n" +
+			"  \"KeySchema\": [\n    {\"AttributeName\": \"id\", \"KeyType\": \"RANGE\"}\n  ],\n  \"BillingMode\": \"PAY_PER_REQUEST\"\n}\n",
+			"a.json:5:29: KeySchema[0].KeyType: want HASH"},
+		"b.yaml": {"Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableName: Things\n      AttributeDefinitions:\n" +
+			"        - {AttributeName: !Ref K, AttributeType: S}\n      KeySchema: [{AttributeName: id, KeyType: HASH}]\n",
+			"b.yaml:7:12: Resources.T.Properties.AttributeDefinitions[0].AttributeName: Ref cannot be resolved"},
+		"c.yaml": {"Metadata:\n  Sse: &sse\n    SSEEnabled: maybe\nResources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableName: Things\n" +
+			"      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n      KeySchema: [{AttributeName: id, KeyType: HASH}]\n" +
+			"      BillingMode: PAY_PER_REQUEST\n      SSESpecification: *sse\n",
+			"c.yaml:3:5: Resources.T.Properties.SSESpecification.SSEEnabled: want true or false"},
+		"d.json": {"{\"Resources\": {\"T\": {\"Type\": \"AWS::DynamoDB::Table\",\n  \"Properties\": {\"TableName\": \"Things\",\n" +
+			"    \"AttributeDefinitions\": [{\"AttributeName\": \"id\", \"AttributeType\": \"S\"}],\n    \"KeySchema\": [{\"AttributeName\": \"id\", \"KeyType\": \"HASH\"}],\n" +
+			"    \"BillingMode\": \"PAY_PER_REQUEST\", \"StreamSpecification\": {}}}}}",
+			"d.json:5:39: Resources.T.Properties.StreamSpecification.StreamViewType: required field is missing"},
+	} {
+		_, err := schema.ParseAll(name, []byte(tc.doc))
+		require.ErrorIs(t, err, schema.ErrInvalid, name)
+		assert.Contains(t, err.Error(), "dynamodel: schema "+tc.err, name)
+	}
+}
+
 // TestParseRefusesTextJSONWouldChange: encoding/json reads invalid UTF-8
 // and a lone surrogate escape as U+FFFD, and the table would be created
 // with a key named otherwise than in the file.

@@ -60,6 +60,17 @@ func ParseAll(name string, data []byte, optFns ...func(*LoadOptions)) ([]*Table,
 		return nil, opts.tooLarge(name)
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)
+	tables, err := parseAll(name, data)
+	var se *Error
+	if errors.As(err, &se) && se.Line == 0 && se.Path != "" {
+		se.Line, se.Column = locate(data, se.Path)
+	}
+	return tables, err
+}
+
+// parseAll is ParseAll, on data within the cap and without a byte-order
+// mark; its errors name no line unless the syntax is wrong.
+func parseAll(name string, data []byte) ([]*Table, error) {
 	if !looksLikeJSON(data) {
 		return parseYAML(name, data)
 	}

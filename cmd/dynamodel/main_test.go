@@ -65,7 +65,7 @@ func TestMalformedFileStopsEverything(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Empty(t, stdout)
 	assert.Equal(t, "dynamodel apply: dynamodel: schema "+filepath.Join(dir, "b-broken.json")+
-		`: KeySchema[0].KeyType: want one of HASH, RANGE, got "PRIMARY"`+"\n", stderr)
+		`:3:47: KeySchema[0].KeyType: want one of HASH, RANGE, got "PRIMARY"`+"\n", stderr)
 }
 
 func TestCommandIntegration(t *testing.T) {
