@@ -143,6 +143,12 @@ func TestApplyChecksPrefixedNames(t *testing.T) {
 		assert.Equal(t, "TableName", se.Path)
 		assert.Equal(t, `"dev env-User", with prefix and suffix: character ' ' not allowed (use a-z, A-Z, 0-9, '_', '-', '.')`, se.Msg)
 	}
+	for _, name := range []string{"../User", "U"} {
+		_, err = schema.Describe(context.Background(), noCalls, name)
+		assert.ErrorIs(t, err, schema.ErrInvalid, "Describe checks %q before calling", name)
+	}
+	_, err = schema.Describe(context.Background(), noCalls, "User", prefixed("dev env-"))
+	assert.ErrorIs(t, err, schema.ErrInvalid, "and the prefixed name")
 }
 
 // TestApplyChecksTimeToLiveAttributes: a time-to-live attribute
@@ -159,8 +165,14 @@ func TestApplyChecksTimeToLiveAttributes(t *testing.T) {
 	} {
 		ttl := func(o *schema.Options) { o.TimeToLive = map[string]string{"User": attr} }
 		for _, run := range []func() error{
-			func() error { _, err := schema.Apply(context.Background(), noCalls, []*schema.Table{users}, ttl); return err },
-			func() error { _, err := schema.Diff(context.Background(), noCalls, []*schema.Table{users}, ttl); return err },
+			func() error {
+				_, err := schema.Apply(context.Background(), noCalls, []*schema.Table{users}, ttl)
+				return err
+			},
+			func() error {
+				_, err := schema.Diff(context.Background(), noCalls, []*schema.Table{users}, ttl)
+				return err
+			},
 			func() error { _, err := schema.CloudFormation([]*schema.Table{users}, ttl); return err },
 		} {
 			err := run()

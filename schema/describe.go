@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/dynamodel/dynamodel/internal/names"
 )
 
 // Describe captures a live table's definition as a Table: what
@@ -18,10 +20,15 @@ import (
 // (and the AWS CLI) takes to create the same table elsewhere. With
 // Options.TablePrefix or TableSuffix, the live table is the prefixed one and
 // the definition gets the bare name. A table that does not exist is an
-// error wrapping the SDK's *types.ResourceNotFoundException.
+// error wrapping the SDK's *types.ResourceNotFoundException; a name
+// DynamoDB would refuse (with prefix and suffix) is an error wrapping
+// ErrInvalid, before any call.
 func Describe(ctx context.Context, client API, table string, optFns ...func(*Options)) (*Table, error) {
 	o := collectOptions(optFns)
 	name := o.TablePrefix + table + o.TableSuffix
+	if msg := names.Check(name); msg != "" {
+		return nil, fmt.Errorf("%w: table name %q: %s", ErrInvalid, name, msg)
+	}
 	out, err := client.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &name}, o.ClientOptions...)
 	var nf *types.ResourceNotFoundException
 	if errors.As(err, &nf) {
