@@ -31,7 +31,8 @@ type Change struct {
 
 	// Differences are how the live table differs from its file where Apply
 	// does not change it (keys, local secondary indexes, global secondary
-	// indexes without Options.AddIndexes or DeleteIndexes). When there are
+	// indexes without Options.AddIndexes or DeleteIndexes, another
+	// time-to-live attribute than the one that is on). When there are
 	// any, the Action is ActionDiffers and Apply changed nothing on the
 	// table: every difference is listed here, and Updates is empty.
 	Differences []Difference

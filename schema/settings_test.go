@@ -392,3 +392,47 @@ func dropTable(db *dynamotest.DB, table string) {
 	}
 	_, _ = db.Client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: &table})
 }
+
+// TestApplyReportsATimeToLiveAttributeChange: time to live on with another
+// attribute is a difference Apply reports and does not make. DynamoDB
+// refuses a second UpdateTimeToLive on a table for an hour, so turning it
+// off and on again failed half-way on AWS and left it off (the engines do
+// not enforce the hour). Turning it off, then on, is made.
+func TestApplyReportsATimeToLiveAttributeChange(t *testing.T) {
+	enginetest.Each(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		t.Cleanup(func() { dropTable(db, db.Table("Settings")) })
+		table := parseDoc(t, nil)
+		ttl := func(attr string) func(*schema.Options) {
+			return func(o *schema.Options) {
+				o.TablePrefix = db.Prefix
+				o.TimeToLive = map[string]string{"Settings": attr}
+			}
+		}
+		changes, err := schema.Apply(ctx, db.Client, []*schema.Table{table}, ttl("expires"))
+		if errors.Is(err, schema.ErrUnsupported) {
+			t.Skipf("%s has no time to live: %s", db.Engine.Name, changes[0].Unsupported[0])
+		}
+		require.NoError(t, err)
+
+		changes, err = schema.Apply(ctx, db.Client, []*schema.Table{table}, ttl("gone"))
+		require.ErrorIs(t, err, schema.ErrMismatch)
+		require.Len(t, changes, 1)
+		assert.Equal(t, schema.ActionDiffers, changes[0].Action)
+		assert.Empty(t, changes[0].Updates)
+		assert.Equal(t, []schema.Difference{{Path: "TimeToLive", File: "gone", Live: "expires"}}, changes[0].Differences)
+		live := func() string {
+			out, err := db.Client.DescribeTimeToLive(ctx, &dynamodb.DescribeTimeToLiveInput{TableName: aws.String(db.Table("Settings"))})
+			require.NoError(t, err)
+			return string(out.TimeToLiveDescription.TimeToLiveStatus) + " " + aws.ToString(out.TimeToLiveDescription.AttributeName)
+		}
+		assert.Equal(t, "ENABLED expires", live(), "left as it was")
+
+		_, err = schema.Apply(ctx, db.Client, []*schema.Table{table}, ttl(""))
+		require.NoError(t, err)
+		assert.True(t, strings.HasPrefix(live(), "DISABLED"), live())
+		_, err = schema.Apply(ctx, db.Client, []*schema.Table{table}, ttl("gone"))
+		require.NoError(t, err)
+		assert.Equal(t, "ENABLED gone", live())
+	})
+}
