@@ -52,7 +52,10 @@ type Resource struct {
 // PointInTimeRecovery give TimeToLiveSpecification and
 // PointInTimeRecoverySpecification. Every table is kept when its stack is
 // deleted or it is replaced (DeletionPolicy and UpdateReplacePolicy
-// Retain).
+// Retain). A table read from a template that gave some of its properties
+// through intrinsic functions, or properties the loader does not read
+// (ContributorInsightsSpecification...), is an *Error naming them: the
+// template written would lose them.
 func CloudFormation(tables []*Table, optFns ...func(*Options)) (*Template, error) {
 	o := collectOptions(optFns)
 	tpl := &Template{}
@@ -129,6 +132,11 @@ func logicalID(name string) string {
 func (t *Table) resource(o Options) (*Resource, error) {
 	if err := checkOptions(t, o); err != nil {
 		return nil, err
+	}
+	if len(t.dropped) > 0 {
+		return nil, &Error{File: t.Source, Path: "Resources." + t.LogicalID() + ".Properties", Msg: fmt.Sprintf(
+			"%s: given by intrinsic functions, or not read by the loader, so a template written from the table would lose them: deploy the template itself",
+			strings.Join(t.dropped, ", "))}
 	}
 	name := o.TableName(t)
 	props, err := cfnProperties(&t.input, name)

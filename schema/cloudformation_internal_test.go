@@ -4,11 +4,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
-// fuzzTemplate is a seed template with a SimpleTable, intrinsic functions
-// and settings a create-table file cannot hold.
+// fuzzTemplate is a seed template with a SimpleTable and settings a
+// create-table file cannot hold.
 const fuzzTemplate = `AWSTemplateFormatVersion: 2010-09-09
 Globals:
   SimpleTable: {SSESpecification: {SSEEnabled: true}}
@@ -27,7 +28,7 @@ Resources:
       StreamSpecification: {StreamViewType: KEYS_ONLY}
       TimeToLiveSpecification: {AttributeName: exp, Enabled: true}
       PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: false}
-      DeletionProtectionEnabled: !If [C, true, false]
+      DeletionProtectionEnabled: true
       ResourcePolicy: {PolicyDocument: {Version: "2012-10-17", Statement: []}}
 `
 
@@ -47,6 +48,7 @@ func FuzzCloudFormation(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte(fuzzTemplate))
+	f.Add([]byte(strings.Replace(fuzzTemplate, "DeletionProtectionEnabled: true", "DeletionProtectionEnabled: !If [C, true, false]", 1)))
 	f.Add([]byte(`{"Resources": {"B": {"Type": "AWS::Serverless::SimpleTable"}, "A": {"Type": "AWS::DynamoDB::Table", "Properties": {"AttributeDefinitions": [{"AttributeName": "k", "AttributeType": "B"}], "KeySchema": [{"AttributeName": "k", "KeyType": "HASH"}], "BillingMode": "PAY_PER_REQUEST", "SSESpecification": {"SSEEnabled": "false", "SSEType": "KMS"}}}}}`))
 	f.Add([]byte("TableName: Docs\nAttributeDefinitions: [{AttributeName: id, AttributeType: S}]\nKeySchema: [{AttributeName: id, KeyType: HASH}]\nBillingMode: PAY_PER_REQUEST\nTags: [{Key: 'on', Value: '1e3'}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -36,6 +36,11 @@ type Table struct {
 	// SSESpecification...) a template gave through intrinsic functions the
 	// loader cannot resolve: Apply and Diff leave them alone.
 	unmanaged []string
+	// dropped lists the properties (paths below Properties) of the
+	// template the table came from that the table does not hold: given by
+	// intrinsic functions, or not read (ContributorInsightsSpecification...).
+	// CloudFormation cannot write the table's resource without them.
+	dropped []string
 }
 
 // Name returns the name of the table.

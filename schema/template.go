@@ -150,7 +150,13 @@ func tableResource(file, id string, props any) (*Table, error) {
 		if !known {
 			return fail(name, "unknown property of "+TableResourceType)
 		}
+		if name == "GlobalSecondaryIndexes" {
+			t.dropped = append(t.dropped, droppedIndexProperties(v)...)
+		}
 		if fn, at := findIntrinsic(v, name); fn != "" {
+			if prop.use != needed {
+				t.dropped = append(t.dropped, name)
+			}
 			switch {
 			case prop.use == needed && name == "TableName":
 				return fail(at, fn+" cannot be resolved, and the loader needs the table's name: give it as a string, or leave TableName out to name the table after its logical id")
@@ -170,6 +176,7 @@ func tableResource(file, id string, props any) (*Table, error) {
 			}
 		}
 		if prop.use == ignored {
+			t.dropped = append(t.dropped, name)
 			continue
 		}
 		if err := translate(t, in, name, normalize(v, name)); err != nil {
@@ -224,6 +231,24 @@ func indexIntrinsics(v any) (unmanagedPaths []string, neededAt string) {
 		}
 	}
 	return unmanagedPaths, ""
+}
+
+// droppedIndexProperties returns the paths of the index properties the
+// loader leaves out of global secondary indexes v: each
+// ContributorInsightsSpecification, and what intrinsic functions give of
+// the ones it may leave alone (indexUnmanaged).
+func droppedIndexProperties(v any) []string {
+	list, _ := v.([]any)
+	var out []string
+	for i, e := range list {
+		ix, _ := e.(map[string]any)
+		for _, k := range slices.Sorted(mapKeys(ix)) {
+			if fn, _ := findIntrinsic(ix[k], ""); k == "ContributorInsightsSpecification" || (indexUnmanaged[k] && fn != "") {
+				out = append(out, fmt.Sprintf("GlobalSecondaryIndexes[%d].%s", i, k))
+			}
+		}
+	}
+	return out
 }
 
 // findIntrinsic returns the name of the first intrinsic function in v

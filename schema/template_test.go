@@ -105,15 +105,43 @@ func TestParseTemplate(t *testing.T) {
 		assert.JSONEq(t, want, string(b), tables[i].Name())
 	}
 
+	// A template written from tables that lack what the template gave
+	// through intrinsic functions, or what the loader does not read, would
+	// lose it: CloudFormation names it.
+	for i, dropped := range []string{
+		"Resources.Sessions.Properties: Tags: given by intrinsic functions",
+		"Resources.UsersTable.Properties: ContributorInsightsSpecification, DeletionProtectionEnabled, " +
+			"GlobalSecondaryIndexes[0].ContributorInsightsSpecification, GlobalSecondaryIndexes[0].OnDemandThroughput, SSESpecification: given by",
+	} {
+		_, err = schema.CloudFormation(tables[i : i+1])
+		require.ErrorIs(t, err, schema.ErrInvalid)
+		assert.Contains(t, err.Error(), dropped)
+		_, err = tables[i].CloudFormation()
+		assert.ErrorIs(t, err, schema.ErrInvalid)
+	}
+
 	// Time to live and point-in-time recovery stay with the table.
-	tpl, err := schema.CloudFormation(tables[1:2])
+	tpl, err := schema.CloudFormation(tables[2:3])
+	require.NoError(t, err, "a template that gave every property")
+	users, err := schema.ParseAll("users.yaml", []byte(`Resources:
+  UsersTable:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: User
+      AttributeDefinitions: [{AttributeName: email, AttributeType: S}]
+      KeySchema: [{AttributeName: email, KeyType: HASH}]
+      BillingMode: PAY_PER_REQUEST
+      TimeToLiveSpecification: {AttributeName: expires, Enabled: "true"}
+      PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}
+`))
+	require.NoError(t, err)
+	tpl, err = schema.CloudFormation(users)
 	require.NoError(t, err)
 	out, err := tpl.YAML()
 	require.NoError(t, err)
 	assert.Contains(t, string(out), "  UsersTable:\n")
 	assert.Contains(t, string(out), "TimeToLiveSpecification:\n        AttributeName: expires\n        Enabled: true\n")
 	assert.Contains(t, string(out), "PointInTimeRecoverySpecification:\n        PointInTimeRecoveryEnabled: true\n")
-	assert.NotContains(t, string(out), "DeletionProtectionEnabled")
 
 	// Load takes a template of one table; of several, it says to use LoadAll.
 	_, err = schema.Parse("template.yaml", []byte(samTemplate))
