@@ -51,7 +51,8 @@ func Parse(name string, data []byte, optFns ...func(*LoadOptions)) (*Table, erro
 // the setting is left out, and Apply and Diff leave it alone.
 // TimeToLiveSpecification and PointInTimeRecoverySpecification are kept
 // with the table for Apply and CloudFormation (but not the recovery
-// period, RecoveryPeriodInDays: Apply leaves a table's period alone).
+// period, RecoveryPeriodInDays: Apply leaves a table's period alone, and
+// CloudFormation refuses to write the table without it).
 //
 // A UTF-8 byte-order mark at the start of data is ignored, and data over
 // LoadOptions.MaxFileSize (1 MiB unless set) is refused.

@@ -379,6 +379,9 @@ func translate(t *Table, in map[string]any, name string, v any) *propertyError {
 		if !ok || !okE {
 			return &propertyError{name + ".PointInTimeRecoveryEnabled", "want true or false"}
 		}
+		if _, period := s["RecoveryPeriodInDays"]; period {
+			t.dropped = append(t.dropped, name+".RecoveryPeriodInDays")
+		}
 		t.pitr = &enabled
 	case "ResourcePolicy":
 		s, ok := v.(map[string]any)
