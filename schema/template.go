@@ -67,6 +67,11 @@ func parseTemplate(file string, doc map[string]any, order []string) ([]*Table, e
 		if err != nil {
 			return nil, err
 		}
+		for _, prev := range out {
+			if prev.Name() == t.Name() {
+				return nil, &Error{File: file, Path: path + ".Properties.TableName", Msg: fmt.Sprintf("table %q is also resource %s", t.Name(), prev.logicalID)}
+			}
+		}
 		out = append(out, t)
 	}
 	if len(out) == 0 {

@@ -208,6 +208,9 @@ func TestParseTemplateErrors(t *testing.T) {
 			"Resources.S.Properties", "Fn::If cannot be resolved, and the loader needs the properties"},
 		{"simple table key without a name", "Resources:\n  S:\n    Type: AWS::Serverless::SimpleTable\n    Properties: {PrimaryKey: {Type: Number}}\n",
 			"Resources.S.Properties.PrimaryKey.Name", "want the key attribute's name, got null"},
+		{"two resources, one table", "Resources:\n  A:\n    Type: AWS::Serverless::SimpleTable\n    Properties: {TableName: Things}\n" +
+			"  B:\n    Type: AWS::Serverless::SimpleTable\n    Properties: {TableName: Things}\n",
+			"Resources.B.Properties.TableName", `table "Things" is also resource A`},
 		{"unknown property", table("      TableName: Things\n" + keys + "      BillingMod: PROVISIONED\n"),
 			"Resources.T.Properties.BillingMod", "unknown property of AWS::DynamoDB::Table"},
 		{"bad value", table("      TableName: Things\n" + keys + "      SSESpecification: {SSEEnabled: maybe}\n"),
