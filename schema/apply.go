@@ -65,7 +65,9 @@ func keysDiffer(changes []Change) bool {
 // ErrMismatch. A change the engine did not make is reported in
 // Change.Unsupported, never as done, and the error matches ErrUnsupported.
 // Applying the same tables twice changes nothing the second time: every
-// table is reported ActionUnchanged.
+// table is reported ActionUnchanged. Two definitions of one table, a name
+// DynamoDB would refuse (with prefix and suffix) or a time-to-live
+// attribute it would refuse are an *Error before any call.
 func Apply(ctx context.Context, client API, tables []*Table, optFns ...func(*Options)) ([]Change, error) {
 	return applyTables(ctx, client, tables, collectOptions(optFns), modeApply)
 }
@@ -87,10 +89,15 @@ type applier struct {
 
 func applyTables(ctx context.Context, client API, tables []*Table, o Options, m mode) ([]Change, error) {
 	a := &applier{client: client, o: o}
+	seen := map[string]string{}
 	for _, t := range tables {
 		if err := checkOptions(t, o); err != nil {
 			return nil, err
 		}
+		if prev, dup := seen[t.Name()]; dup {
+			return nil, &Error{File: t.Source, Path: "TableName", Msg: fmt.Sprintf("table %q is also defined in %s", t.Name(), prev)}
+		}
+		seen[t.Name()] = t.Source
 	}
 	changes := make([]Change, len(tables))
 	wants := make([]*state, len(tables))

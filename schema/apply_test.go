@@ -149,6 +149,12 @@ func TestApplyChecksPrefixedNames(t *testing.T) {
 	}
 	_, err = schema.Describe(context.Background(), noCalls, "User", prefixed("dev env-"))
 	assert.ErrorIs(t, err, schema.ErrInvalid, "and the prefixed name")
+
+	again, err := schema.Load("../testdata/create-user.json")
+	require.NoError(t, err)
+	again.Source = "other.json"
+	_, err = schema.Apply(context.Background(), noCalls, []*schema.Table{users, again})
+	assert.EqualError(t, err, `dynamodel: schema other.json: TableName: table "User" is also defined in ../testdata/create-user.json`, "a table twice")
 }
 
 // TestApplyChecksTimeToLiveAttributes: a time-to-live attribute
