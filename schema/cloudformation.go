@@ -193,7 +193,27 @@ func (tpl *Template) document() ordered {
 func (tpl *Template) MarshalJSON() ([]byte, error) { return tpl.document().MarshalJSON() }
 
 // MarshalYAML writes the template as YAML (for yaml.Marshal).
-func (tpl *Template) MarshalYAML() (any, error) { return tpl.document().MarshalYAML() }
+func (tpl *Template) MarshalYAML() (any, error) {
+	node, err := tpl.document().MarshalYAML()
+	if err != nil {
+		return nil, err
+	}
+	quoteYAML11(node.(*yaml.Node))
+	return node, nil
+}
+
+// quoteYAML11 quotes the plain scalars YAML 1.1 readers (PyYAML, so
+// cfn-lint, sam and aws cloudformation package) resolve to types they
+// cannot construct: "=" (the value type) and "<<" (a merge key where a
+// value stands). YAML 1.2 writers leave both plain.
+func quoteYAML11(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && n.Style == 0 && (n.Value == "=" || n.Value == "<<") {
+		n.Style, n.Tag = yaml.DoubleQuotedStyle, "!!str"
+	}
+	for _, c := range n.Content {
+		quoteYAML11(c)
+	}
+}
 
 // resourceBody is the resource as the template holds it.
 type resourceBody struct {
@@ -212,7 +232,14 @@ func (r *Resource) body() resourceBody {
 func (r *Resource) MarshalJSON() ([]byte, error) { return json.Marshal(r.body()) }
 
 // MarshalYAML writes the resource's body as YAML (for yaml.Marshal).
-func (r *Resource) MarshalYAML() (any, error) { return r.body(), nil }
+func (r *Resource) MarshalYAML() (any, error) {
+	var node yaml.Node
+	if err := node.Encode(r.body()); err != nil {
+		return nil, err
+	}
+	quoteYAML11(&node)
+	return &node, nil
+}
 
 // ordered is a JSON object or YAML mapping that keeps its keys in order.
 type ordered struct {

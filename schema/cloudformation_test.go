@@ -1,14 +1,18 @@
 package schema_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/dynamodel/dynamodel/internal/enginetest"
 	"github.com/dynamodel/dynamodel/schema"
 )
 
@@ -219,4 +223,38 @@ func TestLogicalID(t *testing.T) {
 	_, err = schema.CloudFormation([]*schema.Table{a, b})
 	require.ErrorIs(t, err, schema.ErrInvalid)
 	assert.EqualError(t, err, "dynamodel: schema b.json: TableName: table game-scores and table GameScores have the same CloudFormation logical id GameScoresTable")
+}
+
+// TestCloudFormationYAMLReadsInPyYAML: the YAML template reads in PyYAML
+// (YAML 1.1, the parser of cfn-lint, sam and aws cloudformation package)
+// as the JSON template says, names that YAML 1.1 resolves to other types
+// included: a plain = or << made PyYAML fail ("could not determine a
+// constructor").
+func TestCloudFormationYAMLReadsInPyYAML(t *testing.T) {
+	python := enginetest.Python(t)
+	table, err := schema.Parse("odd.json", []byte(`{"TableName": "Odd", "BillingMode": "PAY_PER_REQUEST",
+		"AttributeDefinitions": [{"AttributeName": "=", "AttributeType": "S"}, {"AttributeName": "<<", "AttributeType": "S"}],
+		"KeySchema": [{"AttributeName": "=", "KeyType": "HASH"}, {"AttributeName": "<<", "KeyType": "RANGE"}],
+		"Tags": [{"Key": "yes", "Value": "on"}, {"Key": "1:20", "Value": "="}, {"Key": "2001-12-14", "Value": "0o17"}, {"Key": "~", "Value": "<<"}]}`))
+	require.NoError(t, err)
+	tpl, err := schema.CloudFormation([]*schema.Table{table})
+	require.NoError(t, err)
+	j, err := tpl.JSON()
+	require.NoError(t, err)
+	y, err := tpl.YAML()
+	require.NoError(t, err)
+	marshalled, err := yaml.Marshal(tpl)
+	require.NoError(t, err)
+	resource, err := yaml.Marshal(tpl.Resources[0])
+	require.NoError(t, err)
+	resourceJSON, err := json.Marshal(tpl.Resources[0])
+	require.NoError(t, err)
+	const load = `import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.stdin)))`
+	for want, data := range map[string][]byte{string(j): y, string(j) + " ": marshalled, string(resourceJSON): resource} {
+		cmd := exec.Command(python, "-c", load)
+		cmd.Stdin = bytes.NewReader(data)
+		out, err := cmd.Output()
+		require.NoError(t, err, "%s", data)
+		assert.JSONEq(t, strings.TrimSpace(want), string(out))
+	}
 }
