@@ -32,16 +32,18 @@ type Options struct {
 	// off. A create-table file cannot say it: Apply sets it through
 	// UpdateTimeToLive, CloudFormation writes TimeToLiveSpecification.
 	// Tables not named here keep what they have (or what their template
-	// says). A table whose time to live is on with another attribute is
-	// reported as differing, not changed: DynamoDB takes one
-	// UpdateTimeToLive per table an hour, so turn it off ("") first, and
-	// on with the new attribute an hour later.
+	// says); for those named here, this wins over the template, even one
+	// that gave it through an intrinsic function. A table whose time to
+	// live is on with another attribute is reported as differing, not
+	// changed: DynamoDB takes one UpdateTimeToLive per table an hour, so
+	// turn it off ("") first, and on with the new attribute an hour later.
 	TimeToLive map[string]string
 
 	// PointInTimeRecovery turns point-in-time recovery on for every table:
 	// Apply through UpdateContinuousBackups, CloudFormation as
-	// PointInTimeRecoverySpecification. Without it, tables keep what they
-	// have (or what their template says).
+	// PointInTimeRecoverySpecification, whatever their templates say.
+	// Without it, tables keep what they have (or what their template
+	// says).
 	PointInTimeRecovery bool
 
 	// NoWait returns as soon as CreateTable and DeleteTable requests are

@@ -436,3 +436,39 @@ func TestApplyReportsATimeToLiveAttributeChange(t *testing.T) {
 		assert.Equal(t, "ENABLED gone", live())
 	})
 }
+
+// TestOptionsWinOverTemplateIntrinsics: time to live and point-in-time
+// recovery a template gives through intrinsic functions are left alone,
+// unless the options name them: then Apply sets them, where it reported
+// the table unchanged and set nothing.
+func TestOptionsWinOverTemplateIntrinsics(t *testing.T) {
+	enginetest.Each(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		t.Cleanup(func() { dropTable(db, db.Table("Intrinsic")) })
+		tables, err := schema.ParseAll("t.yaml", []byte(`Resources:
+  T:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: Intrinsic
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+      BillingMode: PAY_PER_REQUEST
+      TimeToLiveSpecification: !If [C, {AttributeName: exp, Enabled: true}, !Ref AWS::NoValue]
+      PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: !Ref On}
+`))
+		require.NoError(t, err)
+		_, err = schema.Apply(ctx, db.Client, tables, prefixed(db.Prefix))
+		require.NoError(t, err)
+		changes, err := schema.Diff(ctx, db.Client, tables, prefixed(db.Prefix), func(o *schema.Options) {
+			o.TimeToLive = map[string]string{"Intrinsic": "expires"}
+			o.PointInTimeRecovery = true
+		})
+		require.NoError(t, err)
+		require.Len(t, changes, 1)
+		var paths []string
+		for _, u := range changes[0].Updates {
+			paths = append(paths, u.Path)
+		}
+		assert.Equal(t, []string{"TimeToLive", "PointInTimeRecovery"}, paths)
+	})
+}

@@ -34,11 +34,15 @@ func wantState(t *Table, o Options) *state {
 	for _, p := range t.unmanaged {
 		s.unmanaged[p] = true
 	}
+	// The options win over a template that gave the setting through an
+	// intrinsic function.
 	if attr, ok := o.TimeToLive[t.Name()]; ok {
 		s.ttl = &attr
+		delete(s.unmanaged, "TimeToLive")
 	}
 	if o.PointInTimeRecovery {
 		s.pitr = aws.Bool(true)
+		delete(s.unmanaged, "PointInTimeRecovery")
 	}
 	return s
 }
