@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -133,10 +134,10 @@ func (t *Table) resource(o Options) (*Resource, error) {
 	if err := checkOptions(t, o); err != nil {
 		return nil, err
 	}
-	if len(t.dropped) > 0 {
+	if dropped := droppedUnder(t, o); len(dropped) > 0 {
 		return nil, &Error{File: t.Source, Path: "Resources." + t.LogicalID() + ".Properties", Msg: fmt.Sprintf(
 			"%s: given by intrinsic functions, or not read by the loader, so a template written from the table would lose them: deploy the template itself",
-			strings.Join(t.dropped, ", "))}
+			strings.Join(dropped, ", "))}
 	}
 	name := o.TableName(t)
 	props, err := cfnProperties(&t.input, name)
@@ -151,6 +152,15 @@ func (t *Table) resource(o Options) (*Resource, error) {
 		props.PointInTimeRecoverySpecification = &cfnPITR{PointInTimeRecoveryEnabled: *want.pitr}
 	}
 	return &Resource{LogicalID: t.LogicalID(), props: props}, nil
+}
+
+// droppedUnder returns the properties of t's template that t lacks and
+// the options do not give.
+func droppedUnder(t *Table, o Options) []string {
+	_, ttl := o.TimeToLive[t.Name()]
+	return slices.DeleteFunc(slices.Clone(t.dropped), func(p string) bool {
+		return (ttl && p == "TimeToLiveSpecification") || (o.PointInTimeRecovery && p == "PointInTimeRecoverySpecification")
+	})
 }
 
 // JSON writes the template as indented JSON.

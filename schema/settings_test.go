@@ -470,5 +470,17 @@ func TestOptionsWinOverTemplateIntrinsics(t *testing.T) {
 			paths = append(paths, u.Path)
 		}
 		assert.Equal(t, []string{"TimeToLive", "PointInTimeRecovery"}, paths)
+
+		// So in a template written from the table.
+		_, err = schema.CloudFormation(tables)
+		assert.ErrorContains(t, err, "PointInTimeRecoverySpecification, TimeToLiveSpecification: given by intrinsic functions")
+		tpl, err := schema.CloudFormation(tables, func(o *schema.Options) {
+			o.TimeToLive = map[string]string{"Intrinsic": "expires"}
+			o.PointInTimeRecovery = true
+		})
+		require.NoError(t, err)
+		out, err := tpl.YAML()
+		require.NoError(t, err)
+		assert.Contains(t, string(out), "TimeToLiveSpecification:\n        AttributeName: expires\n")
 	})
 }
