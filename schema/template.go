@@ -220,6 +220,9 @@ func indexIntrinsics(v any) (unmanagedPaths []string, neededAt string) {
 		if !ok {
 			return nil, path
 		}
+		if fn, at := findIntrinsic(ix, path); fn != "" && at == path {
+			return nil, path // the whole index
+		}
 		name, _ := ix["IndexName"].(string)
 		for _, k := range slices.Sorted(mapKeys(ix)) {
 			fn, at := findIntrinsic(ix[k], path+"."+k)

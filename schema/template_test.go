@@ -211,6 +211,8 @@ func TestParseTemplateErrors(t *testing.T) {
 		{"two resources, one table", "Resources:\n  A:\n    Type: AWS::Serverless::SimpleTable\n    Properties: {TableName: Things}\n" +
 			"  B:\n    Type: AWS::Serverless::SimpleTable\n    Properties: {TableName: Things}\n",
 			"Resources.B.Properties.TableName", `table "Things" is also resource A`},
+		{"index from !If", table("      TableName: Things\n" + keys + "      GlobalSecondaryIndexes:\n        - !If [C, {IndexName: ix1, KeySchema: [{AttributeName: id, KeyType: HASH}], Projection: {ProjectionType: ALL}}, !Ref AWS::NoValue]\n"),
+			"Resources.T.Properties.GlobalSecondaryIndexes[0]", "Fn::If cannot be resolved, and the loader needs this value"},
 		{"unknown property", table("      TableName: Things\n" + keys + "      BillingMod: PROVISIONED\n"),
 			"Resources.T.Properties.BillingMod", "unknown property of AWS::DynamoDB::Table"},
 		{"bad value", table("      TableName: Things\n" + keys + "      SSESpecification: {SSEEnabled: maybe}\n"),
