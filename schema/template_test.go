@@ -121,7 +121,7 @@ func TestParseTemplate(t *testing.T) {
 	}
 
 	// Time to live and point-in-time recovery stay with the table.
-	tpl, err := schema.CloudFormation(tables[2:3])
+	_, err = schema.CloudFormation(tables[2:3])
 	require.NoError(t, err, "a template that gave every property")
 	users, err := schema.ParseAll("users.yaml", []byte(`Resources:
   UsersTable:
@@ -135,7 +135,7 @@ func TestParseTemplate(t *testing.T) {
       PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}
 `))
 	require.NoError(t, err)
-	tpl, err = schema.CloudFormation(users)
+	tpl, err := schema.CloudFormation(users)
 	require.NoError(t, err)
 	out, err := tpl.YAML()
 	require.NoError(t, err)
