@@ -484,3 +484,58 @@ func TestEntityUpsertIfMissingBesideAChange(t *testing.T) {
 	require.ErrorAs(t, err, &ife)
 	assert.Equal(t, []string{"created"}, ife.Missing)
 }
+
+// TestEntityKeyFieldsOnlyInKeyIntegration: an item whose key fields are
+// in its key alone (written by another client in the same layout) keeps
+// its index keys when an update read for them changes a field: the key
+// fields are taken from the key, not left empty (which took the item out
+// of the index). An upsert that creates an item with a read does the same.
+func TestEntityKeyFieldsOnlyInKeyIntegration(t *testing.T) {
+	shopEngine(t, func(t *testing.T, db *dynamotest.DB, sh shop) {
+		ctx := ctxT(t)
+		_, err := db.Client.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(db.Table("single-table")), Item: map[string]types.AttributeValue{
+			"PK": s("CUSTOMER#c1"), "SK": s("ORDER#000001"), "status": s("open"), "placed": s("2026-03-01T13:00:00Z"),
+			"GSI1PK": s("STATUS#open"), "GSI1SK": s("2026-03-01T13:00:00.000000000Z#c1#000001"),
+		}})
+		require.NoError(t, err)
+		readFields := func(o *dynamodel.UpdateOptions) { o.ReadIndexFields = true }
+		raw := dynamodel.Key{Hash: "CUSTOMER#c1", Range: "ORDER#000001"}
+		_, err = sh.orders.Update(ctx, raw, dynamodel.Set("status", "shipped"), readFields)
+		require.NoError(t, err)
+		item := rawShopItem(t, db, "CUSTOMER#c1", "ORDER#000001")
+		assert.Equal(t, s("STATUS#shipped"), item["GSI1PK"])
+		assert.Equal(t, s("2026-03-01T13:00:00.000000000Z#c1#000001"), item["GSI1SK"])
+
+		upsertRead := func(o *dynamodel.UpdateOptions) { o.Upsert, o.ReadIndexFields = true, true }
+		_, err = sh.orders.Update(ctx, dynamodel.Key{Hash: "CUSTOMER#c2", Range: "ORDER#000007"},
+			dynamodel.Set("status", "open").Set("placed", day), upsertRead)
+		require.NoError(t, err)
+		item = rawShopItem(t, db, "CUSTOMER#c2", "ORDER#000007")
+		assert.Equal(t, s("STATUS#open"), item["GSI1PK"])
+		assert.Equal(t, s("2026-03-01T12:00:00.000000000Z#c2#000007"), item["GSI1SK"])
+	})
+}
+
+// TestEntityUpsertStoresKeyFieldsIntegration: an item an upsert creates
+// holds its key fields as attributes, as a Put's does, whether the key was
+// given by its fields or as raw key values; a stored value stays.
+func TestEntityUpsertStoresKeyFieldsIntegration(t *testing.T) {
+	shopEngine(t, func(t *testing.T, db *dynamotest.DB, sh shop) {
+		ctx := ctxT(t)
+		upsert := func(o *dynamodel.UpdateOptions) { o.Upsert = true }
+		_, err := sh.orders.Update(ctx, sh.orders.Key("c1", 1), dynamodel.Set("status", "open").Set("placed", day), upsert)
+		require.NoError(t, err)
+		item := rawShopItem(t, db, "CUSTOMER#c1", "ORDER#000001")
+		assert.Equal(t, s("c1"), item["customer"])
+		assert.Equal(t, n("1"), item["number"])
+
+		_, err = sh.customers.Update(ctx, dynamodel.Key{Hash: "CUSTOMER#c9", Range: "#PROFILE"}, dynamodel.Set("name", "Nine"), upsert)
+		require.NoError(t, err)
+		assert.Equal(t, s("c9"), rawShopItem(t, db, "CUSTOMER#c9", "#PROFILE")["id"])
+		got, err := dynamodel.Collect(sh.orders.Query(ctx, sh.orders.Partition("c1"), func(o *dynamodel.QueryOptions) {
+			o.Filter = dynamodel.Equal(dynamodel.Name("customer"), "c1")
+		}), 0)
+		require.NoError(t, err)
+		assert.Equal(t, []int{1}, numbers(got), "a filter on a key field finds the upserted item")
+	})
+}

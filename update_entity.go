@@ -308,10 +308,11 @@ func (r *Repository[T]) readIndexFields(ctx context.Context, key itemKey, fields
 		return nil, Condition{}, ErrNotFound
 	}
 	if out.Item == nil {
-		// An upsert creates it: every field is absent, while it still is.
+		// An upsert creates it: every field but the key's is absent, while
+		// it still is.
 		vals := fieldValues{}
 		for _, f := range fields {
-			vals[f.attr] = reflect.Value{}
+			vals[f.attr], _ = r.model.keys.fieldFromKey(key, f)
 		}
 		return vals, NotExists(Name(r.model.attrs[r.model.roles[RoleHash]].Name)), nil
 	}
@@ -320,7 +321,9 @@ func (r *Repository[T]) readIndexFields(ctx context.Context, key itemKey, fields
 	for _, f := range fields {
 		av, ok := out.Item[f.attr.Name]
 		if !ok {
-			vals[f.attr] = reflect.Value{}
+			// A key field's value is in the key even when the item lacks
+			// its attribute (written by another client), as reads find it.
+			vals[f.attr], _ = r.model.keys.fieldFromKey(key, f)
 			conds = append(conds, NotExists(Name(f.attr.Name)))
 			continue
 		}
@@ -332,4 +335,45 @@ func (r *Repository[T]) readIndexFields(ctx context.Context, key itemKey, fields
 		conds = append(conds, Equal(Name(f.attr.Name), av))
 	}
 	return vals, And(conds...), nil
+}
+
+// fieldFromKey reads the value of field f from key, when f is a field of
+// the table's key templates.
+func (e *entityKeys) fieldFromKey(key itemKey, f *boundField) (reflect.Value, bool) {
+	for _, tm := range []*template{e.hash, e.rng} {
+		if tm == nil {
+			continue
+		}
+		s, ok := key[tm.attr].(*types.AttributeValueMemberS)
+		if !ok {
+			continue
+		}
+		texts := tm.extract(s.Value)
+		for i, g := range tm.fields {
+			if g == nil || g.attr != f.attr || texts == nil {
+				continue
+			}
+			if v, err := g.parse(texts[i]); err == nil {
+				return v, true
+			}
+		}
+	}
+	return reflect.Value{}, false
+}
+
+// upsertKeyFields adds to an upsert's ops the key fields' attributes, set
+// if missing, so that an item the upsert creates holds them as a Put's
+// does: from the key argument's fields, or read from the key.
+func (e *entityKeys) upsertKeyFields(m *Model, keyArg any, key itemKey, ops []updateOp) []updateOp {
+	keys := e.keySource(m, keyArg)
+	for _, f := range e.keyFields {
+		v, ok := keys(f)
+		if !ok {
+			v, ok = e.fieldFromKey(key, f)
+		}
+		if ok {
+			ops = append(ops, updateOp{kind: opSetIfMissing, path: Name(f.attr.Name), value: v.Interface()})
+		}
+	}
+	return ops
 }

@@ -244,8 +244,11 @@ func (r *Repository[T]) withRoles(ops []updateOp, keyArg any, opts *UpdateOption
 	if !read.cond.IsZero() {
 		opts.Condition = And(opts.Condition, read.cond)
 	}
-	if w.mode == writeUpsert && e.typeAttr != "" {
-		ops = append(ops, updateOp{kind: opSet, path: Name(e.typeAttr), value: &types.AttributeValueMemberS{Value: e.name}})
+	if w.mode == writeUpsert {
+		ops = e.upsertKeyFields(m, keyArg, w.key, ops)
+		if e.typeAttr != "" {
+			ops = append(ops, updateOp{kind: opSet, path: Name(e.typeAttr), value: &types.AttributeValueMemberS{Value: e.name}})
+		}
 	}
 	return ops, want, nil
 }
