@@ -25,7 +25,9 @@ import (
 //   - ordered: an integer or float in an order-preserving encoding (16
 //     hexadecimal digits), negative values included.
 //   - a Go time layout such as 2006-01-02: a time.Time in UTC in that
-//     layout, which must have a fixed width.
+//     layout, which must have a fixed width and, in a sort key, sort as
+//     time does (the year first, numbers only: not 02-01-2006, Jan or
+//     03:04PM).
 //   - raw: a string as given, which may contain the separator; only as the
 //     last part of a template (for a key that holds another item's key).
 //

@@ -119,6 +119,18 @@ func TestBindTemplateErrors(t *testing.T) {
 			assert.Contains(t, err.Error(), want, text)
 		}
 	}
+	// A sort key's time layout must sort as time does; a partition key's
+	// need not.
+	for _, layout := range []string{"02-01-2006", "01/02/2006", "Jan 2006", "2006 Jan", "Mon 2006-01-02", "2006-01-02 03:04PM", "06-01-02", "2006-01-02 05"} {
+		_, err := bindTemplate(m, "SK", "A#{at:"+layout+"}", '#', true)
+		assert.ErrorContains(t, err, "does not sort as time does", layout)
+		_, err = bindTemplate(m, "PK", "A#{at:"+layout+"}", '#', false)
+		assert.NoError(t, err, layout)
+	}
+	for _, layout := range []string{"2006-01-02", "20060102150405", "2006-002", "2006-01-02T15:04:05Z07:00", "2006-01-02 15:04:05.000 MST", "2006-01"} {
+		_, err := bindTemplate(m, "SK", "A#{at:"+layout+"}", '#', true)
+		assert.NoError(t, err, layout)
+	}
 	_, err = bindTemplate(m, "SK", "A#{at:15:04}", ':', true)
 	assert.ErrorContains(t, err, "separator")
 	// A separator that a field's format renders: the field's value would

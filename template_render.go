@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -84,6 +85,11 @@ func bindField(a *Attribute, format string, sep byte, sortKey bool) (*boundField
 		if err := checkLayout(f.layout, sep); err != nil {
 			return nil, err
 		}
+		if sortKey {
+			if err := checkLayoutOrder(f.layout); err != nil {
+				return nil, err
+			}
+		}
 		return f, nil
 	case k == reflect.String:
 		switch format {
@@ -162,6 +168,33 @@ func checkLayout(layout string, sep byte) error {
 		}
 		if strings.IndexByte(out, sep) >= 0 || '0' <= sep && sep <= '9' && strings.ContainsAny(out, "0123456789") {
 			return fmt.Errorf("time layout %q renders the separator %q", layout, string(sep))
+		}
+	}
+	return nil
+}
+
+// checkLayoutOrder checks that a time layout's string order is time order
+// (a sort key's): for times in order, from a step of every element of a
+// layout, the renderings never go down. Day before month, month or
+// weekday names, a 12-hour clock or a two-digit year go down somewhere.
+func checkLayoutOrder(layout string) error {
+	base := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
+	var times []time.Time
+	for _, step := range []time.Duration{time.Nanosecond, 97 * time.Nanosecond, 997 * time.Microsecond,
+		997 * time.Millisecond, 59 * time.Second, 59 * time.Minute, 5 * time.Hour, 23 * time.Hour, 6 * 24 * time.Hour} {
+		for i := range 80 {
+			times = append(times, base.Add(time.Duration(i)*step))
+		}
+	}
+	for i := range 80 {
+		times = append(times, base.AddDate(0, i, 0), base.AddDate(i, 0, 0), time.Date(1000+i*113, time.Month(1+i%12), 1+i%28, i%24, i%60, i%60, i*12345679, time.UTC))
+	}
+	slices.SortFunc(times, time.Time.Compare)
+	for i := 1; i < len(times); i++ {
+		a, b := times[i-1].Format(layout), times[i].Format(layout)
+		if a > b {
+			return fmt.Errorf("time layout %q does not sort as time does (%s renders %q, %s renders %q): in a sort key, write the elements from the year down, with numbers (2006-01-02T15:04:05)",
+				layout, times[i-1].Format(time.RFC3339Nano), a, times[i].Format(time.RFC3339Nano), b)
 		}
 	}
 	return nil
