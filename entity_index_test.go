@@ -539,3 +539,39 @@ func TestEntityUpsertStoresKeyFieldsIntegration(t *testing.T) {
 		assert.Equal(t, []int{1}, numbers(got), "a filter on a key field finds the upserted item")
 	})
 }
+
+// TestEntitySortConditionOnInnerField: a sort condition on a field that
+// more of the template follows (GSI1's {placed}#{customer}#{number})
+// selects by the field's value: the keys of a placed time are that time
+// and more, so "=", ">", "<=" and BETWEEN's upper bound must reach past
+// them.
+func TestEntitySortConditionOnInnerFieldIntegration(t *testing.T) {
+	shopEngine(t, func(t *testing.T, db *dynamotest.DB, sh shop) {
+		ctx := ctxT(t)
+		for _, o := range []ShopOrder{order("c1", 1, "open", 10), order("c1", 2, "open", -5.5), order("c2", 4, "open", 1)} {
+			_, err := sh.orders.Create(ctx, o)
+			require.NoError(t, err)
+		}
+		open := sh.orders.IndexPartition("GSI1", "open")
+		at := day.Add(2 * time.Hour)
+		for _, tc := range []struct {
+			name string
+			kc   dynamodel.KeyCondition
+			want []int
+		}{
+			{"=", open.SortEqual(at), []int{2}},
+			{">", open.SortGreater(at), []int{4}},
+			{">=", open.SortGreaterOrEqual(at), []int{2, 4}},
+			{"<", open.SortLess(at), []int{1}},
+			{"<=", open.SortLessOrEqual(at), []int{1, 2}},
+			{"between", open.SortBetween(day.Add(time.Hour), at), []int{1, 2}},
+			{"begins_with", open.SortBeginsWith(at), []int{2}},
+			{"= a string", open.SortEqual("2026-03-01T14:00:00.000000000Z"), []int{2}},
+			{"begins_with a string", open.SortBeginsWith("2026-03-01T1"), []int{1, 2, 4}},
+		} {
+			got, err := dynamodel.Collect(sh.orders.Query(ctx, tc.kc), 0)
+			require.NoError(t, err, tc.name)
+			assert.Equal(t, tc.want, numbers(got), tc.name)
+		}
+	})
+}

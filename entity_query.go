@@ -16,7 +16,10 @@ import (
 // those that begin with the sort template's text up to its first field the
 // partition does not give. A sort condition's value is the value of that
 // field (a string is used as it is, so it may be a prefix of the field's
-// text); fields the partition shares with the sort key are filled in.
+// text); fields the partition shares with the sort key are filled in. On a
+// field that more of the template follows, SortEqual selects the keys of
+// that value, and a value of the field's type bounds SortGreater,
+// SortLessOrEqual and SortBetween by the field's value, whatever follows.
 func (e *Entity[T]) Partition(vals ...any) KeyCondition {
 	return KeyCondition{entity: e.keys, hash: vals, hasHash: true}
 }
@@ -104,5 +107,50 @@ func (r *Repository[T]) resolveKeyCondition(kc KeyCondition, opts *QueryOptions)
 		}
 		out.values = append(out.values, s)
 	}
+	if f, last := rt.conditionField(fv.source); f != nil && !last {
+		out.op, out.values = fieldBounds(out.op, out.values, rt.sep, f.exact(reflect.ValueOf(kc.values[len(kc.values)-1])))
+	}
 	return out, nil
+}
+
+// conditionField returns the field a sort condition's value is for (the
+// first src does not give), and whether it ends the template.
+func (t *template) conditionField(src fieldSource) (*boundField, bool) {
+	for i, f := range t.fields {
+		if f == nil {
+			continue
+		}
+		if _, ok := src(f); !ok {
+			return f, i == len(t.fields)-1
+		}
+	}
+	return nil, true
+}
+
+// exact reports whether a condition's value v renders the field's whole
+// text (a value of its type), rather than being used as it is (a string,
+// which may be a prefix of the text).
+func (f *boundField) exact(v reflect.Value) bool {
+	return v.Kind() != reflect.String || (f.kind != renderString && f.kind != renderRaw && f.kind != renderTime)
+}
+
+// fieldBounds turns a sort condition on a field that more of the template
+// follows into one on the keys: a key whose field has value x is x, the
+// separator and more, so it is greater than x itself. Equality is then a
+// prefix; and, for a value that renders the field whole, "> x" and "<= x"
+// (and BETWEEN's upper bound) move past every key of x.
+func fieldBounds(op string, vals []any, sep byte, exact bool) (string, []any) {
+	past := func(x any) any { return prefixEnd(x.(string) + string(sep)) }
+	switch {
+	case op == "=":
+		return "begins_with", []any{vals[0].(string) + string(sep)}
+	case !exact:
+	case op == ">":
+		return ">=", []any{past(vals[0])}
+	case op == "<=":
+		return "<", []any{past(vals[0])}
+	case op == "BETWEEN":
+		return op, []any{vals[0], past(vals[1])}
+	}
+	return op, vals
 }
