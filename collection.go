@@ -126,15 +126,16 @@ func (c *Collection) Query(ctx context.Context, kc KeyCondition, optFns ...func(
 		}
 		evaluated += page.evaluated
 		for i, raw := range page.items {
+			seen++
+			// Items no handler takes are counted, not decoded.
+			h := c.handlers[c.table.recognize(raw)]
+			if h == nil {
+				res.Unknown++
+				continue
+			}
 			it, err := r.decode(raw)
 			if err != nil {
 				return res, r.opError("Query", c.table.keyItem(raw), err)
-			}
-			seen++
-			h := c.handlers[it.entity]
-			if it.entity == nil || h == nil {
-				res.Unknown++
-				continue
 			}
 			res.Items++
 			if err := h.handle(it); err != nil {

@@ -575,3 +575,28 @@ func TestEntitySortConditionOnInnerFieldIntegration(t *testing.T) {
 		}
 	})
 }
+
+// TestCollectionDoesNotDecodeOthers: a collection counts the items of
+// entities it has no handler for without decoding them, so one of them
+// that its own type could not hold does not fail the read.
+func TestCollectionDoesNotDecodeOthersIntegration(t *testing.T) {
+	shopEngine(t, func(t *testing.T, db *dynamotest.DB, sh shop) {
+		ctx := ctxT(t)
+		_, err := sh.orders.Create(ctx, order("c1", 1, "open", 10))
+		require.NoError(t, err)
+		_, err = db.Client.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(db.Table("single-table")),
+			Item: map[string]types.AttributeValue{"PK": s("CUSTOMER#c1"), "SK": s("#PROFILE"), "id": s("c1"), "name": &types.AttributeValueMemberBOOL{Value: true}}})
+		require.NoError(t, err)
+		var mine []ShopOrder
+		res, err := sh.table.Collection(dynamodel.AppendTo(sh.orders, &mine)).Query(ctx,
+			dynamodel.Partition(sh.customers.PartitionKey("c1")), dynamodel.ConsistentRead)
+		require.NoError(t, err)
+		assert.Equal(t, dynamodel.CollectionResult{Items: 1, Unknown: 1}, res)
+		assert.Equal(t, []int{1}, numbers(mine))
+
+		var cust []ShopCustomer
+		_, err = sh.table.Collection(dynamodel.AppendTo(sh.customers, &cust)).Query(ctx,
+			dynamodel.Partition(sh.customers.PartitionKey("c1")), dynamodel.ConsistentRead)
+		assert.ErrorIs(t, err, dynamodel.ErrInvalidItem, "an item of the collection's own entity that does not decode fails it")
+	})
+}
