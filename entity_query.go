@@ -107,7 +107,12 @@ func (r *Repository[T]) resolveKeyCondition(kc KeyCondition, opts *QueryOptions)
 		}
 		out.values = append(out.values, s)
 	}
-	if f, last := rt.conditionField(fv.source); f != nil && !last {
+	f, last := rt.conditionField(fv.source)
+	if f != nil && f.unordered && kc.op != "=" && kc.op != "begins_with" {
+		return fail("field %q of %s's template %q does not sort as its values do (a number in decimal, or a time layout out of order), so %s on it would select the wrong items: give it a width, ordered, or a layout from the year down",
+			f.attr.Name, rangeAttr, rt.text, kc.op)
+	}
+	if f != nil && !last {
 		out.op, out.values = fieldBounds(out.op, out.values, rt.sep, f.exact(reflect.ValueOf(kc.values[len(kc.values)-1])))
 	}
 	return out, nil

@@ -310,3 +310,30 @@ func TestEntityBadFieldsBeforeCall(t *testing.T) {
 	assert.True(t, errors.Is(err, dynamodel.ErrInvalidKey))
 	_ = time.Now
 }
+
+// TestEntityRangeOnUnorderedField: an inverted index makes the table's
+// partition key a sort key, whose template may hold a number in decimal or
+// a time layout out of order; a range condition on such a field is refused
+// before any call (it would select by string order), equality is not.
+func TestEntityRangeOnUnorderedField(t *testing.T) {
+	type ticket struct {
+		Number int       `dynamodbav:"number"`
+		Day    time.Time `dynamodbav:"day"`
+		Owner  string    `dynamodbav:"owner"`
+	}
+	stub := newStub(t)
+	tbl, err := dynamodel.NewTable(stub, "tickets", func(o *dynamodel.TableOptions) {
+		o.Indexes = []dynamodel.Index{{Name: "Inverted", PartitionKey: "SK", SortKey: "PK"}}
+	})
+	require.NoError(t, err)
+	tickets, err := dynamodel.NewEntity[ticket](tbl, "Ticket", dynamodel.Keys("T#{number}#{day:02-01-2006}", "OWNER#{owner}"))
+	require.NoError(t, err)
+	ctx := context.Background()
+	inv := tickets.IndexPartition("Inverted", "ada")
+	for _, kc := range []dynamodel.KeyCondition{inv.SortGreater(5), inv.SortBetween(1, 10), inv.SortLess(5)} {
+		_, err = dynamodel.Collect(tickets.Query(ctx, kc), 0)
+		assert.ErrorIs(t, err, dynamodel.ErrInvalidQuery)
+		assert.ErrorContains(t, err, `field "number" of PK's template "T#{number}#{day:02-01-2006}" does not sort as its values do`)
+	}
+	assert.Empty(t, stub.Calls())
+}

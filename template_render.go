@@ -33,6 +33,11 @@ type boundField struct {
 	kind   fieldKind
 	width  int    // renderPadded
 	layout string // renderTime
+
+	// unordered: the field's text does not sort as its values do (a
+	// decimal number, a time layout out of order), which a partition
+	// key's field may be; a range condition on it is refused.
+	unordered bool
 }
 
 // template is a key template bound to a model: it renders the key
@@ -85,10 +90,11 @@ func bindField(a *Attribute, format string, sep byte, sortKey bool) (*boundField
 		if err := checkLayout(f.layout, sep); err != nil {
 			return nil, err
 		}
-		if sortKey {
-			if err := checkLayoutOrder(f.layout); err != nil {
+		if err := checkLayoutOrder(f.layout); err != nil {
+			if sortKey {
 				return nil, err
 			}
+			f.unordered = true
 		}
 		return f, nil
 	case k == reflect.String:
@@ -144,7 +150,7 @@ func bindNumber(f *boundField, format string, float, sortKey bool) error {
 		if sortKey {
 			return fmt.Errorf("a number in a sort key needs a format whose string order is numeric order: a width such as 08, or ordered (for negative numbers and floats)")
 		}
-		f.kind = renderDecimal
+		f.kind, f.unordered = renderDecimal, true
 	default:
 		return fmt.Errorf("unknown number format %q (want a width such as 08, or ordered)", format)
 	}
