@@ -55,7 +55,7 @@ type EntityOptions struct {
 	// and no string field's value may contain it. It may not be a
 	// character that a time or number field renders in its format (a ':'
 	// with the default time layout, a '-' with a decimal number): NewEntity
-	// refuses that. Default '#'.
+	// refuses that, and a separator outside ASCII or a brace. Default '#'.
 	Separator byte
 
 	indexes [][3]string // IndexKeys calls, resolved against the table
@@ -130,6 +130,11 @@ func NewEntity[T any](t *Table, name string, optFns ...func(*EntityOptions)) (*E
 	opts := EntityOptions{Separator: '#'}
 	for _, fn := range optFns {
 		fn(&opts)
+	}
+	if c := opts.Separator; c >= 0x80 || c == '{' || c == '}' {
+		// A byte of a UTF-8 sequence (a '§' is 0xC2 0xA7) would be found
+		// inside other characters ('ç' is 0xC3 0xA7), refusing them.
+		return nil, fmt.Errorf("%w %v: entity %s: separator %q: it must be an ASCII character other than a brace", ErrInvalidModel, typ, name, rune(c))
 	}
 	m, err := entityModel(t, typ)
 	if err != nil {

@@ -260,6 +260,13 @@ func TestEntityDeclaration(t *testing.T) {
 	_, err = dynamodel.NewEntity[dated](q.table, "Dated", dynamodel.Keys("D:{at}", "D"), func(o *dynamodel.EntityOptions) { o.Separator = ':' })
 	assert.ErrorIs(t, err, dynamodel.ErrInvalidModel)
 	assert.ErrorContains(t, err, `renders the separator ":"`, "a time would read back as several fields")
+	// A separator outside ASCII is one byte of a UTF-8 sequence, found in
+	// other characters: '§' (0xA7) is the last byte of 'ç'.
+	for _, sep := range []byte{'§', 0xC3, '{', '}'} {
+		_, err = dynamodel.NewEntity[dated](q.table, "Sep", dynamodel.Keys("S"+string(rune(sep))+"{at}", "D"), func(o *dynamodel.EntityOptions) { o.Separator = sep })
+		assert.ErrorIs(t, err, dynamodel.ErrInvalidModel)
+		assert.ErrorContains(t, err, "must be an ASCII character other than a brace")
+	}
 	assert.Equal(t, []string{"User", "Photo", "Reaction", "Friendship"}, q.table.Entities())
 }
 
