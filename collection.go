@@ -19,8 +19,9 @@ import (
 //		dynamodel.AppendTo(photoEntity, &photos),
 //	).Query(ctx, kc, func(o *dynamodel.QueryOptions) { o.Descending = true })
 //
-// Items of entities the collection has no handler for, and items of no
-// entity the table declares, are not decoded: they are counted in
+// Items of entities the collection has no handler for, items of no entity
+// the table declares, and items whose entity-type attribute names another
+// entity than their key are not decoded: they are counted in
 // CollectionResult.Unknown.
 type Collection struct {
 	table    *Table
@@ -134,6 +135,10 @@ func (c *Collection) Query(ctx context.Context, kc KeyCondition, optFns ...func(
 				continue
 			}
 			it, err := r.decode(raw)
+			if isOtherEntity(err) { // its entity-type attribute names another
+				res.Unknown++
+				continue
+			}
 			if err != nil {
 				return res, r.opError("Query", c.table.keyItem(raw), err)
 			}

@@ -600,3 +600,26 @@ func TestCollectionDoesNotDecodeOthersIntegration(t *testing.T) {
 		assert.ErrorIs(t, err, dynamodel.ErrInvalidItem, "an item of the collection's own entity that does not decode fails it")
 	})
 }
+
+// TestCollectionEntityTypeMismatch: an item whose entity-type attribute
+// names another entity than its key is not decoded: a collection counts
+// it, and Table.Get reports it as of the wrong entity, even when the type
+// its key says could not hold it.
+func TestCollectionEntityTypeMismatchIntegration(t *testing.T) {
+	shopEngine(t, func(t *testing.T, db *dynamotest.DB, sh shop) {
+		ctx := ctxT(t)
+		_, err := sh.orders.Create(ctx, order("c1", 1, "open", 10))
+		require.NoError(t, err)
+		_, err = db.Client.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(db.Table("single-table")),
+			Item: map[string]types.AttributeValue{"PK": s("CUSTOMER#c1"), "SK": s("ORDER#000002"), "_et": s("Refund"),
+				"status": &types.AttributeValueMemberBOOL{Value: true}}})
+		require.NoError(t, err)
+		var mine []ShopOrder
+		res, err := sh.table.Collection(dynamodel.AppendTo(sh.orders, &mine)).Query(ctx,
+			dynamodel.Partition(sh.customers.PartitionKey("c1")), dynamodel.ConsistentRead)
+		require.NoError(t, err)
+		assert.Equal(t, dynamodel.CollectionResult{Items: 1, Unknown: 1}, res)
+		_, err = sh.table.Get(ctx, sh.orders.Key("c1", 2), dynamodel.ConsistentRead)
+		assert.ErrorIs(t, err, dynamodel.ErrWrongEntity)
+	}, func(o *dynamodel.TableOptions) { o.EntityType = "_et" })
+}

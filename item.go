@@ -58,14 +58,14 @@ func (t *Table) decodeItem(raw map[string]types.AttributeValue) (Item, error) {
 	if e == nil {
 		return Item{raw: raw}, nil
 	}
-	v, err := e.decode(raw)
-	if err != nil {
-		return Item{}, err
-	}
-	if e.typeAttr != "" {
+	if e.typeAttr != "" { // checked first: never decoded as the wrong type
 		if s, ok := raw[e.typeAttr].(*types.AttributeValueMemberS); ok && s.Value != e.name {
 			return Item{}, &WrongEntityError{Table: t.name, Want: e.name, Found: s.Value, Key: t.keyString(raw)}
 		}
+	}
+	v, err := e.decode(raw)
+	if err != nil {
+		return Item{}, err
 	}
 	return Item{entity: e, value: v, raw: raw}, nil
 }
