@@ -312,3 +312,67 @@ func TestFieldParse(t *testing.T) {
 	}
 	assert.Nil(t, bindTest(t, "A#{name}", true).extract("B#x"))
 }
+
+// FuzzOrderedKeys checks differentially that the text of ordered numbers,
+// padded integers and default-layout times sorts as their values do, and
+// reads back as them.
+func FuzzOrderedKeys(f *testing.F) {
+	f.Add(1.5, -2.0, int64(-3), int64(4), uint32(5), uint32(60), int64(0), int64(1))
+	f.Add(math.Inf(-1), math.SmallestNonzeroFloat64, int64(math.MinInt64), int64(math.MaxInt64), uint32(0), uint32(math.MaxUint32), int64(-62135596800), int64(253402300799))
+	sign := func(c int) int { return min(max(c, -1), 1) }
+	f.Fuzz(func(t *testing.T, a, b float64, x, y int64, p, q uint32, s1, s2 int64) {
+		type pair struct {
+			field  string
+			va, vb any
+			cmp    int
+		}
+		ta, tb := time.Unix(s1%253402300800, int64(p%1e9)).UTC(), time.Unix(s2%253402300800, int64(q%1e9)).UTC()
+		pairs := []pair{{"score:ordered", a, b, sign(cmpFloat(a, b))}, {"signed:ordered", x, y, sign(cmpInt(x, y))},
+			{"count:010", int(p), int(q), sign(cmpInt(int64(p), int64(q)))}}
+		if !ta.IsZero() && !tb.IsZero() { // a zero time is no value
+			pairs = append(pairs, pair{"at", ta, tb, ta.Compare(tb)})
+		}
+		for _, pr := range pairs {
+			if fa, ok := pr.va.(float64); ok && (math.IsNaN(fa) || math.IsNaN(pr.vb.(float64))) {
+				continue
+			}
+			tm := bindTest(t, "K#{"+pr.field+"}", true)
+			f := tm.fields[1]
+			ka, re := f.format(reflect.ValueOf(pr.va), '#')
+			require.Nil(t, re, "%v", pr.va)
+			kb, re := f.format(reflect.ValueOf(pr.vb), '#')
+			require.Nil(t, re, "%v", pr.vb)
+			assert.Equal(t, pr.cmp, strings.Compare(ka, kb), "%s: %v %q, %v %q", pr.field, pr.va, ka, pr.vb, kb)
+			back, err := f.parse(ka)
+			require.NoError(t, err)
+			if fa, ok := pr.va.(float64); ok && fa == 0 {
+				continue // -0 reads back as 0
+			}
+			if tv, ok := pr.va.(time.Time); ok {
+				assert.True(t, tv.Equal(back.Interface().(time.Time)))
+				continue
+			}
+			assert.Equal(t, pr.va, back.Interface())
+		}
+	})
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
