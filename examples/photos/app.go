@@ -161,7 +161,8 @@ func (a *app) userPhotos(ctx context.Context, username string, limit int) (User,
 
 // react adds a user's reaction to a photo and counts it on the photo, in
 // one transaction: the reaction only if the user has not reacted so yet,
-// the count only if the photo is there.
+// the count only if the photo is there, and both only if the reacting user
+// is there.
 func (a *app) react(ctx context.Context, username, owner, timestamp, reactionType string) error {
 	if !isReactionType(reactionType) {
 		return fmt.Errorf("%w: reaction type %q is not one of %v", errRefused, reactionType, reactionTypes)
@@ -174,12 +175,15 @@ func (a *app) react(ctx context.Context, username, owner, timestamp, reactionTyp
 	err := dynamodel.TransactWrite(ctx, a.client, []dynamodel.TxAction{
 		a.reactions.TxCreate(r),
 		a.photos.TxUpdate(a.photos.Key(owner, timestamp), dynamodel.Increment(dynamodel.Path("reactions", reactionType), 1)),
+		a.users.TxCheck(username, dynamodel.Exists("username")),
 	})
 	switch failedAction(err) {
 	case 0:
 		return fmt.Errorf("%w: %s already reacted %s to %s's photo %s", errRefused, username, reactionType, owner, timestamp)
 	case 1:
 		return fmt.Errorf("%w: %s has no photo %s", errRefused, owner, timestamp)
+	case 2:
+		return notThere(nil, "user %s", username)
 	}
 	return err
 }

@@ -11,7 +11,8 @@
 //	go run ./examples/photos -endpoint URL user-photos ada 10
 //
 // Commands: create-table, put-user USERNAME NAME, get-user USERNAME,
-// upload USERNAME TIMESTAMP URL, user-photos USERNAME [LIMIT],
+// upload USERNAME TIMESTAMP URL, user-photos USERNAME [LIMIT] (1 to 1000,
+// default 10),
 // react USERNAME OWNER TIMESTAMP TYPE, photo-reactions OWNER TIMESTAMP,
 // follow FOLLOWER FOLLOWED, followers USERNAME, following USERNAME.
 // Reads print JSON with the attribute names as stored: get-user an
@@ -91,6 +92,10 @@ const usage = `commands:
   followers USERNAME
   following USERNAME`
 
+// maxLimit is the most photos user-photos reads (its query asks for one
+// item more, the user's).
+const maxLimit = 1000
+
 // errUsage is a command line that names no command, or gives it the
 // wrong arguments.
 var errUsage = errors.New("usage")
@@ -152,8 +157,8 @@ func (a *app) run(ctx context.Context, args []string, stdout io.Writer) error {
 		limit := 10
 		if len(args) == 2 {
 			n, err := strconv.Atoi(args[1])
-			if err != nil || n < 1 {
-				return fmt.Errorf("%w: user-photos USERNAME [LIMIT]: LIMIT %q is not a positive number", errUsage, args[1])
+			if err != nil || n < 1 || n > maxLimit {
+				return fmt.Errorf("%w: user-photos USERNAME [LIMIT]: LIMIT %q is not a number from 1 to %d", errUsage, args[1], maxLimit)
 			}
 			limit, args = n, args[:1]
 		}

@@ -212,6 +212,11 @@ func TestWritesTutorialItems(t *testing.T) {
 		require.ErrorIs(t, err, errRefused)
 		assert.Nil(t, rawItem(t, db, "REACTION#bob#smiley", "PHOTO#ada#2000-01-01T00:00:00"), "no reaction to a missing photo")
 		assert.Equal(t, reactions("2", "0", "0", "0"), rawItem(t, db, "USER#ada", "PHOTO#ada#2019-03-02T09:11:30")["reactions"])
+		_, err = command(t, a, "react", "ghost", "ada", "2019-03-02T09:11:30", "heart")
+		require.ErrorIs(t, err, errRefused, "a user who is not there cannot react")
+		assert.Equal(t, "refused: user ghost is not there", err.Error())
+		assert.Nil(t, rawItem(t, db, "REACTION#ghost#heart", "PHOTO#ada#2019-03-02T09:11:30"), "no reaction by a missing user")
+		assert.Equal(t, reactions("2", "0", "0", "0"), rawItem(t, db, "USER#ada", "PHOTO#ada#2019-03-02T09:11:30")["reactions"], "not counted")
 
 		_, err = command(t, a, "follow", "bob", "ada")
 		require.NoError(t, err)
@@ -243,7 +248,8 @@ type noClient struct{ client }
 func TestCommandLine(t *testing.T) {
 	a, err := newApp(noClient{}, "quick-photos", time.Now)
 	require.NoError(t, err)
-	for _, args := range [][]string{{}, {"nope"}, {"get-user"}, {"user-photos", "ada", "x"}, {"follow", "a"}} {
+	for _, args := range [][]string{{}, {"nope"}, {"get-user"}, {"user-photos", "ada", "x"}, {"follow", "a"},
+		{"user-photos", "ada", "0"}, {"user-photos", "ada", "1001"}, {"user-photos", "ada", "9223372036854775807"}} {
 		_, err := command(t, a, args...)
 		require.ErrorIs(t, err, errUsage, args)
 		assert.NotContains(t, err.Error(), "\n")
