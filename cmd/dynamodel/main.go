@@ -11,15 +11,16 @@
 //	dynamodel import [flags] TABLE FILE... write the items of such files to TABLE
 //	dynamodel backfill status [flags] RUN  show where a backfill run stands
 //
-// Flags (before or after the command's arguments):
+// Flags (before or after the command's arguments; a flag given to a
+// command it does not name is an error):
 //
 //	-endpoint URL   DynamoDB endpoint (default $DYNAMODB_ENDPOINT, else AWS)
 //	-region NAME    AWS region (default from the AWS configuration)
 //	-profile NAME   AWS shared configuration profile
 //	-prefix P       table name prefix, e.g. dev- (dev-User)
 //	-suffix S       table name suffix
-//	-add-indexes    apply: add missing global secondary indexes
-//	-delete-indexes apply: delete global secondary indexes the files lack
+//	-add-indexes    apply, diff: add missing global secondary indexes
+//	-delete-indexes apply, diff: delete global secondary indexes the files lack
 //	-ttl TABLE=ATTR apply, diff, cloudformation: TABLE's time-to-live attribute (repeatable; ATTR empty: off)
 //	-pitr           apply, diff, cloudformation: point-in-time recovery on for every table
 //	-no-wait        apply, delete: do not wait for ACTIVE or gone (a new table then
@@ -34,10 +35,16 @@
 //	-control TABLE  backfill status: the control table (default dynamodel-backfill)
 //	-yes            delete: really delete
 //	-timeout D      give up after D (default 10m; export and import: no limit)
-//	-max-file-size N  refuse table files over N bytes (default 1MiB; suffixes KiB, MiB, GiB)
+//	-max-file-size N  apply, diff, delete, cloudformation: refuse table files over N bytes
+//	                (default 1MiB; suffixes KiB, MiB, GiB)
 //
 // An argument "--" ends the flags: what follows is a file or table name
 // even if it starts with "-" (so "delete -- DIR -yes" deletes nothing).
+//
+// The exit status is 0 when the command did what it was asked; 1 for a
+// failure, changes to make (diff) or that apply could not make, a line
+// import did not write, or delete without -yes; 2 for a command line it
+// cannot run (a flag the command does not take among them).
 //
 // A local endpoint (see dynamodel.WithEndpoint) needs no AWS credentials or
 // region. While dynamodel is unpublished, run or install the command from
@@ -51,6 +58,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -86,7 +94,10 @@ commands:
   import TABLE FILE... write the items of such files (plain or gzip) to TABLE
   backfill status RUN  show where a backfill run stands, per segment and in total
 
-flags:
+exit status: 0 done; 1 a failure, changes to make (diff) or not made (apply),
+a line not imported, or delete without -yes; 2 a command line it cannot run
+
+flags (before or after the arguments; "--" ends them; each only for the commands it names):
 `
 
 // A command is one subcommand: what it takes and what it does.
@@ -154,9 +165,8 @@ func (inv *invocation) schemaOptions(o *schema.Options) {
 // run is the command; it returns the exit status: 0 done, 1 differences or
 // failures, 2 bad usage.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
-		fmt.Fprint(stderr, usage)
-		flags(new(options), stderr).PrintDefaults()
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		printUsage(stderr)
 		if len(args) == 0 {
 			return 2
 		}
@@ -165,12 +175,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	inv := &invocation{name: args[0], line: args, stdout: stdout, stderr: stderr}
 	fs := flags(&inv.opts, stderr)
 	rest, err := parseInterspersed(fs, args[1:])
-	if err != nil {
+	switch {
+	case errors.Is(err, flag.ErrHelp): // dynamodel apply -h
+		printUsage(stderr)
+		return 0
+	case err != nil: // the flag package has said what is wrong
+		fmt.Fprintln(stderr, "dynamodel -h lists the commands and flags")
 		return 2
 	}
 	cmd, ok := commands[inv.name]
 	if !ok {
 		fmt.Fprintf(stderr, "dynamodel: unknown command %q\n\n%s", inv.name, usage)
+		return 2
+	}
+	if err := checkFlags(fs, inv.name); err != nil {
+		fmt.Fprintf(stderr, "dynamodel %s: %v\n", inv.name, err)
 		return 2
 	}
 	if len(rest) == 0 {
@@ -205,16 +224,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return cmd.run(ctx, inv)
 }
 
+// printUsage writes the commands, exit statuses and flags to w.
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, usage)
+	flags(new(options), w).PrintDefaults()
+}
+
 func flags(o *options, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("dynamodel", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {} // run prints the usage for -h, and a pointer to it for a mistake
 	fs.StringVar(&o.endpoint, "endpoint", os.Getenv(dynamodel.EndpointEnv), "DynamoDB endpoint URL (default $DYNAMODB_ENDPOINT, else AWS)")
 	fs.StringVar(&o.region, "region", "", "AWS region (default from the AWS configuration)")
 	fs.StringVar(&o.profile, "profile", "", "AWS shared configuration profile")
 	fs.StringVar(&o.prefix, "prefix", "", "table name prefix, e.g. dev-")
 	fs.StringVar(&o.suffix, "suffix", "", "table name suffix")
-	fs.BoolVar(&o.addIndexes, "add-indexes", false, "apply: add missing global secondary indexes through UpdateTable")
-	fs.BoolVar(&o.deleteIndexes, "delete-indexes", false, "apply: delete global secondary indexes the files lack (with -add-indexes: remake changed ones)")
+	fs.BoolVar(&o.addIndexes, "add-indexes", false, "apply, diff: add missing global secondary indexes through UpdateTable")
+	fs.BoolVar(&o.deleteIndexes, "delete-indexes", false, "apply, diff: delete global secondary indexes the files lack (with -add-indexes: remake changed ones)")
 	fs.Var(&o.ttl, "ttl", "apply, diff, cloudformation: a table's time-to-live attribute, as `TABLE=ATTR` (repeatable; an empty ATTR turns it off)")
 	fs.BoolVar(&o.pitr, "pitr", false, "apply, diff, cloudformation: turn point-in-time recovery on for every table")
 	fs.BoolVar(&o.noWait, "no-wait", false, "apply, delete: do not wait until tables are ACTIVE or gone (a new table then gets no time to live or point-in-time recovery)")
@@ -223,9 +249,41 @@ func flags(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.format, "format", "yaml", "cloudformation: the template's format, yaml or json")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up after this long (export and import: only when given)")
 	o.maxFileSize = schema.DefaultMaxFileSize
-	fs.Var(&o.maxFileSize, "max-file-size", "refuse table files over this `size`: bytes, or with a suffix KiB, MiB or GiB")
+	fs.Var(&o.maxFileSize, "max-file-size", "apply, diff, delete, cloudformation: refuse table files over this `size`: bytes, or with a suffix KiB, MiB or GiB")
 	bulkFlags(fs, &o.bulk)
 	return fs
+}
+
+// flagCommands lists the commands of each flag that only some commands
+// take; the others take every flag not listed. A flag given to a command
+// that does not take it is an error, not ignored: "import -resume" resumes
+// nothing, and should say so.
+var flagCommands = map[string][]string{
+	"add-indexes":    {"apply", "diff"},
+	"delete-indexes": {"apply", "diff"},
+	"ttl":            {"apply", "diff", "cloudformation"},
+	"pitr":           {"apply", "diff", "cloudformation"},
+	"no-wait":        {"apply", "delete"},
+	"max-file-size":  {"apply", "diff", "delete", "cloudformation"},
+	"o":              {"dump", "export"},
+	"yes":            {"delete"},
+	"format":         {"cloudformation"},
+	"segments":       {"export"},
+	"consistent":     {"export"},
+	"resume":         {"export"},
+	"if-absent":      {"import"},
+	"control":        {"backfill"},
+}
+
+// checkFlags reports the first flag given that command does not take.
+func checkFlags(fs *flag.FlagSet, command string) error {
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		if cmds, ok := flagCommands[f.Name]; ok && err == nil && !slices.Contains(cmds, command) {
+			err = fmt.Errorf("-%s is a flag of %s, not of %s", f.Name, strings.Join(cmds, ", "), command)
+		}
+	})
+	return err
 }
 
 // isSet reports whether the flag called name was given.

@@ -40,6 +40,46 @@ func TestUsage(t *testing.T) {
 	assert.Equal(t, 0, code)
 }
 
+// TestHelp: -h asks for the usage, before or after the command, and gets
+// it with status 0; a mistake gets a pointer to it and status 2.
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"help"}, {"apply", "-h"}, {"export", "-help", "T"}, {"backfill", "status", "--help"}} {
+		code, stdout, stderr := cli(t, args...)
+		assert.Equal(t, 0, code, args)
+		assert.Empty(t, stdout, args)
+		assert.True(t, strings.HasPrefix(stderr, "usage: dynamodel COMMAND"), "%v: %s", args, stderr)
+		assert.Contains(t, stderr, "exit status: 0 done", args)
+		assert.Contains(t, stderr, "-max-file-size", args)
+	}
+	code, _, stderr := cli(t, "apply", "-no-such-flag", "x")
+	assert.Equal(t, 2, code)
+	assert.Equal(t, "flag provided but not defined: -no-such-flag\ndynamodel -h lists the commands and flags\n", stderr)
+}
+
+// TestFlagOfAnotherCommand: a flag the command does not take is refused
+// before anything is read or sent, not ignored.
+func TestFlagOfAnotherCommand(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"import", "-resume", "T", "f.json"}, "dynamodel import: -resume is a flag of export, not of import\n"},
+		{[]string{"export", "T", "-if-absent"}, "dynamodel export: -if-absent is a flag of import, not of export\n"},
+		{[]string{"apply", "-yes", "../../testdata/create-user.json"}, "dynamodel apply: -yes is a flag of delete, not of apply\n"},
+		{[]string{"dump", "-format", "json", "T"}, "dynamodel dump: -format is a flag of cloudformation, not of dump\n"},
+		{[]string{"delete", "-ttl", "User=x", "../../testdata/create-user.json"}, "dynamodel delete: -ttl is a flag of apply, diff, cloudformation, not of delete\n"},
+		{[]string{"cloudformation", "-o", "out", "../../testdata/create-user.json"}, "dynamodel cloudformation: -o is a flag of dump, export, not of cloudformation\n"},
+	} {
+		code, stdout, stderr := cli(t, append(tc.args, "-endpoint", "http://127.0.0.1:1")...)
+		assert.Equal(t, 2, code, tc.args)
+		assert.Empty(t, stdout, tc.args)
+		assert.Equal(t, tc.want, stderr, tc.args)
+	}
+	// The flags each command takes are still taken.
+	code, _, stderr := cli(t, "cloudformation", "-format", "json", "-pitr", "-ttl", "User=expires", "-max-file-size", "2MiB", "-prefix", "dev-", "../../testdata/create-user.json")
+	assert.Equal(t, 0, code, stderr)
+}
+
 func TestTTLFlag(t *testing.T) {
 	code, _, stderr := cli(t, "diff", "-ttl", "User", "../../testdata/create-user.json")
 	assert.Equal(t, 2, code)
