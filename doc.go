@@ -11,6 +11,15 @@
 //		LastName  string `dynamodbav:"last_name,omitempty"`
 //	}
 //
+// Start with a client and a repository. WithEndpointFromEnv points the
+// client at $DYNAMODB_ENDPOINT when it is set (a local engine, with no AWS
+// configuration needed) and changes nothing when it is not, as in Lambda:
+//
+//	cfg, err := config.LoadDefaultConfig(ctx)
+//	client := dynamodb.NewFromConfig(cfg, dynamodel.WithEndpointFromEnv())
+//	users, err := dynamodel.NewRepository[User](client, "User")
+//	u, err := users.Get(ctx, "ada@example.com") // errors.Is(err, dynamodel.ErrNotFound) when there is none
+//
 // A Repository reads and writes the items of one table as values of a model:
 // Get, Lookup, Put, Create, Update, Delete, Query, Scan, batches and
 // transactions. It checks keys, updates and sizes before any network call,
@@ -35,7 +44,11 @@
 // given one in Options.Schema checks its model when it is made and finds the
 // key attributes of the table's indexes for queries.
 //
+// Several models can share one table (single-table design): NewTable
+// declares the table, NewEntity each model with key templates such as
+// "USER#{username}", and an Entity has every operation of a Repository.
+//
 // The subpackages: schema (table definitions), codec (the compiled codec),
 // dynamotest (tests against a real engine), streams (DynamoDB Streams events
-// in Lambda).
+// in Lambda), bulk (export, import and backfills of whole tables).
 package dynamodel

@@ -79,7 +79,8 @@ func (o Optional[T]) optionalState() (optionalState, any) { return o.state, o.va
 // attribute has a value). With "members", a struct or map field is not set
 // whole: each of its fields (by their tags, following these same rules) or
 // map entries (keys taken literally, in sorted order) is its own change of
-// a path inside the attribute, with the field's action:
+// a path inside the attribute (which must be there: DynamoDB makes no
+// parents), with the field's action:
 //
 //	type PhotoChanges struct {
 //		Views     *int           `dynamodbav:"views" dynamodel:"increment"`      // SET views = if_not_exists(views, 0) + :v

@@ -176,6 +176,8 @@ func (u Update) SetIfMissing(path string, value any) Update {
 // number (any Go integer or float type, or a number attribute value). Add
 // does the same with DynamoDB's ADD action; DynamoDB's guide recommends
 // SET, and only SET can also subtract from an unsigned type (Decrement).
+// Only the number may be missing: DynamoDB makes no parents, so the map
+// reactions must be there for
 //
 //	dynamodel.Increment("reactions.heart", 1)
 func (u Update) Increment(path string, n any) Update {
