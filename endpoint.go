@@ -80,6 +80,13 @@ func hasCredentials(p aws.CredentialsProvider) bool {
 // isLocalEndpoint reports whether endpoint's host is one that cannot be AWS:
 // see WithEndpoint for the rule.
 func isLocalEndpoint(endpoint string) bool {
+	if !strings.Contains(endpoint, "://") {
+		// No scheme, as in localhost:8000: the SDK cannot send to it and
+		// says so, naming it, once it has credentials. Judged by its host,
+		// a local one gets placeholders rather than the instance-metadata
+		// service, whose failure would be the only error shown.
+		endpoint = "//" + endpoint
+	}
 	u, err := url.Parse(endpoint)
 	if err != nil {
 		return false

@@ -25,7 +25,9 @@ func TestIsLocalEndpoint(t *testing.T) {
 		"http://ip-10-0-0-1.ec2.internal:8000":                 false,
 		"http://8.8.8.8:8000":                                  false,
 		"http://169.254.169.254":                               false,
-		"localhost:8000":                                       false, // no scheme: the SDK cannot use it either
+		"localhost:8000":                                       true, // no scheme: the SDK refuses it, naming it
+		"127.0.0.1:8000":                                       true,
+		"dynamodb.us-east-1.amazonaws.com":                     false,
 		"":                                                     false,
 		"http://%zz":                                           false,
 	} {

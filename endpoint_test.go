@@ -134,6 +134,24 @@ func TestWithEndpointNoConfigAtAll(t *testing.T) {
 	assert.Equal(t, "us-east-1", c.Options().Region)
 }
 
+// An endpoint without a scheme (localhost:8000) cannot be used: the error
+// says so, naming it, at once, instead of reporting that the
+// instance-metadata service has no credentials (noAWSConfig fails the test
+// if the client asks it).
+func TestWithEndpointWithoutScheme(t *testing.T) {
+	for _, endpoint := range []string{"localhost:8000", "127.0.0.1:8000"} {
+		t.Run(endpoint, func(t *testing.T) {
+			noAWSConfig(t)
+			t.Setenv(dynamodel.EndpointEnv, endpoint)
+			c := defaultClient(t)
+			_, err := c.ListTables(context.Background(), &dynamodb.ListTablesInput{}, func(o *dynamodb.Options) { o.RetryMaxAttempts = 1 })
+			require.Error(t, err)
+			assert.NotContains(t, err.Error(), "IMDS")
+			assert.Regexp(t, `unsupported protocol scheme "localhost"|parse uri: 127\.0\.0\.1:8000`, err.Error())
+		})
+	}
+}
+
 // Other hosts may be AWS behind a proxy, and AWS itself needs no option:
 // the SDK's credential chain stays as it is.
 func TestWithEndpointLeavesOtherHostsAlone(t *testing.T) {
