@@ -68,17 +68,34 @@ func main() {
 	ttl := flag.Duration("token-ttl", time.Hour, "with -mint-token: how long the token is valid")
 	flag.Parse()
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	given := map[string]bool{}
+	flag.Visit(func(f *flag.Flag) { given[f.Name] = true })
 
-	var err error
-	if *mint != "" {
+	err := checkFlags(given, *mint != "", o)
+	if err == nil && *mint != "" {
 		err = mintToken(o.stdout, o.getenv, *mint, *admin, *ttl)
-	} else {
+	} else if err == nil {
 		err = run(context.Background(), log, o)
 	}
 	if err != nil {
 		log.Error("stopped", "err", err.Error())
 		os.Exit(1)
 	}
+}
+
+// checkFlags refuses flags that belong to a mode the command line does not
+// ask for, which would otherwise be ignored: -admin and -token-ttl go with
+// -mint-token, -schema with -http.
+func checkFlags(given map[string]bool, minting bool, o options) error {
+	for _, name := range []string{"admin", "token-ttl"} {
+		if given[name] && !minting {
+			return fmt.Errorf("-%s goes with -mint-token only", name)
+		}
+	}
+	if given["schema"] && o.addr == "" {
+		return errors.New("-schema goes with -http only")
+	}
+	return nil
 }
 
 // adminGroup is the group whose members are admins.
@@ -91,6 +108,9 @@ func adminGroup(getenv func(string) string) string {
 
 // mintToken prints a local token for email.
 func mintToken(w io.Writer, getenv func(string) string, email string, admin bool, ttl time.Duration) error {
+	if ttl <= 0 {
+		return fmt.Errorf("-token-ttl %v: a token must be valid for some time", ttl)
+	}
 	key, err := newTokenKey(getenv(TokenSecretEnv))
 	if err != nil {
 		return err
@@ -112,6 +132,9 @@ func mintToken(w io.Writer, getenv func(string) string, email string, admin bool
 func run(ctx context.Context, log *slog.Logger, o options) error {
 	if o.insecure && o.addr == "" {
 		return errors.New("-insecure-no-auth goes with -http only")
+	}
+	if o.addr == "" && o.event == "" && o.getenv("AWS_LAMBDA_RUNTIME_API") == "" && o.getenv("_LAMBDA_SERVER_PORT") == "" {
+		return errors.New("not running in AWS Lambda (AWS_LAMBDA_RUNTIME_API is not set): pass -http ADDR to serve over HTTP, -event FILE to handle one event, or -mint-token EMAIL for a local token (-h lists the flags)")
 	}
 	var auth localAuth
 	if o.addr != "" {

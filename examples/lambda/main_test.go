@@ -102,6 +102,25 @@ func TestRunNeedsAuth(t *testing.T) {
 	assert.Contains(t, err.Error(), "-insecure-no-auth goes with -http only")
 }
 
+// TestRunOutsideLambda: with no mode flag, off Lambda, the command says
+// which flags to pass instead of aws-lambda-go's complaint about its
+// environment variables.
+func TestRunOutsideLambda(t *testing.T) {
+	err := runFails(t, options{getenv: env()})
+	assert.Contains(t, err.Error(), "not running in AWS Lambda")
+	assert.Contains(t, err.Error(), "-http ADDR")
+}
+
+// TestFlagsOfAnotherMode: flags of a mode not asked for are refused, not
+// ignored.
+func TestFlagsOfAnotherMode(t *testing.T) {
+	assert.ErrorContains(t, checkFlags(map[string]bool{"admin": true}, false, options{}), "-admin goes with -mint-token only")
+	assert.ErrorContains(t, checkFlags(map[string]bool{"token-ttl": true}, false, options{addr: ":8080"}), "-token-ttl goes with -mint-token only")
+	assert.ErrorContains(t, checkFlags(map[string]bool{"schema": true}, false, options{event: "e.json"}), "-schema goes with -http only")
+	assert.NoError(t, checkFlags(map[string]bool{"admin": true, "token-ttl": true}, true, options{}))
+	assert.NoError(t, checkFlags(map[string]bool{"schema": true}, false, options{addr: ":8080"}))
+}
+
 // TestMintToken: -mint-token prints a token the local server takes, with
 // the admin group when asked.
 func TestMintToken(t *testing.T) {
@@ -117,6 +136,13 @@ func TestMintToken(t *testing.T) {
 
 	err = mintToken(&out, env(), "ada@example.com", false, time.Minute)
 	assert.ErrorContains(t, err, TokenSecretEnv)
+
+	out.Reset()
+	for _, ttl := range []time.Duration{0, -time.Hour} {
+		err = mintToken(&out, env(TokenSecretEnv, testTokenSecret), "ada@example.com", false, ttl)
+		assert.ErrorContains(t, err, "-token-ttl", "a token expired when made is refused, not printed")
+		assert.Empty(t, out.String())
+	}
 }
 
 // TestEventFlag: -event FILE and -event - run the handler once on a
