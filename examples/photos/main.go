@@ -20,6 +20,10 @@
 // photo-reactions an array of the photo, then its reactions; followers and
 // following arrays of friendships. An error, and a refused write (a repeated
 // reaction or follow, say), exit with status 1 and a one-line message.
+//
+// react and follow write in transactions, which dynalite does not have (it
+// answers UnknownOperationException): run them against moto
+// (make engine ENGINE=moto, from the clone), DynamoDB Local or AWS.
 package main
 
 import (
