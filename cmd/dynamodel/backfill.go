@@ -19,12 +19,16 @@ func runBackfill(ctx context.Context, inv *invocation) int {
 		fmt.Fprintln(inv.stderr, "dynamodel backfill: usage: dynamodel backfill status [-control TABLE] RUN")
 		return 2
 	}
+	control, err := inv.tableName(inv.opts.bulk.control)
+	if err != nil {
+		return inv.usage(fmt.Errorf("-control: %w", err))
+	}
 	client, ok := inv.client.(dynamodel.API)
 	if !ok {
 		return inv.fail(fmt.Errorf("the client cannot query"))
 	}
 	st, err := bulk.Status(ctx, client, inv.args[1], func(o *bulk.StatusOptions) {
-		o.ControlTable = inv.tableName(inv.opts.bulk.control)
+		o.ControlTable = control
 	})
 	if err != nil {
 		return inv.fail(err)

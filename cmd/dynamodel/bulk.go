@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/dynamodel/dynamodel"
 	"github.com/dynamodel/dynamodel/bulk"
 )
 
@@ -38,9 +39,21 @@ func (inv *invocation) bulkClient() (bulk.API, error) {
 }
 
 // tableName applies -prefix and -suffix to a table named on the command
-// line.
-func (inv *invocation) tableName(name string) string {
-	return inv.opts.prefix + name + inv.opts.suffix
+// line, and checks that DynamoDB takes the result as a table name, before
+// any call.
+func (inv *invocation) tableName(name string) (string, error) {
+	full := inv.opts.prefix + name + inv.opts.suffix
+	if err := dynamodel.CheckTableName(full); err != nil {
+		return "", err
+	}
+	return full, nil
+}
+
+// usage reports a command line the command cannot run, and returns exit
+// status 2.
+func (inv *invocation) usage(err error) int {
+	fmt.Fprintf(inv.stderr, "dynamodel %s: %v\n", inv.name, err)
+	return 2
 }
 
 // interruptible returns a context that ends on SIGINT or SIGTERM, so a

@@ -14,6 +14,11 @@ import (
 // output, or with -o to DIR/TABLE.json, making DIR (and its parents) when it
 // is missing.
 func runDump(ctx context.Context, inv *invocation) int {
+	for _, table := range inv.args {
+		if _, err := inv.tableName(table); err != nil {
+			return inv.usage(err) // before any call, and before a file name is made of it
+		}
+	}
 	dir := inv.opts.out
 	if dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -23,11 +23,17 @@ func runExport(ctx context.Context, inv *invocation) int {
 		fmt.Fprintln(inv.stderr, "dynamodel export: -resume continues the export of -o FILE: give -o")
 		return 2
 	}
+	if o.segments < 0 {
+		return inv.usage(fmt.Errorf("-segments %d: want 1 or more", o.segments))
+	}
+	table, err := inv.tableName(inv.args[0])
+	if err != nil {
+		return inv.usage(err)
+	}
 	client, err := inv.bulkClient()
 	if err != nil {
 		return inv.fail(err)
 	}
-	table := inv.tableName(inv.args[0])
 	bar := bulk.NewBar(inv.stderr)
 	opts := func(eo *bulk.ExportOptions) {
 		eo.Segments, eo.ConsistentRead, eo.Resume = o.segments, o.consistent, o.resume

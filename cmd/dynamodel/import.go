@@ -18,11 +18,14 @@ func runImport(ctx context.Context, inv *invocation) int {
 		fmt.Fprintln(inv.stderr, "dynamodel import: name the table, then the files to import")
 		return 2
 	}
+	table, err := inv.tableName(inv.args[0])
+	if err != nil {
+		return inv.usage(err)
+	}
 	client, err := inv.bulkClient()
 	if err != nil {
 		return inv.fail(err)
 	}
-	table := inv.tableName(inv.args[0])
 	bar := bulk.NewBar(inv.stderr)
 	ctx, stop := interruptible(ctx)
 	defer stop()

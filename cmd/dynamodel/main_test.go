@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -250,5 +253,42 @@ func TestMaxFileSize(t *testing.T) {
 	for in, want := range map[string]string{"1048576": "1MiB", "1536KiB": "1536KiB", "3GiB": "3GiB", "1000": "1000B", "7B": "7B"} {
 		require.NoError(t, b.Set(in))
 		assert.Equal(t, want, b.String())
+	}
+}
+
+// TestTableNamesBeforeAnyCall: a table name DynamoDB would refuse, as
+// given or with -prefix and -suffix, and a negative -segments, are a
+// command line the command cannot run (status 2), found before any
+// request; dump makes no file name of such a name.
+func TestTableNamesBeforeAnyCall(t *testing.T) {
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		http.Error(w, "no", http.StatusInternalServerError)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"dump", "User", "x!"}, `invalid table name "x!"`},
+		{[]string{"dump", "-o", dir, "../escape"}, `invalid table name "../escape": character '/' not allowed`},
+		{[]string{"export", "bad name"}, `invalid table name "bad name"`},
+		{[]string{"export", "-prefix", "dev!", "User"}, `invalid table name "dev!User"`},
+		{[]string{"export", "-segments", "-3", "User"}, "-segments -3: want 1 or more"},
+		{[]string{"import", "ab", "items.json"}, `invalid table name "ab": must be 3 to 255 characters long`},
+		{[]string{"backfill", "status", "-control", "a b", "run"}, `-control: dynamodel: invalid table name "a b"`},
+	} {
+		code, stdout, stderr := cli(t, append(tc.args, "-endpoint", srv.URL)...)
+		assert.Equal(t, 2, code, tc.args)
+		assert.Empty(t, stdout, tc.args)
+		assert.Contains(t, stderr, tc.want, tc.args)
+	}
+	assert.Zero(t, requests.Load(), "requests sent")
+	entries, err := os.ReadDir(filepath.Dir(dir))
+	require.NoError(t, err)
+	for _, e := range entries {
+		assert.NotEqual(t, "escape.json", e.Name())
 	}
 }
