@@ -43,8 +43,9 @@
 //
 // The exit status is 0 when the command did what it was asked; 1 for a
 // failure, changes to make (diff) or that apply could not make, a line
-// import did not write, or delete without -yes; 2 for a command line it
-// cannot run (a flag the command does not take among them).
+// import failed to write (an item -if-absent finds there is no failure), or
+// delete without -yes; 2 for a command line it cannot run (a flag the
+// command does not take, a table name DynamoDB refuses).
 //
 // A local endpoint (see dynamodel.WithEndpoint) needs no AWS credentials or
 // region. While dynamodel is unpublished, run or install the command from
@@ -95,7 +96,7 @@ commands:
   backfill status RUN  show where a backfill run stands, per segment and in total
 
 exit status: 0 done; 1 a failure, changes to make (diff) or not made (apply),
-a line not imported, or delete without -yes; 2 a command line it cannot run
+a line import failed to write, or delete without -yes; 2 a command line it cannot run
 
 flags (before or after the arguments; "--" ends them; each only for the commands it names):
 `
