@@ -245,7 +245,7 @@ func flags(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.Var(&o.ttl, "ttl", "apply, diff, cloudformation: a table's time-to-live attribute, as `TABLE=ATTR` (repeatable; an empty ATTR turns it off)")
 	fs.BoolVar(&o.pitr, "pitr", false, "apply, diff, cloudformation: turn point-in-time recovery on for every table")
 	fs.BoolVar(&o.noWait, "no-wait", false, "apply, delete: do not wait until tables are ACTIVE or gone (a new table then gets no time to live or point-in-time recovery)")
-	fs.StringVar(&o.out, "o", "", "dump: write DIR/TABLE.json files into this directory, made if missing; export: write this file")
+	fs.StringVar(&o.out, "o", "", "dump: write DIR/TABLE.json files into this directory, made if missing; export: write this file (gzip when it ends in .gz), with checkpoints for -resume")
 	fs.BoolVar(&o.yes, "yes", false, "delete: really delete the tables")
 	fs.StringVar(&o.format, "format", "yaml", "cloudformation: the template's format, yaml or json")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up after this long (export and import: only when given)")
