@@ -189,7 +189,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "dynamodel: unknown command %q\n\n%s", inv.name, usage)
 		return 2
 	}
-	if err := checkFlags(fs, inv.name); err != nil {
+	if inv.opts.timeout < 0 {
+		err = fmt.Errorf("-timeout %v: a duration cannot be negative (0: no limit)", inv.opts.timeout)
+	} else {
+		err = checkFlags(fs, inv.name)
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "dynamodel %s: %v\n", inv.name, err)
 		return 2
 	}
@@ -248,7 +253,7 @@ func flags(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.out, "o", "", "dump: write DIR/TABLE.json files into this directory, made if missing; export: write this file (gzip when it ends in .gz), with checkpoints for -resume")
 	fs.BoolVar(&o.yes, "yes", false, "delete: really delete the tables")
 	fs.StringVar(&o.format, "format", "yaml", "cloudformation: the template's format, yaml or json")
-	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up after this long (export and import: only when given)")
+	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "give up after this long, 0 for never (export and import: only when given)")
 	o.maxFileSize = schema.DefaultMaxFileSize
 	fs.Var(&o.maxFileSize, "max-file-size", "apply, diff, delete, cloudformation: refuse table files over this `size`: bytes, or with a suffix KiB, MiB or GiB")
 	bulkFlags(fs, &o.bulk)

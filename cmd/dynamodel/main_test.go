@@ -72,6 +72,7 @@ func TestFlagOfAnotherCommand(t *testing.T) {
 		{[]string{"dump", "-format", "json", "T"}, "dynamodel dump: -format is a flag of cloudformation, not of dump\n"},
 		{[]string{"delete", "-ttl", "User=x", "../../testdata/create-user.json"}, "dynamodel delete: -ttl is a flag of apply, diff, cloudformation, not of delete\n"},
 		{[]string{"cloudformation", "-o", "out", "../../testdata/create-user.json"}, "dynamodel cloudformation: -o is a flag of dump, export, not of cloudformation\n"},
+		{[]string{"apply", "-timeout", "-5s", "../../testdata/create-user.json"}, "dynamodel apply: -timeout -5s: a duration cannot be negative (0: no limit)\n"},
 	} {
 		code, stdout, stderr := cli(t, append(tc.args, "-endpoint", "http://127.0.0.1:1")...)
 		assert.Equal(t, 2, code, tc.args)
