@@ -129,12 +129,13 @@ func (c *Collection) Query(ctx context.Context, kc KeyCondition, optFns ...func(
 		for i, raw := range page.items {
 			seen++
 			// Items no handler takes are counted, not decoded.
-			h := c.handlers[c.table.recognize(raw)]
+			e := c.table.recognize(raw)
+			h := c.handlers[e]
 			if h == nil {
 				res.Unknown++
 				continue
 			}
-			it, err := r.decode(raw)
+			it, err := c.table.decodeAs(e, raw)
 			if isOtherEntity(err) { // its entity-type attribute names another
 				res.Unknown++
 				continue

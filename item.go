@@ -54,7 +54,12 @@ func (t *Table) Decode(raw map[string]types.AttributeValue) (Item, error) { retu
 // decodeItem decodes an item as the entity its key says it is; an item of
 // no declared entity is an Item whose Entity is "".
 func (t *Table) decodeItem(raw map[string]types.AttributeValue) (Item, error) {
-	e := t.recognize(raw)
+	return t.decodeAs(t.recognize(raw), raw)
+}
+
+// decodeAs is decodeItem of an item recognized as entity e (nil: of no
+// declared entity).
+func (t *Table) decodeAs(e *entityKeys, raw map[string]types.AttributeValue) (Item, error) {
 	if e == nil {
 		return Item{raw: raw}, nil
 	}
