@@ -6,7 +6,7 @@ var nonNegative = js.Integer(0, 0)
 
 // The shapes of the create-table input the AWS CLI takes with --cli-input-json.
 var (
-	attributeNameShape = js.String(1, 255)
+	attributeNameShape = js.String(1, maxAttributeName)
 	keySchemaShape     = js.Array(js.Object(
 		js.Req("AttributeName", attributeNameShape),
 		js.Req("KeyType", js.Enum("HASH", "RANGE")),

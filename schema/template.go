@@ -363,17 +363,18 @@ func translate(t *Table, in map[string]any, name string, v any) *propertyError {
 		s, ok := v.(map[string]any)
 		enabled, okE := s["Enabled"].(bool)
 		attr, okA := s["AttributeName"].(string)
+		unknown, badAttr := unknownField(s, "Enabled", "AttributeName"), checkTimeToLiveAttribute(attr)
 		switch {
 		case !ok:
 			return &propertyError{name, "want an object, got " + js.Describe(v)}
-		case unknownField(s, "Enabled", "AttributeName") != "":
-			return &propertyError{name + "." + unknownField(s, "Enabled", "AttributeName"), "unknown field"}
+		case unknown != "":
+			return &propertyError{name + "." + unknown, "unknown field"}
 		case !okE:
 			return &propertyError{name + ".Enabled", "want true or false, got " + js.Describe(s["Enabled"])}
 		case enabled && (!okA || attr == ""):
 			return &propertyError{name + ".AttributeName", "required when Enabled is true"}
-		case checkTimeToLiveAttribute(attr) != "":
-			return &propertyError{name + ".AttributeName", checkTimeToLiveAttribute(attr)}
+		case badAttr != "":
+			return &propertyError{name + ".AttributeName", badAttr}
 		case !enabled:
 			attr = ""
 		}
