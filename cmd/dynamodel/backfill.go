@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"text/tabwriter"
@@ -16,8 +17,7 @@ import (
 // Backfills themselves are Go code: see package bulk.
 func runBackfill(ctx context.Context, inv *invocation) int {
 	if inv.args[0] != "status" || len(inv.args) != 2 {
-		fmt.Fprintln(inv.stderr, "dynamodel backfill: usage: dynamodel backfill status [-control TABLE] RUN")
-		return 2
+		return inv.usage(errors.New("usage: dynamodel backfill status [-control TABLE] RUN"))
 	}
 	control, err := inv.tableName(inv.opts.bulk.control)
 	if err != nil {

@@ -49,13 +49,6 @@ func (inv *invocation) tableName(name string) (string, error) {
 	return full, nil
 }
 
-// usage reports a command line the command cannot run, and returns exit
-// status 2.
-func (inv *invocation) usage(err error) int {
-	fmt.Fprintf(inv.stderr, "dynamodel %s: %v\n", inv.name, err)
-	return 2
-}
-
 // interruptible returns a context that ends on SIGINT or SIGTERM, so a
 // long command can stop cleanly (an export records its checkpoint).
 func interruptible(ctx context.Context) (context.Context, context.CancelFunc) {

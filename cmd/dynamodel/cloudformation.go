@@ -21,8 +21,7 @@ func runCloudFormation(_ context.Context, inv *invocation) int {
 	case "json":
 		out, err = tpl.JSON()
 	default:
-		fmt.Fprintf(inv.stderr, "dynamodel %s: -format %s: want yaml or json\n", inv.name, inv.opts.format)
-		return 2
+		return inv.usage(fmt.Errorf("-format %s: want yaml or json", inv.opts.format))
 	}
 	if err != nil {
 		return inv.fail(err)

@@ -15,13 +15,11 @@ import (
 // goes to standard error: a bar on a terminal, else a summary line.
 func runExport(ctx context.Context, inv *invocation) int {
 	if len(inv.args) != 1 {
-		fmt.Fprintf(inv.stderr, "dynamodel export: name one table (got %d arguments)\n", len(inv.args))
-		return 2
+		return inv.usage(fmt.Errorf("name one table (got %d arguments)", len(inv.args)))
 	}
 	o := inv.opts.bulk
 	if o.resume && inv.opts.out == "" {
-		fmt.Fprintln(inv.stderr, "dynamodel export: -resume continues the export of -o FILE: give -o")
-		return 2
+		return inv.usage(errors.New("-resume continues the export of -o FILE: give -o"))
 	}
 	if o.segments < 0 {
 		return inv.usage(fmt.Errorf("-segments %d: want 1 or more", o.segments))

@@ -15,8 +15,7 @@ import (
 // not a failure.
 func runImport(ctx context.Context, inv *invocation) int {
 	if len(inv.args) < 2 {
-		fmt.Fprintln(inv.stderr, "dynamodel import: name the table, then the files to import")
-		return 2
+		return inv.usage(errors.New("name the table, then the files to import"))
 	}
 	table, err := inv.tableName(inv.args[0])
 	if err != nil {

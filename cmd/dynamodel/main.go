@@ -156,6 +156,13 @@ func (inv *invocation) fail(err error) int {
 	return 1
 }
 
+// usage reports a command line the command cannot run, and returns exit
+// status 2.
+func (inv *invocation) usage(err error) int {
+	fmt.Fprintf(inv.stderr, "dynamodel %s: %v\n", inv.name, err)
+	return 2
+}
+
 // schemaOptions passes the flags on to package schema.
 func (inv *invocation) schemaOptions(o *schema.Options) {
 	o.TablePrefix, o.TableSuffix = inv.opts.prefix, inv.opts.suffix
@@ -195,12 +202,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = checkFlags(fs, inv.name)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "dynamodel %s: %v\n", inv.name, err)
-		return 2
+		return inv.usage(err)
 	}
 	if len(rest) == 0 {
-		fmt.Fprintf(stderr, "dynamodel %s: %s\n", inv.name, cmd.args)
-		return 2
+		return inv.usage(errors.New(cmd.args))
 	}
 	inv.args = rest
 	if cmd.untimed && !isSet(fs, "timeout") {
