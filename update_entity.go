@@ -344,11 +344,11 @@ func (e *entityKeys) fieldFromKey(key itemKey, f *boundField) (reflect.Value, bo
 		if tm == nil {
 			continue
 		}
-		s, ok := key[tm.attr].(*types.AttributeValueMemberS)
+		text, ok := attrMap(key).keyText(tm.attr)
 		if !ok {
 			continue
 		}
-		texts := tm.extract(s.Value)
+		texts := tm.extract(text)
 		for i, g := range tm.fields {
 			if g == nil || g.attr != f.attr || texts == nil {
 				continue
