@@ -106,10 +106,10 @@ func (a *API) serve(c *call, route, email string) events.APIGatewayV2HTTPRespons
 		case http.MethodPost:
 			return a.create(c)
 		}
-		return c.fail(refuse(errMethod, "%s %s", method, route))
+		return c.notAllowed(route, "GET, POST")
 	}
 	if method != http.MethodGet && method != http.MethodPatch && method != http.MethodDelete {
-		return c.fail(refuse(errMethod, "%s %s", method, route))
+		return c.notAllowed(route, "GET, PATCH, DELETE")
 	}
 	if !who.may(email) {
 		return c.fail(refuse(errForbidden, "%s of another user's record", method))

@@ -401,6 +401,19 @@ func TestHandlerRejectsBadInput(t *testing.T) {
 	}, userSchema(t))
 }
 
+// TestMethodNotAllowedSaysAllow: a 405 names the methods its route serves
+// in Allow, as HTTP requires.
+func TestMethodNotAllowedSaysAllow(t *testing.T) {
+	enginetest.Each(t, func(t *testing.T, db *dynamotest.DB) {
+		api := newAPI(t, db)
+		for file, allow := range map[string]string{"get-own.json": "GET, PATCH, DELETE", "list-admin.json": "GET, POST"} {
+			r := send(t, api, event(t, file, func(e *events.APIGatewayV2HTTPRequest) { e.RequestContext.HTTP.Method = "PUT" }))
+			require.Equal(t, http.StatusMethodNotAllowed, r.status, r.raw)
+			assert.Equal(t, allow, r.headers["Allow"], file)
+		}
+	}, userSchema(t))
+}
+
 // TestEmailsMatchExactly: emails are stored and matched as given, case and
 // all; a token's email matches only the same bytes.
 func TestEmailsMatchExactly(t *testing.T) {

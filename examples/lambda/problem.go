@@ -103,6 +103,14 @@ func problemOf(err error) problem {
 	return errInternal
 }
 
+// notAllowed answers a request whose method route does not serve with
+// 405 and, as HTTP requires of a 405, the methods it does serve in Allow.
+func (c *call) notAllowed(route, allow string) events.APIGatewayV2HTTPResponse {
+	resp := c.fail(refuse(errMethod, "%s %s", c.req.RequestContext.HTTP.Method, route))
+	resp.Headers["Allow"] = allow
+	return resp
+}
+
 // fail answers err with its problem and logs the detail: at error level
 // when it is the API's fault (500), else as a warning.
 func (c *call) fail(err error) events.APIGatewayV2HTTPResponse {
