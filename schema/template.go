@@ -345,7 +345,8 @@ func translate(t *Table, in map[string]any, name string, v any) *propertyError {
 			return &propertyError{name, "want an object, got " + js.Describe(v)}
 		}
 		out := map[string]any{}
-		for k, e := range s {
+		for _, k := range slices.Sorted(mapKeys(s)) { // sorted: the first unknown field reported is always the same
+			e := s[k]
 			switch k {
 			case "SSEEnabled":
 				out["Enabled"] = e
@@ -487,7 +488,8 @@ func simpleTable(file, id string, props any, defaults map[string]any) (*Table, e
 		"AttributeDefinitions": []any{map[string]any{"AttributeName": key["Name"], "AttributeType": types[typ]}},
 		"KeySchema":            []any{map[string]any{"AttributeName": key["Name"], "KeyType": "HASH"}},
 	}
-	for k, v := range p {
+	for _, k := range slices.Sorted(mapKeys(p)) { // sorted: the first error reported is always the same
+		v := p[k]
 		switch k {
 		case "PrimaryKey":
 		case "TableName", "ProvisionedThroughput", "SSESpecification", "PointInTimeRecoverySpecification":

@@ -248,6 +248,25 @@ func TestParseTemplateErrors(t *testing.T) {
 	}
 }
 
+// TestTemplateErrorsAreStable: a property with two unknown fields, and a
+// SimpleTable with two unknown properties, are reported by the first name
+// in sorted order on every parse, not by whichever a map gave first.
+func TestTemplateErrorsAreStable(t *testing.T) {
+	const keys = "      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]\n      KeySchema: [{AttributeName: id, KeyType: HASH}]\n      BillingMode: PAY_PER_REQUEST\n"
+	for _, tc := range []struct{ doc, path string }{
+		{"Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableName: Things\n" + keys +
+			"      SSESpecification: {SSEEnabled: true, Zeta: 1, Beta: 2, Alpha: 3, Gamma: 4}\n", "Resources.T.Properties.SSESpecification.Alpha"},
+		{"Resources:\n  S:\n    Type: AWS::Serverless::SimpleTable\n    Properties: {Zeta: 1, Beta: 2, Alpha: 3, Gamma: 4}\n", "Resources.S.Properties.Alpha"},
+	} {
+		for range 20 {
+			_, err := schema.ParseAll("t.yaml", []byte(tc.doc))
+			var se *schema.Error
+			require.ErrorAs(t, err, &se)
+			require.Equal(t, tc.path, se.Path)
+		}
+	}
+}
+
 // TestParseYAMLMergeKeys: merge keys (<<) add the keys a mapping does not
 // set itself, as the AWS CLI and SAM read them: a template's tables may
 // share their properties, a table file its definitions.
