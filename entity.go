@@ -2,7 +2,9 @@ package dynamodel
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -250,7 +252,8 @@ func (e *entityKeys) bind(m *Model, opts EntityOptions) error {
 			sortKeys[ix.SortKey] = true
 		}
 	}
-	for attr, text := range texts {
+	for _, attr := range slices.Sorted(maps.Keys(texts)) { // sorted: the first error reported is always the same
+		text := texts[attr]
 		if attr != t.hash && attr != t.rng && !e.isIndexAttr(attr) {
 			return bad(text, "%q is not a key attribute of table %s or of its indexes", attr, t.name)
 		}

@@ -242,6 +242,14 @@ func TestEntityDeclaration(t *testing.T) {
 		require.Error(t, err, name)
 		assert.ErrorIs(t, err, dynamodel.ErrInvalidModel, name)
 	}
+	// Of several bad templates, the one of the first key attribute in
+	// sorted order (PK before SK) is reported, every time.
+	for range 20 {
+		_, err := dynamodel.NewEntity[AppUser](q.table, "Other", dynamodel.Keys("A#{nope}", "B#{alsoNope}"))
+		var te *dynamodel.TemplateError
+		require.ErrorAs(t, err, &te)
+		require.Equal(t, "A#{nope}", te.Template)
+	}
 	_, err := dynamodel.NewEntity[AppUser](q.table, "User", dynamodel.Keys("U2#{username}", "M"))
 	assert.ErrorContains(t, err, "already has an entity User")
 	type keyed struct {
