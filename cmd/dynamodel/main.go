@@ -63,6 +63,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"slices"
@@ -333,7 +334,7 @@ func (f *ttlFlag) Set(v string) error {
 
 // checkTTL reports a -ttl flag that names no table of the files.
 func checkTTL(ttl ttlFlag, tables []*schema.Table) error {
-	for table := range ttl {
+	for _, table := range slices.Sorted(maps.Keys(ttl)) { // sorted: the first named is always the same
 		if !slices.ContainsFunc(tables, func(t *schema.Table) bool { return t.Name() == table }) {
 			return fmt.Errorf("-ttl %s=%s: no file defines table %s", table, ttl[table], table)
 		}

@@ -94,6 +94,11 @@ func TestTTLFlag(t *testing.T) {
 	code, _, stderr = cli(t, "diff", "-ttl", "Users=expires", "../../testdata/create-user.json", "-endpoint", "http://127.0.0.1:1")
 	assert.Equal(t, 1, code)
 	assert.Equal(t, "dynamodel diff: -ttl Users=expires: no file defines table Users\n", stderr)
+	// Of several, the first in sorted order is named, every time.
+	for range 10 {
+		_, _, stderr = cli(t, "diff", "-ttl", "Zs=a", "-ttl", "Bs=b", "-ttl", "As=c", "-ttl", "Cs=d", "../../testdata/create-user.json", "-endpoint", "http://127.0.0.1:1")
+		require.Equal(t, "dynamodel diff: -ttl As=c: no file defines table As\n", stderr)
+	}
 }
 
 func TestMalformedFileStopsEverything(t *testing.T) {
