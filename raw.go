@@ -46,6 +46,32 @@ type rawSource struct {
 	values map[string]types.AttributeValue
 }
 
+// rawName checks a Raw's name placeholder ph and the name n it stands for.
+func rawName(ph, n string) error {
+	if !validPlaceholder(ph, '#') {
+		return fmt.Errorf("name placeholder %q is not # and letters, digits or '_'", ph)
+	}
+	if reason := checkName(n); reason != "" {
+		return fmt.Errorf("name placeholder %s: %s", ph, reason)
+	}
+	return nil
+}
+
+// rawValue checks a Raw's value placeholder ph and encodes its value v.
+func rawValue(ph string, v any) (types.AttributeValue, error) {
+	if !validPlaceholder(ph, ':') {
+		return nil, fmt.Errorf("value placeholder %q is not ':' and letters, digits or '_'", ph)
+	}
+	av, err := marshalValue(v)
+	if err == nil {
+		_, err = checkValue(av)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("value placeholder %s: %v", ph, err)
+	}
+	return av, nil
+}
+
 // prepareRaw checks r and encodes its values.
 func prepareRaw(r Raw) (*rawSource, error) {
 	if strings.TrimSpace(r.Expr) == "" {
@@ -53,26 +79,20 @@ func prepareRaw(r Raw) (*rawSource, error) {
 	}
 	src := &rawSource{names: r.Names}
 	for ph, n := range r.Names {
-		if !validPlaceholder(ph, '#') {
-			return nil, fmt.Errorf("name placeholder %q is not # and letters, digits or '_'", ph)
-		}
-		if reason := checkName(n); reason != "" {
-			return nil, fmt.Errorf("name placeholder %s: %s", ph, reason)
+		if err := rawName(ph, n); err != nil {
+			return nil, firstRefused(r.Names, rawName)
 		}
 	}
 	if len(r.Values) > 0 {
 		src.values = make(map[string]types.AttributeValue, len(r.Values))
 	}
 	for ph, v := range r.Values {
-		if !validPlaceholder(ph, ':') {
-			return nil, fmt.Errorf("value placeholder %q is not ':' and letters, digits or '_'", ph)
-		}
-		av, err := marshalValue(v)
-		if err == nil {
-			_, err = checkValue(av)
-		}
+		av, err := rawValue(ph, v)
 		if err != nil {
-			return nil, fmt.Errorf("value placeholder %s: %v", ph, err)
+			return nil, firstRefused(r.Values, func(ph string, v any) error {
+				_, err := rawValue(ph, v)
+				return err
+			})
 		}
 		src.values[ph] = av
 	}

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -102,14 +104,17 @@ func valueSizeAt(av types.AttributeValue, level int) (int, error) {
 		}
 		return n, nil
 	case *types.AttributeValueMemberM:
-		n := 3
-		for k, e := range v.Value {
+		member := func(k string, e types.AttributeValue) (int, error) {
 			if len(k) > maxNameBytes || !utf8.ValidString(k) {
 				return 0, fmt.Errorf("map key %.64q: %s", k, checkName(k))
 			}
-			size, err := valueSizeAt(e, level+1)
+			return valueSizeAt(e, level+1)
+		}
+		n := 3
+		for k, e := range v.Value {
+			size, err := member(k, e)
 			if err != nil {
-				return 0, err
+				return 0, firstRefused(v.Value, sizeChecked(member))
 			}
 			n += 1 + len(k) + size
 		}
@@ -184,12 +189,9 @@ func numberProblem(s string, d attr.Number, ok bool) string {
 func checkItem(item map[string]types.AttributeValue) error {
 	n := 0
 	for name, av := range item {
-		if reason := checkName(name); reason != "" {
-			return fmt.Errorf("%w: attribute %.64q: %s", ErrInvalidItem, name, reason)
-		}
-		size, err := valueSizeChecked(av)
+		size, err := checkAttribute(name, av)
 		if err != nil {
-			return fmt.Errorf("%w: attribute %.64q: %v", ErrInvalidItem, name, err)
+			return firstRefused(item, sizeChecked(checkAttribute))
 		}
 		n += len(name) + size
 	}
@@ -197,6 +199,41 @@ func checkItem(item map[string]types.AttributeValue) error {
 		return fmt.Errorf("%w: %d bytes, over the %d-byte limit", ErrItemTooLarge, n, MaxItemSize)
 	}
 	return nil
+}
+
+// checkAttribute checks one attribute of an item (see checkItem) and
+// returns its value's size.
+func checkAttribute(name string, av types.AttributeValue) (int, error) {
+	if reason := checkName(name); reason != "" {
+		return 0, fmt.Errorf("%w: attribute %.64q: %s", ErrInvalidItem, name, reason)
+	}
+	size, err := valueSizeChecked(av)
+	if err != nil {
+		return 0, fmt.Errorf("%w: attribute %.64q: %v", ErrInvalidItem, name, err)
+	}
+	return size, nil
+}
+
+// firstRefused returns the error check gives the first key of m, in
+// sorted order, that it refuses: of several mistakes, the same one is
+// reported every time, not whichever the map's order gives first. Callers
+// range over m unsorted and call it only once check has refused a key, so
+// a map that passes costs no sort.
+func firstRefused[V any](m map[string]V, check func(string, V) error) error {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if err := check(k, m[k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sizeChecked is check that returns only its error, for firstRefused.
+func sizeChecked[V any](check func(string, V) (int, error)) func(string, V) error {
+	return func(k string, v V) error {
+		_, err := check(k, v)
+		return err
+	}
 }
 
 // maxExpressionBytes is DynamoDB's limit on each expression string.

@@ -256,3 +256,22 @@ func TestExpressionAndValueLimits(t *testing.T) {
 	assert.Contains(t, err.Error(), "a value of 409601 bytes")
 	assert.Empty(t, s.Calls())
 }
+
+// TestFirstMistakeInOrder: of several mistakes in one map (map keys of an
+// item, a Raw's placeholders), the first in sorted order is reported,
+// every time, not whichever the map's order gives first.
+func TestFirstMistakeInOrder(t *testing.T) {
+	measures, err := dynamodel.NewRepository[Measure](newStub(t), "Measures")
+	require.NoError(t, err)
+	item := Measure{Sensor: "s", Extra: map[string]float64{"\xffz": 1, "\xffm": 2, "\xffa": 3, "\xffq": 4}}
+	names := dynamodel.Raw{Expr: "#d = #b AND #a = #c", Names: map[string]string{"#d": "", "#b": "", "#a": "", "#c": ""}}
+	values := dynamodel.Raw{Expr: "#n IN (:d, :b, :a, :c)", Names: map[string]string{"#n": "n"},
+		Values: map[string]any{":d": math.NaN(), ":b": math.NaN(), ":a": math.Inf(1), ":c": math.NaN()}}
+	for range 20 {
+		_, err := measures.Put(ctxT(t), item)
+		require.ErrorIs(t, err, dynamodel.ErrInvalidItem)
+		require.ErrorContains(t, err, `"\xffa"`)
+		require.Contains(t, dynamodel.RawCondition(names).String(), "name placeholder #a:")
+		require.Contains(t, dynamodel.RawCondition(values).String(), "value placeholder :a:")
+	}
+}
