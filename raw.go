@@ -78,23 +78,23 @@ func prepareRaw(r Raw) (*rawSource, error) {
 		return nil, fmt.Errorf("empty raw expression")
 	}
 	src := &rawSource{names: r.Names}
+	var bad mistake
 	for ph, n := range r.Names {
-		if err := rawName(ph, n); err != nil {
-			return nil, firstRefused(r.Names, rawName)
-		}
+		bad.add(ph, rawName(ph, n))
+	}
+	if bad.err != nil {
+		return nil, bad.err
 	}
 	if len(r.Values) > 0 {
 		src.values = make(map[string]types.AttributeValue, len(r.Values))
 	}
 	for ph, v := range r.Values {
 		av, err := rawValue(ph, v)
-		if err != nil {
-			return nil, firstRefused(r.Values, func(ph string, v any) error {
-				_, err := rawValue(ph, v)
-				return err
-			})
-		}
+		bad.add(ph, err)
 		src.values[ph] = av
+	}
+	if bad.err != nil {
+		return nil, bad.err
 	}
 	// Every placeholder used is defined, and every one defined is used
 	// (DynamoDB rejects both).

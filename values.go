@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"maps"
 	"math/big"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -104,21 +102,18 @@ func valueSizeAt(av types.AttributeValue, level int) (int, error) {
 		}
 		return n, nil
 	case *types.AttributeValueMemberM:
-		member := func(k string, e types.AttributeValue) (int, error) {
-			if len(k) > maxNameBytes || !utf8.ValidString(k) {
-				return 0, fmt.Errorf("map key %.64q: %s", k, checkName(k))
-			}
-			return valueSizeAt(e, level+1)
-		}
 		n := 3
+		var bad mistake
 		for k, e := range v.Value {
-			size, err := member(k, e)
-			if err != nil {
-				return 0, firstRefused(v.Value, sizeChecked(member))
+			if len(k) > maxNameBytes || !utf8.ValidString(k) {
+				bad.add(k, fmt.Errorf("map key %.64q: %s", k, checkName(k)))
+				continue
 			}
+			size, err := valueSizeAt(e, level+1)
+			bad.add(k, err)
 			n += 1 + len(k) + size
 		}
-		return n, nil
+		return n, bad.err
 	}
 	return 0, nil
 }
@@ -188,12 +183,14 @@ func numberProblem(s string, d attr.Number, ok bool) string {
 // error wrapping ErrItemTooLarge when over the limit).
 func checkItem(item map[string]types.AttributeValue) error {
 	n := 0
+	var bad mistake
 	for name, av := range item {
 		size, err := checkAttribute(name, av)
-		if err != nil {
-			return firstRefused(item, sizeChecked(checkAttribute))
-		}
+		bad.add(name, err)
 		n += len(name) + size
+	}
+	if bad.err != nil {
+		return bad.err
 	}
 	if n > MaxItemSize {
 		return fmt.Errorf("%w: %d bytes, over the %d-byte limit", ErrItemTooLarge, n, MaxItemSize)
@@ -214,25 +211,20 @@ func checkAttribute(name string, av types.AttributeValue) (int, error) {
 	return size, nil
 }
 
-// firstRefused returns the error check gives the first key of m, in
-// sorted order, that it refuses: of several mistakes, the same one is
-// reported every time, not whichever the map's order gives first. Callers
-// range over m unsorted and call it only once check has refused a key, so
-// a map that passes costs no sort.
-func firstRefused[V any](m map[string]V, check func(string, V) error) error {
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		if err := check(k, m[k]); err != nil {
-			return err
-		}
-	}
-	return nil
+// A mistake is, of the mistakes found in a map ranged over in its random
+// order, the one at the least key: of several, the same one is reported
+// every time. Each key is checked once, so checking nested maps stays
+// linear.
+type mistake struct {
+	key string
+	err error
 }
 
-// sizeChecked is check that returns only its error, for firstRefused.
-func sizeChecked[V any](check func(string, V) (int, error)) func(string, V) error {
-	return func(k string, v V) error {
-		_, err := check(k, v)
-		return err
+// add records err, found at key, when it is the first or its key is less
+// than the one recorded.
+func (m *mistake) add(key string, err error) {
+	if err != nil && (m.err == nil || key < m.key) {
+		m.key, m.err = key, err
 	}
 }
 
