@@ -26,8 +26,8 @@ import (
 //	version (1 byte) | nonce (12 bytes) | ciphertext and tag
 //
 // The version byte is the additional authenticated data; the plaintext is
-// the read (cursorRead: kind, table, index, hashes of the partition value
-// and of the filter and projection) and the key, in a binary form
+// the read (cursorRead: kind, table, index, hashes of the key condition
+// and direction and of the filter and projection) and the key, in a binary form
 // (appendCursorBody). Nothing in a cursor is readable without the key, and
 // no cursor can be made without it.
 const (
@@ -48,7 +48,7 @@ type cursorRead struct {
 	kind      byte     // 'q' for a query, 's' for a scan
 	table     string   // the table
 	index     string   // the index, if any
-	partition [16]byte // a query's partition: hash of its attribute and value; zero for a scan
+	partition [16]byte // a query's keys: hash of its partition attribute and value, sort condition and direction; zero for a scan
 	shape     [16]byte // hash of the rendered filter and projection
 
 	// What the key must hold: every one of keyNames, and at most unknown
@@ -181,7 +181,7 @@ func (k cursorKeys) open(s string, c *cursorRead) (map[string]types.AttributeVal
 	case got.kind != c.kind || got.table != c.table || got.index != c.index:
 		return fail("it belongs to %s, not %s", got.describe(), c.describe())
 	case got.partition != c.partition:
-		return fail("it belongs to another partition")
+		return fail("it belongs to another partition, sort key condition or direction (Descending)")
 	case got.shape != c.shape:
 		return fail("it belongs to a read with another filter or projection")
 	}

@@ -10,7 +10,12 @@ import (
 )
 
 // queryCursor describes the query a cursor of kc and opts belongs to: the
-// table, the index, the partition value, the filter and the projection.
+// table, the index, the key condition (partition value and sort condition),
+// the direction, the filter and the projection. A cursor resumes only the
+// query that made it: DynamoDB refuses a start key outside the sort
+// condition ("The provided starting key does not match the range key
+// predicate"), where moto returns an empty page, and a start key read in the
+// other direction would return again the items before it.
 func (r *Repository[T]) queryCursor(kc KeyCondition, opts QueryOptions) (*cursorRead, error) {
 	hashAttr, rangeAttr, err := r.keyAttributes(opts.Index, kc)
 	if err != nil {
@@ -27,6 +32,25 @@ func (r *Repository[T]) queryCursor(kc KeyCondition, opts QueryOptions) (*cursor
 	h := cursorHash{sha256.New()}
 	h.string(hashAttr.Name)
 	h.value(hv)
+	// What follows the partition is left out when absent, so the
+	// cursors of a plain ascending query are those made before it was
+	// hashed.
+	if kc.op != "" {
+		h.string("sort")
+		h.string(rangeAttr.Name)
+		h.string(kc.op)
+		h.count(len(kc.values))
+		for _, v := range kc.values {
+			av, err := encodeSortKey(rangeAttr, v)
+			if err != nil {
+				return nil, err
+			}
+			h.value(av)
+		}
+	}
+	if opts.Descending {
+		h.string("descending")
+	}
 	c.partition = h.sum()
 	return c, nil
 }

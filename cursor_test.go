@@ -118,6 +118,17 @@ func TestCursorIsCheckedBeforeAnyCall(t *testing.T) {
 		require.NoError(t, err)
 		_, err = orders.QueryPage(ctx, dynamodel.Partition("c1"), shaped, func(o *dynamodel.QueryOptions) { o.Cursor = filtered.Cursor })
 		require.NoError(t, err)
+		// And one of a query with a sort condition, in either direction.
+		sorted, err := orders.QueryPage(ctx, dynamodel.Partition("c1").SortGreaterOrEqual("o000"), func(o *dynamodel.QueryOptions) { o.Limit = 1 })
+		require.NoError(t, err)
+		next, err = orders.QueryPage(ctx, dynamodel.Partition("c1").SortGreaterOrEqual("o000"), func(o *dynamodel.QueryOptions) { o.Limit, o.Cursor = 1, sorted.Cursor })
+		require.NoError(t, err)
+		assert.Equal(t, []string{"o001"}, ids(next.Items))
+		between, err := orders.QueryPage(ctx, dynamodel.Partition("c1").SortBetween("o000", "o004"), func(o *dynamodel.QueryOptions) { o.Limit, o.Descending = 1, true })
+		require.NoError(t, err)
+		next, err = orders.QueryPage(ctx, dynamodel.Partition("c1").SortBetween("o000", "o004"), func(o *dynamodel.QueryOptions) { o.Limit, o.Descending, o.Cursor = 1, true, between.Cursor })
+		require.NoError(t, err)
+		assert.Equal(t, []string{"o003"}, ids(next.Items))
 		scanPage, err := orders.ScanPage(ctx, func(o *dynamodel.ScanOptions) { o.Limit = 1 })
 		require.NoError(t, err)
 		_, err = orders.ScanPage(ctx, func(o *dynamodel.ScanOptions) { o.Limit, o.Cursor = 1, scanPage.Cursor })
@@ -159,6 +170,15 @@ func TestCursorIsCheckedBeforeAnyCall(t *testing.T) {
 				return err
 			}, "it belongs to a query of table"},
 			{"another partition", query(orders, dynamodel.Partition("c2"), good), "it belongs to another partition"},
+			// DynamoDB (and dynalite) refuse a start key outside the sort
+			// condition, moto answers an empty page; in the other
+			// direction, both return the items already read.
+			{"a sort condition added", query(orders, c1.SortLess("o001"), good), "sort key condition or direction"},
+			{"another sort condition", query(orders, c1.SortGreater("o000"), sorted.Cursor, func(o *dynamodel.QueryOptions) { o.Limit = 1 }),
+				"sort key condition or direction"},
+			{"another sort value", query(orders, c1.SortBetween("o000", "o003"), between.Cursor), "sort key condition or direction"},
+			{"the sort condition dropped", query(orders, c1, sorted.Cursor), "sort key condition or direction"},
+			{"the other direction", query(orders, c1, good, func(o *dynamodel.QueryOptions) { o.Descending = true }), "sort key condition or direction"},
 			{"a filter added", query(orders, c1, good, func(o *dynamodel.QueryOptions) { o.Filter = dynamodel.Equal("status", "paid") }),
 				"it belongs to a read with another filter or projection"},
 			{"another filter value", query(orders, c1, filtered.Cursor, shaped, func(o *dynamodel.QueryOptions) { o.Filter = dynamodel.Equal("status", "open") }),

@@ -62,9 +62,9 @@ var (
 	// ErrInvalidCursor reports a pagination cursor that is not a cursor in
 	// canonical form, was altered, was sealed with a key the repository
 	// does not hold (another CursorSecret; without one, another process),
-	// belongs to another read (kind, table, index, partition, filter or
-	// projection), or whose key lacks or adds attributes. It is returned
-	// before any network call.
+	// belongs to another read (kind, table, index, partition, sort
+	// condition, direction, filter or projection), or whose key lacks or
+	// adds attributes. It is returned before any network call.
 	ErrInvalidCursor = errors.New("dynamodel: invalid cursor")
 
 	// ErrTooManyItems reports that Collect met more items than its bound.

@@ -118,8 +118,9 @@ type QueryOptions struct {
 	// Descending returns items in descending sort key order.
 	Descending bool
 	// Cursor resumes a read where a Page's Cursor left it. The query must
-	// be the one that made it (same partition value, index, filter and
-	// projection), else the call fails with ErrInvalidCursor.
+	// be the one that made it (same index, partition value, sort
+	// condition, Descending, filter and projection), else the call fails
+	// with ErrInvalidCursor.
 	Cursor string
 }
 

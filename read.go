@@ -81,7 +81,8 @@ type Page[T any] struct {
 	// ends exactly at the end of the results may still have a cursor, whose
 	// page is empty. It is opaque and sealed (see Options.CursorSecret),
 	// URL-safe, and opens only for the same read: kind, table, index,
-	// partition value, filter and projection.
+	// partition value, sort condition, direction (Descending), filter and
+	// projection.
 	Cursor string
 	// Skipped counts the items of other entities an entity's read passed
 	// over (see Entity); always 0 for a Repository.
