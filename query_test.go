@@ -131,6 +131,30 @@ func TestQueryRejectsBadQueriesBeforeAnyCall(t *testing.T) {
 				func(o *dynamodel.QueryOptions) { o.Index = "byTotal" })
 			return err
 		}, dynamodel.ErrInvalidQuery, `sort key "total": begins_with takes a string or a binary, not a number`},
+		// DynamoDB refuses a query's filter on a key attribute of what
+		// it queries (dynalite too; moto takes it).
+		{"filter on the sort key", func() error {
+			_, err := dynamodel.First(orders.Query(ctx, dynamodel.Partition("c"), func(o *dynamodel.QueryOptions) { o.Filter = dynamodel.Equal("id", "o1") }))
+			return err
+		}, dynamodel.ErrInvalidQuery, `the filter names "id", a key attribute`},
+		{"filter on a member of the partition key", func() error {
+			_, err := orders.QueryCount(ctx, dynamodel.Partition("c"), func(o *dynamodel.QueryOptions) {
+				o.Filter = dynamodel.Equal("total", 1).Or(dynamodel.Exists("customer.x"))
+			})
+			return err
+		}, dynamodel.ErrInvalidQuery, `the filter names "customer", a key attribute`},
+		{"raw filter on a key by its bare name", func() error {
+			_, err := orders.QueryPage(ctx, dynamodel.Partition("c"), func(o *dynamodel.QueryOptions) {
+				o.Filter = dynamodel.RawCondition(dynamodel.Raw{Expr: "size(tags) > :n AND id IN (:a, :b)", Values: map[string]any{":n": 1, ":a": "x", ":b": "y"}})
+			})
+			return err
+		}, dynamodel.ErrInvalidQuery, `the filter names "id", a key attribute`},
+		{"filter on an index's sort key", func() error {
+			_, err := orders.QueryCount(ctx, dynamodel.PartitionAttr("status", "paid").SortAttr("placed"), func(o *dynamodel.QueryOptions) {
+				o.Index, o.Filter = "byStatus", dynamodel.RawCondition(dynamodel.Raw{Expr: "attribute_exists(#p)", Names: map[string]string{"#p": "placed"}})
+			})
+			return err
+		}, dynamodel.ErrInvalidQuery, `the filter names "placed", a key attribute`},
 		{"one attribute as both keys", func() error {
 			_, err := orders.QueryCount(ctx, dynamodel.PartitionAttr("customer", "c").SortAttr("customer").SortEqual("c"),
 				func(o *dynamodel.QueryOptions) { o.Index = "byTotal" })

@@ -1,0 +1,33 @@
+package dynamodel
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// TestPathHeads checks the names checkFilterKeys looks at: the first name
+// of each path of an expression, from a placeholder or bare, and not
+// function names, keywords, values, list indexes or map members.
+func TestPathHeads(t *testing.T) {
+	w := exprWriter{}
+	a, b, c := w.name("customer"), w.name("id"), w.name("data")
+	for _, tc := range []struct {
+		expr string
+		want []string
+	}{
+		{a + " = :v0", []string{"customer"}},
+		{c + "." + b + " = :v0 AND " + c + "[2]." + a + " < :v1", []string{"data", "data"}},
+		{c + " . " + b + " = :v0", []string{"data"}},
+		{"attribute_exists (" + b + ") OR size(tags) > :v0", []string{"id", "tags"}},
+		{"NOT total BETWEEN :v0 AND :v1 and x in (:v2)", []string{"total", "x"}},
+		{"contains(data.id, :v0)", []string{"data"}},
+		{"#unknown = :v0", []string{""}},
+		{"", nil},
+	} {
+		assert.Equal(t, tc.want, pathHeads(&w, tc.expr), tc.expr)
+	}
+	assert.NoError(t, checkFilterKeys(&w, c+"."+b+" = :v0", "customer", "id"))
+	assert.NoError(t, checkFilterKeys(&w, "#unknown = :v0", "customer", ""))
+	assert.ErrorIs(t, checkFilterKeys(&w, c+" = :v0 OR "+b+" = :v1", "customer", "id"), ErrInvalidQuery)
+}
