@@ -147,7 +147,7 @@ func (c *Collection) Query(ctx context.Context, kc KeyCondition, optFns ...func(
 			if err := h.handle(it); err != nil {
 				if errors.Is(err, ErrStop) {
 					if i < len(page.items)-1 || len(page.next) > 0 {
-						res.Cursor, err = r.cursors.seal(read, r.lastKey(raw, opts.Index))
+						res.Cursor, err = r.sealCursor("Query", read, r.lastKey(raw, opts.Index))
 					}
 				}
 				return res, err
@@ -157,11 +157,11 @@ func (c *Collection) Query(ctx context.Context, kc KeyCondition, optFns ...func(
 			return res, nil
 		}
 		if opts.Limit > 0 && seen >= opts.Limit {
-			res.Cursor, err = r.cursors.seal(read, page.next)
+			res.Cursor, err = r.sealCursor("Query", read, page.next)
 			return res, err
 		}
 		if b.spent(evaluated) {
-			if res.Cursor, err = r.cursors.seal(read, page.next); err != nil {
+			if res.Cursor, err = r.sealCursor("Query", read, page.next); err != nil {
 				return res, err
 			}
 			return res, maxEvaluatedError(evaluated)

@@ -225,7 +225,7 @@ func appendCursorBody(b []byte, c *cursorRead, key map[string]types.AttributeVal
 	b = append(b, c.partition[:]...)
 	b = append(b, c.shape[:]...)
 	if len(key) > maxCursorKeyAttributes {
-		return nil, fmt.Errorf("dynamodel: cursor: %d key attributes", len(key))
+		return nil, fmt.Errorf("%d key attributes", len(key))
 	}
 	b = binary.AppendUvarint(b, uint64(len(key)))
 	names := make([]string, 0, len(key))
@@ -243,7 +243,7 @@ func appendCursorBody(b []byte, c *cursorRead, key map[string]types.AttributeVal
 		case *types.AttributeValueMemberB:
 			b = appendString(append(b, 'B'), string(v.Value))
 		default:
-			return nil, fmt.Errorf("dynamodel: cursor: key attribute %q is %s, not a key type", n, attr.TypeName(key[n]))
+			return nil, fmt.Errorf("key attribute %q is %s, not a key type", n, attr.TypeName(key[n]))
 		}
 	}
 	return b, nil

@@ -3,6 +3,7 @@ package dynamodel
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
 	"hash"
 	"slices"
 
@@ -124,6 +125,28 @@ func (r *Repository[T]) cursorKeyNames(index string, named []string) (names []st
 		}
 	}
 	return names, unknown
+}
+
+// sealCursor seals the cursor of a read (op) that stopped at lek, DynamoDB's
+// LastEvaluatedKey ("" for none). A key that would not open again (an
+// attribute of the read's keys missing, one more, or a value not of its key
+// type) makes no cursor: it is an error matching ErrInvalidItem.
+func (r *Repository[T]) sealCursor(op string, c *cursorRead, lek map[string]types.AttributeValue) (string, error) {
+	if len(lek) == 0 {
+		return "", nil
+	}
+	err := c.checkKeyNames(lek)
+	if err == nil {
+		_, err = r.model.keyOfItem(lek)
+	}
+	var s string
+	if err == nil {
+		s, err = r.cursors.seal(c, lek)
+	}
+	if err != nil {
+		return "", r.opError(op, nil, fmt.Errorf("%w: the LastEvaluatedKey makes no cursor: %v", ErrInvalidItem, err))
+	}
+	return s, nil
 }
 
 // openCursor checks s for read c, and the table key it holds against the

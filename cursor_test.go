@@ -539,3 +539,57 @@ func TestCollectionCursorOnAnIndex(t *testing.T) {
 		}
 	})
 }
+
+// TestCursorOfABadLastEvaluatedKey answers pages whose LastEvaluatedKey
+// could not resume the read (a key attribute missing, one too many, a value
+// of no key type or of the wrong one): QueryPage and ScanPage return an
+// error matching ErrInvalidItem that names the attribute, not a cursor that
+// fails when it comes back.
+func TestCursorOfABadLastEvaluatedKey(t *testing.T) {
+	s := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+	for _, tc := range []struct {
+		name string
+		lek  map[string]types.AttributeValue
+		msg  string
+	}{
+		{"range key missing", map[string]types.AttributeValue{"customer": s("c1")}, `lacks attribute "id"`},
+		{"an extra attribute", map[string]types.AttributeValue{"customer": s("c1"), "id": s("o1"), "x": s("x")}, `["x"] beyond the keys`},
+		{"a number for a string", map[string]types.AttributeValue{"customer": s("c1"), "id": &types.AttributeValueMemberN{Value: "1"}}, `"id": want type S, got N`},
+		{"a boolean", map[string]types.AttributeValue{"customer": s("c1"), "id": &types.AttributeValueMemberBOOL{Value: true}}, `"id"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := pagingStub(t)
+			q, sc := st.query, st.scan
+			st.query = func(in *dynamodb.QueryInput) (*dynamodb.QueryOutput, error) {
+				out, err := q(in)
+				out.LastEvaluatedKey = tc.lek
+				return out, err
+			}
+			st.scan = func(in *dynamodb.ScanInput) (*dynamodb.ScanOutput, error) {
+				out, err := sc(in)
+				out.LastEvaluatedKey = tc.lek
+				return out, err
+			}
+			orders := stubOrders(t, st)
+			page, err := orders.QueryPage(context.Background(), dynamodel.Partition("c1"), func(o *dynamodel.QueryOptions) { o.Limit = 1 })
+			require.ErrorIs(t, err, dynamodel.ErrInvalidItem)
+			assert.Contains(t, err.Error(), tc.msg)
+			assert.Empty(t, page.Cursor)
+			_, err = orders.ScanPage(context.Background(), func(o *dynamodel.ScanOptions) { o.Limit = 1 })
+			require.ErrorIs(t, err, dynamodel.ErrInvalidItem)
+			assert.Contains(t, err.Error(), tc.msg)
+		})
+	}
+
+	// On an index, a value of no key type in the index's key.
+	st := pagingStub(t)
+	st.query = func(*dynamodb.QueryInput) (*dynamodb.QueryOutput, error) {
+		return &dynamodb.QueryOutput{LastEvaluatedKey: map[string]types.AttributeValue{
+			"customer": s("c1"), "id": s("o1"), "status": &types.AttributeValueMemberNULL{Value: true}, "placed": s("p"),
+		}}, nil
+	}
+	_, err := stubOrders(t, st).QueryPage(context.Background(), dynamodel.PartitionAttr("status", "paid").SortAttr("placed"),
+		func(o *dynamodel.QueryOptions) { o.Index = "byStatus" })
+	require.ErrorIs(t, err, dynamodel.ErrInvalidItem)
+	assert.Contains(t, err.Error(), `key attribute "status" is NULL, not a key type`)
+}

@@ -47,7 +47,9 @@ var (
 	// ErrItemTooLarge reports an item over DynamoDB's 400 KB limit.
 	ErrItemTooLarge = errors.New("dynamodel: item too large")
 
-	// ErrInvalidItem reports an item that cannot be encoded or decoded.
+	// ErrInvalidItem reports an item that cannot be encoded or decoded, or
+	// a LastEvaluatedKey that cannot make a cursor (a key attribute
+	// missing, one too many, or a value of no key type).
 	ErrInvalidItem = errors.New("dynamodel: invalid item")
 
 	// ErrInvalidCondition reports a condition that cannot be rendered, such

@@ -177,7 +177,7 @@ func (r *Repository[T]) QueryPage(ctx context.Context, kc KeyCondition, optFns .
 	if err != nil {
 		return Page[T]{}, err
 	}
-	c, err := r.cursors.seal(read, next)
+	c, err := r.sealCursor("Query", read, next)
 	return Page[T]{Items: items, Cursor: c, Skipped: skipped}, err
 }
 

@@ -98,7 +98,7 @@ func (r *Repository[T]) ScanPage(ctx context.Context, optFns ...func(*ScanOption
 	if err != nil {
 		return Page[T]{}, err
 	}
-	c, err := r.cursors.seal(read, next)
+	c, err := r.sealCursor("Scan", read, next)
 	return Page[T]{Items: items, Cursor: c, Skipped: skipped}, err
 }
 
