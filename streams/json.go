@@ -69,8 +69,10 @@ func HandleJSON[T any](ctx context.Context, event []byte, fn func(context.Contex
 }
 
 // ErrMalformedEvent reports bytes that are not a stream event's JSON (or
-// have no Records), and a record that is no change of a DynamoDB stream
-// (see Record.EventName; a Kinesis or SQS record, for one).
+// have no Records), a record that is no change of a DynamoDB stream (see
+// Record.EventName; a Kinesis or SQS record, for one), and a record whose
+// Keys lack a key attribute of the model it is decoded as (a record of
+// another table's stream).
 var ErrMalformedEvent = errors.New("streams: malformed event")
 
 // unmarshalEvent reads an event with encoding/json and aws-lambda-go's
@@ -107,6 +109,7 @@ type eventReader struct {
 // not take it.
 func directRecords[T any](event []byte) ([]Record[T], bool) {
 	r := &eventReader{s: wire.New(event), buf: event}
+	keyNames := modelKeys[T]()
 	var out []Record[T]
 	records := false
 	ok := r.object([]string{"Records"}, func(i int) bool {
@@ -117,7 +120,7 @@ func directRecords[T any](event []byte) ([]Record[T], bool) {
 			return true
 		}
 		for {
-			rec, ok := directRecord[T](r)
+			rec, ok := directRecord[T](r, keyNames)
 			if !ok {
 				return false
 			}
@@ -143,7 +146,9 @@ var (
 	userMembers   = []string{"type", "principalId"}
 )
 
-func directRecord[T any](r *eventReader) (rec Record[T], ok bool) {
+// directRecord reads one record; a record whose Keys lack one of keyNames
+// is left to Decode, which says so.
+func directRecord[T any](r *eventReader, keyNames []string) (rec Record[T], ok bool) {
 	c := codec.For[T]()
 	var userType, principal string
 	keys := false
@@ -166,16 +171,16 @@ func directRecord[T any](r *eventReader) (rec Record[T], ok bool) {
 					rec.At = time.Unix(sec, int64((epoch-float64(sec))*1e9))
 					return true
 				case "Keys":
-					var k *T
-					if k, keys = image(r, c); keys {
+					k, raw, ok := image(r, c)
+					if keys = ok && hasMembers(raw, keyNames, &r.scratch); keys {
 						rec.Keys = *k
 					}
 					return keys
 				case "NewImage":
-					rec.New, ok = image(r, c)
+					rec.New, _, ok = image(r, c)
 					return ok
 				case "OldImage":
-					rec.Old, ok = image(r, c)
+					rec.Old, _, ok = image(r, c)
 					return ok
 				case "SequenceNumber":
 					return r.str(&rec.SequenceNumber)
@@ -261,18 +266,50 @@ func (r *eventReader) str(dst *string) bool {
 	return ok
 }
 
-// image reads an image (an item in DynamoDB's JSON) into a new T.
-func image[T any](r *eventReader, c *codec.Codec[T]) (*T, bool) {
+// image reads an image (an item in DynamoDB's JSON) into a new T, and
+// returns its JSON too.
+func image[T any](r *eventReader, c *codec.Codec[T]) (*T, []byte, bool) {
 	if r.s.Peek() != '{' {
-		return nil, false
+		return nil, nil, false
 	}
 	start := r.s.Pos()
 	if !r.s.Skip() {
-		return nil, false
+		return nil, nil, false
 	}
-	v, ok := c.DecodeJSON(r.buf[start:r.s.Pos()])
+	raw := r.buf[start:r.s.Pos()]
+	v, ok := c.DecodeJSON(raw)
 	if !ok {
-		return nil, false
+		return nil, nil, false
 	}
-	return &v, true
+	return &v, raw, true
+}
+
+// hasMembers reports whether JSON object obj, one the codec took, has a
+// member named each of names (at most 64).
+func hasMembers(obj []byte, names []string, scratch *[]byte) bool {
+	if len(names) == 0 {
+		return true
+	}
+	s := wire.New(obj)
+	if !s.Byte('{') || s.Byte('}') {
+		return false
+	}
+	var found uint64
+	for {
+		k, ok := s.Key(scratch)
+		if !ok {
+			return false
+		}
+		for i, n := range names {
+			if string(k) == n {
+				found |= 1 << i
+			}
+		}
+		if !s.Skip() {
+			return false
+		}
+		if !s.Byte(',') {
+			return found == 1<<len(names)-1
+		}
+	}
 }

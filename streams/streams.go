@@ -40,7 +40,9 @@ type Record[T any] struct {
 	EventID string
 	// EventName is Insert, Modify or Remove.
 	EventName string
-	// Keys holds the item's key attributes (other fields are zero).
+	// Keys holds the item's key attributes (other fields are zero). When
+	// T is a model (dynamodel.ModelOf), a record whose Keys lack one of
+	// its key attributes is an error wrapping ErrMalformedEvent.
 	Keys T
 	// Old is the item before the change, and New the item after it; nil
 	// when the record carries no such image (Old for an INSERT, New for a
@@ -71,13 +73,17 @@ func Decode[T any](e events.DynamoDBEvent) ([]Record[T], error) {
 	return out, nil
 }
 
-// DecodeRecord decodes one stream record.
+// DecodeRecord decodes one stream record. When T is a model
+// (dynamodel.ModelOf), a record whose Keys lack one of its key attributes
+// (a record of another table's stream) is an error wrapping
+// ErrMalformedEvent.
 func DecodeRecord[T any](r events.DynamoDBEventRecord) (Record[T], error) {
-	return decodeRecord(r, codec.For[T]().Decode)
+	return decodeRecord(r, codec.For[T]().Decode, modelKeys[T]())
 }
 
-// decodeRecord decodes one stream record, its images with decode.
-func decodeRecord[T any](r events.DynamoDBEventRecord, decode func(map[string]types.AttributeValue) (T, error)) (Record[T], error) {
+// decodeRecord decodes one stream record, its images with decode; its Keys
+// must have every attribute of keyNames.
+func decodeRecord[T any](r events.DynamoDBEventRecord, decode func(map[string]types.AttributeValue) (T, error), keyNames []string) (Record[T], error) {
 	if err := checkRecord(r.EventName, r.Change.Keys != nil); err != nil {
 		return Record[T]{EventID: r.EventID, EventName: r.EventName, SequenceNumber: r.Change.SequenceNumber}, err
 	}
@@ -96,6 +102,11 @@ func decodeRecord[T any](r events.DynamoDBEventRecord, decode func(map[string]ty
 		item, err := Item(image)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		if what == "Keys" {
+			if err := checkKeys(item, keyNames); err != nil {
+				return nil, err
+			}
 		}
 		v, err := decode(item)
 		if err != nil {

@@ -154,6 +154,48 @@ func TestOtherEventsAreRefused(t *testing.T) {
 	}
 }
 
+// TestKeysOfAnotherTableAreRefused decodes the records of one table's
+// stream as the model of another, whose key attributes their Keys lack: an
+// error wrapping ErrMalformedEvent naming the attribute, on every path,
+// where they decoded with zero keys. A type that is no model decodes them
+// as before.
+func TestKeysOfAnotherTableAreRefused(t *testing.T) {
+	orderEvent, err := os.ReadFile("testdata/keys-only.json")
+	require.NoError(t, err)
+	userEvent, err := os.ReadFile("testdata/user-events.json")
+	require.NoError(t, err)
+
+	_, err = streams.Decode[dynamodel.User](load(t, "keys-only.json"))
+	require.ErrorIs(t, err, streams.ErrMalformedEvent)
+	assert.Contains(t, err.Error(), `its Keys lack "email"`)
+	_, err = streams.DecodeJSON[dynamodel.User](orderEvent)
+	require.ErrorIs(t, err, streams.ErrMalformedEvent)
+	assert.Contains(t, err.Error(), `its Keys lack "email"`)
+	_, err = streams.DecodeJSON[order](userEvent)
+	require.ErrorIs(t, err, streams.ErrMalformedEvent)
+	assert.Contains(t, err.Error(), `its Keys lack "customer"`)
+
+	called := false
+	resp, err := streams.HandleJSON(context.Background(), orderEvent, func(context.Context, streams.Record[dynamodel.User]) error { called = true; return nil })
+	require.NoError(t, err)
+	assert.Len(t, resp.BatchItemFailures, 1)
+	assert.False(t, called)
+
+	// One key attribute of two missing.
+	e := load(t, "keys-only.json")
+	delete(e.Records[0].Change.Keys, "id")
+	_, err = streams.Decode[order](e)
+	require.ErrorIs(t, err, streams.ErrMalformedEvent)
+	assert.Contains(t, err.Error(), `its Keys lack "id"`)
+
+	type noModel struct {
+		Email string `dynamodbav:"email"`
+	}
+	recs, err := streams.DecodeJSON[noModel](orderEvent)
+	require.NoError(t, err)
+	assert.Equal(t, noModel{}, recs[0].Keys)
+}
+
 func TestHandleStopsAtTheFirstFailure(t *testing.T) {
 	e := load(t, "user-events.json")
 	var seen []string

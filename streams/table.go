@@ -36,5 +36,5 @@ func DecodeTable(t *dynamodel.Table, e events.DynamoDBEvent) ([]Record[dynamodel
 // DecodeTable). Keys is the item's keys decoded as its entity: the fields
 // its key templates hold are set.
 func DecodeTableRecord(t *dynamodel.Table, r events.DynamoDBEventRecord) (Record[dynamodel.Item], error) {
-	return decodeRecord(r, t.Decode)
+	return decodeRecord(r, t.Decode, nil)
 }
