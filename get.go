@@ -48,6 +48,9 @@ func (r *Repository[T]) lookup(ctx context.Context, key any, optFns []func(*GetO
 	if opts.hasProjection() {
 		var w exprWriter
 		p, err := opts.projection(&w)
+		if err == nil {
+			err = r.checkReadPaths(&w, nil, &p, "")
+		}
 		if err != nil {
 			return item, nil, r.opError("GetItem", k, err)
 		}

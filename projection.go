@@ -62,6 +62,11 @@ func (o *ReadOptions) projection(w *exprWriter, always ...string) (string, error
 	if err := checkExpression(ErrInvalidQuery, "ProjectionExpression", b.String()); err != nil {
 		return "", err
 	}
+	if !o.RawProjection.IsZero() {
+		if err := checkRenderedOverlap(w, b.String()); err != nil {
+			return "", err
+		}
+	}
 	return b.String(), nil
 }
 

@@ -49,6 +49,16 @@ func TestProjectionMistakes(t *testing.T) {
 		{[]string{"name", "name"}, dynamodel.Raw{}, `Projection: "name" and "name" overlap`},
 		{nil, dynamodel.Raw{Expr: "#a", Names: map[string]string{"#a": "a"}, Values: map[string]any{":v": 1}}, "RawProjection: a projection takes no values"},
 		{nil, dynamodel.Raw{Expr: "#a, #b", Names: map[string]string{"#a": "a"}}, "RawProjection: placeholder #b is used but not defined"},
+		// Paths of RawProjection overlapping Projection's or each other
+		// (dynalite refuses them as DynamoDB does, moto takes the
+		// first).
+		{[]string{"labels"}, dynamodel.Raw{Expr: "#l.#a", Names: map[string]string{"#l": "labels", "#a": "a"}}, `paths "labels" and "labels"."a" overlap`},
+		{[]string{"blob[0]"}, dynamodel.Raw{Expr: "#b", Names: map[string]string{"#b": "blob"}}, `paths "blob"[0] and "blob" overlap`},
+		{nil, dynamodel.Raw{Expr: "#c , #c", Names: map[string]string{"#c": "count"}}, `paths "count" and "count" overlap`},
+		// A path into a key attribute (DynamoDB: "Key attributes must be
+		// scalars"; moto takes it).
+		{[]string{"id.x"}, dynamodel.Raw{}, `the projection has a path into key attribute "id"`},
+		{nil, dynamodel.Raw{Expr: "#i [0]", Names: map[string]string{"#i": "id"}}, `the projection has a path into key attribute "id"`},
 	} {
 		_, err := docs.Get(ctxT(t), "d1", func(o *dynamodel.GetOptions) { o.Projection, o.RawProjection = tc.paths, tc.raw })
 		require.ErrorIs(t, err, dynamodel.ErrInvalidQuery)

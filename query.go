@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"slices"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -314,6 +312,9 @@ func (r *Repository[T]) queryInput(kc KeyCondition, opts QueryOptions) (*dynamod
 	if err := checkFilterKeys(&w, deref(in.FilterExpression), hash.Name, rng.Name); err != nil {
 		return fail(err)
 	}
+	if err := r.checkReadPaths(&w, in.FilterExpression, in.ProjectionExpression, opts.Index, hash.Name, rng.Name); err != nil {
+		return fail(err)
+	}
 	in.ExpressionAttributeNames = w.attributeNames()
 	in.ExpressionAttributeValues = w.attributeValues()
 	if opts.Cursor != "" {
@@ -345,60 +346,6 @@ func checkSortCondition(name, op string, avs []types.AttributeValue) error {
 		return fmt.Errorf("%w: sort key %q: %s", ErrInvalidQuery, name, reason)
 	}
 	return nil
-}
-
-// checkFilterKeys refuses a query's filter that names one of the key
-// attributes of the table or index queried (keys: those known), as DynamoDB
-// does ("Filter Expression can only contain non-primary key attributes"):
-// they belong in the key condition. moto takes such a filter.
-func checkFilterKeys(w *exprWriter, filter string, keys ...string) error {
-	for _, head := range pathHeads(w, filter) {
-		if head != "" && slices.Contains(keys, head) {
-			return fmt.Errorf("%w: the filter names %q, a key attribute of the table or index queried (DynamoDB refuses it): use the key condition", ErrInvalidQuery, head)
-		}
-	}
-	return nil
-}
-
-// pathHeads returns the attribute names the document paths of expression s
-// start with: a name placeholder's name (from w), or a bare name, unless a
-// '.' precedes it (a member of a map) or a '(' follows it (a function).
-func pathHeads(w *exprWriter, s string) []string {
-	var heads []string
-	for i := 0; i < len(s); {
-		if s[i] != '#' && s[i] != ':' && !isPlaceholderByte(s[i]) {
-			i++
-			continue
-		}
-		j := i + 1
-		for j < len(s) && isPlaceholderByte(s[j]) {
-			j++
-		}
-		tok := s[i:j]
-		prev := strings.TrimRight(s[:i], " \t\n\r")
-		next := strings.TrimLeft(s[j:], " \t\n\r")
-		switch {
-		case tok[0] == ':', strings.HasSuffix(prev, "."), strings.HasSuffix(prev, "["):
-		case tok[0] == '#':
-			heads = append(heads, w.names[tok])
-		case strings.HasPrefix(next, "("), isExpressionKeyword(tok):
-		default:
-			heads = append(heads, tok)
-		}
-		i = j
-	}
-	return heads
-}
-
-// isExpressionKeyword reports whether a bare word of an expression is one
-// of its keywords rather than a name.
-func isExpressionKeyword(s string) bool {
-	for _, k := range []string{"AND", "OR", "NOT", "BETWEEN", "IN"} {
-		if strings.EqualFold(s, k) {
-			return true
-		}
-	}
-	return false
 }
 
 // readExpressions renders a filter and a projection into a request.

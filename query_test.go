@@ -155,6 +155,20 @@ func TestQueryRejectsBadQueriesBeforeAnyCall(t *testing.T) {
 			})
 			return err
 		}, dynamodel.ErrInvalidQuery, `the filter names "placed", a key attribute`},
+		{"projection into an index key", func() error {
+			_, err := orders.QueryPage(ctx, dynamodel.PartitionAttr("status", "paid").SortAttr("placed"), func(o *dynamodel.QueryOptions) {
+				o.Index, o.Projection = "byStatus", []string{"total", "placed.x"}
+			})
+			return err
+		}, dynamodel.ErrInvalidQuery, `the projection has a path into key attribute "placed"`},
+		{"scan filter into a key", func() error {
+			_, err := orders.ScanPage(ctx, func(o *dynamodel.ScanOptions) { o.Filter = dynamodel.Exists("customer[0]") })
+			return err
+		}, dynamodel.ErrInvalidQuery, `the filter has a path into key attribute "customer"`},
+		{"scan filter into a table key on an index", func() error {
+			_, err := orders.ScanCount(ctx, func(o *dynamodel.ScanOptions) { o.Index, o.Filter = "byStatus", dynamodel.Exists("id.x.y") })
+			return err
+		}, dynamodel.ErrInvalidQuery, `the filter has a path into key attribute "id"`},
 		{"one attribute as both keys", func() error {
 			_, err := orders.QueryCount(ctx, dynamodel.PartitionAttr("customer", "c").SortAttr("customer").SortEqual("c"),
 				func(o *dynamodel.QueryOptions) { o.Index = "byTotal" })

@@ -30,7 +30,10 @@ type ReadOptions struct {
 	// an index). Fields of attributes not read keep their zero values.
 	// BatchGet also reads the key attributes, to match items to keys.
 	// QueryCount and ScanCount ignore it. Overlapping paths ("address" and
-	// "address.city") are ErrInvalidQuery, as DynamoDB would reject them.
+	// "address.city", in Projection or RawProjection) and paths into a key
+	// attribute ("id.x", for a key the repository knows) are
+	// ErrInvalidQuery, as DynamoDB would reject them; so are such paths in
+	// a query's or scan's Filter.
 	Projection []string
 
 	// RawProjection is a projection expression of the caller's own, with

@@ -217,6 +217,9 @@ func (r *Repository[T]) scanInput(opts ScanOptions) (*dynamodb.ScanInput, error)
 	if err := r.readExpressions(&w, opts.Filter, &opts.ReadOptions, &in.FilterExpression, &in.ProjectionExpression); err != nil {
 		return fail(err)
 	}
+	if err := r.checkReadPaths(&w, in.FilterExpression, in.ProjectionExpression, opts.Index); err != nil {
+		return fail(err)
+	}
 	in.ExpressionAttributeNames = w.attributeNames()
 	in.ExpressionAttributeValues = w.attributeValues()
 	if opts.Cursor != "" {

@@ -14,15 +14,15 @@ func TestPathHeads(t *testing.T) {
 	a, b, c := w.name("customer"), w.name("id"), w.name("data")
 	for _, tc := range []struct {
 		expr string
-		want []string
+		want []pathHead
 	}{
-		{a + " = :v0", []string{"customer"}},
-		{c + "." + b + " = :v0 AND " + c + "[2]." + a + " < :v1", []string{"data", "data"}},
-		{c + " . " + b + " = :v0", []string{"data"}},
-		{"attribute_exists (" + b + ") OR size(tags) > :v0", []string{"id", "tags"}},
-		{"NOT total BETWEEN :v0 AND :v1 and x in (:v2)", []string{"total", "x"}},
-		{"contains(data.id, :v0)", []string{"data"}},
-		{"#unknown = :v0", []string{""}},
+		{a + " = :v0", []pathHead{{"customer", false}}},
+		{c + "." + b + " = :v0 AND " + c + "[2]." + a + " < :v1", []pathHead{{"data", true}, {"data", true}}},
+		{c + " . " + b + " = :v0", []pathHead{{"data", true}}},
+		{"attribute_exists (" + b + ") OR size(tags) > :v0", []pathHead{{"id", false}, {"tags", false}}},
+		{"NOT total BETWEEN :v0 AND :v1 and x in (:v2)", []pathHead{{"total", false}, {"x", false}}},
+		{"contains(data.id, :v0)", []pathHead{{"data", true}}},
+		{"#unknown = :v0", []pathHead{{"", false}}},
 		{"", nil},
 	} {
 		assert.Equal(t, tc.want, pathHeads(&w, tc.expr), tc.expr)
