@@ -66,11 +66,7 @@ func (r *Repository[T]) Scan(ctx context.Context, optFns ...func(*ScanOptions)) 
 			readAll(ctx, r.scanFetch(in, opts.Capacity), r.decode, in.ExclusiveStartKey, b, yield)
 			return
 		}
-		concurrency := opts.Concurrency
-		if concurrency <= 0 {
-			concurrency = r.opts.Batch.Concurrency
-		}
-		readSegments(ctx, r.decode, opts.Segments, min(concurrency, opts.Segments), func(seg int) fetchFunc {
+		readSegments(ctx, r.decode, opts.Segments, r.scanConcurrency(opts, opts.Segments), func(seg int) fetchFunc {
 			segIn := *in
 			segIn.Segment = aws.Int32(int32(seg))
 			segIn.TotalSegments = aws.Int32(int32(opts.Segments))
@@ -114,57 +110,97 @@ func (r *Repository[T]) ScanCount(ctx context.Context, optFns ...func(*ScanOptio
 	}
 	in.Select = types.SelectCount
 	segments := max(opts.Segments, 1)
-	counts := make([]int, segments)
-	evaluated := make([]int, segments)
-	errs := make([]error, segments)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, max(1, min(segments, r.opts.Batch.Concurrency)))
-	for seg := range segments {
+	var (
+		mu               sync.Mutex
+		total, evaluated int
+		spent            bool
+		firstErr         error
+	)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	eachSegment(segments, r.scanConcurrency(opts, segments), func(seg int) bool {
+		count, ev, err := r.countSegment(ctx, in, opts, segments, seg)
+		mu.Lock()
+		defer mu.Unlock()
+		total, evaluated = total+count, evaluated+ev
+		switch {
+		case err == errMaxEvaluated:
+			spent = true
+		case err != nil && firstErr == nil:
+			firstErr = err
+			cancel() // the others stop at their next request
+		}
+		return err == nil || err == errMaxEvaluated
+	})
+	switch {
+	case firstErr != nil:
+		return 0, firstErr
+	case spent:
+		return total, r.opError("Scan", nil, maxEvaluatedError(evaluated))
+	}
+	return total, nil
+}
+
+// countSegment counts segment seg of segments (the whole scan when
+// segments is 1) for ScanCount, and returns the items evaluated; its error
+// is errMaxEvaluated when it stopped at its share of MaxEvaluated.
+func (r *Repository[T]) countSegment(ctx context.Context, in *dynamodb.ScanInput, opts ScanOptions, segments, seg int) (count, evaluated int, err error) {
+	segIn := *in
+	if segments > 1 {
+		segIn.Segment, segIn.TotalSegments = aws.Int32(int32(seg)), aws.Int32(int32(segments))
+	}
+	b := bounds{pageSize: opts.PageSize, maxEvaluated: share(opts.MaxEvaluated, segments, seg)}
+	for {
+		segIn.Limit = int32Ptr(b.request(0, evaluated))
+		out, err := r.client.Scan(ctx, &segIn, r.opts.ClientOptions...)
+		if err != nil {
+			return count, evaluated, r.opError("Scan", nil, classify(err))
+		}
+		opts.Capacity.page(out.ConsumedCapacity, out.ScannedCount, out.Count)
+		count += int(out.Count)
+		evaluated += pageEvaluated(out.ScannedCount, out.Count, 0)
+		if len(out.LastEvaluatedKey) == 0 {
+			return count, evaluated, nil
+		}
+		if b.spent(evaluated) {
+			return count, evaluated, errMaxEvaluated
+		}
+		segIn.ExclusiveStartKey = out.LastEvaluatedKey
+	}
+}
+
+// scanConcurrency is how many of a scan's segments are read at once:
+// Concurrency, else the repository's Batch.Concurrency, at most segments.
+func (r *Repository[T]) scanConcurrency(opts ScanOptions, segments int) int {
+	c := opts.Concurrency
+	if c <= 0 {
+		c = r.opts.Batch.Concurrency
+	}
+	return max(1, min(c, segments))
+}
+
+// eachSegment calls read for segments 0 to segments-1, at most concurrency
+// at once, from as many goroutines (however many segments there are, up to
+// DynamoDB's 1,000,000), and returns when they are done. A worker whose
+// read returns false stops taking segments.
+func eachSegment(segments, concurrency int, read func(seg int) bool) {
+	var (
+		wg   sync.WaitGroup
+		next atomic.Int64
+	)
+	for range concurrency {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			segIn := *in
-			if segments > 1 {
-				segIn.Segment, segIn.TotalSegments = aws.Int32(int32(seg)), aws.Int32(int32(segments))
-			}
-			b := bounds{pageSize: opts.PageSize, maxEvaluated: share(opts.MaxEvaluated, segments, seg)}
 			for {
-				segIn.Limit = int32Ptr(b.request(0, evaluated[seg]))
-				out, err := r.client.Scan(ctx, &segIn, r.opts.ClientOptions...)
-				if err != nil {
-					errs[seg] = r.opError("Scan", nil, classify(err))
+				seg := int(next.Add(1) - 1)
+				if seg >= segments || !read(seg) {
 					return
 				}
-				opts.Capacity.page(out.ConsumedCapacity, out.ScannedCount, out.Count)
-				counts[seg] += int(out.Count)
-				evaluated[seg] += pageEvaluated(out.ScannedCount, out.Count, 0)
-				if len(out.LastEvaluatedKey) == 0 {
-					return
-				}
-				if b.spent(evaluated[seg]) {
-					errs[seg] = errMaxEvaluated
-					return
-				}
-				segIn.ExclusiveStartKey = out.LastEvaluatedKey
 			}
 		}()
 	}
 	wg.Wait()
-	total, spent := 0, false
-	for seg := range segments {
-		if errs[seg] == errMaxEvaluated {
-			spent = true
-		} else if errs[seg] != nil {
-			return 0, errs[seg]
-		}
-		total += counts[seg]
-	}
-	if spent {
-		return total, r.opError("Scan", nil, maxEvaluatedError(sum(evaluated)))
-	}
-	return total, nil
 }
 
 // errMaxEvaluated marks a segment that stopped at its share of MaxEvaluated.
@@ -178,14 +214,6 @@ func share(n, segments, seg int) int {
 		part++
 	}
 	return part
-}
-
-func sum(ns []int) int {
-	total := 0
-	for _, n := range ns {
-		total += n
-	}
-	return total
 }
 
 func (r *Repository[T]) scanOptions(optFns []func(*ScanOptions)) ScanOptions {
@@ -262,16 +290,15 @@ func readSegments[T any](parent context.Context, decode decodeFunc[T], segments,
 		err   error
 	}
 	pages := make(chan page, concurrency)
-	sem := make(chan struct{}, concurrency)
 	var (
-		wg        sync.WaitGroup
 		finished  atomic.Int32 // segments read to their end
 		spent     atomic.Bool  // a segment stopped at its share of MaxEvaluated
 		evaluated atomic.Int64 // items evaluated, all segments together
+		done      = make(chan struct{})
 	)
 	defer func() {
 		cancel()
-		wg.Wait()
+		<-done
 	}()
 	send := func(p page) bool {
 		select {
@@ -281,58 +308,54 @@ func readSegments[T any](parent context.Context, decode decodeFunc[T], segments,
 			return false
 		}
 	}
-	for seg := range segments {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				return
+	// readSegment reads one segment, page by page, until its end, its
+	// share of MaxEvaluated, an error, or the end of the read (false).
+	readSegment := func(seg int) bool {
+		if ctx.Err() != nil {
+			return false
+		}
+		fetch := fetchFor(seg)
+		segBounds := bounds{pageSize: b.pageSize, maxEvaluated: share(b.maxEvaluated, segments, seg)}
+		var start map[string]types.AttributeValue
+		segEvaluated := 0
+		for {
+			got, err := fetch(ctx, start, segBounds.request(0, segEvaluated))
+			p := page{err: err}
+			direct, n := pageItems[T](got)
+			p.items = direct
+			for i := range n {
+				if direct != nil {
+					break
+				}
+				item, derr := pageItem(got, direct, decode, i)
+				if isOtherEntity(derr) {
+					continue
+				}
+				if derr != nil {
+					p.err = derr
+					break
+				}
+				p.items = append(p.items, item)
 			}
-			defer func() { <-sem }()
-			fetch := fetchFor(seg)
-			segBounds := bounds{pageSize: b.pageSize, maxEvaluated: share(b.maxEvaluated, segments, seg)}
-			var start map[string]types.AttributeValue
-			segEvaluated := 0
-			for {
-				got, err := fetch(ctx, start, segBounds.request(0, segEvaluated))
-				p := page{err: err}
-				direct, n := pageItems[T](got)
-				p.items = direct
-				for i := range n {
-					if direct != nil {
-						break
-					}
-					item, derr := pageItem(got, direct, decode, i)
-					if isOtherEntity(derr) {
-						continue
-					}
-					if derr != nil {
-						p.err = derr
-						break
-					}
-					p.items = append(p.items, item)
-				}
-				segEvaluated += got.evaluated
-				evaluated.Add(int64(got.evaluated))
-				if !send(p) || p.err != nil {
-					return
-				}
-				if len(got.next) == 0 {
-					finished.Add(1)
-					return
-				}
-				if segBounds.spent(segEvaluated) {
-					spent.Store(true)
-					return
-				}
-				start = got.next
+			segEvaluated += got.evaluated
+			evaluated.Add(int64(got.evaluated))
+			if !send(p) || p.err != nil {
+				return false
 			}
-		}()
+			if len(got.next) == 0 {
+				finished.Add(1)
+				return true
+			}
+			if segBounds.spent(segEvaluated) {
+				spent.Store(true)
+				return true
+			}
+			start = got.next
+		}
 	}
 	go func() {
-		wg.Wait()
+		defer close(done)
+		eachSegment(segments, concurrency, readSegment)
 		close(pages)
 	}()
 	seen := 0

@@ -131,3 +131,61 @@ func TestParallelScanIsBoundedAndStops(t *testing.T) {
 	require.ErrorIs(t, last, context.DeadlineExceeded)
 	assert.Less(t, time.Since(start), 2*time.Second)
 }
+
+// goroutineScans answers every segment at once with an empty page, noting
+// the most goroutines the process had during a call and the most calls at
+// once.
+type goroutineScans struct {
+	dynamodel.API
+	calls, active, peak atomic.Int32
+	goroutines          atomic.Int64
+	delay               time.Duration // of each answer
+}
+
+func (s *goroutineScans) Scan(ctx context.Context, in *dynamodb.ScanInput, _ ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error) {
+	s.calls.Add(1)
+	n := s.active.Add(1)
+	defer s.active.Add(-1)
+	for p := s.peak.Load(); n > p && !s.peak.CompareAndSwap(p, n); p = s.peak.Load() {
+	}
+	for g, p := int64(runtime.NumGoroutine()), s.goroutines.Load(); g > p && !s.goroutines.CompareAndSwap(p, g); p = s.goroutines.Load() {
+	}
+	time.Sleep(s.delay)
+	return &dynamodb.ScanOutput{}, ctx.Err()
+}
+
+// TestManySegmentsAreReadByFewGoroutines scans with 20,000 segments, 3 at
+// once: Scan and ScanCount read every segment from as many goroutines as
+// they read at once (they started a goroutine per segment: a million for
+// DynamoDB's bound), and ScanCount honours ScanOptions.Concurrency.
+func TestManySegmentsAreReadByFewGoroutines(t *testing.T) {
+	const segments = 20000
+	for _, count := range []bool{false, true} {
+		api := &goroutineScans{}
+		orders, err := dynamodel.NewRepository[Order](api, "Orders")
+		require.NoError(t, err)
+		before := runtime.NumGoroutine()
+		opts := func(o *dynamodel.ScanOptions) { o.Segments, o.Concurrency = segments, 3 }
+		if count {
+			n, err := orders.ScanCount(context.Background(), opts)
+			require.NoError(t, err)
+			assert.Zero(t, n)
+		} else {
+			items, err := dynamodel.Collect(orders.Scan(context.Background(), opts), 0)
+			require.NoError(t, err)
+			assert.Empty(t, items)
+		}
+		assert.Equal(t, int32(segments), api.calls.Load(), "count %v: every segment read once", count)
+		assert.LessOrEqual(t, api.peak.Load(), int32(3), "count %v: at most Concurrency at once", count)
+		assert.Less(t, api.goroutines.Load(), int64(before+20), "count %v: goroutines during the scan", count)
+	}
+
+	// ScanCount reads one segment at a time when Concurrency says so (it
+	// read Batch.Concurrency, 4, at once).
+	api := &goroutineScans{delay: 3 * time.Millisecond}
+	orders, err := dynamodel.NewRepository[Order](api, "Orders")
+	require.NoError(t, err)
+	_, err = orders.ScanCount(context.Background(), func(o *dynamodel.ScanOptions) { o.Segments, o.Concurrency = 8, 1 })
+	require.NoError(t, err)
+	assert.Equal(t, int32(1), api.peak.Load())
+}
