@@ -176,6 +176,49 @@ var directBodies = map[string]string{
 	"number item":     `{"Items":[1],"Count":1}`,
 }
 
+// foreignAttributes are attribute values other clients may have written
+// where Order expects another type, or in forms the SDK reads loosely: each
+// is read as the only attribute besides the key, on both paths.
+var foreignAttributes = map[string]string{
+	"number for a string":         `"note":{"N":"5"}`,
+	"binary for a string":         `"note":{"B":"aGk="}`,
+	"bad base64":                  `"note":{"B":"a*k="}`,
+	"map for a string":            `"note":{"M":{"a":{"S":"b"}}}`,
+	"null string":                 `"note":{"S":null}`,
+	"NULL false":                  `"note":{"NULL":false}`,
+	"BOOL as a string":            `"note":{"BOOL":"true"}`,
+	"lone surrogate":              `"note":{"S":"a\ud800b"}`,
+	"surrogate pair":              `"note":{"S":"\ud83d\ude00"}`,
+	"invalid UTF-8":               "\"note\":{\"S\":\"a\xffb\"}",
+	"attribute twice":             `"note":{"S":"a"},"note":{"S":"b"}`,
+	"name in another case":        `"Note":{"S":"x"}`,
+	"list for a string set":       `"tags":{"L":[{"S":"a"}]}`,
+	"number set for a string set": `"tags":{"NS":["1","2"]}`,
+	"empty string set":            `"tags":{"SS":[]}`,
+	"string set with a repeat":    `"tags":{"SS":["a","a"]}`,
+	"null in a string set":        `"tags":{"SS":["a",null]}`,
+	"string for a number":         `"total":{"S":"42"}`,
+	"fraction for an int":         `"total":{"N":"1.5"}`,
+	"exponent for an int":         `"total":{"N":"4.2e1"}`,
+	"int overflow":                `"total":{"N":"99999999999999999999"}`,
+	"huge exponent":               `"total":{"N":"1e400"}`,
+	"negative zero":               `"total":{"N":"-0"}`,
+	"plus sign":                   `"total":{"N":"+1"}`,
+	"empty number":                `"total":{"N":""}`,
+	"number as a JSON number":     `"total":{"N":42}`,
+	"NULL version":                `"version":{"NULL":true}`,
+	"number for a time":           `"created":{"N":"1764062000"}`,
+	"time with an offset":         `"created":{"S":"2026-11-25T09:30:00+02:00"}`,
+	"time not RFC 3339":           `"created":{"S":"yesterday"}`,
+	"bool for a time":             `"created":{"BOOL":true}`,
+}
+
+func init() {
+	for name, av := range foreignAttributes {
+		directBodies[name] = `{"Items":[{"customer":{"S":"c1"},"id":{"S":"o1"},` + av + `}],"Count":1}`
+	}
+}
+
 // TestDirectMatchesSDK reads each body on the direct path and the SDK's:
 // the same items, cursor, capacity and error class (ErrInvalidItem and the
 // DecodeError's path), and on the direct path the SDK's output had no
@@ -435,7 +478,7 @@ func getDirect(t *testing.T, rt http.RoundTripper, sdk bool, seen *itemsSeen) ge
 // TestDirectGetMatchesSDK: Get and Lookup give the same item, or the same
 // error class, on the direct path as through the SDK.
 func TestDirectGetMatchesSDK(t *testing.T) {
-	for name, body := range map[string]string{
+	bodies := map[string]string{
 		"found":        `{"Item":` + directItem + `,"ConsumedCapacity":{"TableName":"Orders","CapacityUnits":0.5}}`,
 		"missing":      `{}`,
 		"capacity":     `{"ConsumedCapacity":{"TableName":"Orders","CapacityUnits":0.5}}`,
@@ -444,7 +487,11 @@ func TestDirectGetMatchesSDK(t *testing.T) {
 		"malformed":    `{"Item":{"customer":{"S":"c1"}`,
 		"null":         `{"Item":null}`,
 		"item twice":   `{"Item":` + directItem + `,"Item":{}}`,
-	} {
+	}
+	for name, av := range foreignAttributes {
+		bodies[name] = `{"Item":{"customer":{"S":"c1"},"id":{"S":"o1"},` + av + `}}`
+	}
+	for name, body := range bodies {
 		t.Run(name, func(t *testing.T) {
 			rt := &rawBody{body: []byte(body)}
 			seen := &itemsSeen{}
