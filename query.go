@@ -101,7 +101,7 @@ type QueryOptions struct {
 	// call.
 	Filter Condition
 	// Limit stops after this many items returned (0: all). For QueryPage
-	// it is the page size.
+	// it is the page size; QueryCount counts at most this many.
 	Limit int
 	// PageSize is how many items each request evaluates at most
 	// (DynamoDB's Limit, which counts items before the filter); 0 lets
@@ -179,9 +179,9 @@ func (r *Repository[T]) QueryPage(ctx context.Context, kc KeyCondition, optFns .
 	return Page[T]{Items: items, Cursor: c, Skipped: skipped}, err
 }
 
-// QueryCount counts the items kc selects (after Filter), reading no items.
-// With MaxEvaluated it may stop early, returning the count so far and an
-// error wrapping ErrMaxEvaluated.
+// QueryCount counts the items kc selects (after Filter), reading no items;
+// with Limit, it stops counting at Limit. With MaxEvaluated it may stop
+// early, returning the count so far and an error wrapping ErrMaxEvaluated.
 func (r *Repository[T]) QueryCount(ctx context.Context, kc KeyCondition, optFns ...func(*QueryOptions)) (int, error) {
 	opts := r.queryOptions(optFns)
 	opts.Projection, opts.RawProjection = nil, Raw{} // a count reads no attributes, and a name left unused is an error
@@ -194,10 +194,10 @@ func (r *Repository[T]) QueryCount(ctx context.Context, kc KeyCondition, optFns 
 		return 0, err
 	}
 	in.Select = types.SelectCount
-	b := bounds{pageSize: opts.PageSize, maxEvaluated: opts.MaxEvaluated}
+	b := bounds{opts.Limit, opts.PageSize, opts.MaxEvaluated}
 	total, evaluated := 0, 0
 	for {
-		in.Limit = int32Ptr(b.request(0, evaluated))
+		in.Limit = int32Ptr(b.request(total, evaluated))
 		out, err := r.client.Query(ctx, in, r.opts.ClientOptions...)
 		if err != nil {
 			return total, r.opError("Query", nil, classify(err))
@@ -205,7 +205,7 @@ func (r *Repository[T]) QueryCount(ctx context.Context, kc KeyCondition, optFns 
 		opts.Capacity.page(out.ConsumedCapacity, out.ScannedCount, out.Count)
 		total += int(out.Count)
 		evaluated += pageEvaluated(out.ScannedCount, out.Count, 0)
-		if len(out.LastEvaluatedKey) == 0 {
+		if len(out.LastEvaluatedKey) == 0 || (b.limit > 0 && total >= b.limit) {
 			return total, nil
 		}
 		if b.spent(evaluated) {

@@ -326,3 +326,42 @@ func TestQueryReadsLazily(t *testing.T) {
 	}
 	assert.Equal(t, int32(2), calls.Load(), "3 items of 2-item pages: 2 requests, and none after the break")
 }
+
+// TestCountsStopAtLimit: QueryCount and ScanCount count at most Limit items
+// (after the filter), reading no further, as Limit says; they counted every
+// item whatever it was.
+func TestCountsStopAtLimit(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		orders := repo[Order](t, db, "Orders", func(o *dynamodel.Options) { o.Batch.SkipVersionCheck = true })
+		putOrders(t, ctx, orders, "c1", 20)
+		paid := dynamodel.Equal("status", "paid")
+		for _, tc := range []struct {
+			limit, pageSize int
+			filter          dynamodel.Condition
+			want            int
+		}{
+			{0, 0, dynamodel.Condition{}, 20},
+			{3, 0, dynamodel.Condition{}, 3},
+			{7, 2, paid, 7},
+			{25, 0, dynamodel.Condition{}, 20},
+			{11, 0, paid, 10},
+		} {
+			opts := func(o *dynamodel.QueryOptions) { o.Limit, o.PageSize, o.Filter = tc.limit, tc.pageSize, tc.filter }
+			var c dynamodel.Capacity
+			n, err := orders.QueryCount(ctx, dynamodel.Partition("c1"), opts, func(o *dynamodel.QueryOptions) { o.Capacity = &c })
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, n, "QueryCount %+v", tc)
+			if tc.limit > 0 && tc.limit < 20 && tc.filter.IsZero() {
+				assert.Equal(t, tc.limit, c.Usage().Evaluated, "QueryCount %+v reads no further", tc)
+			}
+			for _, segments := range []int{0, 3} {
+				n, err = orders.ScanCount(ctx, func(o *dynamodel.ScanOptions) {
+					o.Limit, o.PageSize, o.Filter, o.Segments = tc.limit, tc.pageSize, tc.filter, segments
+				})
+				require.NoError(t, err)
+				assert.Equal(t, tc.want, n, "ScanCount %+v, %d segments", tc, segments)
+			}
+		}
+	})
+}

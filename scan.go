@@ -22,7 +22,7 @@ type ScanOptions struct {
 	// Filter drops items after they are read.
 	Filter Condition
 	// Limit stops after this many items (0: all). For ScanPage it is the
-	// page size.
+	// page size; ScanCount counts at most this many.
 	Limit int
 	// PageSize is how many items each request evaluates at most
 	// (DynamoDB's Limit; see QueryOptions.PageSize).
@@ -99,8 +99,9 @@ func (r *Repository[T]) ScanPage(ctx context.Context, optFns ...func(*ScanOption
 }
 
 // ScanCount counts the items of the table (after Filter), reading none; with
-// Segments, in parallel. With MaxEvaluated it may stop early, returning the
-// count so far and an error wrapping ErrMaxEvaluated.
+// Segments, in parallel; with Limit, it stops counting at Limit. With
+// MaxEvaluated it may stop early, returning the count so far and an error
+// wrapping ErrMaxEvaluated.
 func (r *Repository[T]) ScanCount(ctx context.Context, optFns ...func(*ScanOptions)) (int, error) {
 	opts := r.scanOptions(optFns)
 	opts.Projection, opts.RawProjection = nil, Raw{} // a count reads no attributes, and a name left unused is an error
@@ -115,11 +116,12 @@ func (r *Repository[T]) ScanCount(ctx context.Context, optFns ...func(*ScanOptio
 		total, evaluated int
 		spent            bool
 		firstErr         error
+		counted          atomic.Int64 // all segments together, as they go
 	)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	eachSegment(segments, r.scanConcurrency(opts, segments), func(seg int) bool {
-		count, ev, err := r.countSegment(ctx, in, opts, segments, seg)
+		count, ev, err := r.countSegment(ctx, in, opts, segments, seg, &counted)
 		mu.Lock()
 		defer mu.Unlock()
 		total, evaluated = total+count, evaluated+ev
@@ -135,6 +137,8 @@ func (r *Repository[T]) ScanCount(ctx context.Context, optFns ...func(*ScanOptio
 	switch {
 	case firstErr != nil:
 		return 0, firstErr
+	case opts.Limit > 0 && total >= opts.Limit:
+		return opts.Limit, nil // parallel segments may count past it
 	case spent:
 		return total, r.opError("Scan", nil, maxEvaluatedError(evaluated))
 	}
@@ -143,15 +147,20 @@ func (r *Repository[T]) ScanCount(ctx context.Context, optFns ...func(*ScanOptio
 
 // countSegment counts segment seg of segments (the whole scan when
 // segments is 1) for ScanCount, and returns the items evaluated; its error
-// is errMaxEvaluated when it stopped at its share of MaxEvaluated.
-func (r *Repository[T]) countSegment(ctx context.Context, in *dynamodb.ScanInput, opts ScanOptions, segments, seg int) (count, evaluated int, err error) {
+// is errMaxEvaluated when it stopped at its share of MaxEvaluated. It adds
+// its count to counted, and stops when counted reaches Limit.
+func (r *Repository[T]) countSegment(ctx context.Context, in *dynamodb.ScanInput, opts ScanOptions, segments, seg int, counted *atomic.Int64) (count, evaluated int, err error) {
 	segIn := *in
 	if segments > 1 {
 		segIn.Segment, segIn.TotalSegments = aws.Int32(int32(seg)), aws.Int32(int32(segments))
 	}
-	b := bounds{pageSize: opts.PageSize, maxEvaluated: share(opts.MaxEvaluated, segments, seg)}
+	b := bounds{opts.Limit, opts.PageSize, share(opts.MaxEvaluated, segments, seg)}
 	for {
-		segIn.Limit = int32Ptr(b.request(0, evaluated))
+		all := int(counted.Load())
+		if b.limit > 0 && all >= b.limit {
+			return count, evaluated, nil
+		}
+		segIn.Limit = int32Ptr(b.request(all, evaluated))
 		out, err := r.client.Scan(ctx, &segIn, r.opts.ClientOptions...)
 		if err != nil {
 			return count, evaluated, r.opError("Scan", nil, classify(err))
@@ -159,6 +168,7 @@ func (r *Repository[T]) countSegment(ctx context.Context, in *dynamodb.ScanInput
 		opts.Capacity.page(out.ConsumedCapacity, out.ScannedCount, out.Count)
 		count += int(out.Count)
 		evaluated += pageEvaluated(out.ScannedCount, out.Count, 0)
+		counted.Add(int64(out.Count))
 		if len(out.LastEvaluatedKey) == 0 {
 			return count, evaluated, nil
 		}
