@@ -148,6 +148,17 @@ func entityItems(t *testing.T, sh shop, r *rand.Rand) map[string]string {
 		"bad base64 other":   strings.Replace(itemJSON(map[string]types.AttributeValue{"PK": s("X#1"), "SK": s("Y"), "bad": s("?")}), `{"S":"?"}`, `{"B":"!!"}`, 1),
 		"empty":              `{}`,
 		"spaces":             strings.ReplaceAll(full, `,"`, " ,\n \""),
+		// Values another client may have written where the entity
+		// expects another type, or fields disagreeing with the key.
+		"field not its key's":     with(enc, "customer", s("c9"), "number", n("7")),
+		"number for a string":     with(enc, "status", n("1")),
+		"string set for a number": with(enc, "number", &types.AttributeValueMemberSS{Value: []string{"1"}}),
+		"NULL for a pointer":      with(enc, "flag", &types.AttributeValueMemberNULL{Value: true}),
+		"number for a time":       with(enc, "placed", n("1764062000")),
+		"fraction for an int":     with(enc, "number", n("1.5")),
+		"overflowing float":       with(enc, "total", n("1e400")),
+		"list for a string":       with(enc, "status", &types.AttributeValueMemberL{Value: []types.AttributeValue{s("a")}}),
+		"bool for a version":      with(enc, "version", &types.AttributeValueMemberBOOL{Value: true}),
 	}
 }
 
