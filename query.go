@@ -264,6 +264,9 @@ func (r *Repository[T]) queryInput(kc KeyCondition, opts QueryOptions) (*dynamod
 	if err != nil {
 		return fail(err)
 	}
+	if err := r.checkConsistentIndex(opts.Index, hash.Name, opts.ConsistentRead); err != nil {
+		return fail(err)
+	}
 	w := exprWriter{model: r.model}
 	hv, err := encodeIndexKey(hash, kc.hash)
 	if err != nil {

@@ -67,6 +67,10 @@ func TestQueryRejectsBadQueriesBeforeAnyCall(t *testing.T) {
 	require.NoError(t, err)
 	readings, err := dynamodel.NewRepository[Reading](newStub(t), "Readings")
 	require.NoError(t, err)
+	ordersTable, err := schema.Load("testdata/tables/orders.json")
+	require.NoError(t, err)
+	withSchema, err := dynamodel.NewRepository[Order](newStub(t), "Orders", func(o *dynamodel.Options) { o.Schema = ordersTable })
+	require.NoError(t, err)
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name string
@@ -169,6 +173,20 @@ func TestQueryRejectsBadQueriesBeforeAnyCall(t *testing.T) {
 			_, err := orders.ScanCount(ctx, func(o *dynamodel.ScanOptions) { o.Index, o.Filter = "byStatus", dynamodel.Exists("id.x.y") })
 			return err
 		}, dynamodel.ErrInvalidQuery, `the filter has a path into key attribute "id"`},
+		// DynamoDB reads no global index consistently (moto and
+		// dynalite refuse the query; dynalite took the scan).
+		{"consistent query of a global index", func() error {
+			_, err := orders.QueryPage(ctx, dynamodel.PartitionAttr("status", "paid"), dynamodel.ConsistentRead, func(o *dynamodel.QueryOptions) { o.Index = "byStatus" })
+			return err
+		}, dynamodel.ErrInvalidQuery, "ConsistentRead on index byStatus, a global secondary index"},
+		{"consistent scan of a global index", func() error {
+			_, err := withSchema.ScanPage(ctx, dynamodel.ConsistentRead, func(o *dynamodel.ScanOptions) { o.Index = "byStatus" })
+			return err
+		}, dynamodel.ErrInvalidQuery, "ConsistentRead on index byStatus, a global secondary index"},
+		{"consistent count of a global index", func() error {
+			_, err := withSchema.QueryCount(ctx, dynamodel.PartitionAttr("status", "paid"), dynamodel.ConsistentRead, func(o *dynamodel.QueryOptions) { o.Index = "byStatus" })
+			return err
+		}, dynamodel.ErrInvalidQuery, "ConsistentRead on index byStatus, a global secondary index"},
 		{"one attribute as both keys", func() error {
 			_, err := orders.QueryCount(ctx, dynamodel.PartitionAttr("customer", "c").SortAttr("customer").SortEqual("c"),
 				func(o *dynamodel.QueryOptions) { o.Index = "byTotal" })
@@ -363,5 +381,31 @@ func TestCountsStopAtLimit(t *testing.T) {
 				assert.Equal(t, tc.want, n, "ScanCount %+v, %d segments", tc, segments)
 			}
 		}
+	})
+}
+
+// TestConsistentReadOfIndexes: a consistent query or scan of a local index
+// is sent and answered on every engine; one of a global index is
+// ErrInvalidQuery before any call when the repository knows the index is
+// global, as DynamoDB refuses it (dynalite took the scan, so a caller saw
+// it work locally and fail on AWS).
+func TestConsistentReadOfIndexes(t *testing.T) {
+	ordersTable, err := schema.Load("testdata/tables/orders.json")
+	require.NoError(t, err)
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		orders := repo[Order](t, db, "Orders", func(o *dynamodel.Options) { o.Batch.SkipVersionCheck = true; o.Schema = ordersTable })
+		putOrders(t, ctx, orders, "c1", 4)
+		n, err := orders.QueryCount(ctx, dynamodel.PartitionAttr("customer", "c1"), dynamodel.ConsistentRead, func(o *dynamodel.QueryOptions) { o.Index = "byTotal" })
+		require.NoError(t, err)
+		assert.Equal(t, 4, n)
+		n, err = orders.ScanCount(ctx, dynamodel.ConsistentRead, func(o *dynamodel.ScanOptions) { o.Index = "byTotal" })
+		require.NoError(t, err)
+		assert.Equal(t, 4, n)
+		_, err = orders.ScanCount(ctx, dynamodel.ConsistentRead, func(o *dynamodel.ScanOptions) { o.Index = "byStatus" })
+		require.ErrorIs(t, err, dynamodel.ErrInvalidQuery)
+		n, err = orders.ScanCount(ctx, func(o *dynamodel.ScanOptions) { o.Index = "byStatus" })
+		require.NoError(t, err)
+		assert.Equal(t, 4, n)
 	})
 }

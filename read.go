@@ -20,8 +20,10 @@ import (
 type ReadOptions struct {
 	// ConsistentRead asks for strongly consistent reads. It starts as the
 	// repository's Options.ConsistentRead. Global secondary indexes do not
-	// offer it (DynamoDB rejects the request); TxGet reads are consistent
-	// whatever it says.
+	// offer it: a query or scan of an index the repository knows to be
+	// global (Options.Schema says so, or its partition key is not the
+	// table's) is ErrInvalidQuery before any call, and DynamoDB rejects
+	// the others. TxGet reads are consistent whatever it says.
 	ConsistentRead bool
 
 	// Projection lists the attributes to read, as document paths (see

@@ -242,6 +242,9 @@ func (r *Repository[T]) scanInput(opts ScanOptions) (*dynamodb.ScanInput, error)
 	case opts.Segments > 1 && opts.Cursor != "":
 		return fail(fmt.Errorf("%w: a cursor resumes a sequential scan, not a parallel one", ErrInvalidQuery))
 	}
+	if err := r.checkConsistentIndex(opts.Index, "", opts.ConsistentRead); err != nil {
+		return fail(err)
+	}
 	in := &dynamodb.ScanInput{
 		TableName:      &r.table,
 		ConsistentRead: aws.Bool(opts.ConsistentRead),
