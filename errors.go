@@ -58,7 +58,8 @@ var (
 
 	// ErrInvalidQuery reports a query or scan that cannot be sent: a key
 	// condition without a partition value, an index whose key attributes are
-	// unknown, options that do not go together.
+	// unknown, options that do not go together; or, after the call, one of
+	// an index the table does not have.
 	ErrInvalidQuery = errors.New("dynamodel: invalid query")
 
 	// ErrInvalidCursor reports a pagination cursor that is not a cursor in
@@ -265,6 +266,8 @@ func classify(err error) error {
 		canceled  *types.TransactionCanceledException
 	)
 	switch {
+	case isMissingIndex(err):
+		return mark(ErrInvalidQuery, err)
 	case errors.As(err, &notFound):
 		return mark(ErrTableNotFound, err)
 	case errors.As(err, &condition):
@@ -275,6 +278,15 @@ func classify(err error) error {
 		return mark(ErrItemTooLarge, err)
 	}
 	return err
+}
+
+// isMissingIndex recognises the answer to a query or scan of an index the
+// table does not have: DynamoDB's (and dynalite's) ValidationException, and
+// moto's ResourceNotFoundException, which is no missing table.
+func isMissingIndex(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "The table does not have the specified index") ||
+		strings.Contains(msg, "ResourceNotFoundException: Invalid index")
 }
 
 // isItemSizeError recognises the ValidationException DynamoDB returns for an

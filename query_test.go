@@ -409,3 +409,23 @@ func TestConsistentReadOfIndexes(t *testing.T) {
 		assert.Equal(t, 4, n)
 	})
 }
+
+// TestQueryOfAMissingIndex: a query or scan of an index the table lacks,
+// which the repository cannot check (no schema), matches ErrInvalidQuery
+// and not ErrTableNotFound on every engine: DynamoDB and dynalite answer a
+// ValidationException, moto a ResourceNotFoundException ("Invalid index"),
+// which matched ErrTableNotFound although the table exists.
+func TestQueryOfAMissingIndex(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		orders := repo[Order](t, db, "Orders")
+		_, err := orders.QueryPage(ctx, dynamodel.PartitionAttr("status", "paid"), func(o *dynamodel.QueryOptions) { o.Index = "nope" })
+		require.ErrorIs(t, err, dynamodel.ErrInvalidQuery)
+		assert.NotErrorIs(t, err, dynamodel.ErrTableNotFound)
+		_, err = orders.ScanCount(ctx, func(o *dynamodel.ScanOptions) { o.Index = "nope" })
+		require.ErrorIs(t, err, dynamodel.ErrInvalidQuery)
+		assert.NotErrorIs(t, err, dynamodel.ErrTableNotFound)
+		_, err = repo[Order](t, db, "NoSuchTable").QueryPage(ctx, dynamodel.Partition("c1"))
+		require.ErrorIs(t, err, dynamodel.ErrTableNotFound)
+	})
+}
