@@ -379,31 +379,50 @@ func (r *Repository[T]) keyAttributes(index string, kc KeyCondition) (hash, rng 
 	if !kc.hasHash {
 		return hash, rng, fmt.Errorf("%w: the key condition has no partition value (use dynamodel.Partition)", ErrInvalidQuery)
 	}
-	m := r.model
+	// The keys of the table or index, when known: a key condition naming
+	// others would be refused ("Query condition missed key schema
+	// element").
 	var fileHash, fileRange string
-	if index != "" {
-		if t := r.opts.Schema; t != nil {
-			var ok bool
-			fileHash, fileRange, ok = t.IndexKeys(index)
-			if !ok {
-				return hash, rng, fmt.Errorf("%w: table %s has no index %q in %s", ErrInvalidQuery, r.table, index, t.Source)
-			}
-		} else if r.shared != nil {
-			ix, ok := r.shared.indexKeys(index)
-			if !ok {
-				return hash, rng, fmt.Errorf("%w: table %s has no index %q", ErrInvalidQuery, r.table, index)
-			}
-			fileHash, fileRange = ix.PartitionKey, ix.SortKey
+	known := true
+	switch {
+	case index == "" && r.shared != nil:
+		fileHash, fileRange = r.shared.hash, r.shared.rng
+	case index == "":
+		fileHash = r.model.HashKey().Name
+		if a, ok := r.model.RangeKey(); ok {
+			fileRange = a.Name
 		}
+	case r.opts.Schema != nil:
+		t := r.opts.Schema
+		if fileHash, fileRange, known = t.IndexKeys(index); !known {
+			return hash, rng, fmt.Errorf("%w: table %s has no index %q in %s", ErrInvalidQuery, r.table, index, t.Source)
+		}
+	case r.shared != nil:
+		ix, ok := r.shared.indexKeys(index)
+		if !ok {
+			return hash, rng, fmt.Errorf("%w: table %s has no index %q", ErrInvalidQuery, r.table, index)
+		}
+		fileHash, fileRange = ix.PartitionKey, ix.SortKey
+	default:
+		known = false
+	}
+	what := func() string {
+		if index != "" {
+			return "index " + index
+		}
+		return "table " + r.table
+	}
+	if known && kc.hashName != "" && kc.hashName != fileHash {
+		return hash, rng, fmt.Errorf("%w: the partition key of %s is %q, not %q", ErrInvalidQuery, what(), fileHash, kc.hashName)
+	}
+	if known && kc.rangeName != "" && kc.rangeName != fileRange {
+		if fileRange == "" {
+			return hash, rng, fmt.Errorf("%w: %s has no sort key, so none named %q", ErrInvalidQuery, what(), kc.rangeName)
+		}
+		return hash, rng, fmt.Errorf("%w: the sort key of %s is %q, not %q", ErrInvalidQuery, what(), fileRange, kc.rangeName)
 	}
 	hashName := firstOf(kc.hashName, fileHash)
 	rangeName := firstOf(kc.rangeName, fileRange)
-	if index == "" {
-		hashName = firstOf(kc.hashName, m.HashKey().Name)
-		if r, ok := m.RangeKey(); ok {
-			rangeName = firstOf(kc.rangeName, r.Name)
-		}
-	}
 	if hashName == "" {
 		return hash, rng, fmt.Errorf("%w: the partition key of index %q is unknown: name it with PartitionAttr, or give the repository its schema (Options.Schema)", ErrInvalidQuery, index)
 	}
@@ -416,11 +435,7 @@ func (r *Repository[T]) keyAttributes(index string, kc KeyCondition) (hash, rng 
 		return hash, rng, fmt.Errorf("%w: %q is named as both the partition and the sort key", ErrInvalidQuery, hashName)
 	}
 	if kc.op != "" && rangeName == "" {
-		what := "table " + r.table
-		if index != "" {
-			what = "index " + index
-		}
-		return hash, rng, fmt.Errorf("%w: a sort key condition, but the sort key of %s is unknown: name it with SortAttr", ErrInvalidQuery, what)
+		return hash, rng, fmt.Errorf("%w: a sort key condition, but the sort key of %s is unknown: name it with SortAttr", ErrInvalidQuery, what())
 	}
 	return r.keyAttribute(hashName, RoleHash), r.keyAttribute(rangeName, RoleRange), nil
 }

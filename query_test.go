@@ -187,6 +187,25 @@ func TestQueryRejectsBadQueriesBeforeAnyCall(t *testing.T) {
 			_, err := withSchema.QueryCount(ctx, dynamodel.PartitionAttr("status", "paid"), dynamodel.ConsistentRead, func(o *dynamodel.QueryOptions) { o.Index = "byStatus" })
 			return err
 		}, dynamodel.ErrInvalidQuery, "ConsistentRead on index byStatus, a global secondary index"},
+		// Key conditions naming attributes that are not the keys the
+		// repository knows (both engines refuse them: "Query condition
+		// missed key schema element").
+		{"a table query by another partition key", func() error {
+			_, err := orders.QueryPage(ctx, dynamodel.PartitionAttr("status", "paid"))
+			return err
+		}, dynamodel.ErrInvalidQuery, `the partition key of table Orders is "customer", not "status"`},
+		{"a table query by another sort key", func() error {
+			_, err := orders.QueryPage(ctx, dynamodel.Partition("c1").SortAttr("total").SortGreater(1))
+			return err
+		}, dynamodel.ErrInvalidQuery, `the sort key of table Orders is "id", not "total"`},
+		{"a sort key on a hash-only table", func() error {
+			_, err := users.QueryPage(ctx, dynamodel.Partition("a@b").SortAttr("x").SortGreater("y"))
+			return err
+		}, dynamodel.ErrInvalidQuery, `table User has no sort key, so none named "x"`},
+		{"an index query by another sort key", func() error {
+			_, err := withSchema.QueryPage(ctx, dynamodel.PartitionAttr("customer", "c1").SortAttr("placed").SortGreater("a"), func(o *dynamodel.QueryOptions) { o.Index = "byTotal" })
+			return err
+		}, dynamodel.ErrInvalidQuery, `the sort key of index byTotal is "total", not "placed"`},
 		{"one attribute as both keys", func() error {
 			_, err := orders.QueryCount(ctx, dynamodel.PartitionAttr("customer", "c").SortAttr("customer").SortEqual("c"),
 				func(o *dynamodel.QueryOptions) { o.Index = "byTotal" })
