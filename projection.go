@@ -70,6 +70,26 @@ func (o *ReadOptions) projection(w *exprWriter, always ...string) (string, error
 	return b.String(), nil
 }
 
+// projectionKeys are the attributes a projection of the repository's reads
+// always has: for an entity's repository (or a table's), the table's key
+// attributes and its EntityType attribute, by which it recognises an
+// item's entity (without them, every item read would be of no entity);
+// none for others.
+func (r *Repository[T]) projectionKeys() []string {
+	t := r.shared
+	if t == nil {
+		return nil
+	}
+	names := []string{t.hash}
+	if t.rng != "" {
+		names = append(names, t.rng)
+	}
+	if t.opts.EntityType != "" {
+		names = append(names, t.opts.EntityType)
+	}
+	return names
+}
+
 func containsString(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dynamodel/dynamodel"
+	"github.com/dynamodel/dynamodel/dynamotest"
 )
 
 // TestProjectionPaths reads parts of documents: paths and a raw projection
@@ -63,5 +64,40 @@ func TestProjectionMistakes(t *testing.T) {
 		_, err := docs.Get(ctxT(t), "d1", func(o *dynamodel.GetOptions) { o.Projection, o.RawProjection = tc.paths, tc.raw })
 		require.ErrorIs(t, err, dynamodel.ErrInvalidQuery)
 		assert.Contains(t, err.Error(), tc.want)
+	}
+}
+
+// TestEntityProjectionKeepsKeys reads an entity's items with a projection
+// that names none of the table's keys: the reads add the key attributes
+// (and the EntityType attribute) by which they recognise the item's entity.
+// Without them, Get failed with ErrWrongEntity and QueryPage and Scan
+// skipped every item as of no entity, returning nothing.
+func TestEntityProjectionKeepsKeys(t *testing.T) {
+	for name, optFns := range entityTableOptions {
+		t.Run(name, func(t *testing.T) {
+			shopEngine(t, func(t *testing.T, db *dynamotest.DB, sh shop) {
+				ctx := ctxT(t)
+				_, err := sh.orders.Create(ctx, order("c1", 1, "open", 1))
+				require.NoError(t, err)
+				want := ShopOrder{Customer: "c1", Number: 1, Status: "open"} // the key's fields and the projected one
+				status := []string{"status"}
+
+				o, err := sh.orders.Get(ctx, sh.orders.Key("c1", 1), func(o *dynamodel.GetOptions) { o.Projection = status })
+				require.NoError(t, err)
+				assert.Equal(t, want, o)
+				page, err := sh.orders.QueryPage(ctx, sh.orders.Partition("c1"), func(o *dynamodel.QueryOptions) { o.Projection = status })
+				require.NoError(t, err)
+				assert.Equal(t, []ShopOrder{want}, page.Items)
+				assert.Zero(t, page.Skipped)
+				scanned, err := dynamodel.Collect(sh.orders.Scan(ctx, func(o *dynamodel.ScanOptions) { o.Projection = status }), 0)
+				require.NoError(t, err)
+				assert.Equal(t, []ShopOrder{want}, scanned)
+				var got []ShopOrder
+				res, err := sh.table.Collection(dynamodel.AppendTo(sh.orders, &got)).Query(ctx, sh.orders.Partition("c1"), func(o *dynamodel.QueryOptions) { o.Projection = status })
+				require.NoError(t, err)
+				assert.Equal(t, []ShopOrder{want}, got)
+				assert.Zero(t, res.Unknown)
+			}, optFns...)
+		})
 	}
 }

@@ -364,7 +364,7 @@ func (r *Repository[T]) readExpressions(w *exprWriter, filter Condition, opts *R
 		*filterOut = &f
 	}
 	if opts.hasProjection() {
-		p, err := opts.projection(w)
+		p, err := opts.projection(w, r.projectionKeys()...)
 		if err != nil {
 			return err
 		}

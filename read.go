@@ -30,7 +30,10 @@ type ReadOptions struct {
 	// Path: "address.city" reads one member of a map, "tags[0]" one element
 	// of a list); empty reads them all (all of the index's projection, for
 	// an index). Fields of attributes not read keep their zero values.
-	// BatchGet also reads the key attributes, to match items to keys.
+	// BatchGet also reads the key attributes, to match items to keys; the
+	// Get, Query and Scan of an entity or a Table, and a Collection's
+	// Query, read the table's key attributes and its EntityType attribute,
+	// by which they recognise each item's entity.
 	// QueryCount and ScanCount ignore it. Overlapping paths ("address" and
 	// "address.city", in Projection or RawProjection) and paths into a key
 	// attribute ("id.x", for a key the repository knows) are
