@@ -73,7 +73,7 @@ func (r *Repository[T]) cursorRead(kind byte, index string, filter Condition, pr
 		h      = cursorHash{sha256.New()}
 		values []string
 	)
-	if err := r.readExpressions(&w, filter, proj, &f, &p); err != nil {
+	if err := r.readExpressions(&w, index, filter, proj, &f, &p); err != nil {
 		return nil, err
 	}
 	h.string(deref(f))

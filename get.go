@@ -47,7 +47,7 @@ func (r *Repository[T]) lookup(ctx context.Context, key any, optFns []func(*GetO
 	}
 	if opts.hasProjection() {
 		var w exprWriter
-		p, err := opts.projection(&w, r.projectionKeys()...)
+		p, err := opts.projection(&w, r.projectionKeys("")...)
 		if err == nil {
 			err = r.checkReadPaths(&w, nil, &p, "")
 		}

@@ -2,6 +2,7 @@ package dynamodel
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -71,11 +72,12 @@ func (o *ReadOptions) projection(w *exprWriter, always ...string) (string, error
 }
 
 // projectionKeys are the attributes a projection of the repository's reads
-// always has: for an entity's repository (or a table's), the table's key
-// attributes and its EntityType attribute, by which it recognises an
-// item's entity (without them, every item read would be of no entity);
-// none for others.
-func (r *Repository[T]) projectionKeys() []string {
+// of index ("": the table) always has: for an entity's repository (or a
+// table's), the table's key attributes and its EntityType attribute, by
+// which it recognises an item's entity (without them, every item read
+// would be of no entity), and the index's key attributes, which a
+// Collection's cursor holds; none for others.
+func (r *Repository[T]) projectionKeys(index string) []string {
 	t := r.shared
 	if t == nil {
 		return nil
@@ -86,6 +88,13 @@ func (r *Repository[T]) projectionKeys() []string {
 	}
 	if t.opts.EntityType != "" {
 		names = append(names, t.opts.EntityType)
+	}
+	if ix, ok := t.indexKeys(index); ok && index != "" {
+		for _, n := range []string{ix.PartitionKey, ix.SortKey} {
+			if n != "" && !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
 	}
 	return names
 }

@@ -97,6 +97,23 @@ func TestEntityProjectionKeepsKeys(t *testing.T) {
 				require.NoError(t, err)
 				assert.Equal(t, []ShopOrder{want}, got)
 				assert.Zero(t, res.Unknown)
+
+				// On an index, a Collection stopped by a handler makes its
+				// cursor of the index's keys, which the projection reads too.
+				for n := 2; n <= 3; n++ {
+					_, err := sh.orders.Create(ctx, order("c1", n, "open", 1))
+					require.NoError(t, err)
+				}
+				var first, rest []ShopOrder
+				stop := dynamodel.On(sh.orders, func(o ShopOrder) error { first = append(first, o); return dynamodel.ErrStop })
+				onGSI1 := func(o *dynamodel.QueryOptions) { o.Index, o.Projection = "GSI1", status }
+				res, err = sh.table.Collection(stop).Query(ctx, sh.orders.IndexPartition("GSI1", "open"), onGSI1)
+				require.NoError(t, err)
+				require.NotEmpty(t, res.Cursor)
+				_, err = sh.table.Collection(dynamodel.AppendTo(sh.orders, &rest)).Query(ctx, sh.orders.IndexPartition("GSI1", "open"), onGSI1,
+					func(o *dynamodel.QueryOptions) { o.Cursor = res.Cursor })
+				require.NoError(t, err)
+				assert.Len(t, append(first, rest...), 3)
 			}, optFns...)
 		})
 	}

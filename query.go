@@ -309,7 +309,7 @@ func (r *Repository[T]) queryInput(kc KeyCondition, opts QueryOptions) (*dynamod
 	if opts.Index != "" {
 		in.IndexName = &opts.Index
 	}
-	if err := r.readExpressions(&w, opts.Filter, &opts.ReadOptions, &in.FilterExpression, &in.ProjectionExpression); err != nil {
+	if err := r.readExpressions(&w, opts.Index, opts.Filter, &opts.ReadOptions, &in.FilterExpression, &in.ProjectionExpression); err != nil {
 		return fail(err)
 	}
 	if err := checkFilterKeys(&w, deref(in.FilterExpression), hash.Name, rng.Name); err != nil {
@@ -351,8 +351,9 @@ func checkSortCondition(name, op string, avs []types.AttributeValue) error {
 	return nil
 }
 
-// readExpressions renders a filter and a projection into a request.
-func (r *Repository[T]) readExpressions(w *exprWriter, filter Condition, opts *ReadOptions, filterOut, projOut **string) error {
+// readExpressions renders a filter and a projection into a request of
+// index ("": the table).
+func (r *Repository[T]) readExpressions(w *exprWriter, index string, filter Condition, opts *ReadOptions, filterOut, projOut **string) error {
 	f, err := filter.build(w)
 	if err == nil {
 		err = checkExpression(ErrInvalidCondition, "FilterExpression", f)
@@ -364,7 +365,7 @@ func (r *Repository[T]) readExpressions(w *exprWriter, filter Condition, opts *R
 		*filterOut = &f
 	}
 	if opts.hasProjection() {
-		p, err := opts.projection(w, r.projectionKeys()...)
+		p, err := opts.projection(w, r.projectionKeys(index)...)
 		if err != nil {
 			return err
 		}

@@ -255,7 +255,7 @@ func (r *Repository[T]) scanInput(opts ScanOptions) (*dynamodb.ScanInput, error)
 		in.IndexName = &opts.Index
 	}
 	w := exprWriter{model: r.model}
-	if err := r.readExpressions(&w, opts.Filter, &opts.ReadOptions, &in.FilterExpression, &in.ProjectionExpression); err != nil {
+	if err := r.readExpressions(&w, opts.Index, opts.Filter, &opts.ReadOptions, &in.FilterExpression, &in.ProjectionExpression); err != nil {
 		return fail(err)
 	}
 	if err := r.checkReadPaths(&w, in.FilterExpression, in.ProjectionExpression, opts.Index); err != nil {
