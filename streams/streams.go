@@ -151,12 +151,17 @@ func checkRecord(eventName string, hasKeys bool) error {
 // Item converts a stream image into the SDK's attribute value map.
 func Item(image map[string]events.DynamoDBAttributeValue) (map[string]types.AttributeValue, error) {
 	out := make(map[string]types.AttributeValue, len(image))
+	var bad string // of several attributes that cannot be converted, the least: the same every time
+	var badErr error
 	for name, av := range image {
 		v, err := AttributeValue(av)
-		if err != nil {
-			return nil, fmt.Errorf("attribute %q: %w", name, err)
+		if err != nil && (badErr == nil || name < bad) {
+			bad, badErr = name, err
 		}
 		out[name] = v
+	}
+	if badErr != nil {
+		return nil, fmt.Errorf("attribute %q: %w", bad, badErr)
 	}
 	return out, nil
 }

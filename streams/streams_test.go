@@ -98,6 +98,17 @@ func TestZeroAttributeValueIsAnError(t *testing.T) {
 	}
 }
 
+// TestFirstBadAttributeInOrder: of several attributes of an image that
+// cannot be converted, the least name is reported, every time.
+func TestFirstBadAttributeInOrder(t *testing.T) {
+	image := map[string]events.DynamoDBAttributeValue{"zeta": {}, "mu": {}, "alpha": {}, "kappa": {}}
+	for range 20 {
+		_, err := streams.Item(image)
+		require.ErrorIs(t, err, streams.ErrUnknownType)
+		require.Contains(t, err.Error(), `attribute "alpha"`)
+	}
+}
+
 // TestMalformedEventIsAnError: bytes that are no stream event are an
 // error wrapping ErrMalformedEvent (and the JSON error, when there is
 // one), also where aws-lambda-go's types panic (a number in a binary set):
