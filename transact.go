@@ -191,8 +191,9 @@ func (o TransactOptions) backoff(ctx context.Context, attempt int) error {
 }
 
 // TransactWrite applies actions (up to 100, each on a different item) all
-// together or not at all. Bad actions, too many, or two on one item
-// (ErrDuplicateKey) are reported before any call. When DynamoDB cancels the
+// together or not at all. Bad actions, too many, two on one item
+// (ErrDuplicateKey), or more than 4 MB of items, keys and values
+// (ErrItemTooLarge) are reported before any call. When DynamoDB cancels the
 // transaction, the error is a *TransactionCanceledError naming the action
 // that failed and why; it also matches ErrConditionFailed,
 // ErrVersionConflict, ErrAlreadyExists or ErrNotFound as the failing action
@@ -220,9 +221,7 @@ func TransactWrite(ctx context.Context, client API, actions []TxAction, optFns .
 			return fmt.Errorf("dynamodel: TransactWriteItems: %w: actions %d and %d both touch %s", ErrDuplicateKey, j, i, id)
 		}
 		seen[id] = i
-		if a.item.Put != nil {
-			size += ItemSize(a.item.Put.Item)
-		}
+		size += txActionSize(a.item)
 		items[i] = a.item
 	}
 	if size > maxTransactBytes {
@@ -417,4 +416,21 @@ func reasons(tce *types.TransactionCanceledException) []CancellationReason {
 		}
 	}
 	return out
+}
+
+// txActionSize is what an action adds to a transaction's 4 MB: a put's
+// item, and the key and values an update, delete or condition check sends
+// (an update's values are written into its item).
+func txActionSize(item types.TransactWriteItem) int {
+	switch {
+	case item.Put != nil:
+		return ItemSize(item.Put.Item)
+	case item.Update != nil:
+		return ItemSize(item.Update.Key) + ItemSize(item.Update.ExpressionAttributeValues)
+	case item.Delete != nil:
+		return ItemSize(item.Delete.Key) + ItemSize(item.Delete.ExpressionAttributeValues)
+	case item.ConditionCheck != nil:
+		return ItemSize(item.ConditionCheck.Key) + ItemSize(item.ConditionCheck.ExpressionAttributeValues)
+	}
+	return 0
 }

@@ -74,6 +74,17 @@ func TestTransactWriteRejectsBadInputBeforeAnyCall(t *testing.T) {
 	require.ErrorIs(t, err, dynamodel.ErrEmptyUpdate)
 	assert.Contains(t, err.Error(), `action 0 (Update User email="a@b")`, "the label names the key")
 
+	// Updates count toward the 4 MB of a transaction by the values they
+	// write, as puts do by their items.
+	big := strings.Repeat("x", 380*1024)
+	updates := make([]dynamodel.TxAction, 12)
+	for i := range updates {
+		updates[i] = docs.TxUpdate(fmt.Sprint(i), dynamodel.Set("name", big))
+	}
+	err = dynamodel.TransactWrite(ctx, s, updates)
+	require.ErrorIs(t, err, dynamodel.ErrItemTooLarge)
+	assert.Contains(t, err.Error(), "over the 4 MB limit of a transaction")
+
 	// A TxAction not made by a repository is no write at all.
 	err = dynamodel.TransactWrite(ctx, s, []dynamodel.TxAction{docs.TxPut(Doc{ID: "z"}), {}})
 	require.ErrorIs(t, err, dynamodel.ErrInvalidUpdate)
