@@ -230,3 +230,21 @@ func TestPrepareUpdateActions(t *testing.T) {
 		assert.Contains(t, err.Error(), tc.want)
 	}
 }
+
+// TestPrepareUpdateNamesTheFieldThatFailsToEncode: a change set the SDK
+// cannot encode is an error naming the field and its attribute, whether
+// the field is set whole or by its members.
+func TestPrepareUpdateNamesTheFieldThatFailsToEncode(t *testing.T) {
+	_, err := dynamodel.PrepareUpdate(struct {
+		L map[string]string `dynamodbav:"labels"`
+	}{L: map[string]string{"": "x"}})
+	require.ErrorIs(t, err, dynamodel.ErrInvalidUpdate)
+	assert.Contains(t, err.Error(), `field L (attribute "labels"): marshal failed, map key cannot be empty`)
+
+	_, err = dynamodel.PrepareUpdate(&struct {
+		N string            `dynamodbav:"n"`
+		M map[string]string `dynamodbav:"m" dynamodel:"members"`
+	}{N: "ok", M: map[string]string{"": "x"}})
+	require.ErrorIs(t, err, dynamodel.ErrInvalidUpdate)
+	assert.Contains(t, err.Error(), `field M (attribute "m")`)
+}

@@ -36,6 +36,11 @@ func TestPutRejectsBadItemsBeforeAnyCall(t *testing.T) {
 	_, err = docs.Put(ctx, big)
 	require.ErrorIs(t, err, dynamodel.ErrItemTooLarge)
 	assert.Contains(t, err.Error(), "over the 409600-byte limit")
+
+	// A value the SDK cannot encode is named by its field and attribute.
+	_, err = docs.Put(ctx, Doc{ID: "d", Labels: map[string]string{"": "x"}})
+	require.ErrorIs(t, err, dynamodel.ErrInvalidItem)
+	assert.Contains(t, err.Error(), `field Labels (attribute "labels"): marshal failed, map key cannot be empty`)
 }
 
 func TestPutRequestKeepsNamesLiteral(t *testing.T) {
