@@ -84,7 +84,7 @@ func encodeItem[T any](c *codec.Codec[T], item *T) (map[string]types.AttributeVa
 	}
 	m, err := c.Encode(item)
 	if err != nil {
-		return nil, fmt.Errorf("%w: encode %T: %w", ErrInvalidItem, *item, blameField(reflect.ValueOf(item), err))
+		return nil, fmt.Errorf("%w: encode %T: %w", ErrInvalidItem, *item, err)
 	}
 	return m, nil
 }

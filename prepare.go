@@ -203,7 +203,7 @@ func structChanges(u *Update, rv reflect.Value, prefix string) error {
 	var buf [16]types.AttributeValue // room for most change sets' fields
 	encoded, err := codec.AppendFields(buf[:0], rv)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalidUpdate, blameField(rv, err))
+		return fmt.Errorf("%w: %v", ErrInvalidUpdate, err)
 	}
 	for i := range fields {
 		if err := fieldChange(u, rv, &fields[i], encoded[fields[i].at], prefix); err != nil {

@@ -101,7 +101,9 @@ func (c *Codec[T]) Encode(v *T) (map[string]types.AttributeValue, error) {
 	if c.self {
 		m, err = any(v).(Marshaler).MarshalDynamoDBItem()
 	} else {
-		m, err = attributevalue.MarshalMap(v)
+		if m, err = attributevalue.MarshalMap(v); err != nil {
+			err = blameField(reflect.ValueOf(v), err)
+		}
 	}
 	if err == nil && c.sortable != nil {
 		err = fixSortable(c.sortable, unsafe.Pointer(v), m)

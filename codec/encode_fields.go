@@ -43,7 +43,7 @@ func AppendFields(dst []types.AttributeValue, v reflect.Value) ([]types.Attribut
 	}
 	m, err := attributevalue.MarshalMap(v.Addr().Interface())
 	if err != nil {
-		return dst, err
+		return dst, blameField(v, err)
 	}
 	for _, f := range Fields(v.Type()) {
 		dst = append(dst, m[f.Name])

@@ -2,6 +2,7 @@ package codec_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -62,5 +63,23 @@ func TestAppendFieldsKeepsWhatWasThere(t *testing.T) {
 	got, err := codec.AppendFields(dst, reflect.ValueOf(3))
 	if err == nil || !reflect.DeepEqual(got, dst) {
 		t.Errorf("AppendFields(3) = %#v, %v; want dst and an error", got, err)
+	}
+}
+
+// TestEncodeErrorNamesTheField: when attributevalue cannot encode a value,
+// Encode's and AppendFields' errors name the field and its attribute.
+func TestEncodeErrorNamesTheField(t *testing.T) {
+	type doc struct {
+		ID     string            `dynamodbav:"id"`
+		Labels map[string]string `dynamodbav:"labels"`
+	}
+	v := doc{ID: "a", Labels: map[string]string{"": "x"}}
+	_, err := codec.For[doc]().Encode(&v)
+	if err == nil || !strings.Contains(err.Error(), `field Labels (attribute "labels"): `) {
+		t.Errorf("Encode: %v, want the field named", err)
+	}
+	_, err = codec.AppendFields(nil, reflect.ValueOf(v))
+	if err == nil || !strings.Contains(err.Error(), `field Labels (attribute "labels"): `) {
+		t.Errorf("AppendFields: %v, want the field named", err)
 	}
 }
