@@ -63,8 +63,9 @@ type Record[T any] struct {
 // Decode decodes every record of a stream event.
 func Decode[T any](e events.DynamoDBEvent) ([]Record[T], error) {
 	out := make([]Record[T], 0, len(e.Records))
+	decode, keyNames := codec.For[T]().Decode, modelKeys[T]()
 	for i, r := range e.Records {
-		rec, err := DecodeRecord[T](r)
+		rec, err := decodeRecord(r, decode, keyNames)
 		if err != nil {
 			return out, fmt.Errorf("streams: record %d (%s): %w", i, r.EventID, err)
 		}
