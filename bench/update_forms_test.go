@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"reflect"
 	"strconv"
 	"testing"
@@ -37,23 +38,71 @@ type AccountChanges struct {
 
 // updateForm is one form of update: the request built by hand (names and
 // values maps at run time, expressions from constant pieces) and the same
-// request through a repository.
+// update's arguments to a repository (built at each call, as a caller
+// builds them), given to the repository of the form's model.
 type updateForm struct {
 	name        string
 	handwritten func() *dynamodb.UpdateItemInput
-	dynamodel   func() (*dynamodb.UpdateItemInput, error)
+	args        func() (key any, upd dynamodel.Update, opt func(*dynamodel.UpdateOptions), err error)
+	repo        formRepo
 }
 
-func updateForms(tb testing.TB) []updateForm {
+// dynamodel builds the form's request through its repository.
+func (f updateForm) dynamodel() (*dynamodb.UpdateItemInput, error) {
+	key, upd, opt, err := f.args()
+	if err != nil {
+		return nil, err
+	}
+	return f.repo.build(key, upd, opt)
+}
+
+// formRepo is a repository of a form's model, by what the forms call.
+type formRepo struct {
+	// decodeByHand decodes, by hand, the item a hand-built request's
+	// UpdateItem returns.
+	decodeByHand func(map[string]types.AttributeValue) error
+	build        func(key any, upd dynamodel.Update, opt func(*dynamodel.UpdateOptions)) (*dynamodb.UpdateItemInput, error)
+	send         func(ctx context.Context, key any, upd dynamodel.Update, opt func(*dynamodel.UpdateOptions)) error
+}
+
+// formRepoOf returns the calls of r; send keeps the item Update returns in
+// sink, and decodeByHand keeps there what decode gives.
+func formRepoOf[T any](r *dynamodel.Repository[T], sink *T, decode func(map[string]types.AttributeValue) (T, error)) formRepo {
+	return formRepo{
+		decodeByHand: func(m map[string]types.AttributeValue) error {
+			item, err := decode(m)
+			*sink = item
+			return err
+		},
+		build: func(key any, upd dynamodel.Update, opt func(*dynamodel.UpdateOptions)) (*dynamodb.UpdateItemInput, error) {
+			return r.UpdateItemInput(key, upd, opt)
+		},
+		send: func(ctx context.Context, key any, upd dynamodel.Update, opt func(*dynamodel.UpdateOptions)) error {
+			item, err := r.Update(ctx, key, upd, opt)
+			*sink = item
+			return err
+		},
+	}
+}
+
+var (
+	accountSink   Account
+	versionedSink VersionedAccount
+)
+
+// updateForms returns the forms, their repositories on client.
+func updateForms(tb testing.TB, client dynamodel.API) []updateForm {
 	email, plan, visits, tag := "ada@example.com", "pro", 3, "new"
-	accounts, err := dynamodel.NewRepository[Account](nopClient{}, "Account")
+	accounts, err := dynamodel.NewRepository[Account](client, "Account")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	versioned, err := dynamodel.NewRepository[VersionedAccount](nopClient{}, "Account")
+	versioned, err := dynamodel.NewRepository[VersionedAccount](client, "Account")
 	if err != nil {
 		tb.Fatal(err)
 	}
+	onAccounts := formRepoOf(accounts, &accountSink, decodeAccountByHand)
+	onVersioned := formRepoOf(versioned, &versionedSink, decodeVersionedAccountByHand)
 	key := func() map[string]types.AttributeValue {
 		return map[string]types.AttributeValue{"email": &types.AttributeValueMemberS{Value: email}}
 	}
@@ -85,10 +134,11 @@ func updateForms(tb testing.TB) []updateForm {
 				"SET "+"#n2 = :v1, "+"#n0 = :v2",
 				"(#n0 < :v0) AND "+"(attribute_exists(#n1))")
 		},
-		dynamodel: func() (*dynamodb.UpdateItemInput, error) {
-			return accounts.UpdateItemInput(email, dynamodel.Set("plan", plan).Set("visits", visits+1),
-				func(o *dynamodel.UpdateOptions) { o.Condition = dynamodel.Attr("visits").Less(visits) })
+		args: func() (any, dynamodel.Update, func(*dynamodel.UpdateOptions), error) {
+			return email, dynamodel.Set("plan", plan).Set("visits", visits+1),
+				func(o *dynamodel.UpdateOptions) { o.Condition = dynamodel.Attr("visits").Less(visits) }, nil
 		},
+		repo: onAccounts,
 	}, {
 		// Two conditions and a set added to.
 		name: "conditions-add-set",
@@ -102,12 +152,13 @@ func updateForms(tb testing.TB) []updateForm {
 				"SET "+"#n0 = :v2 "+"ADD "+"#n3 :v1",
 				"((#n0 = :v0) AND (attribute_exists(#n1))) AND "+"(attribute_exists(#n2))")
 		},
-		dynamodel: func() (*dynamodb.UpdateItemInput, error) {
-			return accounts.UpdateItemInput(email, dynamodel.Update{}.Add("tags", []string{tag}).Set("plan", plan),
+		args: func() (any, dynamodel.Update, func(*dynamodel.UpdateOptions), error) {
+			return email, dynamodel.Update{}.Add("tags", []string{tag}).Set("plan", plan),
 				func(o *dynamodel.UpdateOptions) {
 					o.Condition = dynamodel.Equal("plan", "free").And(dynamodel.Exists("visits"))
-				})
+				}, nil
 		},
+		repo: onAccounts,
 	}, {
 		// An upsert that sets, counts from 0 and removes.
 		name: "upsert-counter-remove",
@@ -120,10 +171,11 @@ func updateForms(tb testing.TB) []updateForm {
 				},
 				"SET "+"#n0 = :v0, "+"#n2 = if_not_exists(#n2, :v2) + :v1 "+"REMOVE "+"#n1", "")
 		},
-		dynamodel: func() (*dynamodb.UpdateItemInput, error) {
-			return accounts.UpdateItemInput(email, dynamodel.Set("plan", plan).Remove("tags").Increment("visits", 1),
-				func(o *dynamodel.UpdateOptions) { o.Upsert = true })
+		args: func() (any, dynamodel.Update, func(*dynamodel.UpdateOptions), error) {
+			return email, dynamodel.Set("plan", plan).Remove("tags").Increment("visits", 1),
+				func(o *dynamodel.UpdateOptions) { o.Upsert = true }, nil
 		},
+		repo: onAccounts,
 	}, {
 		// A change set from PrepareUpdate, on a caller's condition.
 		name: "change-set-condition",
@@ -138,15 +190,12 @@ func updateForms(tb testing.TB) []updateForm {
 				"SET "+"#n0 = :v1, "+"#n2 = if_not_exists(#n2, :v3) + :v2",
 				"(#n0 = :v0) AND "+"(attribute_exists(#n1))")
 		},
-		dynamodel: func() (*dynamodb.UpdateItemInput, error) {
+		args: func() (any, dynamodel.Update, func(*dynamodel.UpdateOptions), error) {
 			one := 1
 			upd, err := dynamodel.PrepareUpdate(AccountChanges{Plan: &plan, Visits: &one})
-			if err != nil {
-				return nil, err
-			}
-			return accounts.UpdateItemInput(email, upd,
-				func(o *dynamodel.UpdateOptions) { o.Condition = dynamodel.Equal("plan", "free") })
+			return email, upd, func(o *dynamodel.UpdateOptions) { o.Condition = dynamodel.Equal("plan", "free") }, err
 		},
+		repo: onAccounts,
 	}, {
 		// A caller's condition and the version checked and incremented.
 		name: "version-condition",
@@ -161,10 +210,11 @@ func updateForms(tb testing.TB) []updateForm {
 				"SET "+"#n3 = :v2 "+"ADD "+"#n2 :v3",
 				"(#n0 < :v0) AND "+"(attribute_exists(#n1)) AND "+"(#n2 = :v1)")
 		},
-		dynamodel: func() (*dynamodb.UpdateItemInput, error) {
-			return versioned.UpdateItemInput(VersionedAccount{Email: email, Version: 7}, dynamodel.Set("plan", plan),
-				func(o *dynamodel.UpdateOptions) { o.Condition = dynamodel.Attr("visits").Less(visits) })
+		args: func() (any, dynamodel.Update, func(*dynamodel.UpdateOptions), error) {
+			return VersionedAccount{Email: email, Version: 7}, dynamodel.Set("plan", plan),
+				func(o *dynamodel.UpdateOptions) { o.Condition = dynamodel.Attr("visits").Less(visits) }, nil
 		},
+		repo: onVersioned,
 	}}
 }
 
@@ -172,7 +222,7 @@ func updateForms(tb testing.TB) []updateForm {
 // BenchmarkUpdateItemInput's: by hand and through a repository whose cache
 // has seen the form.
 func BenchmarkUpdateForms(b *testing.B) {
-	for _, f := range updateForms(b) {
+	for _, f := range updateForms(b, nopClient{}) {
 		b.Run("form="+f.name+"/impl=handwritten", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -194,7 +244,7 @@ func BenchmarkUpdateForms(b *testing.B) {
 // TestUpdateFormsAgree checks that each form's hand-built request is the
 // one dynamodel builds, so the benchmark compares like with like.
 func TestUpdateFormsAgree(t *testing.T) {
-	for _, f := range updateForms(t) {
+	for _, f := range updateForms(t, nopClient{}) {
 		got, err := f.dynamodel()
 		if err != nil {
 			t.Fatal(err)
@@ -203,4 +253,113 @@ func TestUpdateFormsAgree(t *testing.T) {
 			t.Errorf("%s: dynamodel built\n%#v\nby hand\n%#v", f.name, got, want)
 		}
 	}
+}
+
+// updatedAccount is the body of the stub's UpdateItem answer: an account
+// as every form leaves it.
+const updatedAccount = `{"Attributes":{"email":{"S":"ada@example.com"},"plan":{"S":"pro"},` +
+	`"visits":{"N":"4"},"tags":{"SS":["new"]},"version":{"N":"8"}}}`
+
+// BenchmarkStubUpdateForms sends each form's update through the SDK's
+// whole path (serialize, sign, retry, deserialize) to a stub transport
+// that answers with updatedAccount: the hand-built request sent by the raw
+// client and its item decoded by hand, against the repository's Update.
+func BenchmarkStubUpdateForms(b *testing.B) {
+	ctx := context.Background()
+	client := clientWith(stubTransport{bodies: map[string][]byte{"UpdateItem": []byte(updatedAccount)}})
+	for _, f := range updateForms(b, client) {
+		b.Run("form="+f.name+"/impl=handwritten", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				out, err := client.UpdateItem(ctx, f.handwritten())
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := f.repo.decodeByHand(out.Attributes); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("form="+f.name+"/impl=dynamodel", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				key, upd, opt, err := f.args()
+				if err == nil {
+					err = f.repo.send(ctx, key, upd, opt)
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestStubUpdateFormsDecodeAlike checks that, through the stub, both sides
+// of each form give the same item.
+func TestStubUpdateFormsDecodeAlike(t *testing.T) {
+	ctx := context.Background()
+	client := clientWith(stubTransport{bodies: map[string][]byte{"UpdateItem": []byte(updatedAccount)}})
+	for _, f := range updateForms(t, client) {
+		out, err := client.UpdateItem(ctx, f.handwritten())
+		if err != nil {
+			t.Fatal(err)
+		}
+		accountSink, versionedSink = Account{}, VersionedAccount{}
+		if err := f.repo.decodeByHand(out.Attributes); err != nil {
+			t.Fatal(err)
+		}
+		byHand, byHandVersioned := accountSink, versionedSink
+		accountSink, versionedSink = Account{}, VersionedAccount{}
+		key, upd, opt, err := f.args()
+		if err == nil {
+			err = f.repo.send(ctx, key, upd, opt)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(byHand, accountSink) || !reflect.DeepEqual(byHandVersioned, versionedSink) {
+			t.Errorf("%s: Update gave %+v %+v, by hand %+v %+v", f.name, accountSink, versionedSink, byHand, byHandVersioned)
+		}
+		if byHand.Email == "" && byHandVersioned.Email == "" {
+			t.Errorf("%s: nothing decoded", f.name)
+		}
+	}
+}
+
+// decodeAccountByHand is the hand-written decoder of Account.
+func decodeAccountByHand(m map[string]types.AttributeValue) (Account, error) {
+	var a Account
+	var err error
+	if v, ok := m["email"].(*types.AttributeValueMemberS); ok {
+		a.Email = v.Value
+	}
+	if v, ok := m["plan"].(*types.AttributeValueMemberS); ok {
+		a.Plan = v.Value
+	}
+	if v, ok := m["visits"].(*types.AttributeValueMemberN); ok {
+		if a.Visits, err = strconv.Atoi(v.Value); err != nil {
+			return a, err
+		}
+	}
+	if v, ok := m["tags"].(*types.AttributeValueMemberSS); ok {
+		a.Tags = v.Value
+	}
+	return a, nil
+}
+
+// decodeVersionedAccountByHand is the hand-written decoder of
+// VersionedAccount.
+func decodeVersionedAccountByHand(m map[string]types.AttributeValue) (VersionedAccount, error) {
+	a, err := decodeAccountByHand(m)
+	if err != nil {
+		return VersionedAccount{}, err
+	}
+	v := VersionedAccount{Email: a.Email, Plan: a.Plan, Visits: a.Visits}
+	if n, ok := m["version"].(*types.AttributeValueMemberN); ok {
+		if v.Version, err = strconv.ParseInt(n.Value, 10, 64); err != nil {
+			return v, err
+		}
+	}
+	return v, nil
 }
