@@ -164,7 +164,7 @@ func (c *Collection) Query(ctx context.Context, kc KeyCondition, optFns ...func(
 			if res.Cursor, err = r.sealCursor("Query", read, page.next); err != nil {
 				return res, err
 			}
-			return res, maxEvaluatedError(evaluated)
+			return res, r.opError("Query", nil, maxEvaluatedError(evaluated))
 		}
 		start = page.next
 	}

@@ -127,6 +127,7 @@ type directResult struct {
 	err     string
 	invalid bool   // errors.Is ErrInvalidItem
 	path    string // the *codec.DecodeError's path
+	op      string // the *dynamodel.OpError's operation
 }
 
 func readDirect(t *testing.T, rt http.RoundTripper, sdk bool, seen *itemsSeen) (q, s directResult) {
@@ -147,6 +148,10 @@ func readDirect(t *testing.T, rt http.RoundTripper, sdk bool, seen *itemsSeen) (
 			var de *codec.DecodeError
 			if errors.As(err, &de) {
 				r.path = de.Path
+			}
+			var oe *dynamodel.OpError
+			if errors.As(err, &oe) {
+				r.op = oe.Op
 			}
 		}
 		return r
@@ -220,8 +225,8 @@ func init() {
 }
 
 // TestDirectMatchesSDK reads each body on the direct path and the SDK's:
-// the same items, cursor, capacity and error class (ErrInvalidItem and the
-// DecodeError's path), and on the direct path the SDK's output had no
+// the same items, cursor, capacity and error class (ErrInvalidItem, the
+// DecodeError's path and the OpError's operation), and on the direct path the SDK's output had no
 // items when the direct path took the body.
 func TestDirectMatchesSDK(t *testing.T) {
 	for name, body := range directBodies {
@@ -232,8 +237,12 @@ func TestDirectMatchesSDK(t *testing.T) {
 			sq, ss := readDirect(t, rt, true, nil)
 			for _, pair := range [][2]directResult{{dq, sq}, {ds, ss}} {
 				d, s := pair[0], pair[1]
-				if (d.err == "") != (s.err == "") || d.invalid != s.invalid || d.path != s.path {
-					t.Fatalf("errors differ:\ndirect %q (invalid item %v, path %q)\nsdk    %q (invalid item %v, path %q)", d.err, d.invalid, d.path, s.err, s.invalid, s.path)
+				if (d.err == "") != (s.err == "") || d.invalid != s.invalid || d.path != s.path || d.op != s.op {
+					t.Fatalf("errors differ:\ndirect %q (invalid item %v, path %q, op %q)\nsdk    %q (invalid item %v, path %q, op %q)",
+						d.err, d.invalid, d.path, d.op, s.err, s.invalid, s.path, s.op)
+				}
+				if d.err != "" && d.op == "" {
+					t.Fatalf("the error is no *OpError: %q", d.err)
 				}
 				d.err, s.err = "", ""
 				if !reflect.DeepEqual(d, s) {

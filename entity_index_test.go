@@ -337,6 +337,15 @@ func TestEntityOperationsIntegration(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, []int{4, 5, 6, 7, 8, 9}, numbers(mine))
 
+		// MaxEvaluated stops it with a cursor and an *OpError, as it
+		// stops any read.
+		mine = nil
+		res, err = sh.table.Collection(dynamodel.AppendTo(sh.orders, &mine)).Query(ctx, dynamodel.Partition(sh.customers.PartitionKey("c1")),
+			dynamodel.ConsistentRead, func(o *dynamodel.QueryOptions) { o.MaxEvaluated, o.PageSize = 3, 3 })
+		require.ErrorIs(t, err, dynamodel.ErrMaxEvaluated)
+		assertOpError(t, err, "Query", db.Table("single-table"))
+		assert.NotEmpty(t, res.Cursor)
+
 		// Transactions across entities (moto; dynalite has none).
 		if db.Require(dynamotest.Transactions); t.Skipped() {
 			return

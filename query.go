@@ -151,7 +151,7 @@ func (r *Repository[T]) Query(ctx context.Context, kc KeyCondition, optFns ...fu
 			yield(zero, err)
 			return
 		}
-		readAll(ctx, fetch, r.decode, start, bounds{opts.Limit, opts.PageSize, opts.MaxEvaluated}, yield)
+		readAll(ctx, fetch, r.decode, start, bounds{opts.Limit, opts.PageSize, opts.MaxEvaluated}, r.opYield("Query", yield))
 	}
 }
 
@@ -173,7 +173,7 @@ func (r *Repository[T]) QueryPage(ctx context.Context, kc KeyCondition, optFns .
 	}
 	items, next, skipped, err := readPage(ctx, fetch, r.decode, start, opts.Limit, opts.MaxEvaluated)
 	if err != nil {
-		return Page[T]{}, err
+		return Page[T]{}, r.readError("Query", err)
 	}
 	c, err := r.sealCursor("Query", read, next)
 	return Page[T]{Items: items, Cursor: c, Skipped: skipped}, err

@@ -190,6 +190,22 @@ func (b bounds) spent(evaluated int) bool {
 	return b.maxEvaluated > 0 && evaluated >= b.maxEvaluated
 }
 
+// readError is err, from a read of op, as an *OpError, so that every
+// error a read gives is one: a fetch's errors are one already; a decode's
+// (on the SDK's path: the direct path's come from the fetch), MaxEvaluated's
+// and a parallel scan's context's are wrapped here.
+func (r *Repository[T]) readError(op string, err error) error {
+	if _, ok := err.(*OpError); ok || err == nil {
+		return err
+	}
+	return r.opError(op, nil, err)
+}
+
+// opYield is yield given each error as readError makes it.
+func (r *Repository[T]) opYield(op string, yield func(T, error) bool) func(T, error) bool {
+	return func(item T, err error) bool { return yield(item, r.readError(op, err)) }
+}
+
 // maxEvaluatedError is the error of a read stopped by MaxEvaluated.
 func maxEvaluatedError(evaluated int) error {
 	return fmt.Errorf("%w: %d items evaluated, and more to read", ErrMaxEvaluated, evaluated)

@@ -228,6 +228,7 @@ func TestMaxEvaluated(t *testing.T) {
 	got, err := dynamodel.Collect(orders.Query(ctx, kc, bound(10, 0, 0)), 0)
 	require.ErrorIs(t, err, dynamodel.ErrMaxEvaluated)
 	assert.Contains(t, err.Error(), "10 items evaluated")
+	assertOpError(t, err, "Query", "Orders")
 	assert.Equal(t, []string{"00", "03", "06", "09"}, ids(got), "the items kept among the first 10")
 	assert.Equal(t, []int32{10, 6, 2}, limits()[0], "1 MB pages of 4, then what is left")
 
@@ -272,6 +273,7 @@ func TestMaxEvaluated(t *testing.T) {
 	all, err := dynamodel.Collect(orders.Scan(ctx, scanBound), 0)
 	require.ErrorIs(t, err, dynamodel.ErrMaxEvaluated)
 	assert.Contains(t, err.Error(), "11 items evaluated")
+	assertOpError(t, err, "Scan", "Orders")
 	assert.Len(t, all, 2+2, "00 03 (of 6) and 00 03 (of 5)")
 	l := limits()
 	assert.Equal(t, []int32{6, 2}, l[0])
@@ -295,6 +297,17 @@ func TestMaxEvaluated(t *testing.T) {
 	_, err = strict.ScanCount(ctx, func(o *dynamodel.ScanOptions) { o.Segments, o.MaxEvaluated = 4, 3 })
 	require.ErrorIs(t, err, dynamodel.ErrInvalidQuery)
 	assert.Contains(t, err.Error(), "MaxEvaluated (3) is shared among the Segments (4)")
+}
+
+// assertOpError checks that err is an *OpError of op on table, as every
+// error a read gives is.
+func assertOpError(t *testing.T, err error, op, table string) {
+	t.Helper()
+	var oe *dynamodel.OpError
+	if assert.ErrorAs(t, err, &oe) {
+		assert.Equal(t, op, oe.Op)
+		assert.Equal(t, table, oe.Table)
+	}
 }
 
 // TestMaxEvaluatedIntegration bounds reads on each engine: the items

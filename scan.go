@@ -62,6 +62,7 @@ func (r *Repository[T]) Scan(ctx context.Context, optFns ...func(*ScanOptions)) 
 			return
 		}
 		b := bounds{opts.Limit, opts.PageSize, opts.MaxEvaluated}
+		yield = r.opYield("Scan", yield)
 		if opts.Segments <= 1 {
 			readAll(ctx, r.scanFetch(in, opts.Capacity), r.decode, in.ExclusiveStartKey, b, yield)
 			return
@@ -92,7 +93,7 @@ func (r *Repository[T]) ScanPage(ctx context.Context, optFns ...func(*ScanOption
 	}
 	items, next, skipped, err := readPage(ctx, r.scanFetch(in, opts.Capacity), r.decode, in.ExclusiveStartKey, opts.Limit, opts.MaxEvaluated)
 	if err != nil {
-		return Page[T]{}, err
+		return Page[T]{}, r.readError("Scan", err)
 	}
 	c, err := r.sealCursor("Scan", read, next)
 	return Page[T]{Items: items, Cursor: c, Skipped: skipped}, err
