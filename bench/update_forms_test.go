@@ -38,57 +38,36 @@ type AccountChanges struct {
 
 // updateForm is one form of update: the request built by hand (names and
 // values maps at run time, expressions from constant pieces) and the same
-// update's arguments to a repository (built at each call, as a caller
-// builds them), given to the repository of the form's model.
+// request through a repository; and, for BenchmarkStubUpdateForms, the
+// update sent by the repository's Update, and the item the hand-built
+// request gets back decoded by hand. (dynamodel and send each call the
+// repository directly, with arguments built in the call, as a caller
+// writes it.)
 type updateForm struct {
-	name        string
-	handwritten func() *dynamodb.UpdateItemInput
-	args        func() (key any, upd dynamodel.Update, opt func(*dynamodel.UpdateOptions), err error)
-	repo        formRepo
-}
-
-// dynamodel builds the form's request through its repository.
-func (f updateForm) dynamodel() (*dynamodb.UpdateItemInput, error) {
-	key, upd, opt, err := f.args()
-	if err != nil {
-		return nil, err
-	}
-	return f.repo.build(key, upd, opt)
-}
-
-// formRepo is a repository of a form's model, by what the forms call.
-type formRepo struct {
-	// decodeByHand decodes, by hand, the item a hand-built request's
-	// UpdateItem returns.
+	name         string
+	handwritten  func() *dynamodb.UpdateItemInput
+	dynamodel    func() (*dynamodb.UpdateItemInput, error)
+	send         func(context.Context) error
 	decodeByHand func(map[string]types.AttributeValue) error
-	build        func(key any, upd dynamodel.Update, opt func(*dynamodel.UpdateOptions)) (*dynamodb.UpdateItemInput, error)
-	send         func(ctx context.Context, key any, upd dynamodel.Update, opt func(*dynamodel.UpdateOptions)) error
-}
-
-// formRepoOf returns the calls of r; send keeps the item Update returns in
-// sink, and decodeByHand keeps there what decode gives.
-func formRepoOf[T any](r *dynamodel.Repository[T], sink *T, decode func(map[string]types.AttributeValue) (T, error)) formRepo {
-	return formRepo{
-		decodeByHand: func(m map[string]types.AttributeValue) error {
-			item, err := decode(m)
-			*sink = item
-			return err
-		},
-		build: func(key any, upd dynamodel.Update, opt func(*dynamodel.UpdateOptions)) (*dynamodb.UpdateItemInput, error) {
-			return r.UpdateItemInput(key, upd, opt)
-		},
-		send: func(ctx context.Context, key any, upd dynamodel.Update, opt func(*dynamodel.UpdateOptions)) error {
-			item, err := r.Update(ctx, key, upd, opt)
-			*sink = item
-			return err
-		},
-	}
 }
 
 var (
 	accountSink   Account
 	versionedSink VersionedAccount
 )
+
+// keepAccount keeps the Account Update or decodeAccountByHand gives.
+func keepAccount(a Account, err error) error {
+	accountSink = a
+	return err
+}
+
+// keepVersioned keeps the VersionedAccount Update or
+// decodeVersionedAccountByHand gives.
+func keepVersioned(a VersionedAccount, err error) error {
+	versionedSink = a
+	return err
+}
 
 // updateForms returns the forms, their repositories on client.
 func updateForms(tb testing.TB, client dynamodel.API) []updateForm {
@@ -101,8 +80,7 @@ func updateForms(tb testing.TB, client dynamodel.API) []updateForm {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	onAccounts := formRepoOf(accounts, &accountSink, decodeAccountByHand)
-	onVersioned := formRepoOf(versioned, &versionedSink, decodeVersionedAccountByHand)
+	byHand := func(m map[string]types.AttributeValue) error { return keepAccount(decodeAccountByHand(m)) }
 	key := func() map[string]types.AttributeValue {
 		return map[string]types.AttributeValue{"email": &types.AttributeValueMemberS{Value: email}}
 	}
@@ -134,11 +112,15 @@ func updateForms(tb testing.TB, client dynamodel.API) []updateForm {
 				"SET "+"#n2 = :v1, "+"#n0 = :v2",
 				"(#n0 < :v0) AND "+"(attribute_exists(#n1))")
 		},
-		args: func() (any, dynamodel.Update, func(*dynamodel.UpdateOptions), error) {
-			return email, dynamodel.Set("plan", plan).Set("visits", visits+1),
-				func(o *dynamodel.UpdateOptions) { o.Condition = dynamodel.Attr("visits").Less(visits) }, nil
+		dynamodel: func() (*dynamodb.UpdateItemInput, error) {
+			return accounts.UpdateItemInput(email, dynamodel.Set("plan", plan).Set("visits", visits+1),
+				func(o *dynamodel.UpdateOptions) { o.Condition = dynamodel.Attr("visits").Less(visits) })
 		},
-		repo: onAccounts,
+		send: func(ctx context.Context) error {
+			return keepAccount(accounts.Update(ctx, email, dynamodel.Set("plan", plan).Set("visits", visits+1),
+				func(o *dynamodel.UpdateOptions) { o.Condition = dynamodel.Attr("visits").Less(visits) }))
+		},
+		decodeByHand: byHand,
 	}, {
 		// Two conditions and a set added to.
 		name: "conditions-add-set",
@@ -152,13 +134,19 @@ func updateForms(tb testing.TB, client dynamodel.API) []updateForm {
 				"SET "+"#n0 = :v2 "+"ADD "+"#n3 :v1",
 				"((#n0 = :v0) AND (attribute_exists(#n1))) AND "+"(attribute_exists(#n2))")
 		},
-		args: func() (any, dynamodel.Update, func(*dynamodel.UpdateOptions), error) {
-			return email, dynamodel.Update{}.Add("tags", []string{tag}).Set("plan", plan),
+		dynamodel: func() (*dynamodb.UpdateItemInput, error) {
+			return accounts.UpdateItemInput(email, dynamodel.Update{}.Add("tags", []string{tag}).Set("plan", plan),
 				func(o *dynamodel.UpdateOptions) {
 					o.Condition = dynamodel.Equal("plan", "free").And(dynamodel.Exists("visits"))
-				}, nil
+				})
 		},
-		repo: onAccounts,
+		send: func(ctx context.Context) error {
+			return keepAccount(accounts.Update(ctx, email, dynamodel.Update{}.Add("tags", []string{tag}).Set("plan", plan),
+				func(o *dynamodel.UpdateOptions) {
+					o.Condition = dynamodel.Equal("plan", "free").And(dynamodel.Exists("visits"))
+				}))
+		},
+		decodeByHand: byHand,
 	}, {
 		// An upsert that sets, counts from 0 and removes.
 		name: "upsert-counter-remove",
@@ -171,11 +159,15 @@ func updateForms(tb testing.TB, client dynamodel.API) []updateForm {
 				},
 				"SET "+"#n0 = :v0, "+"#n2 = if_not_exists(#n2, :v2) + :v1 "+"REMOVE "+"#n1", "")
 		},
-		args: func() (any, dynamodel.Update, func(*dynamodel.UpdateOptions), error) {
-			return email, dynamodel.Set("plan", plan).Remove("tags").Increment("visits", 1),
-				func(o *dynamodel.UpdateOptions) { o.Upsert = true }, nil
+		dynamodel: func() (*dynamodb.UpdateItemInput, error) {
+			return accounts.UpdateItemInput(email, dynamodel.Set("plan", plan).Remove("tags").Increment("visits", 1),
+				func(o *dynamodel.UpdateOptions) { o.Upsert = true })
 		},
-		repo: onAccounts,
+		send: func(ctx context.Context) error {
+			return keepAccount(accounts.Update(ctx, email, dynamodel.Set("plan", plan).Remove("tags").Increment("visits", 1),
+				func(o *dynamodel.UpdateOptions) { o.Upsert = true }))
+		},
+		decodeByHand: byHand,
 	}, {
 		// A change set from PrepareUpdate, on a caller's condition.
 		name: "change-set-condition",
@@ -190,12 +182,25 @@ func updateForms(tb testing.TB, client dynamodel.API) []updateForm {
 				"SET "+"#n0 = :v1, "+"#n2 = if_not_exists(#n2, :v3) + :v2",
 				"(#n0 = :v0) AND "+"(attribute_exists(#n1))")
 		},
-		args: func() (any, dynamodel.Update, func(*dynamodel.UpdateOptions), error) {
+		dynamodel: func() (*dynamodb.UpdateItemInput, error) {
 			one := 1
 			upd, err := dynamodel.PrepareUpdate(AccountChanges{Plan: &plan, Visits: &one})
-			return email, upd, func(o *dynamodel.UpdateOptions) { o.Condition = dynamodel.Equal("plan", "free") }, err
+			if err != nil {
+				return nil, err
+			}
+			return accounts.UpdateItemInput(email, upd,
+				func(o *dynamodel.UpdateOptions) { o.Condition = dynamodel.Equal("plan", "free") })
 		},
-		repo: onAccounts,
+		send: func(ctx context.Context) error {
+			one := 1
+			upd, err := dynamodel.PrepareUpdate(AccountChanges{Plan: &plan, Visits: &one})
+			if err != nil {
+				return err
+			}
+			return keepAccount(accounts.Update(ctx, email, upd,
+				func(o *dynamodel.UpdateOptions) { o.Condition = dynamodel.Equal("plan", "free") }))
+		},
+		decodeByHand: byHand,
 	}, {
 		// A caller's condition and the version checked and incremented.
 		name: "version-condition",
@@ -210,11 +215,17 @@ func updateForms(tb testing.TB, client dynamodel.API) []updateForm {
 				"SET "+"#n3 = :v2 "+"ADD "+"#n2 :v3",
 				"(#n0 < :v0) AND "+"(attribute_exists(#n1)) AND "+"(#n2 = :v1)")
 		},
-		args: func() (any, dynamodel.Update, func(*dynamodel.UpdateOptions), error) {
-			return VersionedAccount{Email: email, Version: 7}, dynamodel.Set("plan", plan),
-				func(o *dynamodel.UpdateOptions) { o.Condition = dynamodel.Attr("visits").Less(visits) }, nil
+		dynamodel: func() (*dynamodb.UpdateItemInput, error) {
+			return versioned.UpdateItemInput(VersionedAccount{Email: email, Version: 7}, dynamodel.Set("plan", plan),
+				func(o *dynamodel.UpdateOptions) { o.Condition = dynamodel.Attr("visits").Less(visits) })
 		},
-		repo: onVersioned,
+		send: func(ctx context.Context) error {
+			return keepVersioned(versioned.Update(ctx, VersionedAccount{Email: email, Version: 7}, dynamodel.Set("plan", plan),
+				func(o *dynamodel.UpdateOptions) { o.Condition = dynamodel.Attr("visits").Less(visits) }))
+		},
+		decodeByHand: func(m map[string]types.AttributeValue) error {
+			return keepVersioned(decodeVersionedAccountByHand(m))
+		},
 	}}
 }
 
@@ -275,7 +286,7 @@ func BenchmarkStubUpdateForms(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if err := f.repo.decodeByHand(out.Attributes); err != nil {
+				if err := f.decodeByHand(out.Attributes); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -283,11 +294,7 @@ func BenchmarkStubUpdateForms(b *testing.B) {
 		b.Run("form="+f.name+"/impl=dynamodel", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				key, upd, opt, err := f.args()
-				if err == nil {
-					err = f.repo.send(ctx, key, upd, opt)
-				}
-				if err != nil {
+				if err := f.send(ctx); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -306,16 +313,12 @@ func TestStubUpdateFormsDecodeAlike(t *testing.T) {
 			t.Fatal(err)
 		}
 		accountSink, versionedSink = Account{}, VersionedAccount{}
-		if err := f.repo.decodeByHand(out.Attributes); err != nil {
+		if err := f.decodeByHand(out.Attributes); err != nil {
 			t.Fatal(err)
 		}
 		byHand, byHandVersioned := accountSink, versionedSink
 		accountSink, versionedSink = Account{}, VersionedAccount{}
-		key, upd, opt, err := f.args()
-		if err == nil {
-			err = f.repo.send(ctx, key, upd, opt)
-		}
-		if err != nil {
+		if err := f.send(ctx); err != nil {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(byHand, accountSink) || !reflect.DeepEqual(byHandVersioned, versionedSink) {
