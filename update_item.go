@@ -223,6 +223,9 @@ func (r *Repository[T]) withRoles(ops []updateOp, keyArg any, opts *UpdateOption
 			want = m.itemVersion(keyArg)
 		}
 		if want != 0 {
+			if err := checkNextVersion(ver.field.Type, want); err != nil {
+				return nil, 0, err
+			}
 			w.expectVersion(ver.Name, want)
 		}
 		ops = append(ops, updateOp{kind: opAdd, path: Name(ver.Name), value: sc.num("1")})

@@ -59,6 +59,11 @@ func (r *Repository[T]) encodeForWrite(item *T, mode writeMode, keyed bool) (wri
 		f, _ := fieldAt(v, a.field.Index, true)
 		f = indirectAlloc(f)
 		current := versionOf(f)
+		if mode != writeCreate {
+			if err := checkNextVersion(f.Type(), current); err != nil {
+				return w, err
+			}
+		}
 		switch {
 		case mode == writeCreate:
 			// A new item starts at version 1, whatever the value says.
