@@ -70,7 +70,8 @@ func TestSDKRetriesThrottlingAnd5xx(t *testing.T) {
 // TestLostResponseNeverWritesTwice loses the response of a versioned
 // update after the engine applied it. The SDK retries; the retry's version
 // check fails, so the update is applied exactly once, and the caller is
-// told the version moved.
+// told the version moved. An update by plain key, which checks no version,
+// is applied twice.
 func TestLostResponseNeverWritesTwice(t *testing.T) {
 	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
 		ctx := ctxT(t)
@@ -87,6 +88,14 @@ func TestLostResponseNeverWritesTwice(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, 11, now.Total, "applied once")
 		assert.Equal(t, int64(2), now.Version)
+
+		// An update by plain key checks no version, so the SDK's resend
+		// applies it again (as the README says): Add counted twice.
+		f.Add("UpdateItem", dynamotest.LoseResponse, 1)
+		again, err := orders.Update(ctx, dynamodel.Key{Hash: "c", Range: "o"}, dynamodel.Update{}.Add("total", 10))
+		require.NoError(t, err)
+		assert.Equal(t, 31, again.Total, "applied twice")
+		assert.Equal(t, int64(4), again.Version)
 
 		// A Create whose answer is lost: the retry's condition fails on the
 		// item the first attempt stored, which is exactly the item sent, so
