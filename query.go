@@ -312,9 +312,6 @@ func (r *Repository[T]) queryInput(kc KeyCondition, opts QueryOptions) (*dynamod
 	if err := r.readExpressions(&w, opts.Index, opts.Filter, &opts.ReadOptions, &in.FilterExpression, &in.ProjectionExpression); err != nil {
 		return fail(err)
 	}
-	if err := checkFilterKeys(&w, deref(in.FilterExpression), hash.Name, rng.Name); err != nil {
-		return fail(err)
-	}
 	if err := r.checkReadPaths(&w, in.FilterExpression, in.ProjectionExpression, opts.Index, hash.Name, rng.Name); err != nil {
 		return fail(err)
 	}

@@ -61,12 +61,12 @@ func isExpressionKeyword(s string) bool {
 	return false
 }
 
-// checkFilterKeys refuses a query's filter that names one of the key
-// attributes of the table or index queried (keys: those known), as DynamoDB
-// does ("Filter Expression can only contain non-primary key attributes"):
-// they belong in the key condition.
-func checkFilterKeys(w *exprWriter, filter string, keys ...string) error {
-	for _, h := range pathHeads(w, filter) {
+// checkFilterKeys refuses a query's filter (the heads of its paths) that
+// names one of the key attributes of the table or index queried (keys:
+// those known), as DynamoDB does ("Filter Expression can only contain
+// non-primary key attributes"): they belong in the key condition.
+func checkFilterKeys(filter []pathHead, keys ...string) error {
+	for _, h := range filter {
 		if h.name != "" && slices.Contains(keys, h.name) {
 			return fmt.Errorf("%w: the filter names %q, a key attribute of the table or index queried (DynamoDB refuses it): use the key condition", ErrInvalidQuery, h.name)
 		}
@@ -75,11 +75,11 @@ func checkFilterKeys(w *exprWriter, filter string, keys ...string) error {
 }
 
 // checkKeyPaths refuses a path into a key attribute (keys: the table's and
-// the index's known) in expression expr (what names it: "the filter", "the
-// projection"), as DynamoDB does ("Key attributes must be scalars"): a key
-// is a string, number or binary, with no members.
-func checkKeyPaths(w *exprWriter, what, expr string, keys []string) error {
-	for _, h := range pathHeads(w, expr) {
+// the index's known) among the heads of an expression's paths (what names
+// it: "the filter", "the projection"), as DynamoDB does ("Key attributes
+// must be scalars"): a key is a string, number or binary, with no members.
+func checkKeyPaths(heads []pathHead, what string, keys []string) error {
+	for _, h := range heads {
 		if h.nested && h.name != "" && slices.Contains(keys, h.name) {
 			return fmt.Errorf("%w: %s has a path into key attribute %q, which is a scalar (DynamoDB refuses it)", ErrInvalidQuery, what, h.name)
 		}
@@ -131,14 +131,21 @@ func (w *exprWriter) readable(p string) string {
 
 // checkReadPaths refuses a read's filter or projection (nil: none) with a
 // path into a key attribute: the table's, and those of index that the
-// repository knows or the key condition names (indexKeys).
-func (r *Repository[T]) checkReadPaths(w *exprWriter, filter, proj *string, index string, indexKeys ...string) error {
+// repository knows or the key condition names (queried: a query's keys,
+// of the table or index queried). A query's filter naming one of queried
+// is refused first (checkFilterKeys). The filter's paths are read once for
+// both checks.
+func (r *Repository[T]) checkReadPaths(w *exprWriter, filter, proj *string, index string, queried ...string) error {
 	if filter == nil && proj == nil {
 		return nil
 	}
-	keys, _ := r.cursorKeyNames(index, indexKeys)
-	if err := checkKeyPaths(w, "the filter", deref(filter), keys); err != nil {
+	heads := pathHeads(w, deref(filter))
+	if err := checkFilterKeys(heads, queried...); err != nil {
 		return err
 	}
-	return checkKeyPaths(w, "the projection", deref(proj), keys)
+	keys, _ := r.cursorKeyNames(index, queried)
+	if err := checkKeyPaths(heads, "the filter", keys); err != nil {
+		return err
+	}
+	return checkKeyPaths(pathHeads(w, deref(proj)), "the projection", keys)
 }
