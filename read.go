@@ -274,27 +274,43 @@ func readPage[T any](ctx context.Context, fetch fetchFunc, decode decodeFunc[T],
 		}
 		evaluated += page.evaluated
 		skipped += page.skipped
-		direct, n := pageItems[T](page)
-		if direct != nil && out == nil {
-			out = direct
-		} else {
-			for i := range n {
-				item, err := pageItem(page, direct, decode, i)
-				if isOtherEntity(err) {
-					skipped++
-					continue
-				}
-				if err != nil {
-					return out, nil, skipped, err
-				}
-				out = append(out, item)
-			}
+		var n int
+		out, n, err = appendPageItems(out, page, decode)
+		skipped += n
+		if err != nil {
+			return out, nil, skipped, err
 		}
 		if len(page.next) == 0 || limit == 0 || len(out) >= limit || b.spent(evaluated) {
 			return out, page.next, skipped, nil
 		}
 		start = page.next
 	}
+}
+
+// appendPageItems appends the items of page p to out (p's own []T, when
+// the direct path decoded it and out is empty), passing over, and counting,
+// those decode reports as of another entity (see readAll). On an item that
+// fails to decode it returns the items before it, and the error.
+func appendPageItems[T any](out []T, p fetched, decode decodeFunc[T]) (_ []T, skipped int, _ error) {
+	direct, n := pageItems[T](p)
+	if direct != nil {
+		if out == nil {
+			return direct, 0, nil
+		}
+		return append(out, direct...), 0, nil
+	}
+	for i := range n {
+		item, err := decode(p.items[i])
+		if isOtherEntity(err) {
+			skipped++
+			continue
+		}
+		if err != nil {
+			return out, skipped, err
+		}
+		out = append(out, item)
+	}
+	return out, skipped, nil
 }
 
 // int32Ptr returns nil for 0, so "no limit" is left out of the request.

@@ -335,21 +335,9 @@ func readSegments[T any](parent context.Context, decode decodeFunc[T], segments,
 		for {
 			got, err := fetch(ctx, start, segBounds.request(0, segEvaluated))
 			p := page{err: err}
-			direct, n := pageItems[T](got)
-			p.items = direct
-			for i := range n {
-				if direct != nil {
-					break
-				}
-				item, derr := pageItem(got, direct, decode, i)
-				if isOtherEntity(derr) {
-					continue
-				}
-				if derr != nil {
-					p.err = derr
-					break
-				}
-				p.items = append(p.items, item)
+			var derr error
+			if p.items, _, derr = appendPageItems(nil, got, decode); derr != nil {
+				p.err = derr
 			}
 			segEvaluated += got.evaluated
 			evaluated.Add(int64(got.evaluated))
