@@ -145,7 +145,7 @@ func (e *entityKeys) checkKey(k itemKey) error {
 		if name == e.table.rng {
 			a.Role = RoleRange
 		}
-		if err := checkKeyValue(a, k[name]); err != nil {
+		if err := checkKeyValue(&a, k[name]); err != nil {
 			return err
 		}
 	}

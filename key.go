@@ -67,7 +67,7 @@ func (m *Model) keyWith(k any, a *scalars) (itemKey, error) {
 		// type string.
 		h := &m.attrs[m.roles[RoleHash]]
 		av := a.str(s)
-		if err := checkKeyValue(*h, av); err != nil {
+		if err := checkKeyValue(h, av); err != nil {
 			return nil, err
 		}
 		return itemKey{h.Name: av}, nil
@@ -102,7 +102,7 @@ func (m *Model) keyWith(k any, a *scalars) (itemKey, error) {
 
 func (m *Model) keyFromValues(hash, rng any) (itemKey, error) {
 	h := m.HashKey()
-	hv, err := encodeKeyValue(h, hash)
+	hv, err := encodeKeyValue(&h, hash)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +110,7 @@ func (m *Model) keyFromValues(hash, rng any) (itemKey, error) {
 	r, ok := m.RangeKey()
 	switch {
 	case ok:
-		rv, err := encodeKeyValue(r, rng)
+		rv, err := encodeKeyValue(&r, rng)
 		if err != nil {
 			return nil, err
 		}
@@ -137,16 +137,16 @@ func (m *Model) keyFromStruct(v reflect.Value, sc *scalars) (itemKey, error) {
 			// The field's own value: encodeKeyValue would take it as
 			// it is (no pointer to follow, nothing to convert), without
 			// boxing it first.
-			if av, err = marshalKeyValue(f, *a, sc); err != nil {
+			if av, err = marshalKeyValue(f, a, sc); err != nil {
 				return nil, &InvalidKeyError{Attribute: a.Name, Reason: err.Error()}
 			}
-			err = checkKeyValue(*a, av)
+			err = checkKeyValue(a, av)
 		} else {
 			var val any
 			if ok && f.CanInterface() {
 				val = f.Interface()
 			}
-			av, err = encodeKeyValue(*a, val)
+			av, err = encodeKeyValue(a, val)
 		}
 		if err != nil {
 			return nil, err
@@ -179,7 +179,7 @@ func (m *Model) checkKeyOfItem(item map[string]types.AttributeValue) error {
 		if !ok {
 			return &InvalidKeyError{Attribute: name, Reason: "missing"}
 		}
-		if err := checkKeyValue(a, av); err != nil {
+		if err := checkKeyValue(&a, av); err != nil {
 			return err
 		}
 	}
@@ -189,7 +189,7 @@ func (m *Model) checkKeyOfItem(item map[string]types.AttributeValue) error {
 // encodeKeyValue encodes a caller's key value for key attribute a. The value
 // may be of the field's type or of a type that converts to it without loss
 // (a string for a named string type, an int for an int64 field).
-func encodeKeyValue(a Attribute, val any) (types.AttributeValue, error) {
+func encodeKeyValue(a *Attribute, val any) (types.AttributeValue, error) {
 	if kv, ok := val.(KeyValue); ok {
 		if kv.err != nil {
 			return nil, kv.err
@@ -273,8 +273,8 @@ func isBytes(t reflect.Type) bool {
 // marshalKeyValue encodes a key field's value as the item encoder would,
 // honouring the field's string and unixtime options, and storing a sortable
 // time with codec.SortableTimeLayout. Strings and numbers come from sc.
-func marshalKeyValue(v reflect.Value, a Attribute, sc *scalars) (types.AttributeValue, error) {
-	if implements(v.Type(), avMarshaler) {
+func marshalKeyValue(v reflect.Value, a *Attribute, sc *scalars) (types.AttributeValue, error) {
+	if a.encodesItself(v.Type()) {
 		p := reflect.New(v.Type())
 		p.Elem().Set(v)
 		return p.Interface().(attributevalue.Marshaler).MarshalDynamoDBAttributeValue()
@@ -324,7 +324,7 @@ func marshalKeyValue(v reflect.Value, a Attribute, sc *scalars) (types.Attribute
 
 // checkKeyValue checks an encoded key value: the model's scalar type, not
 // empty, within DynamoDB's length limits.
-func checkKeyValue(a Attribute, av types.AttributeValue) error {
+func checkKeyValue(a *Attribute, av types.AttributeValue) error {
 	limit := keyBytesLimit(a.Role)
 	var size int
 	switch v := av.(type) {

@@ -96,6 +96,18 @@ type Attribute struct {
 	field      codec.Field
 	indexKey   bool // tagged indexkey
 	legacyTime bool // tagged legacytime
+	marshaler  bool // field.Type implements attributevalue.Marshaler
+}
+
+// encodesItself reports whether a value of type t (the attribute's field
+// type, or another a caller passed) encodes itself: it, or a pointer to
+// it, implements attributevalue.Marshaler. The field type's answer is
+// kept with the attribute.
+func (a *Attribute) encodesItself(t reflect.Type) bool {
+	if t == a.field.Type && t != nil {
+		return a.marshaler
+	}
+	return implements(t, avMarshaler)
 }
 
 // A Model describes how a Go struct type is stored as a DynamoDB item: its
@@ -174,6 +186,7 @@ func buildAttributes(t reflect.Type) (*Model, error) {
 	}
 	for _, f := range codec.Fields(t) {
 		a := Attribute{Name: f.Name, Field: f.GoName, Type: f.FieldType, field: f}
+		a.marshaler = f.Type != nil && implements(f.Type, avMarshaler)
 		if reason := checkName(a.Name); reason != "" {
 			return nil, modelError(t, "field %s: %s", f.GoName, reason)
 		}

@@ -458,7 +458,7 @@ func (r *Repository[T]) keyAttribute(name string, role Role) Attribute {
 // encodeIndexKey encodes a key condition value for attribute a.
 func encodeIndexKey(a Attribute, v any) (types.AttributeValue, error) {
 	if a.KeyType != "" {
-		return encodeKeyValue(a, v)
+		return encodeKeyValue(&a, v)
 	}
 	av, err := marshalValue(v)
 	if err != nil {
@@ -474,7 +474,7 @@ func encodeIndexKey(a Attribute, v any) (types.AttributeValue, error) {
 	default:
 		return nil, &InvalidKeyError{Attribute: a.Name, Reason: fmt.Sprintf("a key value must be a string, number or binary, not %s", attr.TypeName(av))}
 	}
-	return av, checkKeyValue(a, av)
+	return av, checkKeyValue(&a, av)
 }
 
 // encodeSortKey encodes a sort key condition value as encodeIndexKey does,
@@ -483,7 +483,7 @@ func encodeIndexKey(a Attribute, v any) (types.AttributeValue, error) {
 func encodeSortKey(a Attribute, v any) (types.AttributeValue, error) {
 	if s, ok := v.(string); ok && a.field.Type == timeType && a.KeyType == types.ScalarAttributeTypeS {
 		av := &types.AttributeValueMemberS{Value: s}
-		return av, checkKeyValue(a, av)
+		return av, checkKeyValue(&a, av)
 	}
 	return encodeIndexKey(a, v)
 }

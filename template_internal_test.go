@@ -302,7 +302,7 @@ func TestFieldParse(t *testing.T) {
 		f := tm.fields[1]
 		got, err := f.parse(texts[1])
 		require.NoError(t, err, text)
-		want, _ := fieldValue(reflect.ValueOf(v), *f.attr)
+		want, _ := fieldValue(reflect.ValueOf(v), f.attr)
 		assert.Equal(t, want.Interface(), got.Interface(), text)
 	}
 	for _, x := range []float64{0, math.Copysign(0, -1), 1e-300, -7, math.Inf(1), math.MaxFloat64} {

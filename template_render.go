@@ -248,7 +248,7 @@ type fieldSource func(f *boundField) (v reflect.Value, ok bool)
 // structSource reads fields from a struct value of the model's type.
 func structSource(v reflect.Value) fieldSource {
 	return func(f *boundField) (reflect.Value, bool) {
-		return fieldValue(v, *f.attr)
+		return fieldValue(v, f.attr)
 	}
 }
 

@@ -27,6 +27,16 @@ type UpdateOptions struct {
 	// missing item fails with ErrNotFound and creates nothing.
 	Upsert bool
 
+	// ReadIndexFields lets an entity's Update read the item (one strongly
+	// consistent GetItem) when the update changes a field an index key is
+	// made from but gives neither that key's other fields nor (through
+	// the key passed) has them. The update is then conditioned on the
+	// fields read being unchanged, so a concurrent change fails it with
+	// ErrConditionFailed instead of leaving a key made from stale fields.
+	// Without it, such an update is an *IndexFieldsError before any call.
+	// Transactions cannot read first, so TxUpdate ignores it.
+	ReadIndexFields bool
+
 	// Return says which item Update gives back: by default the whole item
 	// after the update (ReturnAllNew). It is part of the request, not of
 	// the update's shape, so any choice uses the same cached expressions.
@@ -44,16 +54,6 @@ type UpdateOptions struct {
 	// update's shape. TxUpdate rejects it: a transaction's capacity is
 	// TransactOptions.Capacity.
 	Capacity *Capacity
-
-	// ReadIndexFields lets an entity's Update read the item (one strongly
-	// consistent GetItem) when the update changes a field an index key is
-	// made from but gives neither that key's other fields nor (through
-	// the key passed) has them. The update is then conditioned on the
-	// fields read being unchanged, so a concurrent change fails it with
-	// ErrConditionFailed instead of leaving a key made from stale fields.
-	// Without it, such an update is an *IndexFieldsError before any call.
-	// Transactions cannot read first, so TxUpdate ignores it.
-	ReadIndexFields bool
 }
 
 // indexRead is what an entity's Update read for its index keys: the

@@ -144,8 +144,8 @@ func indirectAlloc(f reflect.Value) reflect.Value {
 // itemVersion returns the version of keyArg when it is an item of the
 // model's type (or a pointer to one), and 0 otherwise.
 func (m *Model) itemVersion(keyArg any) int64 {
-	a, ok := m.WithRole(RoleVersion)
-	if !ok {
+	a := m.role(RoleVersion)
+	if a == nil {
 		return 0
 	}
 	v := reflect.ValueOf(keyArg)
@@ -165,7 +165,7 @@ func (m *Model) itemVersion(keyArg any) int64 {
 // fieldValue returns the value of attribute a's field in struct value v,
 // through embedded and field pointers; ok is false when a nil pointer is in
 // the way.
-func fieldValue(v reflect.Value, a Attribute) (reflect.Value, bool) {
+func fieldValue(v reflect.Value, a *Attribute) (reflect.Value, bool) {
 	f, ok := fieldAt(v, a.field.Index, false)
 	for ok && f.Kind() == reflect.Pointer {
 		if ok = !f.IsNil(); ok {
@@ -201,8 +201,8 @@ func nextVersion(mode writeMode, current int64) int64 {
 // (the only form DynamoDB's TTL reads), and drops it for a zero time, which
 // means "never expires".
 func (m *Model) storeTTL(v reflect.Value, item map[string]types.AttributeValue) error {
-	a, ok := m.WithRole(RoleTTL)
-	if !ok {
+	a := m.role(RoleTTL)
+	if a == nil {
 		return nil
 	}
 	f, ok := fieldValue(v, a)
