@@ -23,7 +23,7 @@ func (o *ReadOptions) projection(w *exprWriter, always ...string) (string, error
 			paths = append(paths, Name(n))
 		}
 		for _, p := range o.Projection {
-			if !containsString(paths, p) {
+			if !slices.Contains(paths, p) {
 				paths = append(paths, p)
 			}
 		}
@@ -97,15 +97,6 @@ func (r *Repository[T]) projectionKeys(index string) []string {
 		}
 	}
 	return names
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // rawProjection renames a caller's projection expression into w.
