@@ -1,7 +1,7 @@
 // Package attr answers questions about DynamoDB attribute values that the
 // root package and package bulk both ask: what type a value is, whether a
-// string is a number DynamoDB accepts, and which text of a number's value
-// keys compare by.
+// string is a number DynamoDB accepts, which text of a number's value keys
+// compare by, and whether two items are the same item.
 package attr
 
 import (

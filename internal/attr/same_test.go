@@ -1,4 +1,4 @@
-package dynamodel
+package attr
 
 import (
 	"testing"
@@ -38,7 +38,7 @@ func TestSameItem(t *testing.T) {
 		{item("a", &types.AttributeValueMemberNULL{Value: true}), item("a", &types.AttributeValueMemberNULL{Value: true}), true},
 		{item("a", n("1")), item("a", n("x")), false},
 	} {
-		assert.Equal(t, tc.same, sameItem(tc.a, tc.b), "%v %v", tc.a, tc.b)
-		assert.Equal(t, tc.same, sameItem(tc.b, tc.a), "%v %v", tc.b, tc.a)
+		assert.Equal(t, tc.same, SameItem(tc.a, tc.b), "%v %v", tc.a, tc.b)
+		assert.Equal(t, tc.same, SameItem(tc.b, tc.a), "%v %v", tc.b, tc.a)
 	}
 }
