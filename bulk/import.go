@@ -10,11 +10,13 @@ import (
 	"hash/fnv"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
@@ -30,6 +32,8 @@ type ImportOptions struct {
 	// conditional PutItem per item, since batches cannot carry
 	// conditions); existing items are left alone and reported in
 	// ImportResult.Existing. Without it, an item replaces any with its key.
+	// Of lines with the same key, the first written wins: the later ones
+	// find its item and are in Existing.
 	IfAbsent bool
 	// Batch tunes the batch writes as it tunes dynamodel's batch calls:
 	// requests in flight at once, attempts (MaxAttempts, MaxElapsed) and
@@ -51,7 +55,7 @@ type ImportResult struct {
 	// Written counts the items written.
 	Written int64
 	// Duplicates counts lines whose key an earlier line of the input had:
-	// the later line wins.
+	// the later line wins (with IfAbsent, the earlier one).
 	Duplicates int64
 	// Existing lists, with IfAbsent, the lines whose item already existed
 	// and so was not written; each error matches dynamodel.ErrAlreadyExists.
@@ -111,10 +115,11 @@ const maxLine = 4 << 20
 // DynamoDB's export to S3 write them; plain or gzip, told apart by their
 // first bytes) to table, in batches of 25, several at once, resending what
 // DynamoDB leaves unprocessed or throttles, with backoff, as dynamodel's
-// BatchWrite does. Every line is parsed and checked (JSON, key attributes
-// and their types, the item size) before it is queued, so a malformed line
-// is reported and never stops the lines around it, and no half item is
-// ever written. When a batch is rejected as a whole, its items are written
+// BatchWrite does. Every line is parsed and checked (JSON, see ParseLine;
+// the key attributes of the table and of its indexes: their types, no
+// empty value, DynamoDB's length limits; the item size) before it is
+// queued, so a malformed line is reported and never stops the lines around
+// it, and no half item is ever written. When a batch is rejected as a whole, its items are written
 // one by one so that only the bad ones fail.
 //
 // A gzip file's member (ExportFile writes one per checkpoint) is read to
@@ -125,7 +130,8 @@ const maxLine = 4 << 20
 //
 // When a key appears on several lines, the later line wins (its write is
 // sent only after the earlier one's is answered) and each repetition is
-// counted in Duplicates.
+// counted in Duplicates. With IfAbsent the earlier line wins, wherever the
+// lines are: the later one is in Existing.
 //
 // A file that ExportFile has not finished (its checkpoint is beside it) is
 // refused before anything is written (ErrUnfinishedExport): it holds part
@@ -155,8 +161,9 @@ func Import(ctx context.Context, client API, table string, files []string, optFn
 	if err != nil {
 		return ImportResult{}, opError("DescribeTable", table, err)
 	}
-	im := &importer{client: client, table: table, opts: opts, batch: batch, keys: tableKeys(out.Table),
+	im := &importer{client: client, table: table, opts: opts, batch: batch,
 		seen: map[[16]byte]struct{}{}, inFlight: map[string]int{}, sem: make(chan struct{}, batch.Concurrency)}
+	im.keys, im.indexKeys = tableKeys(out.Table)
 	im.cond = sync.NewCond(&im.mu)
 	im.fileOrder = map[string]int{}
 	for i, f := range files {
@@ -184,8 +191,10 @@ func Import(ctx context.Context, client API, table string, files []string, optFn
 	}
 	im.flush(ctx)
 	im.wg.Wait()
-	im.report(true)
 	res := im.result()
+	if err == nil {
+		im.report(true) // a stopped import ends without Done (see Progress)
+	}
 	if err != nil {
 		return res, fmt.Errorf("bulk: import %s: %w", table, err)
 	}
@@ -195,28 +204,32 @@ func Import(ctx context.Context, client API, table string, files []string, optFn
 	return res, nil
 }
 
-// keyAttr is a key attribute of the table and its scalar type.
-type keyAttr struct {
-	name string
-	typ  types.ScalarAttributeType
-}
-
-// tableKeys returns the table's key attributes, hash first.
-func tableKeys(t *types.TableDescription) []keyAttr {
+// tableKeys returns the table's key attributes, hash first, and those of
+// its indexes, each with the index's name.
+func tableKeys(t *types.TableDescription) (keys, indexKeys []keyAttr) {
 	attrTypes := map[string]types.ScalarAttributeType{}
 	for _, d := range t.AttributeDefinitions {
 		attrTypes[*d.AttributeName] = d.AttributeType
 	}
-	var keys []keyAttr
-	for _, k := range t.KeySchema {
-		a := keyAttr{name: *k.AttributeName, typ: attrTypes[*k.AttributeName]}
-		if k.KeyType == "HASH" {
-			keys = append([]keyAttr{a}, keys...)
-		} else {
-			keys = append(keys, a)
+	schemaKeys := func(index string, schema []types.KeySchemaElement) (keys []keyAttr) {
+		for _, k := range schema {
+			a := keyAttr{name: *k.AttributeName, typ: attrTypes[*k.AttributeName], index: index, max: maxHashKey}
+			if k.KeyType == types.KeyTypeHash {
+				keys = append([]keyAttr{a}, keys...)
+			} else {
+				a.max = maxRangeKey
+				keys = append(keys, a)
+			}
 		}
+		return keys
 	}
-	return keys
+	for _, ix := range t.GlobalSecondaryIndexes {
+		indexKeys = append(indexKeys, schemaKeys(aws.ToString(ix.IndexName), ix.KeySchema)...)
+	}
+	for _, ix := range t.LocalSecondaryIndexes {
+		indexKeys = append(indexKeys, schemaKeys(aws.ToString(ix.IndexName), ix.KeySchema)...)
+	}
+	return schemaKeys("", t.KeySchema), indexKeys
 }
 
 // entry is a line read and checked, waiting to be written.
@@ -238,6 +251,9 @@ type importer struct {
 	opts   ImportOptions
 	batch  dynamodel.BatchOptions
 	keys   []keyAttr
+	// indexKeys are the key attributes of the table's indexes: an item
+	// need not have them, but one it has must be a key value.
+	indexKeys []keyAttr
 
 	pending []*entry              // the batch being filled
 	inBatch map[string]int        // key -> index in pending
@@ -359,10 +375,15 @@ func (im *importer) queue(ctx context.Context, file string, n int, line []byte, 
 		im.duplicates++
 		im.mu.Unlock()
 		if i, ok := im.inBatch[e.key]; ok {
-			// The earlier line has not been sent: the later one takes
-			// its place.
-			im.pending[i] = e
-			return
+			if !im.opts.IfAbsent {
+				// The earlier line has not been sent: the later one
+				// takes its place.
+				im.pending[i] = e
+				return
+			}
+			// With IfAbsent the earlier line is sent first, as from an
+			// earlier batch: the later one finds its item.
+			im.flush(ctx)
 		}
 		im.waitAnswered(e.key)
 	}
@@ -387,19 +408,26 @@ func (im *importer) waitAnswered(key string) {
 	}
 }
 
-// checkItem checks an item's key attributes and size, and returns its key
-// for messages.
+// checkItem checks an item's key attributes, those of the table's indexes
+// it has, and its size, and returns its key for messages.
 func (im *importer) checkItem(item map[string]types.AttributeValue) (string, error) {
 	for _, k := range im.keys {
 		av, ok := item[k.name]
 		if !ok {
 			return "", fmt.Errorf("%w: no key attribute %q", ErrMalformedItem, k.name)
 		}
-		if got := scalarType(av); got != k.typ {
-			return "", fmt.Errorf("%w: key attribute %q: want type %s, got %s", ErrMalformedItem, k.name, k.typ, attr.TypeName(av))
+		if err := checkKey(k, av); err != nil {
+			return "", err
 		}
 	}
 	key := keyString(item, im.keys)
+	for _, k := range im.indexKeys {
+		if av, ok := item[k.name]; ok {
+			if err := checkKey(k, av); err != nil {
+				return key, err
+			}
+		}
+	}
 	if n := dynamodel.ItemSize(item); n > dynamodel.MaxItemSize {
 		return key, fmt.Errorf("%w: %d bytes, over DynamoDB's %d-byte limit", dynamodel.ErrItemTooLarge, n, dynamodel.MaxItemSize)
 	}
@@ -564,17 +592,23 @@ func (im *importer) putEach(ctx context.Context, batch []*entry) []error {
 		if im.opts.IfAbsent {
 			in.ConditionExpression = strPtr("attribute_not_exists(#k)")
 			in.ExpressionAttributeNames = map[string]string{"#k": im.keys[0].name}
+			in.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
 		}
 		if ctx.Err() != nil {
 			errs[i] = errNotSent
 			continue
 		}
+		var watch resendWatch
+		optFns := append(slices.Clip(im.opts.ClientOptions), watch.option)
 		err := retryThrottled(ctx, func() error {
-			_, err := im.client.PutItem(ctx, in, im.opts.ClientOptions...)
+			_, err := im.client.PutItem(ctx, in, optFns...)
 			return err
 		})
-		switch failed, _ := isConditionFailed(err); {
+		switch failed, found := isConditionFailed(err); {
 		case err == nil:
+		case failed && im.opts.IfAbsent && watch.uncertain && im.holds(ctx, e, found):
+			// The SDK resent a put whose answer was lost, and the item
+			// its condition found is the line's: this import wrote it.
 		case failed && im.opts.IfAbsent:
 			errs[i] = fmt.Errorf("%w: not written", dynamodel.ErrAlreadyExists)
 		case ctx.Err() != nil:
@@ -584,6 +618,33 @@ func (im *importer) putEach(ctx context.Context, batch []*entry) []error {
 		}
 	}
 	return errs
+}
+
+// getter is the optional part of a client that reads an item.
+type getter interface {
+	GetItem(ctx context.Context, params *dynamodb.GetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+}
+
+// holds reports whether the table holds e's item as its line has it:
+// found, the item a failed condition returned, or else one consistent
+// read when the client can read.
+func (im *importer) holds(ctx context.Context, e *entry, found map[string]types.AttributeValue) bool {
+	if found == nil {
+		g, ok := im.client.(getter)
+		if !ok {
+			return false
+		}
+		key := make(map[string]types.AttributeValue, len(im.keys))
+		for _, k := range im.keys {
+			key[k.name] = e.item[k.name]
+		}
+		out, err := g.GetItem(ctx, &dynamodb.GetItemInput{TableName: &im.table, Key: key, ConsistentRead: aws.Bool(true)}, im.opts.ClientOptions...)
+		if err != nil {
+			return false
+		}
+		found = out.Item
+	}
+	return attr.SameItem(found, e.item)
 }
 
 // isRejected reports whether DynamoDB refused a request as invalid, so

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsretry "github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
@@ -126,12 +127,13 @@ func TestImportIfAbsent(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, int64(3), res.Lines)
 		assert.Equal(t, int64(1), res.Duplicates)
-		require.Len(t, res.Existing, 1, "the duplicate was merged before it was sent")
+		require.Len(t, res.Existing, 2, "the repeated key's later line finds the earlier one's item (see TestImportIfAbsentRepeatedKey)")
 		assert.Equal(t, path+`:1: id="1": dynamodel: item already exists: not written`, res.Existing[0].Error())
+		assert.Equal(t, path+`:3: id="2": dynamodel: item already exists: not written`, res.Existing[1].Error())
 		assert.ErrorIs(t, res.Existing[0], dynamodel.ErrAlreadyExists)
 		assert.Equal(t, []string{
 			canonical(t, []byte(line(t, item("1", "v", "stored")))),
-			canonical(t, []byte(line(t, item("2", "v", "second")))),
+			canonical(t, []byte(line(t, item("2", "v", "first")))),
 		}, scanLines(t, db.Client, table))
 	})
 }
@@ -417,5 +419,192 @@ func TestImportStoppedSaysWhere(t *testing.T) {
 		})
 		require.ErrorIs(t, err, context.Canceled)
 		assert.Regexp(t, `^bulk: import `+db.Table("Copy")+`: `+regexp.QuoteMeta(first)+`:\d+: context canceled \(not read: `+regexp.QuoteMeta(second)+`\)$`, err.Error())
+	})
+}
+
+// indexedTable is a table whose key is id (S) and n (N), with a global
+// index keyed by email (S) and a local one by date (S); it records the
+// items written and answers every write.
+type indexedTable struct {
+	bulk.API
+	cancel context.CancelFunc // when set, called after each batch
+	mu     sync.Mutex
+	sent   []map[string]types.AttributeValue
+}
+
+func (x *indexedTable) DescribeTable(_ context.Context, in *dynamodb.DescribeTableInput, _ ...func(*dynamodb.Options)) (*dynamodb.DescribeTableOutput, error) {
+	def := func(name string, typ types.ScalarAttributeType) types.AttributeDefinition {
+		return types.AttributeDefinition{AttributeName: aws.String(name), AttributeType: typ}
+	}
+	key := func(name string, typ types.KeyType) types.KeySchemaElement {
+		return types.KeySchemaElement{AttributeName: aws.String(name), KeyType: typ}
+	}
+	return &dynamodb.DescribeTableOutput{Table: &types.TableDescription{TableName: in.TableName,
+		AttributeDefinitions: []types.AttributeDefinition{def("id", "S"), def("n", "N"), def("email", "S"), def("date", "S")},
+		KeySchema:            []types.KeySchemaElement{key("n", types.KeyTypeRange), key("id", types.KeyTypeHash)},
+		GlobalSecondaryIndexes: []types.GlobalSecondaryIndexDescription{{IndexName: aws.String("byEmail"),
+			KeySchema: []types.KeySchemaElement{key("email", types.KeyTypeHash)}}},
+		LocalSecondaryIndexes: []types.LocalSecondaryIndexDescription{{IndexName: aws.String("byDate"),
+			KeySchema: []types.KeySchemaElement{key("id", types.KeyTypeHash), key("date", types.KeyTypeRange)}}},
+	}}, nil
+}
+
+func (x *indexedTable) BatchWriteItem(_ context.Context, in *dynamodb.BatchWriteItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for _, reqs := range in.RequestItems {
+		for _, r := range reqs {
+			x.sent = append(x.sent, r.PutRequest.Item)
+		}
+	}
+	if x.cancel != nil {
+		x.cancel()
+	}
+	return &dynamodb.BatchWriteItemOutput{}, nil
+}
+
+func (x *indexedTable) PutItem(_ context.Context, in *dynamodb.PutItemInput, _ ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.sent = append(x.sent, in.Item)
+	return &dynamodb.PutItemOutput{}, nil
+}
+
+// TestImportChecksKeysBeforeSending: a key value DynamoDB refuses (empty,
+// over its length limit), an index key attribute of the wrong type, empty
+// or too long, and an attribute name over 64 KB are reported as malformed
+// lines and never sent, where they went to DynamoDB (the batch refused,
+// then each item of it sent alone).
+func TestImportChecksKeysBeforeSending(t *testing.T) {
+	long := func(n int) string { return strings.Repeat("k", n) }
+	lines := []string{
+		`{"Item":{"id":{"S":"ok"},"n":{"N":"1"},"email":{"S":"a@b"}}}`,
+		`{"Item":{"id":{"S":""},"n":{"N":"1"}}}`,
+		`{"Item":{"id":{"S":"` + long(2049) + `"},"n":{"N":"1"}}}`,
+		`{"Item":{"id":{"S":"e"},"n":{"N":"1"},"email":{"N":"5"}}}`,
+		`{"Item":{"id":{"S":"e"},"n":{"N":"1"},"email":{"S":""}}}`,
+		`{"Item":{"id":{"S":"d"},"n":{"N":"1"},"date":{"S":"` + long(1025) + `"}}}`,
+		`{"Item":{"id":{"S":"d"},"n":{"N":"1"},"date":{"NULL":true}}}`,
+		`{"Item":{"id":{"S":"` + long(2048) + `"},"n":{"N":"2"},"date":{"S":"` + long(1024) + `"}}}`, // at the limits
+		`{"Item":{"id":{"S":"x"},"n":{"N":"3"},"m":{"M":{"` + long(65536) + `":{"S":"v"}}}}}`,
+		`{"Item":{"id":{"B":"AAE="},"n":{"N":"1"}}}`,
+	}
+	path := filepath.Join(t.TempDir(), "in.json")
+	writeFile(t, path, strings.Join(lines, "\n")+"\n")
+	table := &indexedTable{}
+	res, err := bulk.Import(testContext(t), table, "Indexed", []string{path})
+	require.ErrorIs(t, err, bulk.ErrNotWritten)
+	var got []string
+	for _, le := range res.Failed {
+		assert.ErrorIs(t, le, bulk.ErrMalformedItem, le.Error())
+		got = append(got, strings.TrimPrefix(le.Error(), path+":"))
+	}
+	assert.Equal(t, []string{
+		`2: bulk: malformed item: key attribute "id": empty: DynamoDB takes no empty key value`,
+		`3: bulk: malformed item: key attribute "id": 2049 bytes, over DynamoDB's 2048-byte limit`,
+		`4: id="e" n=1: bulk: malformed item: attribute "email", a key of index byEmail: want type S, got N`,
+		`5: id="e" n=1: bulk: malformed item: attribute "email", a key of index byEmail: empty: DynamoDB takes no empty key value`,
+		`6: id="d" n=1: bulk: malformed item: attribute "date", a key of index byDate: 1025 bytes, over DynamoDB's 1024-byte limit`,
+		`7: id="d" n=1: bulk: malformed item: attribute "date", a key of index byDate: want type S, got NULL`,
+		`9: bulk: malformed item: attribute "m": an attribute name of 65536 bytes, over DynamoDB's limit of 65535`,
+		`10: bulk: malformed item: key attribute "id": want type S, got B`,
+	}, got)
+	assert.Len(t, table.sent, 2, "only the good lines are sent")
+	assert.Equal(t, int64(2), res.Written)
+}
+
+// TestImportIfAbsentRepeatedKey: with IfAbsent, of two lines with one key
+// the earlier one is written and the later one is in Existing, whether the
+// lines are in one batch or far apart (the later line of a batch took the
+// earlier one's place, so which line won depended on the distance).
+func TestImportIfAbsentRepeatedKey(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		var text strings.Builder
+		text.WriteString(line(t, item("near", "v", "first")) + line(t, item("near", "v", "second")))
+		text.WriteString(line(t, item("far", "v", "first")))
+		for i := range 30 {
+			text.WriteString(line(t, item(fmt.Sprint("filler", i))))
+		}
+		text.WriteString(line(t, item("far", "v", "second")))
+		path := filepath.Join(t.TempDir(), "in.json")
+		writeFile(t, path, text.String())
+		res, err := bulk.Import(testContext(t), db.Client, db.Table("Copy"), []string{path}, func(o *bulk.ImportOptions) { o.IfAbsent = true })
+		require.NoError(t, err)
+		assert.Equal(t, int64(32), res.Written)
+		assert.Equal(t, int64(2), res.Duplicates)
+		var existing []int
+		for _, le := range res.Existing {
+			assert.ErrorIs(t, le, dynamodel.ErrAlreadyExists)
+			existing = append(existing, le.Line)
+		}
+		assert.Equal(t, []int{2, 34}, existing)
+		stored := rawItems(t, db)
+		for _, id := range []string{"near", "far"} {
+			assert.Equal(t, "first", stored[id]["v"].(*types.AttributeValueMemberS).Value, id)
+		}
+	})
+}
+
+// rawItems reads the Copy table's items by id.
+func rawItems(t testing.TB, db *dynamotest.DB) map[string]map[string]types.AttributeValue {
+	t.Helper()
+	out := map[string]map[string]types.AttributeValue{}
+	for _, it := range scanItems(t, db.Client, db.Table("Copy")) {
+		out[it["id"].(*types.AttributeValueMemberS).Value] = it
+	}
+	return out
+}
+
+// TestImportStoppedIsNotDone: an import stopped by its context ends its
+// progress without Done, as Progress says (it reported Done, so a bar
+// showed 100% and "done" for an import that stopped part way).
+func TestImportStoppedIsNotDone(t *testing.T) {
+	ctx, cancel := context.WithCancel(testContext(t))
+	var text strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&text, `{"Item":{"id":{"S":"i%03d"},"n":{"N":"1"}}}`+"\n", i)
+	}
+	path := filepath.Join(t.TempDir(), "in.json")
+	writeFile(t, path, text.String())
+	var last bulk.Progress
+	_, err := bulk.Import(ctx, &indexedTable{cancel: cancel}, "Indexed", []string{path}, func(o *bulk.ImportOptions) {
+		o.Batch.Concurrency = 1
+		o.Progress = func(p bulk.Progress) { last = p }
+	})
+	require.ErrorIs(t, err, context.Canceled)
+	assert.False(t, last.Done, "stopped, not done")
+}
+
+// TestImportIfAbsentLostResponse: with IfAbsent, a put whose answer is
+// lost after the engine applied it is resent by the SDK, and the resend's
+// condition fails on the line's own item: the line is written, not in
+// Existing (it was reported as an item that was already there, not
+// written). An item that was there before, even found after a lost answer,
+// is still in Existing.
+func TestImportIfAbsentLostResponse(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		putItems(t, db.Client, db.Table("Copy"), []map[string]types.AttributeValue{item("old", "v", "before")})
+		path := filepath.Join(t.TempDir(), "in.json")
+		writeFile(t, path, line(t, item("a", "v", "1", "w", "x"))+line(t, item("old", "v", "line")))
+		f := &dynamotest.Faults{}
+		f.Add("PutItem", dynamotest.LoseResponse, 1) // each line's first attempt
+		f.Add("PutItem", dynamotest.PassThrough, 1)
+		f.Add("PutItem", dynamotest.LoseResponse, 1)
+		client := db.Engine.Client(f.Option(), func(o *dynamodb.Options) {
+			o.Retryer = awsretry.AddWithMaxBackoffDelay(awsretry.NewStandard(), 20*time.Millisecond)
+		})
+		res, err := bulk.Import(ctx, client, db.Table("Copy"), []string{path}, func(o *bulk.ImportOptions) {
+			o.IfAbsent = true
+		})
+		require.NoError(t, err)
+		assert.Equal(t, 2, f.Injected("PutItem"), "two answers lost")
+		assert.GreaterOrEqual(t, f.Attempts("PutItem"), 4, "each lost one resent")
+		assert.Equal(t, int64(1), res.Written)
+		require.Len(t, res.Existing, 1)
+		assert.Equal(t, 2, res.Existing[0].Line)
+		stored := rawItems(t, db)
+		assert.Equal(t, "1", stored["a"]["v"].(*types.AttributeValueMemberS).Value)
+		assert.Equal(t, "before", stored["old"]["v"].(*types.AttributeValueMemberS).Value)
 	})
 }

@@ -226,8 +226,8 @@ func appendString(dst []byte, s string) []byte {
 // ParseLine reads one line of DynamoDB JSON, {"Item":{...}}, with or
 // without its newline. Everything is checked before anything is returned:
 // the JSON (valid UTF-8), one type per value, numbers, base64, non-empty
-// sets without duplicates, non-empty attribute names, no name twice in
-// one map, and values nested at most 40 levels deep. An error wraps
+// sets without duplicates, attribute names of 1 to 65535 bytes, no name
+// twice in one map, and values nested at most 32 levels deep, as DynamoDB stores them. An error wraps
 // ErrMalformedItem and names the attribute, e.g.
 // attribute "address"."lines"[2]: want a string for S, got a number.
 func ParseLine(line []byte) (map[string]types.AttributeValue, error) {
@@ -255,11 +255,14 @@ type lineParser struct {
 	depth int // values being read, one inside the other
 }
 
-// maxLineDepth bounds how deep values may nest in a line. DynamoDB stores
-// at most 32 levels; the parser leaves the exact count to it, and stops
-// well before a line's nesting costs it: each level's path, kept for
-// messages, is as long as the levels above it.
-const maxLineDepth = 40
+// maxNameBytes is DynamoDB's limit on an attribute name, at any depth.
+const maxNameBytes = 65535
+
+// maxLineDepth bounds how deep values may nest in a line: DynamoDB's 32
+// levels (an attribute's value is level 1), which dynamodel's writes check
+// too. It also stops the parser before a line's nesting costs it: each
+// level's path, kept for messages, is as long as the levels above it.
+const maxLineDepth = 32
 
 // token returns the next token; the end of the input is an error.
 func (p *lineParser) token() (json.Token, error) {
@@ -345,6 +348,9 @@ func (p *lineParser) attributes(path string) (map[string]types.AttributeValue, e
 		if err != nil {
 			return nil, at(path, err)
 		}
+		if len(name) > maxNameBytes {
+			return nil, at(path, fmt.Errorf("an attribute name of %d bytes, over DynamoDB's limit of %d", len(name), maxNameBytes))
+		}
 		sub := joinPath(path, name)
 		if name == "" {
 			return nil, at(sub, errors.New("empty attribute name"))
@@ -366,7 +372,7 @@ func (p *lineParser) attributes(path string) (map[string]types.AttributeValue, e
 // type.
 func (p *lineParser) value(path string) (types.AttributeValue, error) {
 	if p.depth++; p.depth > maxLineDepth {
-		return nil, at(path, fmt.Errorf("nested more than %d levels deep (DynamoDB stores at most 32)", maxLineDepth))
+		return nil, at(path, fmt.Errorf("nested more than %d levels deep, which DynamoDB refuses", maxLineDepth))
 	}
 	defer func() { p.depth-- }()
 	if err := p.delim('{', `a value such as {"S":"text"}`); err != nil {

@@ -37,7 +37,11 @@ func runImport(ctx context.Context, inv *invocation) int {
 	}
 	summary := fmt.Sprintf("%s: %d lines, %d items written", table, res.Lines, res.Written)
 	if res.Duplicates > 0 {
-		summary += fmt.Sprintf(", %d repeated keys (the later line won)", res.Duplicates)
+		won := "the later line won"
+		if inv.opts.bulk.ifAbsent {
+			won = "the earlier line won"
+		}
+		summary += fmt.Sprintf(", %d repeated keys (%s)", res.Duplicates, won)
 	}
 	if len(res.Existing) > 0 {
 		summary += fmt.Sprintf(", %d already there (not written)", len(res.Existing))
