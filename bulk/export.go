@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -20,8 +21,8 @@ type ExportOptions struct {
 	// (DynamoDB's TotalSegments). Default 4; a resumed export keeps the
 	// count it started with.
 	Segments int
-	// Concurrency bounds how many segments are read at once. Default
-	// Segments, at most 16. Above 10, make the client with
+	// Concurrency bounds how many segments are read at once, at most
+	// Segments. Default Segments, at most 16. Above 10, make the client with
 	// dynamodel.WithConnections: the SDK's default HTTP client keeps only
 	// 10 idle connections and opens new ones for the rest.
 	Concurrency int
@@ -63,6 +64,7 @@ func (o ExportOptions) withDefaults() ExportOptions {
 	if o.Concurrency <= 0 {
 		o.Concurrency = min(o.Segments, 16)
 	}
+	o.Concurrency = min(o.Concurrency, o.Segments) // no more readers than segments
 	if o.CheckpointEvery <= 0 {
 		o.CheckpointEvery = 5 * time.Second
 	}
@@ -150,22 +152,27 @@ func (x *exporter) run(ctx context.Context, w io.Writer, checkpoint func() error
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	pages := make(chan page, x.opts.Concurrency)
-	sem := make(chan struct{}, x.opts.Concurrency)
-	var wg sync.WaitGroup
+	type segStart struct {
+		seg   int
+		after map[string]types.AttributeValue
+	}
+	var todo []segStart
 	for seg, pos := range x.positions {
-		if pos.Done {
-			continue
+		if !pos.Done {
+			todo = append(todo, segStart{seg, pos.After})
 		}
+	}
+	// Concurrency readers take the segments in turn: a goroutine per
+	// segment would be a million of them at DynamoDB's most segments.
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(x.opts.Concurrency, len(todo)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				return
+			for i := next.Add(1) - 1; i < int64(len(todo)) && ctx.Err() == nil; i = next.Add(1) - 1 {
+				x.readSegment(ctx, todo[i].seg, todo[i].after, pages)
 			}
-			defer func() { <-sem }()
-			x.readSegment(ctx, seg, pos.After, pages)
 		}()
 	}
 	go func() {

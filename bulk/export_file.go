@@ -42,10 +42,6 @@ func ExportFile(ctx context.Context, client API, table, path string, optFns ...f
 	if err := checkScan(opts.Segments, opts.PageSize); err != nil {
 		return ExportResult{}, err
 	}
-	total, err := itemCount(ctx, client, table, opts.ClientOptions)
-	if err != nil {
-		return ExportResult{}, opError("DescribeTable", table, err)
-	}
 	cp, err := readCheckpoint(path)
 	switch {
 	case err != nil:
@@ -69,6 +65,10 @@ func ExportFile(ctx context.Context, client API, table, path string, optFns ...f
 		opts.Segments = len(cp.Positions)
 	}
 	opts = opts.withDefaults()
+	total, err := itemCount(ctx, client, table, opts.ClientOptions)
+	if err != nil {
+		return ExportResult{}, opError("DescribeTable", table, err)
+	}
 	out, err := openOutput(path, cp)
 	if err != nil {
 		return ExportResult{}, err
@@ -138,10 +138,33 @@ func readCheckpoint(path string) (*checkpointFile, error) {
 		return nil, fmt.Errorf("%w: %v", ErrCheckpoint, err)
 	}
 	var cp checkpointFile
-	if err := json.Unmarshal(data, &cp); err != nil || cp.Format != checkpointFormat || len(cp.Positions) == 0 {
+	if err := json.Unmarshal(data, &cp); err != nil {
+		return nil, fmt.Errorf("%w: %s is damaged: %v", ErrCheckpoint, path+CheckpointSuffix, err)
+	}
+	if cp.Format != checkpointFormat {
 		return nil, fmt.Errorf("%w: %s is not a checkpoint of this version (%s)", ErrCheckpoint, path+CheckpointSuffix, checkpointFormat)
 	}
+	if why := cp.check(); why != "" {
+		return nil, fmt.Errorf("%w: %s is damaged: %s", ErrCheckpoint, path+CheckpointSuffix, why)
+	}
 	return &cp, nil
+}
+
+// check returns what no checkpoint ExportFile writes could hold, or "".
+func (cp *checkpointFile) check() string {
+	switch {
+	case len(cp.Positions) == 0:
+		return "no segments"
+	case cp.Offset < 0 || cp.Items < 0 || cp.Bytes < 0:
+		return fmt.Sprintf("offset %d, %d items, %d bytes", cp.Offset, cp.Items, cp.Bytes)
+	case len(cp.Positions) > maxSegments:
+		return fmt.Sprintf("%d segments: DynamoDB scans in at most %d", len(cp.Positions), maxSegments)
+	case cp.Items == 0 && (cp.Bytes > 0 || cp.Offset > 0):
+		return fmt.Sprintf("%d bytes of no items", max(cp.Bytes, cp.Offset))
+	case !cp.Gzip && cp.Offset != cp.Bytes:
+		return fmt.Sprintf("a plain file of %d bytes holding %d bytes of lines", cp.Offset, cp.Bytes)
+	}
+	return ""
 }
 
 // output is an export file: lines go through gzip (for .gz) and a buffer
@@ -200,6 +223,9 @@ func openOutput(path string, cp *checkpointFile) (_ *output, err error) {
 		info, err := o.file.Stat()
 		if err == nil && info.Size() < cp.Offset {
 			err = fmt.Errorf("%w: %s has %d bytes, fewer than the %d its checkpoint records", ErrCheckpoint, path, info.Size(), cp.Offset)
+		}
+		if err == nil && !cp.Gzip && cp.Offset > 0 {
+			err = endsLine(o.file, cp.Offset)
 		}
 		if err != nil {
 			return nil, err
@@ -290,6 +316,19 @@ func (o *output) finish() error {
 		return err
 	}
 	return o.file.Close()
+}
+
+// endsLine checks that the byte before offset in a plain export file ends
+// a line, as every checkpoint's offset does.
+func endsLine(f *os.File, offset int64) error {
+	var b [1]byte
+	if _, err := f.ReadAt(b[:], offset-1); err != nil {
+		return err
+	}
+	if b[0] != '\n' {
+		return fmt.Errorf("%w: %s: its checkpoint's offset %d is not at the end of a line", ErrCheckpoint, f.Name(), offset)
+	}
+	return nil
 }
 
 // writeFileAtomic replaces the file at path with data: a crash leaves the

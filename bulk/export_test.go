@@ -5,13 +5,18 @@ import (
 	"compress/gzip"
 	"context"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -273,4 +278,97 @@ func TestImportUnfinishedExport(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, int64(30), res.Written)
 	})
+}
+
+// emptyTable is a client of a table with no items that counts its calls.
+type emptyTable struct {
+	bulk.API
+	calls atomic.Int64
+}
+
+func (e *emptyTable) DescribeTable(_ context.Context, in *dynamodb.DescribeTableInput, _ ...func(*dynamodb.Options)) (*dynamodb.DescribeTableOutput, error) {
+	e.calls.Add(1)
+	return &dynamodb.DescribeTableOutput{Table: &types.TableDescription{TableName: in.TableName}}, nil
+}
+
+func (e *emptyTable) Scan(context.Context, *dynamodb.ScanInput, ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error) {
+	e.calls.Add(1)
+	return &dynamodb.ScanOutput{}, nil
+}
+
+// TestExportFileDamagedCheckpoint: a checkpoint no export could have
+// written (negative counts, more segments than DynamoDB scans in, a plain
+// file's offset that disagrees with its bytes or is not at a line's end)
+// is refused with ErrCheckpoint, saying what is wrong, before any scan and
+// without touching the file, where it was resumed from (a million and one
+// segments, each a goroutine and a Scan DynamoDB refuses; a truncate to a
+// negative size; lines cut in the middle).
+func TestExportFileDamagedCheckpoint(t *testing.T) {
+	const lines = `{"Item":{"id":{"S":"a"}}}` + "\n" + `{"Item":{"id":{"S":"b"}}}` + "\n"
+	many := strings.Repeat(`{},`, 1000000) + `{}`
+	for _, tc := range []struct {
+		name, checkpoint, why string
+	}{
+		{"truncated", `"offset": 52, "items": 2, "bytes": 52, "positions": [{}`, "is damaged: invalid character"},
+		{"no segments", `"offset": 52, "items": 2, "bytes": 52, "positions": []`, "is damaged: no segments"},
+		{"negative offset", `"offset": -5, "items": 2, "bytes": 52, "positions": [{}]`, "offset -5, 2 items, 52 bytes"},
+		{"too many segments", `"offset": 52, "items": 2, "bytes": 52, "positions": [` + many + `]`, "1000001 segments"},
+		{"bytes of no items", `"offset": 52, "items": 0, "bytes": 52, "positions": [{}]`, "52 bytes of no items"},
+		{"offset not bytes", `"offset": 26, "items": 2, "bytes": 52, "positions": [{}]`, "a plain file of 26 bytes holding 52 bytes of lines"},
+		{"mid-line", `"offset": 30, "items": 2, "bytes": 30, "positions": [{}]`, "offset 30 is not at the end of a line"},
+	} {
+		path := filepath.Join(t.TempDir(), "out.json")
+		require.NoError(t, os.WriteFile(path, []byte(lines), 0o644))
+		cp := `{"format": "dynamodel-export-checkpoint/1", "table": "T", "gzip": false, ` + tc.checkpoint + `}`
+		require.NoError(t, os.WriteFile(path+bulk.CheckpointSuffix, []byte(cp), 0o644))
+		client := &emptyTable{}
+		_, err := bulk.ExportFile(testContext(t), client, "T", path, func(o *bulk.ExportOptions) { o.Resume = true })
+		require.ErrorIs(t, err, bulk.ErrCheckpoint, tc.name)
+		assert.Contains(t, err.Error(), tc.why, tc.name)
+		assert.LessOrEqual(t, client.calls.Load(), int64(1), "no scan: %s", tc.name)
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		assert.Equal(t, lines, string(data), "the file is left alone: %s", tc.name)
+	}
+}
+
+// TestExportConcurrencyBounded: a Concurrency above the segment count
+// reads the segments all at once, where it sized a channel by it and
+// panicked (makechan: size out of range).
+func TestExportConcurrencyBounded(t *testing.T) {
+	var out bytes.Buffer
+	res, err := bulk.Export(testContext(t), &emptyTable{}, "T", &out, func(o *bulk.ExportOptions) {
+		o.Segments, o.Concurrency = 2, math.MaxInt
+	})
+	require.NoError(t, err)
+	assert.Zero(t, res.Items)
+	assert.Empty(t, out.String())
+}
+
+// goroutineScan is an empty table whose Scan records the most goroutines
+// running.
+type goroutineScan struct {
+	emptyTable
+	most atomic.Int64
+}
+
+func (g *goroutineScan) Scan(ctx context.Context, in *dynamodb.ScanInput, optFns ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error) {
+	n := int64(runtime.NumGoroutine())
+	for m := g.most.Load(); n > m && !g.most.CompareAndSwap(m, n); m = g.most.Load() {
+	}
+	return g.emptyTable.Scan(ctx, in, optFns...)
+}
+
+// TestExportGoroutinesBounded: an export of many segments reads them with
+// Concurrency goroutines, where it started one per segment, each waiting
+// its turn (a million at DynamoDB's most segments).
+func TestExportGoroutinesBounded(t *testing.T) {
+	client := &goroutineScan{}
+	res, err := bulk.Export(testContext(t), client, "T", io.Discard, func(o *bulk.ExportOptions) {
+		o.Segments, o.Concurrency = 5000, 2
+	})
+	require.NoError(t, err)
+	assert.Zero(t, res.Items)
+	assert.Equal(t, int64(5001), client.calls.Load(), "a Scan per segment, and DescribeTable")
+	assert.Less(t, client.most.Load(), int64(2500))
 }
