@@ -372,6 +372,7 @@ func (b *backfill[T]) work(ctx context.Context) (BackfillResult, error) {
 // error stops it; then it gives up the segments it holds.
 func (b *backfill[T]) schedule(ctx context.Context, segments int) (finished bool, err error) {
 	o := b.opts
+	o.Concurrency = min(o.Concurrency, segments) // no more than there are
 	ended := make(chan segmentEnd, o.Concurrency)
 	owned := map[int]context.CancelFunc{}
 	var wg sync.WaitGroup
@@ -450,6 +451,11 @@ func (b *backfill[T]) look(ctx context.Context, segments int, owned map[int]cont
 	hdr, rows, err := b.coord.rows(ctx)
 	if err != nil {
 		return view{}, err
+	}
+	if hdr.segments != segments {
+		// Workers scanning with other counts miss items, or do them twice.
+		return view{}, fmt.Errorf("%w: run %q has %d segments now, not the %d it had when this worker started (was its header edited?)",
+			ErrRunMismatch, b.run, hdr.segments, segments)
 	}
 	now := b.opts.clock.Now()
 	v := view{header: hdr}

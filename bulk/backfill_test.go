@@ -535,3 +535,99 @@ func TestBackfillEditedHeader(t *testing.T) {
 		}
 	})
 }
+
+// TestBackfillEditedRows: segment records of a run that no worker writes
+// (a segment number that is not a whole number or past the header's
+// count, a position that is not a map, records whose header was deleted)
+// stop Backfill and Status with ErrRunMismatch before any item is
+// touched, where they were taken for a segment (0.5 as 0: done, so its
+// items were never processed), ignored, read as the segment's start (its
+// items read again), or a new header was made (a new marker: items
+// rewritten twice).
+func TestBackfillEditedRows(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		putItems(t, db.Client, db.Table("Items"), versionOneAccounts("a", 6))
+		repo := accounts(t, db)
+		control := db.Table(bulk.DefaultControlTable)
+		s := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+		n := func(v string) types.AttributeValue { return &types.AttributeValueMemberN{Value: v} }
+		put := func(item map[string]types.AttributeValue) {
+			_, err := db.Client.PutItem(ctx, &dynamodb.PutItemInput{TableName: &control, Item: item})
+			require.NoError(t, err)
+		}
+		for _, tc := range []struct {
+			name   string
+			header bool
+			row    map[string]types.AttributeValue
+			why    string
+		}{
+			{"fraction", true, map[string]types.AttributeValue{"segment": n("0.5"), "state": s("done")}, "a record of segment 0.5, not a segment number"},
+			{"past", true, map[string]types.AttributeValue{"segment": n("2"), "state": s("done")}, "a record of segment 2, past the header's 2 segments"},
+			{"position", true, map[string]types.AttributeValue{"segment": n("0"), "state": s("active"), "position": s("x")}, "segment 0's position is a S, not a map"},
+			{"no header", false, map[string]types.AttributeValue{"segment": n("0"), "state": s("done")}, "segment records but no header"},
+		} {
+			run := "edited-" + strings.ReplaceAll(tc.name, " ", "-")
+			if tc.header {
+				put(map[string]types.AttributeValue{"run": s(run), "segment": n("-1"), "table": s(db.Table("Items")), "segments": n("2"),
+					"id": s("abc"), "marker": s(bulk.DefaultMarker), "created": s(time.Now().UTC().Format(time.RFC3339Nano)), "state": s("running")})
+			}
+			tc.row["run"] = s(run)
+			put(tc.row)
+			_, err := bulk.Backfill(ctx, repo, run, addOne, backfillOptions(db, func(o *bulk.BackfillOptions) { o.Segments = 0 })...)
+			assert.ErrorIs(t, err, bulk.ErrRunMismatch, tc.name)
+			assert.ErrorContains(t, err, tc.why, tc.name)
+			_, err = bulk.Status(ctx, db.Client, run, func(o *bulk.StatusOptions) { o.ControlTable = control })
+			assert.ErrorIs(t, err, bulk.ErrRunMismatch, tc.name)
+		}
+		for id, it := range rawByID(t, db) {
+			assert.Equal(t, "1", numAttr(it, "version"), "%s untouched", id)
+		}
+	})
+}
+
+// TestBackfillConcurrencyBounded: a Concurrency above the run's segment
+// count works on every segment at once, where it sized a channel by it
+// and panicked (makechan: size out of range).
+func TestBackfillConcurrencyBounded(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		putItems(t, db.Client, db.Table("Items"), versionOneAccounts("c", 5))
+		res, err := bulk.Backfill(testContext(t), accounts(t, db), "wide", addOne, backfillOptions(db, func(o *bulk.BackfillOptions) {
+			o.Segments, o.Concurrency = 2, math.MaxInt
+		})...)
+		require.NoError(t, err)
+		assert.True(t, res.Finished)
+		assert.Equal(t, int64(5), res.Rewritten)
+	})
+}
+
+// TestBackfillHeaderEditedMidRun: a worker that finds its run's segment
+// count changed under it stops with ErrRunMismatch, where it went on
+// scanning with its own count while workers started later scanned with
+// the new one (items missed, or done twice).
+func TestBackfillHeaderEditedMidRun(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		putItems(t, db.Client, db.Table("Items"), versionOneAccounts("h", 20))
+		control := db.Table(bulk.DefaultControlTable)
+		var once sync.Once
+		edit := func(a Account) (Account, bulk.Action, error) {
+			once.Do(func() {
+				_, err := db.Client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+					TableName: &control,
+					Key: map[string]types.AttributeValue{
+						"run": &types.AttributeValueMemberS{Value: "edited-mid-run"}, "segment": &types.AttributeValueMemberN{Value: "-1"},
+					},
+					UpdateExpression:          aws.String("SET #n = :n"),
+					ExpressionAttributeNames:  map[string]string{"#n": "segments"},
+					ExpressionAttributeValues: map[string]types.AttributeValue{":n": &types.AttributeValueMemberN{Value: "8"}},
+				})
+				assert.NoError(t, err)
+			})
+			return addOne(a)
+		}
+		_, err := bulk.Backfill(ctx, accounts(t, db), "edited-mid-run", edit, backfillOptions(db)...)
+		assert.ErrorIs(t, err, bulk.ErrRunMismatch)
+		assert.ErrorContains(t, err, `run "edited-mid-run" has 8 segments now, not the 4 it had when this worker started`)
+	})
+}

@@ -6,6 +6,7 @@ import (
 	_ "embed" // the control table's definition
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamodel/dynamodel"
+	"github.com/dynamodel/dynamodel/internal/attr"
 	"github.com/dynamodel/dynamodel/schema"
 )
 
@@ -160,6 +162,13 @@ func (c *controlTable) fail(op string, err error) error {
 }
 
 func (c *controlTable) start(ctx context.Context, h runHeader) (runHeader, error) {
+	// Read first: segment records without a header are an error (rows),
+	// where creating a header would start the run again under a new
+	// marker.
+	old, _, err := c.rows(ctx)
+	if err != nil || old.initialized {
+		return c.started(ctx, h, old, err)
+	}
 	item := c.key(headerSeg)
 	item[attrTable] = sv(h.table)
 	item[attrSegments] = nv(int64(h.segments))
@@ -169,7 +178,7 @@ func (c *controlTable) start(ctx context.Context, h runHeader) (runHeader, error
 	item[attrState] = sv(stateRunning)
 	item[attrReadUnits] = fv(h.readUnits)
 	item[attrWriteUnits] = fv(h.writeUnits)
-	_, err := c.client.PutItem(ctx, &dynamodb.PutItemInput{
+	_, err = c.client.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName: &c.table, Item: item,
 		ConditionExpression:      aws.String("attribute_not_exists(#r)"),
 		ExpressionAttributeNames: map[string]string{"#r": attrRun},
@@ -181,7 +190,13 @@ func (c *controlTable) start(ctx context.Context, h runHeader) (runHeader, error
 	if failed, _ := isConditionFailed(err); !failed {
 		return runHeader{}, c.fail("create", err)
 	}
-	old, _, err := c.rows(ctx)
+	old, _, err = c.rows(ctx) // another worker created it meanwhile
+	return c.started(ctx, h, old, err)
+}
+
+// started joins a run whose header (old, read with err) exists; a worker
+// started with a budget (in h) sets the run's.
+func (c *controlTable) started(ctx context.Context, h, old runHeader, err error) (runHeader, error) {
 	if err != nil {
 		return runHeader{}, err
 	}
@@ -238,13 +253,50 @@ func (c *controlTable) rows(ctx context.Context) (runHeader, []segmentRow, error
 				}
 				continue
 			}
+			if err := checkRow(item); err != nil {
+				return h, nil, c.fail("read", err)
+			}
 			rows = append(rows, readRow(seg, item))
 		}
 		if len(out.LastEvaluatedKey) == 0 {
+			if err := checkRows(h, rows); err != nil {
+				return h, nil, c.fail("read", err)
+			}
 			return h, rows, nil
 		}
 		in.ExclusiveStartKey = out.LastEvaluatedKey
 	}
+}
+
+// checkRow reports a segment item no worker writes: a segment that is not
+// a whole number, a position that is not a map.
+func checkRow(item map[string]types.AttributeValue) error {
+	seg := num(item[attrSegment])
+	if seg != math.Trunc(seg) || seg < 0 {
+		return fmt.Errorf("%w: a record of segment %s, not a segment number (was it edited?)", ErrRunMismatch, numText(item[attrSegment]))
+	}
+	if p, ok := item[attrPosition]; ok {
+		if _, ok := p.(*types.AttributeValueMemberM); !ok {
+			return fmt.Errorf("%w: segment %d's position is a %s, not a map (was it edited?)", ErrRunMismatch, int(seg), attr.TypeName(p))
+		}
+	}
+	return nil
+}
+
+// checkRows reports segment items that do not belong to the run's header:
+// a segment past its count, or items without a header (it was deleted: a
+// new one would give the run a new marker, and its items would be
+// rewritten again).
+func checkRows(h runHeader, rows []segmentRow) error {
+	for _, r := range rows {
+		switch {
+		case !h.initialized:
+			return fmt.Errorf("%w: the run has segment records but no header (was it deleted?)", ErrRunMismatch)
+		case r.segment >= h.segments:
+			return fmt.Errorf("%w: a record of segment %d, past the header's %d segments (was it edited?)", ErrRunMismatch, r.segment, h.segments)
+		}
+	}
+	return nil
 }
 
 func readHeader(item map[string]types.AttributeValue) runHeader {
@@ -414,6 +466,14 @@ func nv(n int64) types.AttributeValue {
 }
 func fv(f float64) types.AttributeValue {
 	return &types.AttributeValueMemberN{Value: strconv.FormatFloat(f, 'f', -1, 64)}
+}
+
+// numText returns a number attribute's text, or its type's name.
+func numText(av types.AttributeValue) string {
+	if n, ok := av.(*types.AttributeValueMemberN); ok {
+		return n.Value
+	}
+	return attr.TypeName(av)
 }
 
 // str returns a string attribute's value; "" for anything else.
