@@ -77,8 +77,12 @@ func ExportFile(ctx context.Context, client API, table, path string, optFns ...f
 	x := &exporter{client: client, table: table, opts: opts, total: total, positions: make([]position, opts.Segments)}
 	if cp == nil {
 		// A file without a checkpoint is a finished export: a new one
-		// gets its checkpoint before it holds a line.
+		// gets its checkpoint before it holds a line, and before the
+		// file it replaces is emptied.
 		if err := out.checkpoint(x); err != nil {
+			return ExportResult{}, err
+		}
+		if err := out.file.Truncate(0); err != nil {
 			return ExportResult{}, err
 		}
 	}
@@ -178,8 +182,9 @@ type output struct {
 	offset int64        // bytes in the file, flushed or not
 }
 
-// openOutput opens the file and locks it (see lockFile); then it empties
-// it, or for a resumed export truncates it to the checkpoint's size. The
+// openOutput opens the file and locks it (see lockFile); for a resumed
+// export it truncates it to the checkpoint's size (a new export empties it
+// once its first checkpoint is recorded: see ExportFile). The
 // checkpoint, read again under the lock, must be the one the export was
 // planned on (cp): another export may have changed it in between.
 func openOutput(path string, cp *checkpointFile) (_ *output, err error) {
@@ -232,8 +237,10 @@ func openOutput(path string, cp *checkpointFile) (_ *output, err error) {
 		}
 		o.offset = cp.Offset
 	}
-	if err := o.file.Truncate(o.offset); err != nil {
-		return nil, err
+	if cp != nil { // a new export empties the file once it has a checkpoint
+		if err := o.file.Truncate(o.offset); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := o.file.Seek(o.offset, io.SeekStart); err != nil {
 		return nil, err

@@ -372,3 +372,21 @@ func TestExportGoroutinesBounded(t *testing.T) {
 	assert.Equal(t, int64(5001), client.calls.Load(), "a Scan per segment, and DescribeTable")
 	assert.Less(t, client.most.Load(), int64(2500))
 }
+
+// TestExportFileKeepsOldFileUntilCheckpoint: a new export over a finished
+// one records its checkpoint before it empties the file, so one stopped in
+// between (here its checkpoint cannot be written) leaves the old export
+// whole, where it left an empty file without a checkpoint: a finished
+// export of no items.
+func TestExportFileKeepsOldFileUntilCheckpoint(t *testing.T) {
+	const old = `{"Item":{"id":{"S":"a"}}}` + "\n"
+	path := filepath.Join(t.TempDir(), "out.json")
+	require.NoError(t, os.WriteFile(path, []byte(old), 0o644))
+	require.NoError(t, os.Mkdir(path+bulk.CheckpointSuffix+".tmp", 0o755)) // the checkpoint cannot be written
+	_, err := bulk.ExportFile(testContext(t), &emptyTable{}, "T", path)
+	require.Error(t, err)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, old, string(data))
+	assert.NoFileExists(t, path+bulk.CheckpointSuffix)
+}
