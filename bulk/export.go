@@ -230,8 +230,9 @@ func (x *exporter) run(ctx context.Context, w io.Writer, checkpoint func() error
 			err = cerr
 		}
 	}
+	lastProgress = time.Time{} // the last report is made whenever it comes
+	report(err == nil)         // a stopped export ends without Done (see Progress)
 	if err == nil {
-		report(true)
 		return nil
 	}
 	return opError("export", x.table, err)

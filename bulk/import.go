@@ -192,9 +192,8 @@ func Import(ctx context.Context, client API, table string, files []string, optFn
 	im.flush(ctx)
 	im.wg.Wait()
 	res := im.result()
-	if err == nil {
-		im.report(true) // a stopped import ends without Done (see Progress)
-	}
+	im.lastProgress = time.Time{} // the last report is made whenever it comes
+	im.report(err == nil)         // a stopped import ends without Done (see Progress)
 	if err != nil {
 		return res, fmt.Errorf("bulk: import %s: %w", table, err)
 	}

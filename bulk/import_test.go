@@ -557,7 +557,8 @@ func rawItems(t testing.TB, db *dynamotest.DB) map[string]map[string]types.Attri
 
 // TestImportStoppedIsNotDone: an import stopped by its context ends its
 // progress without Done, as Progress says (it reported Done, so a bar
-// showed 100% and "done" for an import that stopped part way).
+// showed 100% and "done" for an import that stopped part way), with a last
+// report of where it stopped.
 func TestImportStoppedIsNotDone(t *testing.T) {
 	ctx, cancel := context.WithCancel(testContext(t))
 	var text strings.Builder
@@ -567,12 +568,14 @@ func TestImportStoppedIsNotDone(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "in.json")
 	writeFile(t, path, text.String())
 	var last bulk.Progress
-	_, err := bulk.Import(ctx, &indexedTable{cancel: cancel}, "Indexed", []string{path}, func(o *bulk.ImportOptions) {
+	res, err := bulk.Import(ctx, &indexedTable{cancel: cancel}, "Indexed", []string{path}, func(o *bulk.ImportOptions) {
 		o.Batch.Concurrency = 1
 		o.Progress = func(p bulk.Progress) { last = p }
 	})
 	require.ErrorIs(t, err, context.Canceled)
 	assert.False(t, last.Done, "stopped, not done")
+	assert.Equal(t, res.Lines, last.Items, "the last report says where it stopped")
+	assert.Equal(t, int64(len(res.Failed)), last.Failed)
 }
 
 // TestImportIfAbsentLostResponse: with IfAbsent, a put whose answer is

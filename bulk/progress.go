@@ -6,7 +6,8 @@ import (
 
 // Progress is how far an export, import or backfill has come. Each passes
 // it to its Progress callback as it goes (at most every tenth of a second,
-// and once more with Done set when it finishes); Bar draws it.
+// and once more with Done set when it finishes; an export or import that
+// stops reports once more where it stopped, without Done); Bar draws it.
 type Progress struct {
 	// Op is "export", "import" or "backfill".
 	Op string

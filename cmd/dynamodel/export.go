@@ -32,20 +32,23 @@ func runExport(ctx context.Context, inv *invocation) int {
 	if err != nil {
 		return inv.fail(err)
 	}
-	bar := bulk.NewBar(inv.stderr)
+	bar := newProgress(inv.stderr)
 	opts := func(eo *bulk.ExportOptions) {
 		eo.Segments, eo.ConsistentRead, eo.Resume = o.segments, o.consistent, o.resume
-		eo.Progress = bar.Update
+		eo.Progress = bar.update
 	}
 	ctx, stop := interruptible(ctx)
 	defer stop()
 	if inv.opts.out == "" {
-		if _, err := bulk.Export(ctx, client, table, inv.stdout, opts); err != nil {
+		_, err := bulk.Export(ctx, client, table, inv.stdout, opts)
+		bar.stop()
+		if err != nil {
 			return inv.fail(err)
 		}
 		return 0
 	}
 	res, err := bulk.ExportFile(ctx, client, table, inv.opts.out, opts)
+	bar.stop()
 	if err != nil {
 		if ctx.Err() != nil || !errors.Is(err, bulk.ErrCheckpoint) && !errors.Is(err, bulk.ErrFileInUse) {
 			fmt.Fprintf(inv.stderr, "dynamodel export: %v\n", err)

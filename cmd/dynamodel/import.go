@@ -25,13 +25,14 @@ func runImport(ctx context.Context, inv *invocation) int {
 	if err != nil {
 		return inv.fail(err)
 	}
-	bar := bulk.NewBar(inv.stderr)
+	bar := newProgress(inv.stderr)
 	ctx, stop := interruptible(ctx)
 	defer stop()
 	res, err := bulk.Import(ctx, client, table, inv.args[1:], func(o *bulk.ImportOptions) {
 		o.IfAbsent = inv.opts.bulk.ifAbsent
-		o.Progress = bar.Update
+		o.Progress = bar.update
 	})
+	bar.stop()
 	if res.Lines == 0 && err != nil && len(res.Failed) == 0 {
 		return inv.fail(err) // nothing read: a missing table or file
 	}

@@ -42,6 +42,7 @@ func TestImportCommand(t *testing.T) {
 		assert.Equal(t, 1, code)
 		assert.Contains(t, stderr, "dynamodel import: "+bad+`:2: bulk: malformed item`)
 		assert.Contains(t, stderr, "dynamodel import: bulk: import "+db.Table("Copy")+": "+cut+":1: unexpected EOF (not read: "+good+")\n")
+		assert.Regexp(t, `(?m)^import: 3 lines, `, stderr, "a stopped import ends its bar too: the summary line where it stopped")
 
 		code, stdout, stderr = cli(t, append([]string{"import", "-if-absent", "Copy", good}, common...)...)
 		assert.Equal(t, 0, code, "existing items are not a failure")
