@@ -28,7 +28,8 @@ const CheckpointSuffix = ".checkpoint"
 // segment's scan stands. With Resume it truncates the file to the
 // checkpoint's size and continues from there, so the finished file holds
 // every item exactly once. The checkpoint is written before the file holds
-// a line and removed when the export ends: a file without one is a
+// a line (and before a file it replaces is emptied) and removed when the
+// export ends: a file without one is a
 // finished export, and an interrupted one (an error, a cancelled context, a
 // killed process) keeps it. On Unix the file is locked while it is
 // written: a second export to it, in any process, fails with ErrFileInUse.
