@@ -101,10 +101,10 @@ func (t *Table) Collection(handlers ...Handler) *Collection {
 // entity's; the query may be on an index (QueryOptions.Index).
 func (c *Collection) Query(ctx context.Context, kc KeyCondition, optFns ...func(*QueryOptions)) (CollectionResult, error) {
 	var res CollectionResult
-	if c.err != nil {
-		return res, c.err
-	}
 	r := c.table.raw
+	if c.err != nil {
+		return res, r.opError("Query", nil, c.err)
+	}
 	opts := r.queryOptions(optFns)
 	kc, err := r.resolveKeyCondition(kc, &opts)
 	if err != nil {

@@ -313,6 +313,9 @@ func TestEntityBadFieldsBeforeCall(t *testing.T) {
 	assert.ErrorContains(t, err, "entity Photo is of table other-photos, not of the collection's")
 	_, err = q.table.Collection(dynamodel.On(again.photos, func(AppPhoto) error { return nil })).Query(ctx, q.photos.Partition("ada"))
 	assert.ErrorContains(t, err, "entity Photo is of another Table of table quick-photos, not of the collection's")
+	var op *dynamodel.OpError
+	assert.ErrorAs(t, err, &op, "a Collection's errors are *OpErrors, as a Query's are")
+	assert.ErrorIs(t, err, dynamodel.ErrInvalidQuery)
 	_, err = dynamodel.Collect(q.photos.Query(ctx, q.photos.Partition("a#b")), 0)
 	assert.ErrorIs(t, err, dynamodel.ErrInvalidKey)
 	_, err = dynamodel.Collect(q.photos.Query(ctx, q.photos.Partition()), 0)
