@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -440,4 +443,134 @@ func TestEngineSurvivesAClientHangingUp(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, "Here", got.LastName)
 	})
+}
+
+// TestReadsUnderFaults fails reads part way, on both paths (direct and
+// through the SDK). A parallel scan whose third segment the SDK gives up on
+// yields the items of the segments read before it, then the service's
+// error, and reads no further segment; a scan one of whose segments hangs
+// past the deadline ends with the deadline's error, each item at most
+// once, and leaves no reader running, as does a scan stopped early;
+// ScanCount with a failed segment fails; a ScanPage that fails is read
+// again with the same cursor, and the pages visit every item once. Every
+// error is an *OpError.
+func TestReadsUnderFaults(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		docs := make([]Doc, 40)
+		for i := range docs {
+			docs[i] = Doc{ID: fmt.Sprintf("d%02d", i), Count: i}
+		}
+		_, err := repo[Doc](t, db, "Docs").BatchPut(ctx, docs)
+		require.NoError(t, err)
+		var firstTwo []string // the items of segments 0 and 1 of 4
+		for seg := range int32(2) {
+			out, err := db.Client.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String(db.Table("Docs")), Segment: aws.Int32(seg), TotalSegments: aws.Int32(4)})
+			require.NoError(t, err)
+			require.Empty(t, out.LastEvaluatedKey)
+			for _, item := range out.Items {
+				firstTwo = append(firstTwo, item["id"].(*types.AttributeValueMemberS).Value)
+			}
+		}
+		for _, sdk := range []bool{false, true} {
+			f := &dynamotest.Faults{}
+			r := faulty[Doc](t, db, "Docs", f, func(o *dynamodel.Options) { o.DecodeWithSDK = sdk })
+			var op *dynamodel.OpError
+
+			// One segment at a time, in order: 0 and 1 answer, the SDK's
+			// three attempts at 2 fail, 3 is not read.
+			f.Add("Scan", dynamotest.PassThrough, 2)
+			f.Add("Scan", dynamotest.ServerError, 3)
+			var got []string
+			var last error
+			for d, err := range r.Scan(ctx, func(o *dynamodel.ScanOptions) { o.Segments, o.Concurrency = 4, 1 }) {
+				if err != nil {
+					last = err
+					continue
+				}
+				got = append(got, d.ID)
+			}
+			var apiErr smithy.APIError
+			require.ErrorAs(t, last, &apiErr, "sdk %v", sdk)
+			assert.Equal(t, "InternalServerError", apiErr.ErrorCode())
+			require.ErrorAs(t, last, &op)
+			assert.Equal(t, 5, f.Attempts("Scan"), "sdk %v: segment 3 is not read", sdk)
+			assert.ElementsMatch(t, firstTwo, got, "sdk %v: the items of segments 0 and 1", sdk)
+
+			// A segment hangs past the deadline.
+			f.Add("Scan", dynamotest.Hang, 1)
+			hctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+			seen := map[string]int{}
+			last = nil
+			for d, err := range r.Scan(hctx, func(o *dynamodel.ScanOptions) { o.Segments, o.PageSize = 4, 3 }) {
+				if err != nil {
+					last = err
+					continue
+				}
+				seen[d.ID]++
+			}
+			cancel()
+			require.ErrorIs(t, last, context.DeadlineExceeded, "sdk %v", sdk)
+			require.ErrorAs(t, last, &op)
+			assert.Less(t, len(seen), len(docs), "sdk %v: a segment was not read", sdk)
+			for id, n := range seen {
+				assert.Equal(t, 1, n, "sdk %v: %s yielded %d times", sdk, id, n)
+			}
+			assert.False(t, readersRunning(), "sdk %v: a segment's reader outlived the scan", sdk)
+			_, err := dynamodel.First(r.Scan(ctx, func(o *dynamodel.ScanOptions) { o.Segments, o.PageSize = 4, 1 }))
+			require.NoError(t, err)
+			assert.False(t, readersRunning(), "sdk %v: a segment's reader outlived a loop stopped early", sdk)
+
+			f.Add("Scan", dynamotest.PassThrough, 1)
+			f.Add("Scan", dynamotest.Throttle, 3)
+			n, err := r.ScanCount(ctx, func(o *dynamodel.ScanOptions) { o.Segments, o.Concurrency = 3, 1 })
+			require.ErrorAs(t, err, &op, "sdk %v", sdk)
+			var pte *types.ProvisionedThroughputExceededException
+			require.ErrorAs(t, err, &pte)
+			assert.Zero(t, n)
+
+			// Pages of 7; the third fails once, and is read again with the
+			// same cursor.
+			visited := map[string]int{}
+			cursor, pages := "", 0
+			for {
+				if pages == 2 {
+					f.Add("Scan", dynamotest.Hang, 1)
+					hctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+					page, err := r.ScanPage(hctx, func(o *dynamodel.ScanOptions) { o.Limit, o.Cursor = 7, cursor })
+					cancel()
+					require.ErrorIs(t, err, context.DeadlineExceeded, "sdk %v", sdk)
+					require.ErrorAs(t, err, &op)
+					assert.Equal(t, dynamodel.Page[Doc]{}, page, "sdk %v: no items and no cursor with the error", sdk)
+				}
+				page, err := r.ScanPage(ctx, func(o *dynamodel.ScanOptions) { o.Limit, o.Cursor = 7, cursor })
+				require.NoError(t, err)
+				pages++
+				for _, d := range page.Items {
+					visited[d.ID]++
+				}
+				if cursor = page.Cursor; cursor == "" {
+					break
+				}
+			}
+			require.Len(t, visited, len(docs), "sdk %v", sdk)
+			for id, n := range visited {
+				assert.Equal(t, 1, n, "sdk %v: %s visited %d times", sdk, id, n)
+			}
+		}
+	})
+}
+
+// readersRunning reports whether a parallel scan's reader is still running
+// in any goroutine, after a moment for stopped ones to return.
+func readersRunning() bool {
+	buf := make([]byte, 1<<20)
+	for range 50 {
+		stacks := string(buf[:runtime.Stack(buf, true)])
+		if !strings.Contains(stacks, "dynamodel.eachSegment") && !strings.Contains(stacks, "dynamodel.readSegments") {
+			return false
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return true
 }
