@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -94,6 +95,54 @@ func TestExportEmptyTable(t *testing.T) {
 		assert.ErrorIs(t, err, dynamodel.ErrTableNotFound)
 		assert.NoFileExists(t, filepath.Join(dir, "missing.json"), "nothing is created for a missing table")
 	})
+}
+
+// segmentScans answers every Scan at once with an empty last page, noting
+// each segment read, the most calls at once and the most goroutines the
+// process had during a call.
+type segmentScans struct {
+	bulk.API
+	mu           sync.Mutex
+	read         map[int32]int
+	active, peak atomic.Int32
+	goroutines   atomic.Int64
+}
+
+func (s *segmentScans) Scan(ctx context.Context, in *dynamodb.ScanInput, _ ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error) {
+	n := s.active.Add(1)
+	defer s.active.Add(-1)
+	for p := s.peak.Load(); n > p && !s.peak.CompareAndSwap(p, n); p = s.peak.Load() {
+	}
+	for g, p := int64(runtime.NumGoroutine()), s.goroutines.Load(); g > p && !s.goroutines.CompareAndSwap(p, g); p = s.goroutines.Load() {
+	}
+	s.mu.Lock()
+	s.read[aws.ToInt32(in.Segment)]++
+	s.mu.Unlock()
+	return &dynamodb.ScanOutput{}, ctx.Err()
+}
+
+func (s *segmentScans) DescribeTable(context.Context, *dynamodb.DescribeTableInput, ...func(*dynamodb.Options)) (*dynamodb.DescribeTableOutput, error) {
+	return &dynamodb.DescribeTableOutput{Table: &types.TableDescription{ItemCount: aws.Int64(0)}}, nil
+}
+
+// TestExportReadsManySegmentsWithFewGoroutines exports in 20,000 segments,
+// 3 at once: every segment is read once, from as many goroutines as read
+// at once (Export started a goroutine per segment, 19,999 of them waiting:
+// up to a million for DynamoDB's bound).
+func TestExportReadsManySegmentsWithFewGoroutines(t *testing.T) {
+	const segments = 20000
+	api := &segmentScans{read: map[int32]int{}}
+	before := runtime.NumGoroutine()
+	_, err := bulk.Export(context.Background(), api, "T", io.Discard, func(o *bulk.ExportOptions) {
+		o.Segments, o.Concurrency = segments, 3
+	})
+	require.NoError(t, err)
+	require.Len(t, api.read, segments)
+	for seg, n := range api.read {
+		require.Equal(t, 1, n, "segment %d", seg)
+	}
+	assert.LessOrEqual(t, api.peak.Load(), int32(3), "at most Concurrency at once")
+	assert.Less(t, api.goroutines.Load(), int64(before+20), "goroutines during the export")
 }
 
 // TestExportFileCheckpoints: a file with a checkpoint is not overwritten
@@ -343,34 +392,6 @@ func TestExportConcurrencyBounded(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, res.Items)
 	assert.Empty(t, out.String())
-}
-
-// goroutineScan is an empty table whose Scan records the most goroutines
-// running.
-type goroutineScan struct {
-	emptyTable
-	most atomic.Int64
-}
-
-func (g *goroutineScan) Scan(ctx context.Context, in *dynamodb.ScanInput, optFns ...func(*dynamodb.Options)) (*dynamodb.ScanOutput, error) {
-	n := int64(runtime.NumGoroutine())
-	for m := g.most.Load(); n > m && !g.most.CompareAndSwap(m, n); m = g.most.Load() {
-	}
-	return g.emptyTable.Scan(ctx, in, optFns...)
-}
-
-// TestExportGoroutinesBounded: an export of many segments reads them with
-// Concurrency goroutines, where it started one per segment, each waiting
-// its turn (a million at DynamoDB's most segments).
-func TestExportGoroutinesBounded(t *testing.T) {
-	client := &goroutineScan{}
-	res, err := bulk.Export(testContext(t), client, "T", io.Discard, func(o *bulk.ExportOptions) {
-		o.Segments, o.Concurrency = 5000, 2
-	})
-	require.NoError(t, err)
-	assert.Zero(t, res.Items)
-	assert.Equal(t, int64(5001), client.calls.Load(), "a Scan per segment, and DescribeTable")
-	assert.Less(t, client.most.Load(), int64(2500))
 }
 
 // TestExportFileKeepsOldFileUntilCheckpoint: a new export over a finished
