@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/dynamodel/dynamodel/internal/retry"
@@ -107,32 +106,6 @@ func (e *retryBoundError) Error() string {
 	return fmt.Sprintf("after %d attempts in %v (MaxElapsed %v)", e.attempts, e.elapsed.Round(time.Millisecond), e.maxElapsed)
 }
 
-// isThrottling reports whether err is DynamoDB refusing a request for its
-// rate, which applies nothing of it.
-func isThrottling(err error) bool {
-	var ae smithy.APIError
-	if !errors.As(err, &ae) {
-		return false
-	}
-	switch ae.ErrorCode() {
-	case "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded":
-		return true
-	}
-	return false
-}
-
-// answeredUnapplied reports whether err carries DynamoDB's answer that the
-// request was not applied: a 4xx response, or an error the service reports
-// as the client's fault (throttling among them).
-func answeredUnapplied(err error) bool {
-	var status interface{ HTTPStatusCode() int }
-	if errors.As(err, &status) {
-		return status.HTTPStatusCode() >= 400 && status.HTTPStatusCode() < 500
-	}
-	var ae smithy.APIError
-	return isThrottling(err) || (errors.As(err, &ae) && ae.ErrorFault() == smithy.FaultClient)
-}
-
 // sendTracker watches the attempts of one SDK call, through middleware, to
 // tell whether a failed call may have been applied: whether any attempt
 // reached the network and then ended without an answer saying it was not
@@ -161,7 +134,7 @@ func (s *sendTracker) option(o *dynamodb.Options) {
 func (s *sendTracker) attempt(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
 	s.watched, s.attempted = true, false
 	out, md, err := next.HandleFinalize(ctx, in)
-	if err != nil && s.attempted && !answeredUnapplied(err) {
+	if err != nil && s.attempted && !retry.AnsweredUnapplied(err) {
 		s.uncertain = true
 	}
 	return out, md, err
@@ -183,7 +156,7 @@ func (s *sendTracker) mayHaveApplied(err error) bool {
 	if s.watched {
 		return s.uncertain
 	}
-	return !answeredUnapplied(err)
+	return !retry.AnsweredUnapplied(err)
 }
 
 // runChunks calls do for chunks 0..n-1, at most concurrency at a time. After

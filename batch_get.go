@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodel/dynamodel/internal/retry"
 )
 
 // BatchGetError reports a BatchGet that did not finish. It sorts the keys
@@ -143,7 +145,7 @@ func (r *Repository[T]) BatchGet(ctx context.Context, keys []any, optFns ...func
 				if stop := batch.pause(ctx, attempt, first); stop != nil {
 					err = stopError(stop, fmt.Errorf("%d key(s) still unprocessed %v", len(left), stop))
 				}
-			case isThrottling(err):
+			case retry.Throttled(err):
 				if stop := batch.pause(ctx, attempt, first); stop != nil {
 					err = stopError(stop, fmt.Errorf("throttled %v: %w", stop, err))
 				} else {

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamodel/dynamodel/internal/attr"
+	"github.com/dynamodel/dynamodel/internal/retry"
 )
 
 // DynamoDB's limits per batch request.
@@ -199,7 +200,7 @@ func (r *Repository[T]) writeChunk(ctx context.Context, opt BatchOptions, c *Cap
 		}, append(optFns, sent.option)...)
 		if err != nil {
 			maybeApplied = maybeApplied || sent.mayHaveApplied(err)
-			if !isThrottling(err) {
+			if !retry.Throttled(err) {
 				return reqs, left(), classify(err)
 			}
 			// Throttled: this answer applied nothing; send it all again.

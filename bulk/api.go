@@ -9,7 +9,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/dynamodel/dynamodel"
 	"github.com/dynamodel/dynamodel/internal/retry"
@@ -53,20 +52,6 @@ func (e *markedError) Error() string {
 }
 func (e *markedError) Unwrap() []error { return []error{e.sentinel, e.err} }
 
-// isThrottle reports whether err is DynamoDB saying "too fast" (after the
-// SDK's own retries gave up).
-func isThrottle(err error) bool {
-	var apiErr smithy.APIError
-	if !errors.As(err, &apiErr) {
-		return false
-	}
-	switch apiErr.ErrorCode() {
-	case "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded":
-		return true
-	}
-	return false
-}
-
 // isConditionFailed reports whether err is a failed condition, and returns
 // the item as it was when DynamoDB sends it.
 func isConditionFailed(err error) (bool, map[string]types.AttributeValue) {
@@ -92,7 +77,7 @@ const throttleAttempts = 10
 func retryThrottled(ctx context.Context, do func() error) error {
 	for attempt := 1; ; attempt++ {
 		err := do()
-		if err == nil || !isThrottle(err) || attempt >= throttleAttempts {
+		if err == nil || !retry.Throttled(err) || attempt >= throttleAttempts {
 			return err
 		}
 		if err := backoff(ctx, attempt, 50*time.Millisecond, 5*time.Second); err != nil {

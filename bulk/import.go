@@ -519,7 +519,7 @@ func (im *importer) writeBatch(ctx context.Context, batch []*entry) []error {
 		case err == nil:
 			left = im.unprocessed(left, out.UnprocessedItems[im.table])
 			why = fmt.Errorf("still unprocessed after %d attempts", attempt)
-		case isThrottle(err):
+		case retry.Throttled(err):
 			why = fmt.Errorf("throttled %d times: %w", attempt, err)
 		case ctx.Err() != nil:
 			why = fmt.Errorf("outcome unknown (sent, no answer): %w", ctx.Err())
@@ -538,7 +538,7 @@ func (im *importer) writeBatch(ctx context.Context, batch []*entry) []error {
 		if len(left) == 0 {
 			return errs
 		}
-		if im.mayResend(attempt, first) && (err == nil || isThrottle(err)) {
+		if im.mayResend(attempt, first) && (err == nil || retry.Throttled(err)) {
 			if berr := backoff(ctx, attempt, im.batch.BaseDelay, im.batch.MaxDelay); berr == nil {
 				continue
 			}

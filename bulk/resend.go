@@ -2,10 +2,11 @@ package bulk
 
 import (
 	"context"
-	"errors"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go/middleware"
+
+	"github.com/dynamodel/dynamodel/internal/retry"
 )
 
 // resendWatch watches the attempts of one SDK call, to tell whether an
@@ -32,15 +33,8 @@ func (w *resendWatch) option(o *dynamodb.Options) {
 // attempt runs around each attempt, after the SDK's retry middleware.
 func (w *resendWatch) attempt(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
 	out, md, err := next.HandleFinalize(ctx, in)
-	if err != nil && !answeredUnapplied(err) {
+	if err != nil && !retry.AnsweredUnapplied(err) {
 		w.uncertain = true
 	}
 	return out, md, err
-}
-
-// answeredUnapplied reports whether err is an answer saying the request
-// was not applied: a 4xx status.
-func answeredUnapplied(err error) bool {
-	var status interface{ HTTPStatusCode() int }
-	return errors.As(err, &status) && status.HTTPStatusCode() >= 400 && status.HTTPStatusCode() < 500
 }

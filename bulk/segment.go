@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodel/dynamodel/internal/retry"
 )
 
 // saveTimeout bounds the control-table writes made after ctx has ended
@@ -135,7 +137,7 @@ func (b *backfill[T]) scan(ctx context.Context, seg int, pos map[string]types.At
 			return nil, err
 		}
 		out, err := b.client.Scan(ctx, in, b.opts.ClientOptions...)
-		if isThrottle(err) && attempt < throttleAttempts {
+		if retry.Throttled(err) && attempt < throttleAttempts {
 			b.budget.reads.adjust(-est)
 			b.budget.reads.throttled()
 			if err := backoff(ctx, attempt, 50*time.Millisecond, 5*time.Second); err != nil {
@@ -241,7 +243,7 @@ func (b *backfill[T]) get(ctx context.Context, raw map[string]types.AttributeVal
 			TableName: aws.String(b.repo.Table()), Key: key, ConsistentRead: aws.Bool(true),
 			ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal,
 		}, b.opts.ClientOptions...)
-		if isThrottle(err) && attempt < throttleAttempts {
+		if retry.Throttled(err) && attempt < throttleAttempts {
 			b.budget.reads.adjust(-est)
 			b.budget.reads.throttled()
 			if err := backoff(ctx, attempt, 50*time.Millisecond, 5*time.Second); err != nil {
@@ -270,7 +272,7 @@ func (b *backfill[T]) write(ctx context.Context, est float64, c *Counts, send fu
 			return err
 		}
 		cc, err := send()
-		if isThrottle(err) && attempt < throttleAttempts {
+		if retry.Throttled(err) && attempt < throttleAttempts {
 			b.budget.writes.adjust(-est)
 			b.budget.writes.throttled()
 			if err := backoff(ctx, attempt, 50*time.Millisecond, 5*time.Second); err != nil {
