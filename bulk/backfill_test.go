@@ -82,11 +82,16 @@ func accounts(t testing.TB, db *dynamotest.DB) *dynamodel.Repository[Account] {
 	return repo
 }
 
-// rawByID reads the table's items by id.
+// rawByID reads the Items table's items by id.
 func rawByID(t testing.TB, db *dynamotest.DB) map[string]map[string]types.AttributeValue {
+	return itemsByID(t, db, "Items")
+}
+
+// itemsByID reads the items of test table name by id.
+func itemsByID(t testing.TB, db *dynamotest.DB, name string) map[string]map[string]types.AttributeValue {
 	t.Helper()
 	out := map[string]map[string]types.AttributeValue{}
-	for _, item := range scanItems(t, db.Client, db.Table("Items")) {
+	for _, item := range scanItems(t, db.Client, db.Table(name)) {
 		out[item["id"].(*types.AttributeValueMemberS).Value] = item
 	}
 	return out

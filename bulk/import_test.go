@@ -538,21 +538,11 @@ func TestImportIfAbsentRepeatedKey(t *testing.T) {
 			existing = append(existing, le.Line)
 		}
 		assert.Equal(t, []int{2, 34}, existing)
-		stored := rawItems(t, db)
+		stored := itemsByID(t, db, "Copy")
 		for _, id := range []string{"near", "far"} {
 			assert.Equal(t, "first", stored[id]["v"].(*types.AttributeValueMemberS).Value, id)
 		}
 	})
-}
-
-// rawItems reads the Copy table's items by id.
-func rawItems(t testing.TB, db *dynamotest.DB) map[string]map[string]types.AttributeValue {
-	t.Helper()
-	out := map[string]map[string]types.AttributeValue{}
-	for _, it := range scanItems(t, db.Client, db.Table("Copy")) {
-		out[it["id"].(*types.AttributeValueMemberS).Value] = it
-	}
-	return out
 }
 
 // TestImportStoppedIsNotDone: an import stopped by its context ends its
@@ -606,7 +596,7 @@ func TestImportIfAbsentLostResponse(t *testing.T) {
 		assert.Equal(t, int64(1), res.Written)
 		require.Len(t, res.Existing, 1)
 		assert.Equal(t, 2, res.Existing[0].Line)
-		stored := rawItems(t, db)
+		stored := itemsByID(t, db, "Copy")
 		assert.Equal(t, "1", stored["a"]["v"].(*types.AttributeValueMemberS).Value)
 		assert.Equal(t, "before", stored["old"]["v"].(*types.AttributeValueMemberS).Value)
 	})
