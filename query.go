@@ -111,8 +111,10 @@ type QueryOptions struct {
 	// MaxEvaluated bounds the items evaluated (read and paid for, before
 	// the filter: DynamoDB's ScannedCount) summed over every request of the
 	// call (0: no bound). Each request asks for at most what is left of it,
-	// so the bound is never passed; a request may still evaluate fewer, as
-	// DynamoDB ends a page at 1 MB. When it stops a read with items left,
+	// so the answered requests never pass the bound; a request may still
+	// evaluate fewer, as DynamoDB ends a page at 1 MB. (A request the SDK
+	// sends again after a lost answer or a timeout counts once, though
+	// DynamoDB may have evaluated, and charged for, both.) When it stops a read with items left,
 	// Query ends with an error wrapping ErrMaxEvaluated after the items
 	// read, QueryCount returns the count so far with that error, and
 	// QueryPage returns a shorter page (even an empty one) whose Cursor
