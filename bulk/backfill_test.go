@@ -569,6 +569,7 @@ func TestBackfillEditedRows(t *testing.T) {
 		}{
 			{"fraction", true, map[string]types.AttributeValue{"segment": n("0.5"), "state": s("done")}, "a record of segment 0.5, not a segment number"},
 			{"past", true, map[string]types.AttributeValue{"segment": n("2"), "state": s("done")}, "a record of segment 2, past the header's 2 segments"},
+			{"huge", true, map[string]types.AttributeValue{"segment": n("1e100"), "state": s("done")}, "not a segment number"},
 			{"position", true, map[string]types.AttributeValue{"segment": n("0"), "state": s("active"), "position": s("x")}, "segment 0's position is a S, not a map"},
 			{"no header", false, map[string]types.AttributeValue{"segment": n("0"), "state": s("done")}, "segment records but no header"},
 		} {

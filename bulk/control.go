@@ -269,10 +269,11 @@ func (c *controlTable) rows(ctx context.Context) (runHeader, []segmentRow, error
 }
 
 // checkRow reports a segment item no worker writes: a segment that is not
-// a whole number, a position that is not a map.
+// a whole number below maxSegments (a larger one would not fit an int), a
+// position that is not a map.
 func checkRow(item map[string]types.AttributeValue) error {
 	seg := num(item[attrSegment])
-	if seg != math.Trunc(seg) || seg < 0 {
+	if seg != math.Trunc(seg) || seg < 0 || seg >= maxSegments {
 		return fmt.Errorf("%w: a record of segment %s, not a segment number (was it edited?)", ErrRunMismatch, numText(item[attrSegment]))
 	}
 	if p, ok := item[attrPosition]; ok {
