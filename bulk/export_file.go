@@ -253,8 +253,12 @@ func openOutput(path string, cp *checkpointFile) (_ *output, err error) {
 	return o, nil
 }
 
-// Write writes lines.
+// Write writes lines. A page without items writes nothing: it opens no
+// gzip member, whose bytes a checkpoint would record with no items.
 func (o *output) Write(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
 	if o.gz != nil {
 		o.member = true
 		return o.gz.Write(p)

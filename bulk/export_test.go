@@ -97,6 +97,30 @@ func TestExportEmptyTable(t *testing.T) {
 	})
 }
 
+// TestExportFileStoppedOnEmptyPages: a gzip export stopped after pages
+// without items resumes, where the empty pages had opened a gzip member
+// and its checkpoint recorded the member's bytes with no items, which a
+// resume refused as damaged.
+func TestExportFileStoppedOnEmptyPages(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		items := db.Table("Items")
+		path := filepath.Join(t.TempDir(), "empty.json.gz")
+		cctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		_, err := bulk.ExportFile(cctx, db.Client, items, path, func(o *bulk.ExportOptions) {
+			o.Segments, o.Concurrency = 2, 1
+			o.Progress = func(bulk.Progress) { cancel() }
+		})
+		require.ErrorIs(t, err, context.Canceled)
+		require.FileExists(t, path+bulk.CheckpointSuffix)
+		res, err := bulk.ExportFile(ctx, db.Client, items, path, func(o *bulk.ExportOptions) { o.Resume = true })
+		require.NoError(t, err)
+		assert.True(t, res.Resumed)
+		assert.Empty(t, fileLines(t, path))
+	})
+}
+
 // segmentScans answers every Scan at once with an empty last page, noting
 // each segment read, the most calls at once and the most goroutines the
 // process had during a call.
