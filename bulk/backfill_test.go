@@ -510,9 +510,9 @@ func TestBulkInvalidOptions(t *testing.T) {
 }
 
 // TestBackfillEditedHeader: a run whose header was edited to a segment
-// count no run can have is an error for Status and Backfill, where a
-// negative count panicked (a slice of negative length) and a huge one
-// was looped over.
+// count no run can have is an error matching ErrRunMismatch, as the other
+// edited records are, for Status and Backfill, where a negative count
+// panicked (a slice of negative length) and a huge one was looped over.
 func TestBackfillEditedHeader(t *testing.T) {
 	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
 		ctx := testContext(t)
@@ -535,8 +535,10 @@ func TestBackfillEditedHeader(t *testing.T) {
 			require.NoError(t, err)
 			_, err = bulk.Status(ctx, db.Client, run, func(o *bulk.StatusOptions) { o.ControlTable = control })
 			assert.ErrorContains(t, err, "its header says "+n+" segments", n)
+			assert.ErrorIs(t, err, bulk.ErrRunMismatch, n)
 			_, err = bulk.Backfill(ctx, repo, run, addOne, backfillOptions(db, func(o *bulk.BackfillOptions) { o.Segments = 0 })...)
 			assert.ErrorContains(t, err, "its header says "+n+" segments", n)
+			assert.ErrorIs(t, err, bulk.ErrRunMismatch, n)
 		}
 	})
 }

@@ -248,8 +248,8 @@ func (c *controlTable) rows(ctx context.Context) (runHeader, []segmentRow, error
 			if seg == headerSeg {
 				h = readHeader(item)
 				if h.segments < 1 || h.segments > maxSegments {
-					return h, nil, c.fail("read", fmt.Errorf("its header says %d segments, not a count from 1 to %d (was it edited?)",
-						h.segments, maxSegments))
+					return h, nil, c.fail("read", fmt.Errorf("%w: its header says %d segments, not a count from 1 to %d (was it edited?)",
+						ErrRunMismatch, h.segments, maxSegments))
 				}
 				continue
 			}

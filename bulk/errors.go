@@ -42,9 +42,9 @@ var (
 	// ErrRunMismatch reports a backfill started again with a different
 	// segment count or marker attribute, a run name already used for
 	// another table, or a run whose records in the control table no worker
-	// wrote (edited by hand: a segment number past the count or not a
-	// whole number, a position that is not a map, segment records without
-	// the run's header).
+	// wrote (edited by hand: a header's segment count that no run has, a
+	// segment number past the count or not a whole number, a position that
+	// is not a map, segment records without the run's header).
 	ErrRunMismatch = errors.New("bulk: run mismatch")
 
 	// ErrNoVersion reports a backfill of a model without a version role,
