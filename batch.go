@@ -2,14 +2,9 @@ package dynamodel
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
 	"sync"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/smithy-go/middleware"
 
 	"github.com/dynamodel/dynamodel/internal/retry"
 )
@@ -104,59 +99,6 @@ func (e *retryBoundError) Error() string {
 		return fmt.Sprintf("after %d attempts", e.attempts)
 	}
 	return fmt.Sprintf("after %d attempts in %v (MaxElapsed %v)", e.attempts, e.elapsed.Round(time.Millisecond), e.maxElapsed)
-}
-
-// sendTracker watches the attempts of one SDK call, through middleware, to
-// tell whether a failed call may have been applied: whether any attempt
-// reached the network and then ended without an answer saying it was not
-// applied (a network error, a lost or unreadable answer, a 5xx).
-type sendTracker struct {
-	watched   bool // the middleware ran: the client is an SDK client that took the option
-	attempted bool // the current attempt reached the network
-	uncertain bool // some attempt may have been applied without an answer
-}
-
-// option adds the tracker to one call. Its attempts run one after another,
-// so the fields need no lock.
-func (s *sendTracker) option(o *dynamodb.Options) {
-	o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
-		attempt := middleware.FinalizeMiddlewareFunc("dynamodel.sendTracker.attempt", s.attempt)
-		if err := stack.Finalize.Insert(attempt, "Retry", middleware.After); err != nil {
-			if err := stack.Finalize.Add(attempt, middleware.After); err != nil {
-				return err
-			}
-		}
-		return stack.Deserialize.Add(middleware.DeserializeMiddlewareFunc("dynamodel.sendTracker.send", s.send), middleware.After)
-	})
-}
-
-// attempt runs around each attempt, after the SDK's retry middleware.
-func (s *sendTracker) attempt(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
-	s.watched, s.attempted = true, false
-	out, md, err := next.HandleFinalize(ctx, in)
-	if err != nil && s.attempted && !retry.AnsweredUnapplied(err) {
-		s.uncertain = true
-	}
-	return out, md, err
-}
-
-// send runs next to the transport: the request leaves here, unless the
-// connection cannot even be made.
-func (s *sendTracker) send(ctx context.Context, in middleware.DeserializeInput, next middleware.DeserializeHandler) (middleware.DeserializeOutput, middleware.Metadata, error) {
-	out, md, err := next.HandleDeserialize(ctx, in)
-	var op *net.OpError
-	s.attempted = err == nil || !errors.As(err, &op) || op.Op != "dial"
-	return out, md, err
-}
-
-// mayHaveApplied reports whether a call that failed with err may have been
-// applied: what the tracker saw, or, when it saw nothing (an API that is
-// not the SDK's client), what err says.
-func (s *sendTracker) mayHaveApplied(err error) bool {
-	if s.watched {
-		return s.uncertain
-	}
-	return !retry.AnsweredUnapplied(err)
 }
 
 // runChunks calls do for chunks 0..n-1, at most concurrency at a time. After

@@ -193,13 +193,13 @@ func (r *Repository[T]) writeChunk(ctx context.Context, opt BatchOptions, c *Cap
 		return writeNotDone
 	}
 	for attempt := 1; ; attempt++ {
-		var sent sendTracker
+		var sent retry.SendWatch
 		out, err := r.client.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{
 			RequestItems:           map[string][]types.WriteRequest{r.table: reqs},
 			ReturnConsumedCapacity: c.mode(),
-		}, append(optFns, sent.option)...)
+		}, append(optFns, sent.Option)...)
 		if err != nil {
-			maybeApplied = maybeApplied || sent.mayHaveApplied(err)
+			maybeApplied = maybeApplied || sent.MayHaveApplied(err)
 			if !retry.Throttled(err) {
 				return reqs, left(), classify(err)
 			}
@@ -209,7 +209,7 @@ func (r *Repository[T]) writeChunk(ctx context.Context, opt BatchOptions, c *Cap
 			}
 			continue
 		}
-		maybeApplied = maybeApplied || sent.uncertain
+		maybeApplied = maybeApplied || sent.Uncertain()
 		c.writes(out.ConsumedCapacity)
 		reqs = out.UnprocessedItems[r.table]
 		if len(reqs) == 0 {

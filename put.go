@@ -6,6 +6,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodel/dynamodel/internal/retry"
 )
 
 // PutOptions are the options of Put, PutReturning and Create.
@@ -86,10 +88,10 @@ func (r *Repository[T]) put(ctx context.Context, item T, mode writeMode, rv type
 		in.ReturnValues = rv
 	}
 	callCtx, clientOpts, sink := r.returned(ctx, rv, r.opts.ClientOptions)
-	var sent *sendTracker
+	var sent *retry.SendWatch
 	if in.ConditionExpression != nil && rv == types.ReturnValueNone {
-		sent = &sendTracker{}
-		clientOpts = append(slices.Clip(clientOpts), sent.option)
+		sent = &retry.SendWatch{}
+		clientOpts = append(slices.Clip(clientOpts), sent.Option)
 	}
 	out, err := r.client.PutItem(callCtx, in, clientOpts...)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamodel/dynamodel/internal/attr"
+	"github.com/dynamodel/dynamodel/internal/retry"
 )
 
 // storedBySelf reports whether a conditional put that failed with err was
@@ -14,9 +15,9 @@ import (
 // lost: the SDK resent it (sent saw an attempt that may have been applied)
 // and the item found now is the item the call sent. Without this, a Create
 // whose first answer is lost reports ErrAlreadyExists for its own item.
-func (r *Repository[T]) storedBySelf(ctx context.Context, err error, sent *sendTracker, w writeReq) bool {
+func (r *Repository[T]) storedBySelf(ctx context.Context, err error, sent *retry.SendWatch, w writeReq) bool {
 	var ccf *types.ConditionalCheckFailedException
-	if sent == nil || !sent.uncertain || !errors.As(err, &ccf) {
+	if sent == nil || !sent.Uncertain() || !errors.As(err, &ccf) {
 		return false
 	}
 	found := ccf.Item

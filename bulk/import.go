@@ -597,15 +597,15 @@ func (im *importer) putEach(ctx context.Context, batch []*entry) []error {
 			errs[i] = errNotSent
 			continue
 		}
-		var watch resendWatch
-		optFns := append(slices.Clip(im.opts.ClientOptions), watch.option)
+		var watch retry.SendWatch
+		optFns := append(slices.Clip(im.opts.ClientOptions), watch.Option)
 		err := retryThrottled(ctx, func() error {
 			_, err := im.client.PutItem(ctx, in, optFns...)
 			return err
 		})
 		switch failed, found := isConditionFailed(err); {
 		case err == nil:
-		case failed && im.opts.IfAbsent && watch.uncertain && im.holds(ctx, e, found):
+		case failed && im.opts.IfAbsent && watch.Uncertain() && im.holds(ctx, e, found):
 			// The SDK resent a put whose answer was lost, and the item
 			// its condition found is the line's: this import wrote it.
 		case failed && im.opts.IfAbsent:
