@@ -132,6 +132,27 @@ func TestLostResponseNeverWritesTwice(t *testing.T) {
 	})
 }
 
+// TestRefusedConnectionIsNotAWrite: an attempt whose connection is
+// refused never left, so when the SDK's resend finds the very item the
+// call sends already stored, it was there before: Create says
+// ErrAlreadyExists (a lost answer would have made it the call's own).
+func TestRefusedConnectionIsNotAWrite(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		f := &dynamotest.Faults{}
+		docs := faulty[Doc](t, db, "Docs", f)
+		d := Doc{ID: "refused", Name: "n"}
+		_, err := docs.Create(ctx, d)
+		require.NoError(t, err)
+
+		f.Add("PutItem", dynamotest.ConnectionRefused, 1)
+		_, err = docs.Create(ctx, d)
+		require.ErrorIs(t, err, dynamodel.ErrAlreadyExists)
+		assert.Equal(t, 1, f.Injected("PutItem"))
+		assert.Equal(t, 3, f.Attempts("PutItem"), "the first Create, then two attempts of this one")
+	})
+}
+
 func TestCancelStopsPromptly(t *testing.T) {
 	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
 		f := &dynamotest.Faults{}

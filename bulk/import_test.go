@@ -545,6 +545,33 @@ func TestImportIfAbsentRepeatedKey(t *testing.T) {
 	})
 }
 
+// TestImportIfAbsentRefusedConnection: with IfAbsent, a line whose first
+// attempt's connection is refused never left, so the item the resend
+// finds, though the very item of the line, was there before: Existing,
+// not Written (a lost answer would have made it the line's own).
+func TestImportIfAbsentRefusedConnection(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := testContext(t)
+		same := item("same", "v", "1")
+		putItems(t, db.Client, db.Table("Copy"), []map[string]types.AttributeValue{same})
+		path := filepath.Join(t.TempDir(), "in.json")
+		writeFile(t, path, line(t, same))
+		f := &dynamotest.Faults{}
+		f.Add("PutItem", dynamotest.ConnectionRefused, 1)
+		client := db.Engine.Client(f.Option(), func(o *dynamodb.Options) {
+			o.Retryer = awsretry.AddWithMaxBackoffDelay(awsretry.NewStandard(), 20*time.Millisecond)
+		})
+		res, err := bulk.Import(ctx, client, db.Table("Copy"), []string{path}, func(o *bulk.ImportOptions) {
+			o.IfAbsent = true
+		})
+		require.NoError(t, err)
+		assert.Equal(t, 1, f.Injected("PutItem"))
+		assert.Zero(t, res.Written)
+		require.Len(t, res.Existing, 1)
+		assert.Equal(t, 1, res.Existing[0].Line)
+	})
+}
+
 // TestImportStoppedIsNotDone: an import stopped by its context ends its
 // progress without Done, as Progress says (it reported Done, so a bar
 // showed 100% and "done" for an import that stopped part way), with a last

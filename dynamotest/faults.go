@@ -50,6 +50,9 @@ const (
 	// then holds the answer until the request's context ends: a request cut
 	// off in flight, whose caller cannot know it was applied.
 	ApplyThenHang
+	// ConnectionRefused fails the request as a refused connection would
+	// (a dial error): it never left, so it cannot have been applied.
+	ConnectionRefused
 )
 
 // Faults is an http.RoundTripper for a DynamoDB client that injects
@@ -147,6 +150,9 @@ func (f *Faults) RoundTrip(req *http.Request) (*http.Response, error) {
 		return errorResponse(req, 500, "InternalServerError", "Internal server error (injected)"), nil
 	case Unavailable:
 		return errorResponse(req, 503, "ServiceUnavailable", "Service unavailable (injected)"), nil
+	case ConnectionRefused:
+		drain(req)
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: fmt.Errorf("connection refused (injected)")}
 	case ConnectionReset:
 		drain(req)
 		return nil, &net.OpError{Op: "read", Net: "tcp", Err: fmt.Errorf("connection reset by peer (injected)")}
