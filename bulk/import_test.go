@@ -545,6 +545,18 @@ func TestImportIfAbsentRepeatedKey(t *testing.T) {
 	})
 }
 
+// importIfAbsent imports path into the Copy table with IfAbsent, through
+// a client of db whose requests go through f and whose SDK retries pause
+// briefly.
+func importIfAbsent(ctx context.Context, db *dynamotest.DB, f *dynamotest.Faults, path string) (bulk.ImportResult, error) {
+	client := db.Engine.Client(f.Option(), func(o *dynamodb.Options) {
+		o.Retryer = awsretry.AddWithMaxBackoffDelay(awsretry.NewStandard(), 20*time.Millisecond)
+	})
+	return bulk.Import(ctx, client, db.Table("Copy"), []string{path}, func(o *bulk.ImportOptions) {
+		o.IfAbsent = true
+	})
+}
+
 // TestImportIfAbsentRefusedConnection: with IfAbsent, a line whose first
 // attempt's connection is refused never left, so the item the resend
 // finds, though the very item of the line, was there before: Existing,
@@ -558,12 +570,7 @@ func TestImportIfAbsentRefusedConnection(t *testing.T) {
 		writeFile(t, path, line(t, same))
 		f := &dynamotest.Faults{}
 		f.Add("PutItem", dynamotest.ConnectionRefused, 1)
-		client := db.Engine.Client(f.Option(), func(o *dynamodb.Options) {
-			o.Retryer = awsretry.AddWithMaxBackoffDelay(awsretry.NewStandard(), 20*time.Millisecond)
-		})
-		res, err := bulk.Import(ctx, client, db.Table("Copy"), []string{path}, func(o *bulk.ImportOptions) {
-			o.IfAbsent = true
-		})
+		res, err := importIfAbsent(ctx, db, f, path)
 		require.NoError(t, err)
 		assert.Equal(t, 1, f.Injected("PutItem"))
 		assert.Zero(t, res.Written)
@@ -611,12 +618,7 @@ func TestImportIfAbsentLostResponse(t *testing.T) {
 		f.Add("PutItem", dynamotest.LoseResponse, 1) // each line's first attempt
 		f.Add("PutItem", dynamotest.PassThrough, 1)
 		f.Add("PutItem", dynamotest.LoseResponse, 1)
-		client := db.Engine.Client(f.Option(), func(o *dynamodb.Options) {
-			o.Retryer = awsretry.AddWithMaxBackoffDelay(awsretry.NewStandard(), 20*time.Millisecond)
-		})
-		res, err := bulk.Import(ctx, client, db.Table("Copy"), []string{path}, func(o *bulk.ImportOptions) {
-			o.IfAbsent = true
-		})
+		res, err := importIfAbsent(ctx, db, f, path)
 		require.NoError(t, err)
 		assert.Equal(t, 2, f.Injected("PutItem"), "two answers lost")
 		assert.GreaterOrEqual(t, f.Attempts("PutItem"), 4, "each lost one resent")
