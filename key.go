@@ -30,19 +30,13 @@ type Key struct {
 	Range any
 }
 
-// DynamoDB's limits on key values, in bytes.
-const (
-	maxHashKeyBytes  = 2048
-	maxRangeKeyBytes = 1024
-)
-
 // keyBytesLimit is the largest string or binary value DynamoDB accepts in
 // a key attribute of role (RoleHash or RoleRange).
 func keyBytesLimit(role Role) int {
 	if role == RoleRange {
-		return maxRangeKeyBytes
+		return attr.MaxRangeKeyBytes
 	}
-	return maxHashKeyBytes
+	return attr.MaxHashKeyBytes
 }
 
 // itemKey is an encoded, checked key.

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/dynamodel/dynamodel/internal/attr"
 )
 
 // Document paths.
@@ -36,9 +38,7 @@ import (
 
 // DynamoDB's limits on names and document paths.
 const (
-	maxNameBytes    = 65535 // an attribute name, at any depth
-	maxKeyNameBytes = 255   // a key or index key attribute name
-	maxPathDepth    = 32    // the deepest nesting of a document
+	maxKeyNameBytes = 255 // a key or index key attribute name
 	maxListIndex    = 1<<31 - 1
 )
 
@@ -155,8 +155,8 @@ func (r *pathReader) fail(reason string) {
 
 func (r *pathReader) deeper() bool {
 	r.depth++
-	if r.depth > maxPathDepth {
-		r.fail(fmt.Sprintf("more than %d levels", maxPathDepth))
+	if r.depth > attr.MaxDepth {
+		r.fail(fmt.Sprintf("more than %d levels", attr.MaxDepth))
 		return false
 	}
 	return true
@@ -250,8 +250,8 @@ func checkName(name string) string {
 	switch {
 	case name == "":
 		return "empty attribute name"
-	case len(name) > maxNameBytes:
-		return fmt.Sprintf("attribute name of %d bytes, over DynamoDB's limit of %d", len(name), maxNameBytes)
+	case len(name) > attr.MaxNameBytes:
+		return fmt.Sprintf("attribute name of %d bytes, over DynamoDB's limit of %d", len(name), attr.MaxNameBytes)
 	case !utf8.ValidString(name):
 		return "attribute name is not valid UTF-8"
 	}
@@ -335,7 +335,7 @@ func pathsOverlap(a, b string) bool {
 // writePath renders path p into b with a name placeholder for each name
 // segment.
 func (w *exprWriter) writePath(b *strings.Builder, p string) error {
-	if !strings.ContainsAny(p, `.[]"`) && len(p) <= maxNameBytes && p != "" && utf8.ValidString(p) {
+	if !strings.ContainsAny(p, `.[]"`) && len(p) <= attr.MaxNameBytes && p != "" && utf8.ValidString(p) {
 		b.WriteString(w.name(p)) // a plain name: the common case
 		return nil
 	}
@@ -360,7 +360,7 @@ func (w *exprWriter) writePath(b *strings.Builder, p string) error {
 
 // path renders path p with a name placeholder for each name segment.
 func (w *exprWriter) path(p string) (string, error) {
-	if !strings.ContainsAny(p, `.[]"`) && p != "" && len(p) <= maxNameBytes && utf8.ValidString(p) {
+	if !strings.ContainsAny(p, `.[]"`) && p != "" && len(p) <= attr.MaxNameBytes && utf8.ValidString(p) {
 		return w.name(p), nil
 	}
 	var b strings.Builder

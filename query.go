@@ -114,11 +114,11 @@ type QueryOptions struct {
 	// so the answered requests never pass the bound; a request may still
 	// evaluate fewer, as DynamoDB ends a page at 1 MB. (A request the SDK
 	// sends again after a lost answer or a timeout counts once, though
-	// DynamoDB may have evaluated, and charged for, both.) When it stops a read with items left,
-	// Query ends with an error wrapping ErrMaxEvaluated after the items
-	// read, QueryCount returns the count so far with that error, and
-	// QueryPage returns a shorter page (even an empty one) whose Cursor
-	// resumes the read.
+	// DynamoDB may have evaluated, and charged for, both.) When it stops a
+	// read with items left, Query ends with an error wrapping
+	// ErrMaxEvaluated after the items read, QueryCount returns the count so
+	// far with that error, and QueryPage returns a shorter page (even an
+	// empty one) whose Cursor resumes the read.
 	MaxEvaluated int
 	// Descending returns items in descending sort key order.
 	Descending bool

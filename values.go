@@ -37,11 +37,11 @@ func valueSizeChecked(av types.AttributeValue) (int, error) { return valueSizeAt
 
 // valueSizeAt is valueSizeChecked of a value at nesting level level (an
 // attribute's value is at level 1; a member or element of a value at
-// level n, at n+1). DynamoDB refuses a value below level 32 (maxPathDepth,
+// level n, at n+1). DynamoDB refuses a value below level 32 (attr.MaxDepth,
 // the deepest a path can reach), and an empty set.
 func valueSizeAt(av types.AttributeValue, level int) (int, error) {
-	if level > maxPathDepth {
-		return 0, fmt.Errorf("a value nested more than %d levels deep, which DynamoDB refuses", maxPathDepth)
+	if level > attr.MaxDepth {
+		return 0, fmt.Errorf("a value nested more than %d levels deep, which DynamoDB refuses", attr.MaxDepth)
 	}
 	switch v := av.(type) {
 	case nil:
@@ -105,7 +105,7 @@ func valueSizeAt(av types.AttributeValue, level int) (int, error) {
 		n := 3
 		var bad mistake
 		for k, e := range v.Value {
-			if len(k) > maxNameBytes || !utf8.ValidString(k) {
+			if len(k) > attr.MaxNameBytes || !utf8.ValidString(k) {
 				bad.add(k, fmt.Errorf("map key %.64q: %s", k, checkName(k)))
 				continue
 			}

@@ -119,8 +119,8 @@ const maxLine = 4 << 20
 // the key attributes of the table and of its indexes: their types, no
 // empty value, DynamoDB's length limits; the item size) before it is
 // queued, so a malformed line is reported and never stops the lines around
-// it, and no half item is ever written. When a batch is rejected as a whole, its items are written
-// one by one so that only the bad ones fail.
+// it, and no half item is ever written. When a batch is rejected as a
+// whole, its items are written one by one so that only the bad ones fail.
 //
 // A gzip file's member (ExportFile writes one per checkpoint) is read to
 // its end and its checksum checked before any of its lines is used, so a
@@ -212,11 +212,11 @@ func tableKeys(t *types.TableDescription) (keys, indexKeys []keyAttr) {
 	}
 	schemaKeys := func(index string, schema []types.KeySchemaElement) (keys []keyAttr) {
 		for _, k := range schema {
-			a := keyAttr{name: *k.AttributeName, typ: attrTypes[*k.AttributeName], index: index, max: maxHashKey}
+			a := keyAttr{name: *k.AttributeName, typ: attrTypes[*k.AttributeName], index: index, max: attr.MaxHashKeyBytes}
 			if k.KeyType == types.KeyTypeHash {
 				keys = append([]keyAttr{a}, keys...)
 			} else {
-				a.max = maxRangeKey
+				a.max = attr.MaxRangeKeyBytes
 				keys = append(keys, a)
 			}
 		}

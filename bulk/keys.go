@@ -19,12 +19,6 @@ type keyAttr struct {
 	max   int    // the longest string or binary it takes, in bytes
 }
 
-// DynamoDB's limits on key values, in bytes.
-const (
-	maxHashKey  = 2048
-	maxRangeKey = 1024
-)
-
 // checkKey checks a value of key attribute k as DynamoDB would before
 // writing it: of k's type, not an empty string or binary, not over k's
 // length limit.

@@ -227,8 +227,9 @@ func appendString(dst []byte, s string) []byte {
 // without its newline. Everything is checked before anything is returned:
 // the JSON (valid UTF-8), one type per value, numbers, base64, non-empty
 // sets without duplicates, attribute names of 1 to 65535 bytes, no name
-// twice in one map, and values nested at most 32 levels deep, as DynamoDB stores them. An error wraps
-// ErrMalformedItem and names the attribute, e.g.
+// twice in one map, and values nested at most 32 levels deep, as DynamoDB
+// stores them. An error wraps ErrMalformedItem and names the attribute,
+// e.g.
 // attribute "address"."lines"[2]: want a string for S, got a number.
 func ParseLine(line []byte) (map[string]types.AttributeValue, error) {
 	line = bytes.TrimRight(line, "\r\n")
@@ -251,18 +252,13 @@ func ParseLine(line []byte) (map[string]types.AttributeValue, error) {
 
 // lineParser walks one line's JSON tokens.
 type lineParser struct {
-	dec   *json.Decoder
-	depth int // values being read, one inside the other
+	dec *json.Decoder
+	// depth counts the values being read, one inside the other: at most
+	// attr.MaxDepth, as dynamodel's writes check too. The bound also stops
+	// the parser before a line's nesting costs it: each level's path, kept
+	// for messages, is as long as the levels above it.
+	depth int
 }
-
-// maxNameBytes is DynamoDB's limit on an attribute name, at any depth.
-const maxNameBytes = 65535
-
-// maxLineDepth bounds how deep values may nest in a line: DynamoDB's 32
-// levels (an attribute's value is level 1), which dynamodel's writes check
-// too. It also stops the parser before a line's nesting costs it: each
-// level's path, kept for messages, is as long as the levels above it.
-const maxLineDepth = 32
 
 // token returns the next token; the end of the input is an error.
 func (p *lineParser) token() (json.Token, error) {
@@ -348,8 +344,8 @@ func (p *lineParser) attributes(path string) (map[string]types.AttributeValue, e
 		if err != nil {
 			return nil, at(path, err)
 		}
-		if len(name) > maxNameBytes {
-			return nil, at(path, fmt.Errorf("an attribute name of %d bytes, over DynamoDB's limit of %d", len(name), maxNameBytes))
+		if len(name) > attr.MaxNameBytes {
+			return nil, at(path, fmt.Errorf("an attribute name of %d bytes, over DynamoDB's limit of %d", len(name), attr.MaxNameBytes))
 		}
 		sub := joinPath(path, name)
 		if name == "" {
@@ -371,8 +367,8 @@ func (p *lineParser) attributes(path string) (map[string]types.AttributeValue, e
 // value reads one attribute value: an object with one member naming its
 // type.
 func (p *lineParser) value(path string) (types.AttributeValue, error) {
-	if p.depth++; p.depth > maxLineDepth {
-		return nil, at(path, fmt.Errorf("nested more than %d levels deep, which DynamoDB refuses", maxLineDepth))
+	if p.depth++; p.depth > attr.MaxDepth {
+		return nil, at(path, fmt.Errorf("nested more than %d levels deep, which DynamoDB refuses", attr.MaxDepth))
 	}
 	defer func() { p.depth-- }()
 	if err := p.delim('{', `a value such as {"S":"text"}`); err != nil {

@@ -13,6 +13,15 @@ import (
 // MaxDigits is how many significant digits a DynamoDB number may have.
 const MaxDigits = 38
 
+// DynamoDB's limits on keys, names and nesting, which the root package's
+// writes and package bulk's import both check.
+const (
+	MaxHashKeyBytes  = 2048  // a partition key's string or binary value
+	MaxRangeKeyBytes = 1024  // a sort key's string or binary value
+	MaxNameBytes     = 65535 // an attribute name, at any depth
+	MaxDepth         = 32    // the deepest nesting of a document: an attribute's value is level 1
+)
+
 // TypeName names av's DynamoDB type ("S", "N", "SS", "M", ...), "nothing"
 // for nil, and the Go type of anything else.
 func TypeName(av types.AttributeValue) string {
