@@ -588,7 +588,7 @@ func readersRunning() bool {
 	buf := make([]byte, 1<<20)
 	for range 50 {
 		stacks := string(buf[:runtime.Stack(buf, true)])
-		if !strings.Contains(stacks, "dynamodel.eachSegment") && !strings.Contains(stacks, "dynamodel.readSegments") {
+		if !strings.Contains(stacks, "internal/workers.Each") && !strings.Contains(stacks, "dynamodel.readSegments") {
 			return false
 		}
 		time.Sleep(20 * time.Millisecond)

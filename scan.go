@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodel/dynamodel/internal/workers"
 )
 
 // ScanOptions are the options of Scan, ScanPage and ScanCount: those every
@@ -121,7 +123,7 @@ func (r *Repository[T]) ScanCount(ctx context.Context, optFns ...func(*ScanOptio
 	)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	eachSegment(segments, r.scanConcurrency(opts, segments), func(seg int) bool {
+	workers.Each(segments, r.scanConcurrency(opts, segments), func(seg int) bool {
 		count, ev, err := r.countSegment(ctx, in, opts, segments, seg, &counted)
 		mu.Lock()
 		defer mu.Unlock()
@@ -188,30 +190,6 @@ func (r *Repository[T]) scanConcurrency(opts ScanOptions, segments int) int {
 		c = r.opts.Batch.Concurrency
 	}
 	return max(1, min(c, segments))
-}
-
-// eachSegment calls read for segments 0 to segments-1, at most concurrency
-// at once, from as many goroutines (however many segments there are, up to
-// DynamoDB's 1,000,000), and returns when they are done. A worker whose
-// read returns false stops taking segments.
-func eachSegment(segments, concurrency int, read func(seg int) bool) {
-	var (
-		wg   sync.WaitGroup
-		next atomic.Int64
-	)
-	for range concurrency {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				seg := int(next.Add(1) - 1)
-				if seg >= segments || !read(seg) {
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
 }
 
 // errMaxEvaluated marks a segment that stopped at its share of MaxEvaluated.
@@ -357,7 +335,7 @@ func readSegments[T any](parent context.Context, decode decodeFunc[T], segments,
 	}
 	go func() {
 		defer close(done)
-		eachSegment(segments, concurrency, readSegment)
+		workers.Each(segments, concurrency, readSegment)
 		close(pages)
 	}()
 	seen := 0

@@ -7,12 +7,13 @@ import (
 	"io"
 	"math"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodel/dynamodel/internal/workers"
 )
 
 // ExportOptions are the options of Export and ExportFile.
@@ -164,19 +165,14 @@ func (x *exporter) run(ctx context.Context, w io.Writer, checkpoint func() error
 	}
 	// Concurrency readers take the segments in turn: a goroutine per
 	// segment would be a million of them at DynamoDB's most segments.
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(x.opts.Concurrency, len(todo)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := next.Add(1) - 1; i < int64(len(todo)) && ctx.Err() == nil; i = next.Add(1) - 1 {
-				x.readSegment(ctx, todo[i].seg, todo[i].after, pages)
-			}
-		}()
-	}
 	go func() {
-		wg.Wait()
+		workers.Each(len(todo), x.opts.Concurrency, func(i int) bool {
+			if ctx.Err() != nil {
+				return false
+			}
+			x.readSegment(ctx, todo[i].seg, todo[i].after, pages)
+			return true
+		})
 		close(pages)
 	}()
 
