@@ -29,9 +29,8 @@ const CheckpointSuffix = ".checkpoint"
 // checkpoint's size and continues from there, so the finished file holds
 // every item exactly once. The checkpoint is written before the file holds
 // a line (and before a file it replaces is emptied) and removed when the
-// export ends: a file without one is a
-// finished export, and an interrupted one (an error, a cancelled context, a
-// killed process) keeps it. On Unix the file is locked while it is
+// export ends: a file without one is a finished export, and an interrupted
+// one (an error, a cancelled context, a killed process) keeps it. On Unix the file is locked while it is
 // written: a second export to it, in any process, fails with ErrFileInUse.
 //
 // Without Resume, an existing file is replaced, unless it has a checkpoint:
@@ -185,9 +184,9 @@ type output struct {
 
 // openOutput opens the file and locks it (see lockFile); for a resumed
 // export it truncates it to the checkpoint's size (a new export empties it
-// once its first checkpoint is recorded: see ExportFile). The
-// checkpoint, read again under the lock, must be the one the export was
-// planned on (cp): another export may have changed it in between.
+// once its first checkpoint is recorded: see ExportFile). The checkpoint,
+// read again under the lock, must be the one the export was planned on
+// (cp): another export may have changed it in between.
 func openOutput(path string, cp *checkpointFile) (_ *output, err error) {
 	zip := strings.HasSuffix(path, ".gz")
 	if cp != nil && cp.Gzip != zip {
