@@ -60,7 +60,7 @@ lint: ## gofmt, go vet (also for arm64, and an arm64 build) and staticcheck, on 
 
 # Every table file in testdata and the examples, alone and with its directory, in YAML and
 # JSON, with and without time to live and point-in-time recovery.
-TABLE_FILES := $(wildcard testdata/*.json testdata/tables/*.json schema/testdata/guide/*.json examples/*/*.json)
+TABLE_FILES := $(wildcard testdata/*.json testdata/tables/*.json testdata/keytime/*.json schema/testdata/guide/*.json examples/*/*.json)
 CFN := .engines/cfn
 
 cfn-lint: ## cfn-lint on the CloudFormation templates `dynamodel cloudformation` makes from every table file, and on those the project ships

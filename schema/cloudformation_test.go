@@ -20,7 +20,7 @@ import (
 func tableFiles(t *testing.T) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
-	for _, pattern := range []string{"../testdata/*.json", "../testdata/tables/*.json", "testdata/guide/*.json"} {
+	for _, pattern := range []string{"../testdata/*.json", "../testdata/tables/*.json", "../testdata/keytime/*.json", "testdata/guide/*.json"} {
 		files, err := filepath.Glob(pattern)
 		require.NoError(t, err)
 		require.NotEmpty(t, files, pattern)

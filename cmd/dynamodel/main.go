@@ -2,7 +2,7 @@
 // format `aws dynamodb create-table --cli-input-json` takes, or in
 // CloudFormation and SAM templates (JSON or YAML).
 //
-//	dynamodel apply  [flags] DIR|FILE...   create missing tables, report differences
+//	dynamodel apply  [flags] DIR|FILE...   create missing tables, change the settings of existing ones
 //	dynamodel diff   [flags] DIR|FILE...   report what apply would do; exit 1 if anything
 //	dynamodel dump   [flags] TABLE...      write live tables as create-table JSON
 //	dynamodel delete [flags] DIR|FILE...   delete the files' tables (needs -yes)
@@ -86,7 +86,8 @@ func main() {
 const usage = `usage: dynamodel COMMAND [flags] ARGS...
 
 commands:
-  apply  DIR|FILE...   create missing tables and wait until ACTIVE; report how existing ones differ
+  apply  DIR|FILE...   create missing tables, change every differing setting of existing ones, one change per call;
+                       report what the engine did not apply
   diff   DIR|FILE...   report what apply would do, changing nothing (exit 1 when it would change something)
   dump   TABLE...      write live tables as create-table JSON (to -o DIR, or standard output)
   delete DIR|FILE...   delete the tables the files define (with -yes)
