@@ -57,10 +57,6 @@ func AppendTo[T any](e *Entity[T], dst *[]T) Handler {
 	return handlerFunc[T]{e: e, fn: func(v T) error { *dst = append(*dst, v); return nil }}
 }
 
-// ErrStop, returned by a Collection's handler, stops the read without an
-// error; CollectionResult.Cursor then resumes after the item handled last.
-var ErrStop = errors.New("dynamodel: stop")
-
 // CollectionResult is what a Collection's Query read.
 type CollectionResult struct {
 	// Items counts the items handed to handlers.

@@ -128,6 +128,11 @@ var (
 	// what it was for (ErrInvalidUpdate, ErrInvalidCondition,
 	// ErrInvalidQuery).
 	ErrInvalidPath = errors.New("dynamodel: invalid path")
+
+	// ErrStop, returned by a Collection's handler, stops the read without
+	// an error; CollectionResult.Cursor then resumes after the item handled
+	// last.
+	ErrStop = errors.New("dynamodel: stop")
 )
 
 // PathError is an attribute name or document path that cannot be used,

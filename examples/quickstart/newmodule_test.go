@@ -51,6 +51,8 @@ func TestExamplesInNewModule(t *testing.T) {
 	copySources(t, ".", dir)
 	copySources(t, "../lambda", filepath.Join(dir, "lambda"))
 	copySources(t, "../streams", filepath.Join(dir, "streams"))
+	copySources(t, "../photos", filepath.Join(dir, "photos"))
+	copyFile(t, "../photos/quick-photos.json", filepath.Join(dir, "photos", "quick-photos.json"))
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -58,7 +60,7 @@ func TestExamplesInNewModule(t *testing.T) {
 	for _, args := range [][]string{
 		{"mod", "tidy"},
 		{"build", "-o", bin, "."},
-		{"build", "./lambda", "./streams"}, // compiled, not linked
+		{"build", "./lambda", "./streams", "./photos"}, // compiled, not linked
 	} {
 		cmd := exec.CommandContext(ctx, "go", args...)
 		cmd.Dir = dir
