@@ -30,8 +30,9 @@ const CheckpointSuffix = ".checkpoint"
 // every item exactly once. The checkpoint is written before the file holds
 // a line (and before a file it replaces is emptied) and removed when the
 // export ends: a file without one is a finished export, and an interrupted
-// one (an error, a cancelled context, a killed process) keeps it. On Unix the file is locked while it is
-// written: a second export to it, in any process, fails with ErrFileInUse.
+// one (an error, a cancelled context, a killed process) keeps it. On Unix
+// the file is locked while it is written: a second export to it, in any
+// process, fails with ErrFileInUse.
 //
 // Without Resume, an existing file is replaced, unless it has a checkpoint:
 // then ExportFile refuses (ErrCheckpoint) rather than throw the earlier
