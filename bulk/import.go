@@ -137,6 +137,13 @@ const maxLine = 4 << 20
 // refused before anything is written (ErrUnfinishedExport): it holds part
 // of the table only.
 //
+// Import takes dynamodel's batch options (ImportOptions.Batch) and
+// follows BatchWrite's rules with them, with a loop of its own: it writes
+// items of no Go type, splits rejected batches and orders repeated keys. A
+// line whose batch failed after it may have reached DynamoDB (an answer
+// lost, the context ended in flight) is "outcome unknown"; one whose batch
+// never left (a refused connection) or was refused is "not written".
+//
 // The result lists every line not written and why. The error is the
 // reason the import stopped, if it did (a missing table; a file that could
 // not be read to its end, named with the line it stopped at and followed
@@ -506,14 +513,22 @@ func (im *importer) writeBatch(ctx context.Context, batch []*entry) []error {
 	}
 	left := batch
 	first := time.Now()
+	maybeApplied := false // a send of what is left may have been applied
+	optFns := slices.Clip(im.opts.ClientOptions)
 	for attempt := 1; ; attempt++ {
 		reqs := make([]types.WriteRequest, len(left))
 		for i, e := range left {
 			reqs[i] = types.WriteRequest{PutRequest: &types.PutRequest{Item: e.item}}
 		}
+		var sent retry.SendWatch
 		out, err := im.client.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{
 			RequestItems: map[string][]types.WriteRequest{im.table: reqs},
-		}, im.opts.ClientOptions...)
+		}, append(optFns, sent.Option)...)
+		if err != nil {
+			maybeApplied = maybeApplied || sent.MayHaveApplied(err)
+		} else {
+			maybeApplied = maybeApplied || sent.Uncertain()
+		}
 		var why error
 		switch {
 		case err == nil:
@@ -521,8 +536,10 @@ func (im *importer) writeBatch(ctx context.Context, batch []*entry) []error {
 			why = fmt.Errorf("still unprocessed after %d attempts", attempt)
 		case retry.Throttled(err):
 			why = fmt.Errorf("throttled %d times: %w", attempt, err)
-		case ctx.Err() != nil:
+		case ctx.Err() != nil && maybeApplied:
 			why = fmt.Errorf("outcome unknown (sent, no answer): %w", ctx.Err())
+		case ctx.Err() != nil:
+			why = fmt.Errorf("not written: %w", ctx.Err())
 		case isRejected(err) && len(left) > 1:
 			// One bad item fails the whole request: write them one by
 			// one, so only the bad ones fail.
@@ -532,8 +549,10 @@ func (im *importer) writeBatch(ctx context.Context, batch []*entry) []error {
 			return errs
 		case isClientFault(err):
 			why = err // answered as refused: nothing was written
-		default:
+		case maybeApplied:
 			why = fmt.Errorf("outcome unknown: %w", err)
+		default:
+			why = fmt.Errorf("not written: %w", err) // never reached DynamoDB
 		}
 		if len(left) == 0 {
 			return errs
@@ -610,7 +629,7 @@ func (im *importer) putEach(ctx context.Context, batch []*entry) []error {
 			// its condition found is the line's: this import wrote it.
 		case failed && im.opts.IfAbsent:
 			errs[i] = fmt.Errorf("%w: not written", dynamodel.ErrAlreadyExists)
-		case ctx.Err() != nil:
+		case ctx.Err() != nil && watch.MayHaveApplied(err):
 			errs[i] = fmt.Errorf("outcome unknown (sent, no answer): %w", ctx.Err())
 		default:
 			errs[i] = err

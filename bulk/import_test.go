@@ -630,3 +630,34 @@ func TestImportIfAbsentLostResponse(t *testing.T) {
 		assert.Equal(t, "before", stored["old"]["v"].(*types.AttributeValueMemberS).Value)
 	})
 }
+
+// TestImportFailedBatchSaysWhetherItLeft: a batch whose every attempt is
+// refused at the dial never reached DynamoDB, so its lines are "not
+// written"; one whose every answer is lost may have been applied, so its
+// lines are "outcome unknown" (every failure was reported as unknown).
+func TestImportFailedBatchSaysWhetherItLeft(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		for _, c := range []struct {
+			kind dynamotest.FaultKind
+			want string
+		}{
+			{dynamotest.ConnectionRefused, "not written: "},
+			{dynamotest.LoseResponse, "outcome unknown: "},
+		} {
+			path := filepath.Join(t.TempDir(), "in.json")
+			writeFile(t, path, line(t, item("a", "v", "1")))
+			f := &dynamotest.Faults{}
+			f.Add("BatchWriteItem", c.kind, 100)
+			client := db.Engine.Client(f.Option(), func(o *dynamodb.Options) {
+				o.Retryer = awsretry.AddWithMaxBackoffDelay(awsretry.NewStandard(), 20*time.Millisecond)
+			})
+			res, err := bulk.Import(testContext(t), client, db.Table("Copy"), []string{path}, func(o *bulk.ImportOptions) {
+				o.Batch.MaxAttempts = 1
+			})
+			var ie *bulk.ImportError
+			require.ErrorAs(t, err, &ie, c.kind)
+			require.Len(t, res.Failed, 1, c.kind)
+			assert.Contains(t, res.Failed[0].Error(), c.want, c.kind)
+		}
+	})
+}
