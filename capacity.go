@@ -55,6 +55,12 @@ type Usage struct {
 	// Returned counts the items they returned, or counted, after filters
 	// (DynamoDB's Count). Other calls add to neither.
 	Evaluated, Returned int
+
+	// Skipped counts the items returned that a read passed over instead
+	// of yielding: an entity's reads, items of other entities; a Table's,
+	// items whose entity-type attribute contradicts their key (see Entity
+	// and Page.Skipped). They are in Returned too.
+	Skipped int
 }
 
 // Units are capacity units: the total, and the read and write units in it.
@@ -90,8 +96,8 @@ func (c *Capacity) Usage() Usage {
 
 // String sums u up in one line, for logs.
 func (u Usage) String() string {
-	return fmt.Sprintf("%g capacity units (%g read, %g write) in %d requests; %d items evaluated, %d returned",
-		u.Units.Total, u.Units.Read, u.Units.Write, u.Requests, u.Evaluated, u.Returned)
+	return fmt.Sprintf("%g capacity units (%g read, %g write) in %d requests; %d items evaluated, %d returned, %d skipped",
+		u.Units.Total, u.Units.Read, u.Units.Write, u.Requests, u.Evaluated, u.Returned, u.Skipped)
 }
 
 // mode is the ReturnConsumedCapacity of a request whose capacity goes to c:
@@ -118,6 +124,16 @@ func (c *Capacity) page(cc *types.ConsumedCapacity, evaluated, returned int32) {
 // TransactGetItems); writes adds one of a write.
 func (c *Capacity) reads(ccs []types.ConsumedCapacity)  { c.addAll(ccs, readUnits) }
 func (c *Capacity) writes(ccs []types.ConsumedCapacity) { c.addAll(ccs, writeUnits) }
+
+// skip adds n items a read passed over (Usage.Skipped).
+func (c *Capacity) skip(n int) {
+	if c == nil || n == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.u.Skipped += n
+}
 
 // unitKind says which units an operation consumes, for responses that
 // report only a total.

@@ -327,7 +327,7 @@ func TestCapacityUsageIsACopy(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, pages(1), first)
 	assert.Equal(t, pages(1+10*3), c.Usage())
-	assert.Equal(t, "46.5 capacity units (46.5 read, 0 write) in 31 requests; 155 items evaluated, 62 returned", c.Usage().String())
+	assert.Equal(t, "46.5 capacity units (46.5 read, 0 write) in 31 requests; 155 items evaluated, 62 returned, 0 skipped", c.Usage().String())
 }
 
 // TestCapacityIntegration runs calls with a Capacity on each engine: the

@@ -33,7 +33,8 @@ import (
 //
 // Reads recognise items by their keys: a Get that finds an item of another
 // entity fails with a *WrongEntityError (ErrWrongEntity), and queries and
-// scans pass over items of other entities, counting them in Page.Skipped.
+// scans pass over items of other entities, counting them in Page.Skipped
+// (and, for iterators, in ReadOptions.Capacity's Usage.Skipped).
 // An item is never decoded into the wrong type. Get, Lookup, Query and Scan
 // take the direct read path unless Options.DecodeWithSDK is set: each
 // item's key attributes are read from the response body and recognised

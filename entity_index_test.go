@@ -630,5 +630,16 @@ func TestCollectionEntityTypeMismatchIntegration(t *testing.T) {
 		assert.Equal(t, dynamodel.CollectionResult{Items: 1, Unknown: 1}, res)
 		_, err = sh.table.Get(ctx, sh.orders.Key("c1", 2), dynamodel.ConsistentRead)
 		assert.ErrorIs(t, err, dynamodel.ErrWrongEntity)
+		// The table's own reads pass over it and count it.
+		var c dynamodel.Capacity
+		items, err := dynamodel.Collect(sh.table.Query(ctx, dynamodel.Partition(sh.customers.PartitionKey("c1")),
+			dynamodel.ConsistentRead, func(o *dynamodel.QueryOptions) { o.Capacity = &c }), 0)
+		require.NoError(t, err)
+		require.Len(t, items, 1)
+		assert.Equal(t, "Order", items[0].Entity())
+		assert.Equal(t, 1, c.Usage().Skipped, "the item whose _et contradicts its key")
+		page, err := sh.table.QueryPage(ctx, dynamodel.Partition(sh.customers.PartitionKey("c1")), dynamodel.ConsistentRead)
+		require.NoError(t, err)
+		assert.Equal(t, 1, page.Skipped)
 	}, func(o *dynamodel.TableOptions) { o.EntityType = "_et" })
 }

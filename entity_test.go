@@ -163,6 +163,21 @@ func TestEntityIntegration(t *testing.T) {
 		require.NoError(t, err)
 		assert.Len(t, page.Items, 3)
 		assert.Equal(t, 2, page.Skipped, "the user and the friendship")
+		// The iterators count what they pass over in Capacity.
+		for _, segments := range []int{1, 3} {
+			var c dynamodel.Capacity
+			all, err := dynamodel.Collect(q.photos.Scan(ctx, dynamodel.ConsistentRead, func(o *dynamodel.ScanOptions) {
+				o.Capacity, o.Segments = &c, segments
+			}), 0)
+			require.NoError(t, err)
+			assert.Len(t, all, 3)
+			assert.Equal(t, 2, c.Usage().Skipped, "%d segment(s): the user and the friendship", segments)
+		}
+		var qc dynamodel.Capacity
+		_, err = dynamodel.Collect(q.photos.Query(ctx, dynamodel.Partition(q.photos.PartitionKey("ada")), dynamodel.ConsistentRead,
+			func(o *dynamodel.QueryOptions) { o.Capacity = &qc }), 0)
+		require.NoError(t, err)
+		assert.Equal(t, 2, qc.Usage().Skipped, "the user and the friendship in ada's whole partition")
 
 		// Table-level reads return whichever entity the key is.
 		it, err := q.table.Get(ctx, dynamodel.Key{Hash: "USER#ada", Range: "#FRIEND#bob"}, dynamodel.ConsistentRead)

@@ -98,7 +98,10 @@ func (t *Table) Delete(ctx context.Context, key any, optFns ...func(*DeleteOptio
 // Query returns the items kc selects, each decoded as the entity its key
 // says it is (Entity "" for items of no declared entity), lazily, in key
 // order. kc may be an entity's (Entity.Partition), or a KeyCondition of
-// key values (KeyValue, or strings).
+// key values (KeyValue, or strings). With TableOptions.EntityType, an
+// item whose entity-type attribute names another entity than its key is
+// passed over, never decoded, and counted in ReadOptions.Capacity
+// (Usage.Skipped); QueryPage counts it in Page.Skipped.
 func (t *Table) Query(ctx context.Context, kc KeyCondition, optFns ...func(*QueryOptions)) iter.Seq2[Item, error] {
 	return t.raw.Query(ctx, kc, optFns...)
 }
@@ -110,7 +113,8 @@ func (t *Table) QueryPage(ctx context.Context, kc KeyCondition, optFns ...func(*
 }
 
 // Scan returns every item of the table (or index), each decoded as its
-// entity, lazily; with ScanOptions.Segments, in parallel.
+// entity, lazily; with ScanOptions.Segments, in parallel. It passes over
+// and counts items as Query does.
 func (t *Table) Scan(ctx context.Context, optFns ...func(*ScanOptions)) iter.Seq2[Item, error] {
 	return t.raw.Scan(ctx, optFns...)
 }

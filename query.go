@@ -153,7 +153,7 @@ func (r *Repository[T]) Query(ctx context.Context, kc KeyCondition, optFns ...fu
 			yield(zero, err)
 			return
 		}
-		readAll(ctx, fetch, r.decode, start, bounds{opts.Limit, opts.PageSize, opts.MaxEvaluated}, r.opYield("Query", yield))
+		readAll(ctx, fetch, r.decode, start, bounds{opts.Limit, opts.PageSize, opts.MaxEvaluated}, opts.Capacity, r.opYield("Query", yield))
 	}
 }
 
@@ -174,6 +174,7 @@ func (r *Repository[T]) QueryPage(ctx context.Context, kc KeyCondition, optFns .
 		return Page[T]{}, r.opError("Query", nil, err)
 	}
 	items, next, skipped, err := readPage(ctx, fetch, r.decode, start, opts.Limit, opts.MaxEvaluated)
+	opts.Capacity.skip(skipped)
 	if err != nil {
 		return Page[T]{}, r.readError("Query", err)
 	}

@@ -47,8 +47,8 @@ type ReadOptions struct {
 	RawProjection Raw
 
 	// Capacity, when set, adds up the capacity the read consumes, and for
-	// queries and scans the items evaluated and returned, page by page
-	// (see Capacity). TxGet rejects it: a transaction's capacity is
+	// queries and scans the items evaluated, returned and skipped, page by
+	// page (see Capacity and Usage.Skipped). TxGet rejects it: a transaction's capacity is
 	// TransactOptions.Capacity.
 	Capacity *Capacity
 }
@@ -92,8 +92,10 @@ type Page[T any] struct {
 	// partition value, sort condition, direction (Descending), filter and
 	// projection.
 	Cursor string
-	// Skipped counts the items of other entities an entity's read passed
-	// over (see Entity); always 0 for a Repository.
+	// Skipped counts the items a read passed over: of other entities, for
+	// an entity's read (see Entity); whose entity-type attribute
+	// contradicts their key, for a Table's. Always 0 for a Repository.
+	// Iterators count them in ReadOptions.Capacity (Usage.Skipped).
 	Skipped int
 }
 
@@ -224,9 +226,10 @@ func pageEvaluated(scanned, count int32, items int) int {
 // left.
 //
 // An item decode reports as of another entity (*WrongEntityError) is
-// skipped: an entity's reads pass over the items of other entities in a
-// shared table.
-func readAll[T any](ctx context.Context, fetch fetchFunc, decode decodeFunc[T], start map[string]types.AttributeValue, b bounds, yield func(T, error) bool) {
+// skipped, and counted in c (Usage.Skipped), as are those the direct path
+// passed over: an entity's reads pass over the items of other entities in
+// a shared table.
+func readAll[T any](ctx context.Context, fetch fetchFunc, decode decodeFunc[T], start map[string]types.AttributeValue, b bounds, c *Capacity, yield func(T, error) bool) {
 	returned, evaluated := 0, 0
 	for {
 		page, err := fetch(ctx, start, b.request(returned, evaluated))
@@ -236,10 +239,12 @@ func readAll[T any](ctx context.Context, fetch fetchFunc, decode decodeFunc[T], 
 			return
 		}
 		evaluated += page.evaluated
+		c.skip(page.skipped)
 		direct, n := pageItems[T](page)
 		for i := range n {
 			item, err := pageItem(page, direct, decode, i)
 			if isOtherEntity(err) {
+				c.skip(1)
 				continue
 			}
 			if !yield(item, err) || err != nil {

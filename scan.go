@@ -66,10 +66,10 @@ func (r *Repository[T]) Scan(ctx context.Context, optFns ...func(*ScanOptions)) 
 		b := bounds{opts.Limit, opts.PageSize, opts.MaxEvaluated}
 		yield = r.opYield("Scan", yield)
 		if opts.Segments <= 1 {
-			readAll(ctx, r.scanFetch(in, opts.Capacity), r.decode, in.ExclusiveStartKey, b, yield)
+			readAll(ctx, r.scanFetch(in, opts.Capacity), r.decode, in.ExclusiveStartKey, b, opts.Capacity, yield)
 			return
 		}
-		readSegments(ctx, r.decode, opts.Segments, r.scanConcurrency(opts, opts.Segments), func(seg int) fetchFunc {
+		readSegments(ctx, r.decode, opts.Segments, r.scanConcurrency(opts, opts.Segments), opts.Capacity, func(seg int) fetchFunc {
 			segIn := *in
 			segIn.Segment = aws.Int32(int32(seg))
 			segIn.TotalSegments = aws.Int32(int32(opts.Segments))
@@ -94,6 +94,7 @@ func (r *Repository[T]) ScanPage(ctx context.Context, optFns ...func(*ScanOption
 		return Page[T]{}, r.opError("Scan", nil, err)
 	}
 	items, next, skipped, err := readPage(ctx, r.scanFetch(in, opts.Capacity), r.decode, in.ExclusiveStartKey, opts.Limit, opts.MaxEvaluated)
+	opts.Capacity.skip(skipped)
 	if err != nil {
 		return Page[T]{}, r.readError("Scan", err)
 	}
@@ -275,7 +276,7 @@ func (r *Repository[T]) scanFetch(in *dynamodb.ScanInput, c *Capacity) fetchFunc
 // yields their items as pages arrive, up to b.limit items; each segment
 // evaluates at most its share of b.maxEvaluated. Items are decoded by the
 // readers. It returns after every reader has stopped.
-func readSegments[T any](parent context.Context, decode decodeFunc[T], segments, concurrency int, fetchFor func(seg int) fetchFunc, b bounds, yield func(T, error) bool) {
+func readSegments[T any](parent context.Context, decode decodeFunc[T], segments, concurrency int, c *Capacity, fetchFor func(seg int) fetchFunc, b bounds, yield func(T, error) bool) {
 	ctx, cancel := context.WithCancel(parent)
 	type page struct {
 		items []T
@@ -313,10 +314,14 @@ func readSegments[T any](parent context.Context, decode decodeFunc[T], segments,
 		for {
 			got, err := fetch(ctx, start, segBounds.request(0, segEvaluated))
 			p := page{err: err}
-			var derr error
-			if p.items, _, derr = appendPageItems(nil, got, decode); derr != nil {
+			var (
+				derr    error
+				skipped int
+			)
+			if p.items, skipped, derr = appendPageItems(nil, got, decode); derr != nil {
 				p.err = derr
 			}
+			c.skip(got.skipped + skipped)
 			segEvaluated += got.evaluated
 			evaluated.Add(int64(got.evaluated))
 			if !send(p) || p.err != nil {
