@@ -75,6 +75,11 @@ func (s *structDec) lookup(name string) *fieldDec {
 	if i, ok := s.byName[name]; ok {
 		return &s.fields[i]
 	}
+	return s.fold(name)
+}
+
+// fold returns the field whose name matches name ignoring case, or nil.
+func (s *structDec) fold(name string) *fieldDec {
 	for i := range s.fields {
 		if strings.EqualFold(s.fields[i].name, name) {
 			return &s.fields[i]

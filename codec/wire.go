@@ -41,7 +41,7 @@ func (c *Codec[T]) AppendJSON(dst []T, data []byte) (out []T, n int, ok bool) {
 	var zero T
 	for {
 		dst = append(dst, zero)
-		if !d.item(c.dec, unsafe.Pointer(&dst[len(dst)-1])) {
+		if !d.item(c.dec, unsafe.Pointer(&dst[len(dst)-1]), nil) {
 			return fail()
 		}
 		if d.s.Byte(',') {
@@ -63,7 +63,7 @@ func (c *Codec[T]) DecodeJSON(item []byte) (out T, ok bool) {
 		return out, false
 	}
 	d := wireDecoder{s: wire.New(item)}
-	if !d.item(c.dec, unsafe.Pointer(&out)) || !d.s.End() {
+	if !d.item(c.dec, unsafe.Pointer(&out), nil) || !d.s.End() {
 		var zero T
 		return zero, false
 	}
@@ -79,6 +79,13 @@ func (c *Codec[T]) DecodeJSON(item []byte) (out T, ok bool) {
 type wireDecoder struct {
 	s       wire.Scanner
 	scratch []byte
+	name    []byte // the name of the attribute being read, for a Watch
+	// unknown holds a few short names of attributes no field has, met
+	// before (a shared table's key attributes, in every item), which attr
+	// then passes over without matching them to the fields ignoring case
+	// (a decoder reads the items of one struct plan).
+	unknown     [4]shortName
+	nextUnknown uint8
 	// short holds recent short strings, so that values repeated across a
 	// page's items (a status, a tag) share one allocation.
 	short [64]string
@@ -101,8 +108,9 @@ func (d *wireDecoder) text(b []byte) string {
 // maxWireDepth is how deep values may nest (DynamoDB allows 32 levels).
 const maxWireDepth = 40
 
-// item decodes an item into the zero struct at p.
-func (d *wireDecoder) item(sd *structDec, p unsafe.Pointer) bool {
+// item decodes an item into the zero struct at p, showing w (when not
+// nil) each attribute.
+func (d *wireDecoder) item(sd *structDec, p unsafe.Pointer, w Watch) bool {
 	if len(sd.fields) > 128 || !d.s.Byte('{') {
 		return false
 	}
@@ -115,30 +123,47 @@ func (d *wireDecoder) item(sd *structDec, p unsafe.Pointer) bool {
 		if !ok {
 			return false
 		}
-		if i, exact := sd.byName[string(name)]; exact {
-			bit := uint64(1) << (i % 64)
-			if seen[i/64]&bit != 0 {
-				return false // the same attribute twice
-			}
-			seen[i/64] |= bit
-			if !d.field(&sd.fields[i], p) {
-				return false
-			}
-		} else {
-			// An attribute matching a field only ignoring case is decoded
-			// in an order of its own by decode: leave it to that.
-			if sd.lookup(string(name)) != nil {
-				return false
-			}
-			if _, ok := d.value(false, 0); !ok {
-				return false
-			}
+		start := 0
+		if w != nil {
+			d.name = append(d.name[:0], name...) // name may be in scratch
+			start = d.s.Pos()
+		}
+		if !d.attr(sd, p, name, &seen) {
+			return false
+		}
+		if w != nil && !w.Attr(d.name, d.s.Since(start)) {
+			return false
 		}
 		if d.s.Byte(',') {
 			continue
 		}
 		return d.s.Byte('}')
 	}
+}
+
+// attr decodes the value of the attribute named name into its field of
+// the struct at p, or reads it past when no field has it. seen holds the
+// fields decoded so far.
+func (d *wireDecoder) attr(sd *structDec, p unsafe.Pointer, name []byte, seen *[2]uint64) bool {
+	i, exact := sd.byName[string(name)]
+	if !exact {
+		// An attribute matching a field only ignoring case is decoded in
+		// an order of its own by decode: leave it to that.
+		if !d.knownUnknown(name) {
+			if sd.fold(string(name)) != nil {
+				return false
+			}
+			d.rememberUnknown(name)
+		}
+		_, ok := d.value(false, 0)
+		return ok
+	}
+	bit := uint64(1) << (i % 64)
+	if seen[i/64]&bit != 0 {
+		return false // the same attribute twice
+	}
+	seen[i/64] |= bit
+	return d.field(&sd.fields[i], p)
 }
 
 // field decodes one attribute value into its field of the struct at p.
@@ -194,6 +219,34 @@ func (d *wireDecoder) field(f *fieldDec, p unsafe.Pointer) bool {
 	d.s = start
 	av, ok := d.value(true, 0)
 	return ok && f.decodeField(av, p)
+}
+
+// A shortName is an attribute name of at most 16 bytes.
+type shortName struct {
+	n uint8
+	b [16]byte
+}
+
+// knownUnknown reports whether name is one of d.unknown.
+func (d *wireDecoder) knownUnknown(name []byte) bool {
+	for i := range d.unknown {
+		u := &d.unknown[i]
+		if int(u.n) == len(name) && string(u.b[:u.n]) == string(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// rememberUnknown adds name, when short, to d.unknown (replacing the
+// oldest).
+func (d *wireDecoder) rememberUnknown(name []byte) {
+	if len(name) == 0 || len(name) > len(shortName{}.b) {
+		return
+	}
+	u := &d.unknown[d.nextUnknown%uint8(len(d.unknown))]
+	u.n = uint8(copy(u.b[:], name))
+	d.nextUnknown++
 }
 
 // stringList reads a list of S (and NULL, read as "", as stringSliceDec

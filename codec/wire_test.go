@@ -6,8 +6,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -167,6 +169,10 @@ func wireDifferential[T any](t *testing.T, data []byte) bool {
 	if catch(func() { got, n, took = c.AppendJSON(nil, arr) }) {
 		t.Fatalf("%T: AppendJSON panicked on %q", v, raw)
 	}
+	one, seen, oneN, oneTook := readItems(c, arr)
+	if oneTook != took || (took && (oneN != n || !equal(reflect.ValueOf(one), reflect.ValueOf(got)))) {
+		t.Fatalf("%T: Items one at a time took %v (%d bytes), AppendJSON %v (%d bytes): %q", v, oneTook, oneN, took, n, raw)
+	}
 	if !took {
 		return false
 	}
@@ -188,7 +194,43 @@ func wireDifferential[T any](t *testing.T, data []byte) bool {
 		if !equal(reflect.ValueOf(got[i]), reflect.ValueOf(want)) {
 			t.Fatalf("%T item %d differs:\nwire %#v\nsdk  %#v\n%q", v, i, got[i], want, raw)
 		}
+		if names := slices.Sorted(maps.Keys(item)); !slices.Equal(seen[i], names) {
+			t.Fatalf("%T item %d: the Watch saw %q, the SDK read %q: %q", v, i, seen[i], names, raw)
+		}
 	}
+	return true
+}
+
+// readItems reads the array at the start of arr with Items, as AppendJSON
+// reads it, and returns each item's attribute names (sorted) as a Watch
+// saw them (each once).
+func readItems[T any](c *codec.Codec[T], arr []byte) (out []T, seen [][]string, n int, ok bool) {
+	it, ok := c.Items(arr)
+	if !ok {
+		return nil, nil, 0, false
+	}
+	for !it.Done() {
+		w := &watchNames{}
+		var took bool
+		if out, took = it.Next(out, w); !took {
+			return nil, nil, 0, false
+		}
+		slices.Sort(w.names)
+		seen = append(seen, slices.Compact(w.names)) // the SDK keeps one of two
+
+	}
+	return out, seen, it.Pos(), true
+}
+
+// watchNames is a codec.Watch that keeps the names it is shown, each with
+// a value that reads as one JSON value.
+type watchNames struct{ names []string }
+
+func (w *watchNames) Attr(name, value []byte) bool {
+	if !json.Valid(value) {
+		panic("the Watch was shown a value that is not JSON: " + string(value))
+	}
+	w.names = append(w.names, string(name))
 	return true
 }
 

@@ -326,5 +326,8 @@ func (s *Scanner) skip(depth int) bool {
 	}
 }
 
+// Since returns the text read from offset start to where the scanner is.
+func (s *Scanner) Since(start int) []byte { return s.buf[start:s.pos] }
+
 // Advance moves the scanner n bytes on, past a value read by other means.
 func (s *Scanner) Advance(n int) { s.pos = min(s.pos+n, len(s.buf)) }
