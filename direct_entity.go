@@ -108,15 +108,46 @@ type wireView struct {
 	val     [maxWireSlots][]byte // the strict attributes' string values
 	buf     []byte               // values that had escapes, unescaped
 	scratch []byte
+	length  int // of the item passOver read
 }
+
+// reset forgets the item read last.
+func (v *wireView) reset() {
+	v.present = [maxWireSlots]bool{}
+	v.buf = v.buf[:0]
+}
+
+// Attr is the view's codec.Watch: it records an attribute of the item
+// being decoded as scan does. It refuses what scan refuses: an attribute
+// it looks at twice, a strict attribute whose value is not exactly
+// {"S": string}.
+func (v *wireView) Attr(name, value []byte) bool {
+	i, mine := v.w.slot(name)
+	switch {
+	case !mine:
+		return true
+	case v.present[i]:
+		return false
+	case v.w.strict[i]:
+		s := wire.New(value)
+		text, ok := v.stringValue(&s)
+		if !ok || !s.End() {
+			return false
+		}
+		v.val[i] = text
+	}
+	v.present[i] = true
+	return true
+}
+
+var _ codec.Watch = (*wireView)(nil)
 
 // scan reads the item at the start of data (a JSON object) and returns
 // its length. ok is false for what the direct path leaves to the SDK: JSON
 // the scanner does not take, an attribute it looks at twice, a strict
 // attribute whose value is not exactly {"S": string}.
 func (v *wireView) scan(data []byte) (n int, ok bool) {
-	v.present = [maxWireSlots]bool{}
-	v.buf = v.buf[:0]
+	v.reset()
 	s := wire.New(data)
 	if !s.Byte('{') {
 		return 0, false
@@ -239,81 +270,66 @@ func (v *wireView) has(name string) bool {
 // values of T, passing over (and counting) items of other entities, and
 // filling fields from keys as decodeEntity does. ok is false for anything
 // it does not take; the SDK's path then gives the answer.
+//
+// Each item is read once: decoded into a T while the view is shown its
+// attributes (Attr), then recognised; a T made of another entity's item is
+// dropped. An item the codec does not take into T (another entity's, with
+// attributes of other types, say) is read again by the view alone, and
+// passed over when it is another entity's.
 func appendEntityJSON[T any](e *entityKeys, dst []T, data []byte) (out []T, n, skipped int, ok bool) {
-	fail := func() ([]T, int, int, bool) { return dst, 0, 0, false }
+	fail := func() ([]T, int, int, bool) {
+		clear(dst[len(dst):cap(dst)])
+		return dst, 0, 0, false
+	}
 	if e.wire == nil {
 		return fail()
 	}
-	v := &wireView{w: e.wire}
-	s := wire.New(data)
-	if !s.Byte('[') {
-		return fail()
-	}
-	open := s.Pos() - 1
-	if s.Byte(']') {
-		return dst, s.Pos(), 0, true
-	}
-	kept := make([][2]int, 0, cap(dst)-len(dst)) // the entity's items, by their bounds in data
-	var hydrate []int                            // those that lack fields, by their index in kept
-	for {
-		s.Peek()
-		start := s.Pos()
-		m, ok := v.scan(data[start:])
-		if !ok {
-			return fail()
-		}
-		s.Advance(m)
-		switch v.classify(e) {
-		case wireOther:
-			// The SDK reads it (and rejects a body it cannot read) before
-			// it is passed over: check it as the SDK would read it.
-			if _, ok := codec.For[struct{}]().DecodeJSON(data[start : start+m]); !ok {
-				return fail()
-			}
-			skipped++
-		case wireHydrate:
-			hydrate = append(hydrate, len(kept))
-			kept = append(kept, [2]int{start, start + m})
-		default:
-			kept = append(kept, [2]int{start, start + m})
-		}
-		if s.Byte(',') {
-			continue
-		}
-		if !s.Byte(']') {
-			return fail()
-		}
-		break
-	}
-	n = s.Pos()
-	items := data[open:n]
-	if skipped > 0 {
-		items = make([]byte, 0, n-open)
-		items = append(items, '[')
-		for i, k := range kept {
-			if i > 0 {
-				items = append(items, ',')
-			}
-			items = append(items, data[k[0]:k[1]]...)
-		}
-		items = append(items, ']')
-	}
-	n0 := len(dst)
-	out, _, ok = codec.For[T]().AppendJSON(dst, items)
+	items, ok := codec.For[T]().Items(data)
 	if !ok {
 		return fail()
 	}
-	for _, i := range hydrate {
-		k := kept[i]
-		if _, ok := v.scan(data[k[0]:k[1]]); !ok {
-			return fail()
+	v := &wireView{w: e.wire}
+	out = dst
+	for !items.Done() {
+		v.reset()
+		var took bool
+		if out, took = items.Next(out, v); !took {
+			if !v.passOver(e, data[items.Start():]) {
+				return fail()
+			}
+			if !items.Skip(v.length) {
+				return fail()
+			}
+			skipped++
+			continue
 		}
-		if err := e.hydrate(reflect.ValueOf(&out[n0+i]).Elem(), v); err != nil {
-			clear(out[n0:])
-			return fail()
+		switch v.classify(e) {
+		case wireOther:
+			clear(out[len(out)-1:])
+			out = out[:len(out)-1]
+			skipped++
+		case wireHydrate:
+			if err := e.hydrate(reflect.ValueOf(&out[len(out)-1]).Elem(), v); err != nil {
+				return fail()
+			}
 		}
 	}
-	return out, n, skipped, true
+	return out, items.Pos(), skipped, true
+}
+
+// passOver reads the item at the start of data with the view alone and
+// reports whether it is another entity's item that the SDK reads (so that
+// a read may pass over it), leaving its length in v.length.
+func (v *wireView) passOver(e *entityKeys, data []byte) bool {
+	m, ok := v.scan(data)
+	if !ok || v.classify(e) != wireOther {
+		return false
+	}
+	v.length = m
+	// The SDK reads it (and rejects a body it cannot read) before it is
+	// passed over: check it as the SDK would read it.
+	_, ok = codec.For[struct{}]().DecodeJSON(data[:m])
+	return ok
 }
 
 // decodeEntityJSON is codec.DecodeJSON for entity e's Get: the item must be
