@@ -10,14 +10,14 @@ import (
 // The direct read path (direct.go) for an entity's items. An entity's read
 // recognises each item by its key attributes before decoding it, and fills
 // the fields an item lacks (an index that projects only keys) from its
-// keys. On the direct path the sink first reads each item's top level with
-// the wire scanner: the string values of the key attributes and the
+// keys. On the direct path a wireView looks at each item's top level (as
+// the codec's Watch while a page's item is decoded into T, or with the wire
+// scanner alone): the string values of the key attributes and the
 // entity-type attribute, and which of the attributes of the key templates'
 // fields the item has. From those it tells, as the SDK's path does
 // (entityKeys.check, lacksFields, hydrate), whether the item is the
 // entity's, another entity's (passed over and counted in Page.Skipped), or
-// needs fields from its keys; the entity's items are then decoded with the
-// codec's AppendJSON, as a plain repository's are. Anything unusual (a key
+// needs fields from its keys. Anything unusual (a key
 // attribute that is not exactly {"S": string}, an attribute read twice,
 // more attributes to look at than a wireView holds, an item of another
 // entity in a Get's response, a field its key cannot give) leaves the body

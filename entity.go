@@ -37,9 +37,9 @@ import (
 // (and, for iterators, in ReadOptions.Capacity's Usage.Skipped).
 // An item is never decoded into the wrong type. Get, Lookup, Query and Scan
 // take the direct read path unless Options.DecodeWithSDK is set: each
-// item's key attributes are read from the response body and recognised
-// first, then the entity's items are decoded straight into T (with the
-// same results as through the SDK's attribute values). A Table's own reads
+// item is decoded straight from the response body into T while its key
+// attributes are read, and recognised from them (with the same results as
+// through the SDK's attribute values). A Table's own reads
 // (Table.Get, Query, Scan, Collection) go through the SDK's values.
 type Entity[T any] struct {
 	*Repository[T]
