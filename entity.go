@@ -108,6 +108,10 @@ type entityKeys struct {
 	model     *Model
 	decode    func(map[string]types.AttributeValue) (any, error)
 	wire      *entityWire // what the direct read path looks at (direct_entity.go)
+
+	// encodeWrite is the entity repository's encodeForWrite of a T held in
+	// an Item: it returns the T as it will be stored (table_batch.go).
+	encodeWrite func(v any, mode writeMode, keyed bool) (any, writeReq, error)
 }
 
 // entityIndex is an index whose key attributes the entity renders.
@@ -162,6 +166,11 @@ func NewEntity[T any](t *Table, name string, optFns ...func(*EntityOptions)) (*E
 		return decodeEntity[T](e, item)
 	}
 	e.decode = func(item map[string]types.AttributeValue) (any, error) { return decodeEntity[T](e, item) }
+	e.encodeWrite = func(v any, mode writeMode, keyed bool) (any, writeReq, error) {
+		item := v.(T) // an Item of e holds a T (Entity.Item)
+		w, err := r.encodeForWrite(&item, mode, keyed)
+		return item, w, err
+	}
 	if err := t.register(e); err != nil {
 		return nil, err
 	}

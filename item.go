@@ -29,7 +29,9 @@ func (it Item) Entity() string {
 	return it.entity.name
 }
 
-// Raw returns the item's attributes as read.
+// Raw returns the item's attributes as read, or, for an Item
+// Table.BatchWrite returns, as written; nil for an Item made by
+// Entity.Item.
 func (it Item) Raw() map[string]types.AttributeValue { return it.raw }
 
 // As returns the item as a T and true when it is an item of entity e, and

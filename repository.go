@@ -41,6 +41,10 @@ type Repository[T any] struct {
 	// flatKeys, when set, are the key attributes as BatchWrite reads them to
 	// check puts without encoding them (see batch_defer.go).
 	flatKeys []flatKey
+	// encodeWrite, when set, encodes a put in encodeForWrite's place: a
+	// Table's own repository encodes each Item as its entity does
+	// (table_batch.go).
+	encodeWrite func(item *T, mode writeMode, keyed bool) (writeReq, error)
 }
 
 // Options configure a Repository. Change them with functions passed to

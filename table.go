@@ -142,6 +142,8 @@ func (t *Table) rawRepository() (*Repository[Item], error) {
 	// An Item is decoded as whichever entity its key says, from the SDK's
 	// attribute values.
 	r.opts.DecodeWithSDK = true
+	// Its batch writes encode each Item as its entity does (table_batch.go).
+	r.encodeWrite = t.encodeWrite
 	return r, nil
 }
 

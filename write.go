@@ -47,6 +47,9 @@ func (w *writeReq) expectVersion(attr string, v int64) {
 // will be stored. Unless keyed, the key is checked but w.key is left nil (a
 // batch identifies items by the encoded item itself).
 func (r *Repository[T]) encodeForWrite(item *T, mode writeMode, keyed bool) (writeReq, error) {
+	if r.encodeWrite != nil {
+		return r.encodeWrite(item, mode, keyed)
+	}
 	w := writeReq{mode: mode}
 	m := r.model
 	if item == nil {
