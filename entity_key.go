@@ -195,10 +195,18 @@ func (e *entityKeys) keyFor(m *Model, arg any) (itemKey, error) {
 }
 
 func (e *entityKeys) ownKey(k EntityKey) (itemKey, error) {
+	if k.entity == nil && k.err == nil {
+		return nil, errZeroEntityKey()
+	}
 	if k.entity != e && k.err == nil {
 		return nil, &InvalidKeyError{Reason: k.entity.notOwn(e)}
 	}
 	return k.key, k.err
+}
+
+// errZeroEntityKey is the error of an EntityKey not made by Entity.Key.
+func errZeroEntityKey() error {
+	return &InvalidKeyError{Reason: "a zero EntityKey: make keys with Entity.Key"}
 }
 
 // notOwn says that a key of o was given to entity e, naming o's table

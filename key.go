@@ -53,8 +53,17 @@ func (m *Model) keyWith(k any, a *scalars) (itemKey, error) {
 	if m.keys != nil {
 		return m.keys.keyFor(m, k)
 	}
+	if p, ok := k.(*EntityKey); ok { // a table's own reads take any entity's key
+		if p == nil {
+			return nil, &InvalidKeyError{Reason: "nil *EntityKey"}
+		}
+		k = *p
+	}
 	if ek, ok := k.(EntityKey); ok {
-		return ek.key, ek.err // a table's own reads take any entity's key
+		if ek.entity == nil && ek.err == nil {
+			return nil, errZeroEntityKey()
+		}
+		return ek.key, ek.err
 	}
 	if s, ok := k.(string); ok && m.stringHash {
 		// The common case, without reflection: a string for a hash key of

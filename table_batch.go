@@ -125,10 +125,7 @@ func (t *Table) checkKeys(keys []any, what string) error {
 			return fmt.Errorf("%s %d: %w", what, i, &InvalidKeyError{Reason: fmt.Sprintf(
 				"a key of table %s is an EntityKey (Entity.Key) or a Key of its key attributes' values, not a %T", t.name, k)})
 		}
-		switch {
-		case ek.entity == nil:
-			return fmt.Errorf("%s %d: %w", what, i, &InvalidKeyError{Reason: "a zero EntityKey: make keys with Entity.Key"})
-		case ek.entity.table != t:
+		if ek.entity != nil && ek.entity.table != t { // a zero one the model reports
 			return fmt.Errorf("%s %d: %w", what, i, &InvalidKeyError{Reason: fmt.Sprintf("a key of entity %s of %s", ek.entity.name, ek.entity.table.apart(t))})
 		}
 	}

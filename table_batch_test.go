@@ -275,3 +275,38 @@ func TestTableBatchWriteReportsWhatWasNotDone(t *testing.T) {
 	assert.Equal(t, entities(puts), entities(stored))
 	assert.Equal(t, 3, sends, "two requests, the one with the photos sent twice")
 }
+
+// TestEntityZeroKeyIsInvalid: an EntityKey not made by Entity.Key is
+// ErrInvalidKey before any call, for an entity (it panicked) and for the
+// table's own reads (they sent an empty key); a *EntityKey is a key of the
+// table's reads as an EntityKey is.
+func TestEntityZeroKeyIsInvalid(t *testing.T) {
+	stub := newStub(t)
+	q := newQuickPhotos(t, stub, "quick-photos")
+	ctx := context.Background()
+	for _, key := range []any{dynamodel.EntityKey{}, &dynamodel.EntityKey{}} {
+		_, err := q.users.Get(ctx, key)
+		assert.ErrorIs(t, err, dynamodel.ErrInvalidKey)
+		assert.ErrorContains(t, err, "a zero EntityKey: make keys with Entity.Key")
+		_, err = q.table.Get(ctx, key)
+		assert.ErrorIs(t, err, dynamodel.ErrInvalidKey)
+		assert.ErrorContains(t, err, "a zero EntityKey: make keys with Entity.Key")
+		_, err = q.table.BatchGet(ctx, []any{q.users.Key("ada"), key})
+		assert.ErrorContains(t, err, "key 1: dynamodel: invalid key: a zero EntityKey")
+		err = q.table.BatchDelete(ctx, []any{key})
+		assert.ErrorContains(t, err, "delete 0: dynamodel: invalid key: a zero EntityKey")
+	}
+	_, err := q.table.Get(ctx, (*dynamodel.EntityKey)(nil))
+	assert.ErrorContains(t, err, "nil *EntityKey")
+	assert.Empty(t, stub.Calls())
+
+	var sent map[string]types.AttributeValue
+	stub.get = func(in *dynamodb.GetItemInput) (*dynamodb.GetItemOutput, error) {
+		sent = in.Key
+		return &dynamodb.GetItemOutput{}, nil
+	}
+	key := q.photos.Key("ada", "2019")
+	_, err = q.table.Get(ctx, &key)
+	assert.ErrorIs(t, err, dynamodel.ErrNotFound)
+	assert.Equal(t, map[string]types.AttributeValue{"PK": s("USER#ada"), "SK": s("PHOTO#ada#2019")}, sent)
+}
