@@ -310,3 +310,43 @@ func TestEntityZeroKeyIsInvalid(t *testing.T) {
 	assert.ErrorIs(t, err, dynamodel.ErrNotFound)
 	assert.Equal(t, map[string]types.AttributeValue{"PK": s("USER#ada"), "SK": s("PHOTO#ada#2019")}, sent)
 }
+
+// TestTableBatchPutManyItems puts enough items of two entities that they
+// are encoded on several cores (under -race, a check that the entities'
+// encoders share nothing unguarded): each reaches the service once.
+func TestTableBatchPutManyItems(t *testing.T) {
+	stub := newStub(t)
+	var mu sync.Mutex
+	seen := map[string]int{}
+	stub.batchPut = func(in *dynamodb.BatchWriteItemInput) (*dynamodb.BatchWriteItemOutput, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, reqs := range in.RequestItems {
+			for _, r := range reqs {
+				it := r.PutRequest.Item
+				seen[it["PK"].(*types.AttributeValueMemberS).Value+" "+it["SK"].(*types.AttributeValueMemberS).Value]++
+			}
+		}
+		return &dynamodb.BatchWriteItemOutput{}, nil
+	}
+	q := newQuickPhotos(t, stub, "quick-photos")
+	var puts []dynamodel.Item
+	for i := range 1500 {
+		name := fmt.Sprintf("u%04d", i)
+		if i%3 == 0 {
+			puts = append(puts, q.users.Item(AppUser{Username: name}))
+		} else {
+			puts = append(puts, q.photos.Item(AppPhoto{Username: name, Timestamp: "2019"}))
+		}
+	}
+	stored, err := q.table.BatchPut(context.Background(), puts)
+	require.NoError(t, err)
+	assert.Len(t, seen, 1500)
+	for k, n := range seen {
+		require.Equal(t, 1, n, k)
+	}
+	for i, it := range stored {
+		require.Equal(t, puts[i].Entity(), it.Entity())
+		require.NotNil(t, it.Raw())
+	}
+}
