@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/stretchr/testify/assert"
@@ -349,4 +351,35 @@ func TestTableBatchPutManyItems(t *testing.T) {
 		require.Equal(t, puts[i].Entity(), it.Entity())
 		require.NotNil(t, it.Raw())
 	}
+}
+
+// TestTableBatchWithALostAnswerIsUnknownIntegration loses the answer of a
+// request the engine applied, and throttles every later send: the puts
+// and deletes of both entities are reported unknown, as passed, and the
+// engine has the puts.
+func TestTableBatchWithALostAnswerIsUnknownIntegration(t *testing.T) {
+	quickPhotosEngine(t, func(t *testing.T, db *dynamotest.DB, q quickPhotos) {
+		ctx := ctxT(t)
+		f := &dynamotest.Faults{}
+		client := db.Engine.Client(f.Option(), func(o *dynamodb.Options) {
+			o.Retryer = retry.AddWithMaxBackoffDelay(retry.NewStandard(), 20*time.Millisecond)
+		})
+		fq := newQuickPhotos(t, client, db.Table("quick-photos"), func(o *dynamodel.TableOptions) {
+			o.Batch.BaseDelay, o.Batch.MaxDelay, o.Batch.MaxAttempts = 1e6, 5e6, 2
+		})
+		puts := []dynamodel.Item{fq.users.Item(AppUser{Username: "ada"}), fq.photos.Item(AppPhoto{Username: "ada", Timestamp: "2019"})}
+		deletes := []any{fq.photos.Key("ada", "2018")}
+		f.Add("BatchWriteItem", dynamotest.LoseResponse, 1)
+		f.Add("BatchWriteItem", dynamotest.Throttle, 1000)
+		_, err := fq.table.BatchWrite(ctx, puts, deletes)
+		var be *dynamodel.BatchWriteError[dynamodel.Item]
+		require.ErrorAs(t, err, &be)
+		assert.Equal(t, puts, be.Unknown.Puts)
+		assert.Equal(t, deletes, be.Unknown.Deletes)
+		assert.Zero(t, be.NotDone.Len()+be.Done.Len())
+
+		got, err := q.table.BatchGet(ctx, []any{q.users.Key("ada"), q.photos.Key("ada", "2019")}, dynamodel.ConsistentRead)
+		require.NoError(t, err)
+		assert.Equal(t, []string{"User", "Photo"}, entities(got), "the lost request was applied")
+	})
 }
