@@ -83,6 +83,16 @@ func TestTableBatchIntegration(t *testing.T) {
 		u, _ = dynamodel.As(q.users, got[3])
 		assert.Equal(t, "ada", u.Username)
 
+		// With a projection, each entity's key fields are read from its keys.
+		proj, err := q.table.BatchGet(ctx, []any{q.users.Key("cy"), q.photos.Key("cy", "2019-03-02T00:00:00")}, func(o *dynamodel.BatchGetOptions) {
+			o.ConsistentRead, o.Projection = true, []string{"name", "location"}
+		})
+		require.NoError(t, err)
+		u, _ = dynamodel.As(q.users, proj[0])
+		assert.Equal(t, AppUser{Username: "cy", Name: "Name of cy"}, u)
+		p, _ = dynamodel.As(q.photos, proj[1])
+		assert.Equal(t, AppPhoto{Username: "cy", Timestamp: "2019-03-02T00:00:00", Location: "https://photos.example/cy"}, p)
+
 		// A table query of ada's partition sees what the batch wrote.
 		kinds := map[string]int{}
 		for it, err := range q.table.Query(ctx, dynamodel.Partition(q.users.PartitionKey("ada")), dynamodel.ConsistentRead) {
