@@ -71,7 +71,11 @@ func (r *Repository[T]) BatchGet(ctx context.Context, keys []any, optFns ...func
 	var w exprWriter
 	var proj *string
 	if opts.hasProjection() {
-		p, err := opts.ReadOptions.projection(&w, m.keyNames()...)
+		always := r.projectionKeys("") // an entity's (or a table's): its EntityType attribute too
+		if always == nil {
+			always = m.keyNames()
+		}
+		p, err := opts.ReadOptions.projection(&w, always...)
 		if err != nil {
 			return nil, r.opError("BatchGetItem", nil, err)
 		}

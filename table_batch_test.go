@@ -393,3 +393,21 @@ func TestTableBatchWithALostAnswerIsUnknownIntegration(t *testing.T) {
 		assert.Equal(t, []string{"User", "Photo"}, entities(got), "the lost request was applied")
 	})
 }
+
+// TestTableBatchGetProjectionChecksEntityTypeIntegration: a projected
+// BatchGet reads the entity-type attribute too, so an item whose attribute
+// names another entity than its key is reported as Get reports it, not
+// decoded as the entity its key says.
+func TestTableBatchGetProjectionChecksEntityTypeIntegration(t *testing.T) {
+	shopEngine(t, func(t *testing.T, db *dynamotest.DB, sh shop) {
+		ctx := ctxT(t)
+		_, err := db.Client.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(db.Table("single-table")),
+			Item: map[string]types.AttributeValue{"PK": s("CUSTOMER#c1"), "SK": s("ORDER#000002"), "_et": s("Refund"), "status": s("open")}})
+		require.NoError(t, err)
+		status := func(o *dynamodel.BatchGetOptions) { o.ConsistentRead, o.Projection = true, []string{"status"} }
+		_, err = sh.table.BatchGet(ctx, []any{sh.orders.Key("c1", 2)}, status)
+		assert.ErrorIs(t, err, dynamodel.ErrWrongEntity)
+		_, err = sh.orders.BatchGet(ctx, []any{sh.orders.Key("c1", 2)}, status)
+		assert.ErrorIs(t, err, dynamodel.ErrWrongEntity)
+	}, func(o *dynamodel.TableOptions) { o.EntityType = "_et" })
+}
