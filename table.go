@@ -16,8 +16,9 @@ import (
 // design): each entity is a Go type whose key attributes are made from its
 // fields by templates (see NewEntity). The table reads items of any of its
 // entities, recognising each by its key (Get, Delete, Query, Scan,
-// Collection), and checks when an entity is declared that no two entities'
-// keys can be confused.
+// Collection, BatchGet), writes and deletes items of several entities in
+// one batch (BatchWrite), and checks when an entity is declared that no two
+// entities' keys can be confused.
 //
 // Declare a table and its entities once, when the program starts; a Table
 // is then safe for concurrent use.

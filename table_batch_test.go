@@ -234,6 +234,14 @@ func TestTableBatchRejectsBeforeAnyCall(t *testing.T) {
 		assert.ErrorContains(t, err, c.msg, name)
 	}
 
+	// The table's Get and Delete check keys as its batches do.
+	for _, key := range []any{other.photos.Key("ada", "t"), again.users.Key("ada"), AppUser{Username: "ada"}} {
+		_, err := q.table.Get(ctx, key)
+		assert.ErrorIs(t, err, dynamodel.ErrInvalidKey, "Get %T", key)
+		_, err = q.table.Delete(ctx, key)
+		assert.ErrorIs(t, err, dynamodel.ErrInvalidKey, "Delete %T", key)
+	}
+
 	sh := newShop(t, stub, "single-table")
 	_, err = sh.table.BatchPut(ctx, []dynamodel.Item{sh.customers.Item(ShopCustomer{ID: "c1"}), sh.orders.Item(order("c1", 1, "open", 1))})
 	assert.ErrorIs(t, err, dynamodel.ErrInvalidItem)
