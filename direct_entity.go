@@ -129,15 +129,34 @@ func (v *wireView) Attr(name, value []byte) bool {
 	case v.present[i]:
 		return false
 	case v.w.strict[i]:
-		s := wire.New(value)
-		text, ok := v.stringValue(&s)
-		if !ok || !s.End() {
-			return false
+		text, ok := plainStringValue(value)
+		if !ok {
+			s := wire.New(value)
+			if text, ok = v.stringValue(&s); !ok || !s.End() {
+				return false
+			}
 		}
 		v.val[i] = text
 	}
 	v.present[i] = true
 	return true
+}
+
+// plainStringValue returns the text of value when it is {"S":"text"}
+// exactly, with nothing in text to unescape or check (printable ASCII
+// only); otherwise ok is false and stringValue reads it.
+func plainStringValue(value []byte) (text []byte, ok bool) {
+	const head, tail = `{"S":"`, `"}`
+	if len(value) < len(head)+len(tail) || string(value[:len(head)]) != head || string(value[len(value)-len(tail):]) != tail {
+		return nil, false
+	}
+	text = value[len(head) : len(value)-len(tail)]
+	for _, c := range text {
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return nil, false
+		}
+	}
+	return text, true
 }
 
 var _ codec.Watch = (*wireView)(nil)
