@@ -530,29 +530,27 @@ func (im *importer) writeBatch(ctx context.Context, batch []*entry) []error {
 			maybeApplied = maybeApplied || sent.Uncertain()
 		}
 		var why error
+		answered := true // why says the lines were not written
 		switch {
 		case err == nil:
 			left = im.unprocessed(left, out.UnprocessedItems[im.table])
 			why = fmt.Errorf("still unprocessed after %d attempts", attempt)
 		case retry.Throttled(err):
 			why = fmt.Errorf("throttled %d times: %w", attempt, err)
-		case ctx.Err() != nil && maybeApplied:
-			why = fmt.Errorf("outcome unknown (sent, no answer): %w", ctx.Err())
-		case ctx.Err() != nil:
-			why = fmt.Errorf("not written: %w", ctx.Err())
-		case isRejected(err) && len(left) > 1:
+		case isRejected(err) && len(left) > 1 && ctx.Err() == nil:
 			// One bad item fails the whole request: write them one by
 			// one, so only the bad ones fail.
 			for i, perr := range im.putEach(ctx, left) {
 				errs[index[left[i].key]] = perr
 			}
 			return errs
-		case isClientFault(err):
-			why = err // answered as refused: nothing was written
-		case maybeApplied:
-			why = fmt.Errorf("outcome unknown: %w", err)
-		default:
-			why = fmt.Errorf("not written: %w", err) // never reached DynamoDB
+		case isClientFault(err) && ctx.Err() == nil:
+			why = err // answered as refused
+		default: // no answer: the context ended, or the request failed
+			why, answered = err, false
+			if ctx.Err() != nil {
+				why = ctx.Err()
+			}
 		}
 		if len(left) == 0 {
 			return errs
@@ -563,10 +561,26 @@ func (im *importer) writeBatch(ctx context.Context, batch []*entry) []error {
 			}
 			why = fmt.Errorf("not sent again: %w (%v)", ctx.Err(), why)
 		}
+		why = batchFailure(why, answered, maybeApplied)
 		for _, e := range left {
 			errs[index[e.key]] = why
 		}
 		return errs
+	}
+}
+
+// batchFailure is what became of the lines of a batch that failed for
+// why: their outcome is unknown when some send of them may have been
+// applied (an answer lost, even one the SDK then resent), else they were
+// not written.
+func batchFailure(why error, answered, maybeApplied bool) error {
+	switch {
+	case maybeApplied:
+		return fmt.Errorf("outcome unknown: %w", why)
+	case answered:
+		return why // it says so: unprocessed, throttled, refused
+	default:
+		return fmt.Errorf("not written: %w", why)
 	}
 }
 

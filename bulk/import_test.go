@@ -661,3 +661,29 @@ func TestImportFailedBatchSaysWhetherItLeft(t *testing.T) {
 		}
 	})
 }
+
+// TestImportUnprocessedAfterALostAnswerIsUnknown: the SDK resent a batch
+// whose answer was lost (the engine had applied it), and what DynamoDB
+// then left unprocessed stays so until the attempts run out: the lost
+// send may have written those lines, so their outcome is unknown (they
+// were reported "still unprocessed", as if surely not written).
+func TestImportUnprocessedAfterALostAnswerIsUnknown(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		path := filepath.Join(t.TempDir(), "in.json")
+		writeFile(t, path, line(t, item("a"))+line(t, item("stuck")))
+		f := &dynamotest.Faults{}
+		f.Add("BatchWriteItem", dynamotest.LoseResponse, 1)
+		inner := db.Engine.Client(f.Option(), func(o *dynamodb.Options) {
+			o.Retryer = awsretry.AddWithMaxBackoffDelay(awsretry.NewStandard(), 20*time.Millisecond)
+		})
+		client := &stubborn{API: inner}
+		client.calls.Store(1) // no throttled first call
+		res, err := bulk.Import(testContext(t), client, db.Table("Copy"), []string{path}, func(o *bulk.ImportOptions) {
+			o.Batch.MaxAttempts, o.Batch.BaseDelay = 3, time.Millisecond
+		})
+		require.ErrorIs(t, err, bulk.ErrNotWritten)
+		require.Len(t, res.Failed, 1)
+		assert.Equal(t, path+`:2: id="stuck": outcome unknown: still unprocessed after 3 attempts`, res.Failed[0].Error())
+		assert.Equal(t, 1, f.Injected("BatchWriteItem"))
+	})
+}
