@@ -59,7 +59,9 @@ type Usage struct {
 	// Skipped counts the items returned that a read passed over instead
 	// of yielding: an entity's reads, items of other entities; a Table's,
 	// items whose entity-type attribute contradicts their key (see Entity
-	// and Page.Skipped). They are in Returned too.
+	// and Page.Skipped). They are in Returned too. An iterator stopped
+	// part-way through a page may have counted the whole page's: the
+	// direct read path recognises a page's items as it arrives.
 	Skipped int
 }
 

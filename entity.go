@@ -35,11 +35,16 @@ import (
 // entity fails with a *WrongEntityError (ErrWrongEntity), and queries and
 // scans pass over items of other entities, counting them in Page.Skipped
 // (and, for iterators, in ReadOptions.Capacity's Usage.Skipped).
-// An item is never decoded into the wrong type. Get, Lookup, Query and Scan
+// An item is never returned as the wrong type. Get, Lookup, Query and Scan
 // take the direct read path unless Options.DecodeWithSDK is set: each
 // item is decoded straight from the response body into T while its key
 // attributes are read, and recognised from them (with the same results as
-// through the SDK's attribute values). A Table's own reads
+// through the SDK's attribute values). A page's items are decoded before
+// they are recognised, so a field type's own decoder (an
+// attributevalue.Unmarshaler) may be given the attribute of the same name
+// of another entity's item, and its result dropped: it must return an
+// error, not panic, for a value it does not take. DecodeWithSDK avoids
+// it. A Table's own reads
 // (Table.Get, Query, Scan, Collection) go through the SDK's values.
 type Entity[T any] struct {
 	*Repository[T]

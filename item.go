@@ -83,7 +83,7 @@ func (t *Table) decodeAs(e *entityKeys, raw map[string]types.AttributeValue) (It
 // declared entity is a *WrongEntityError (ErrWrongEntity), with the Item
 // still holding its Raw attributes.
 func (t *Table) Get(ctx context.Context, key any, optFns ...func(*GetOptions)) (Item, error) {
-	if err := t.checkKeys([]any{key}, "key"); err != nil {
+	if err := t.checkKey(key); err != nil {
 		return Item{}, t.raw.opError("GetItem", nil, err)
 	}
 	it, err := t.raw.Get(ctx, key, optFns...)
@@ -97,7 +97,7 @@ func (t *Table) Get(ctx context.Context, key any, optFns ...func(*GetOptions)) (
 // whichever entity it is (Entity "" for an item of no declared entity), or
 // an error wrapping ErrNotFound when there was none.
 func (t *Table) Delete(ctx context.Context, key any, optFns ...func(*DeleteOptions)) (Item, error) {
-	if err := t.checkKeys([]any{key}, "key"); err != nil {
+	if err := t.checkKey(key); err != nil {
 		return Item{}, t.raw.opError("DeleteItem", nil, err)
 	}
 	return t.raw.DeleteReturning(ctx, key, optFns...)

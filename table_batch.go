@@ -3,6 +3,8 @@ package dynamodel
 import (
 	"context"
 	"fmt"
+	"reflect"
+	"time"
 )
 
 // Batches across the entities of a Table. A Table's own repository (see
@@ -105,29 +107,41 @@ func (t *Table) checkPut(it *Item, skipVersionCheck bool) error {
 	return nil
 }
 
-// checkKeys checks that keys are EntityKeys of t's entities or Keys (which
-// the table's own model checks); what names a key in the error ("key",
-// "delete").
+// checkKeys checks keys with checkKey; what names a key in the error
+// ("key", "delete").
 func (t *Table) checkKeys(keys []any, what string) error {
 	for i, k := range keys {
-		var ek EntityKey
-		switch v := k.(type) {
-		case EntityKey:
-			ek = v
-		case *EntityKey:
-			if v == nil {
-				continue // the model reports it
-			}
-			ek = *v
-		case Key, *Key, nil:
-			continue // the model checks them
-		default:
-			return fmt.Errorf("%s %d: %w", what, i, &InvalidKeyError{Reason: fmt.Sprintf(
-				"a key of table %s is an EntityKey (Entity.Key) or a Key of its key attributes' values, not a %T", t.name, k)})
+		if err := t.checkKey(k); err != nil {
+			return fmt.Errorf("%s %d: %w", what, i, err)
 		}
-		if ek.entity != nil && ek.entity.table != t { // a zero one the model reports
-			return fmt.Errorf("%s %d: %w", what, i, &InvalidKeyError{Reason: fmt.Sprintf("a key of entity %s of %s", ek.entity.name, ek.entity.table.apart(t))})
+	}
+	return nil
+}
+
+// checkKey checks that an EntityKey is of one of t's entities, and that a
+// struct is a key at all; the table's own model checks the rest (Keys,
+// and a partition key's value for a table without a sort key).
+func (t *Table) checkKey(k any) error {
+	var ek EntityKey
+	switch v := k.(type) {
+	case EntityKey:
+		ek = v
+	case *EntityKey:
+		if v == nil {
+			return nil // the model reports it
 		}
+		ek = *v
+	case Key, *Key, KeyValue, *KeyValue, time.Time, *time.Time, nil:
+		return nil
+	default:
+		if reflect.Indirect(reflect.ValueOf(k)).Kind() == reflect.Struct {
+			return &InvalidKeyError{Reason: fmt.Sprintf(
+				"a key of table %s is an EntityKey (Entity.Key) or a Key of its key attributes' values, not a %T", t.name, k)}
+		}
+		return nil
+	}
+	if ek.entity != nil && ek.entity.table != t { // a zero one the model reports
+		return &InvalidKeyError{Reason: fmt.Sprintf("a key of entity %s of %s", ek.entity.name, ek.entity.table.apart(t))}
 	}
 	return nil
 }

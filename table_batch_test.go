@@ -419,3 +419,36 @@ func TestTableBatchGetProjectionChecksEntityTypeIntegration(t *testing.T) {
 		assert.ErrorIs(t, err, dynamodel.ErrWrongEntity)
 	}, func(o *dynamodel.TableOptions) { o.EntityType = "_et" })
 }
+
+// TestTableWithoutSortKeyTakesAPartitionKeyValue: a table without a sort
+// key takes its partition key's value as a key in Get and BatchGet (the
+// key checks of the table's batches refused a string), and a struct that
+// is no key is refused, naming its type, before any call.
+func TestTableWithoutSortKeyTakesAPartitionKeyValue(t *testing.T) {
+	ctx := context.Background()
+	stub := newStub(t)
+	var keys []map[string]types.AttributeValue
+	stub.get = func(in *dynamodb.GetItemInput) (*dynamodb.GetItemOutput, error) {
+		keys = append(keys, in.Key)
+		return &dynamodb.GetItemOutput{}, nil
+	}
+	stub.batchGet = func(in *dynamodb.BatchGetItemInput) (*dynamodb.BatchGetItemOutput, error) {
+		for _, ka := range in.RequestItems {
+			keys = append(keys, ka.Keys...)
+		}
+		return &dynamodb.BatchGetItemOutput{}, nil
+	}
+	tbl, err := dynamodel.NewTable(stub, "hashonly", func(o *dynamodel.TableOptions) { o.PartitionKey = "PK" })
+	require.NoError(t, err)
+	_, err = tbl.Get(ctx, "USER#1")
+	require.ErrorIs(t, err, dynamodel.ErrNotFound)
+	_, err = tbl.BatchGet(ctx, []any{"USER#2", dynamodel.Key{Hash: "USER#3"}})
+	require.NoError(t, err)
+	assert.Equal(t, []map[string]types.AttributeValue{{"PK": s("USER#1")}, {"PK": s("USER#2")}, {"PK": s("USER#3")}}, keys)
+
+	n := len(stub.Calls())
+	_, err = tbl.Get(ctx, AppUser{Username: "ada"})
+	require.ErrorIs(t, err, dynamodel.ErrInvalidKey)
+	assert.ErrorContains(t, err, "not a dynamodel_test.AppUser")
+	assert.Len(t, stub.Calls(), n, "refused before any call")
+}
