@@ -117,10 +117,10 @@ func (v *wireView) reset() {
 	v.buf = v.buf[:0]
 }
 
-// Attr is the view's codec.Watch: it records an attribute of the item
-// being decoded as scan does. It refuses what scan refuses: an attribute
-// it looks at twice, a strict attribute whose value is not exactly
-// {"S": string}.
+// Attr is the view's codec.Watch, and how scan reads each attribute: it
+// records an attribute of the item, given its name and its value's JSON
+// text. It refuses an attribute it looks at twice, and a strict attribute
+// whose value is not exactly {"S": string}.
 func (v *wireView) Attr(name, value []byte) bool {
 	i, mine := v.w.slot(name)
 	switch {
@@ -179,25 +179,11 @@ func (v *wireView) scan(data []byte) (n int, ok bool) {
 		if !ok {
 			return 0, false
 		}
-		i, mine := v.w.slot(k)
-		switch {
-		case !mine:
-			if !s.Skip() {
-				return 0, false
-			}
-		case v.present[i]:
-			return 0, false // the same attribute twice
-		case v.w.strict[i]:
-			text, ok := v.stringValue(&s)
-			if !ok {
-				return 0, false
-			}
-			v.present[i], v.val[i] = true, text
-		default:
-			if !s.Skip() {
-				return 0, false
-			}
-			v.present[i] = true
+		s.Peek()
+		start := s.Pos()
+		// k is in the body or in v.scratch, which Skip leaves alone.
+		if !s.Skip() || !v.Attr(k, s.Since(start)) {
+			return 0, false
 		}
 		if s.Byte(',') {
 			continue
