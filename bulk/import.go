@@ -524,11 +524,7 @@ func (im *importer) writeBatch(ctx context.Context, batch []*entry) []error {
 		out, err := im.client.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{
 			RequestItems: map[string][]types.WriteRequest{im.table: reqs},
 		}, append(optFns, sent.Option)...)
-		if err != nil {
-			maybeApplied = maybeApplied || sent.MayHaveApplied(err)
-		} else {
-			maybeApplied = maybeApplied || sent.Uncertain()
-		}
+		maybeApplied = maybeApplied || sent.MayHaveApplied(err)
 		var why error
 		answered := true // why says the lines were not written
 		switch {

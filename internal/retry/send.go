@@ -39,11 +39,13 @@ func (s *SendWatch) Option(o *dynamodb.Options) {
 // answer saying so.
 func (s *SendWatch) Uncertain() bool { return s.uncertain }
 
-// MayHaveApplied reports whether a call that failed with err may have been
-// applied: what the watch saw, or, when it saw nothing (an API that is not
-// the SDK's client), what err says.
+// MayHaveApplied reports whether a call that ended with err may have been
+// applied without an answer saying so: what the watch saw, or, when it saw
+// nothing (an API that is not the SDK's client), what err says. For an
+// answered call (err nil) it is Uncertain: an earlier attempt's answer may
+// have been lost.
 func (s *SendWatch) MayHaveApplied(err error) bool {
-	if s.watched {
+	if s.watched || err == nil {
 		return s.uncertain
 	}
 	return !AnsweredUnapplied(err)
