@@ -21,7 +21,7 @@ import (
 //
 //	var c dynamodel.Capacity
 //	n, err := orders.QueryCount(ctx, kc, func(o *dynamodel.QueryOptions) { o.Capacity = &c })
-//	log.Print(c.Usage()) // 1.5 capacity units (1.5 read, 0 write) in 2 requests; 310 items evaluated, 12 returned
+//	log.Print(c.Usage()) // 1.5 capacity units (1.5 read, 0 write) in 2 requests; 310 items evaluated, 12 returned, 0 skipped
 //
 // Every call's options have the field: ReadOptions (so Get, Lookup, Query,
 // QueryPage, QueryCount, Scan, ScanPage, ScanCount, BatchGet), PutOptions,

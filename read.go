@@ -48,8 +48,8 @@ type ReadOptions struct {
 
 	// Capacity, when set, adds up the capacity the read consumes, and for
 	// queries and scans the items evaluated, returned and skipped, page by
-	// page (see Capacity and Usage.Skipped). TxGet rejects it: a transaction's capacity is
-	// TransactOptions.Capacity.
+	// page (see Capacity and Usage.Skipped). TxGet rejects it: a
+	// transaction's capacity is TransactOptions.Capacity.
 	Capacity *Capacity
 }
 
