@@ -1,9 +1,11 @@
 package dynamodel
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // A key template says how an entity's key attribute is made from its
@@ -130,11 +132,13 @@ func (t keyTemplate) String() string { return t.text }
 // where the template has text, and for each field a non-empty run without
 // the separator (any non-empty rest for a raw field). Formats are not
 // checked, so keys other clients wrote in the same layout match.
-func (t keyTemplate) match(key string) bool { return matchKey(t, key) }
+func (t keyTemplate) match(key string) bool {
+	return t.matchBytes(unsafe.Slice(unsafe.StringData(key), len(key)))
+}
 
-// matchKey is t.match of a key's text as a string or as bytes (a key read
-// from a response body: direct_entity.go).
-func matchKey[S string | []byte](t keyTemplate, key S) bool {
+// matchBytes is match of a key's text as bytes (a key read from a response
+// body: direct_entity.go), which it does not change.
+func (t keyTemplate) matchBytes(key []byte) bool {
 	for _, p := range t.parts {
 		switch {
 		case !p.isField():
@@ -145,9 +149,9 @@ func matchKey[S string | []byte](t keyTemplate, key S) bool {
 		case p.format == "raw":
 			return len(key) != 0
 		default:
-			n := 0
-			for n < len(key) && key[n] != t.sep {
-				n++
+			n := bytes.IndexByte(key, t.sep)
+			if n < 0 {
+				n = len(key)
 			}
 			if n == 0 {
 				return false

@@ -280,7 +280,7 @@ func FuzzKeyTemplate(f *testing.F) {
 			assert.True(t, tm.match(b.String()), "%q renders %q", text, b.String())
 		}
 		for _, key := range []string{b.String(), v1, v2} {
-			assert.Equal(t, tm.match(key), matchKey(tm, []byte(key)), "%q against %q", text, key)
+			assert.Equal(t, matchByteByByte(tm, key), tm.match(key), "%q against %q", text, key)
 		}
 		other := keyTemplate{text: "\x01" + text, sep: '#', parts: append([]templatePart{{lit: "\x01"}}, tm.parts...)}
 		if len(tm.parts) > 0 && !tm.parts[0].isField() && tm.parts[0].lit[0] != '\x01' {
@@ -355,4 +355,31 @@ func FuzzOrderedKeys(f *testing.F) {
 			assert.Equal(t, pr.va, back.Interface())
 		}
 	})
+}
+
+// matchByteByByte is keyTemplate.match written plainly, one byte at a
+// time: literal text, a field a non-empty run without the separator, a
+// raw field any non-empty rest.
+func matchByteByByte(tm keyTemplate, key string) bool {
+	for _, p := range tm.parts {
+		switch {
+		case !p.isField():
+			if !strings.HasPrefix(key, p.lit) {
+				return false
+			}
+			key = key[len(p.lit):]
+		case p.format == "raw":
+			return key != ""
+		default:
+			n := 0
+			for n < len(key) && key[n] != tm.sep {
+				n++
+			}
+			if n == 0 {
+				return false
+			}
+			key = key[n:]
+		}
+	}
+	return key == ""
 }
