@@ -1,6 +1,7 @@
 package dynamodel
 
 import (
+	"math/bits"
 	"reflect"
 
 	"github.com/dynamodel/dynamodel/codec"
@@ -10,9 +11,9 @@ import (
 // The direct read path (direct.go) for an entity's items. An entity's read
 // recognises each item by its key attributes before decoding it, and fills
 // the fields an item lacks (an index that projects only keys) from its
-// keys. On the direct path a wireView looks at each item's top level (as
-// the codec's Watch while a page's item is decoded into T, or with the wire
-// scanner alone): the string values of the key attributes and the
+// keys. On the direct path a wireView looks at each item's top level (the
+// attributes the codec's Items watched while it decoded a page's item into
+// T, or the wire scanner's reading): the string values of the key attributes and the
 // entity-type attribute, and which of the attributes of the key templates'
 // fields the item has. From those it tells, as the SDK's path does
 // (entityKeys.check, lacksFields, hydrate), whether the item is the
@@ -30,20 +31,21 @@ const maxWireSlots = 24
 // entityWire is what the direct path looks at in an entity's items: its
 // attributes by slot.
 type entityWire struct {
-	slots     map[string]int // attribute name -> slot
-	names     []string       // by slot
-	strict    []bool         // by slot: a key attribute or the entity-type attribute, whose value is read
-	hash, rng int            // the table's key attributes (rng -1 without a sort key)
-	typ       int            // the entity-type attribute, -1 without one
-	keyFields []int          // the attributes of the table key templates' fields
-	indexes   []wireIndex    // as entityKeys.indexes
+	slots       map[string]int // attribute name -> slot
+	names       []string       // by slot
+	strict      []bool         // by slot: a key attribute or the entity-type attribute, whose value is read
+	hash, rng   int            // the table's key attributes (rng -1 without a sort key)
+	typ         int            // the entity-type attribute, -1 without one
+	keyFields   uint32         // the attributes of the table key templates' fields, by slot
+	indexes     []wireIndex    // as entityKeys.indexes
+	strictSlots uint32         // the strict slots
 }
 
 // wireIndex is an index whose keys the entity renders: its partition key
-// attribute, and the attributes of its templates' fields.
+// attribute, and the attributes of its templates' fields (by slot).
 type wireIndex struct {
 	hash   int
-	fields []int
+	fields uint32
 }
 
 // newEntityWire returns what the direct path looks at in e's items, or nil
@@ -75,16 +77,21 @@ func newEntityWire(e *entityKeys) *entityWire {
 		}
 		for _, tm := range []*template{ix.hash, ix.rng} {
 			for _, f := range tmFields(tm) {
-				wi.fields = append(wi.fields, slot(f.attr.Name, false))
+				wi.fields |= 1 << slot(f.attr.Name, false)
 			}
 		}
 		w.indexes = append(w.indexes, wi)
 	}
 	for _, f := range e.keyFields {
-		w.keyFields = append(w.keyFields, slot(f.attr.Name, false))
+		w.keyFields |= 1 << slot(f.attr.Name, false)
 	}
 	if len(w.strict) > maxWireSlots {
 		return nil
+	}
+	for i, strict := range w.strict {
+		if strict {
+			w.strictSlots |= 1 << i
+		}
 	}
 	return w
 }
@@ -104,7 +111,7 @@ func (w *entityWire) slot(name []byte) (int, bool) {
 // keyView (for hydrate).
 type wireView struct {
 	w       *entityWire
-	present [maxWireSlots]bool
+	present uint32               // by slot
 	val     [maxWireSlots][]byte // the strict attributes' string values
 	buf     []byte               // values that had escapes, unescaped
 	scratch []byte
@@ -113,22 +120,28 @@ type wireView struct {
 
 // reset forgets the item read last.
 func (v *wireView) reset() {
-	v.present = [maxWireSlots]bool{}
+	v.present = 0
 	v.buf = v.buf[:0]
 }
 
-// Attr is the view's codec.Watch, and how scan reads each attribute: it
-// records an attribute of the item, given its name and its value's JSON
-// text. It refuses an attribute it looks at twice, and a strict attribute
-// whose value is not exactly {"S": string}.
-func (v *wireView) Attr(name, value []byte) bool {
+// attr records an attribute of the item, given its name and its value's
+// JSON text. It refuses an attribute it looks at twice, and a strict
+// attribute whose value is not exactly {"S": string}.
+func (v *wireView) attr(name, value []byte) bool {
 	i, mine := v.w.slot(name)
 	switch {
 	case !mine:
 		return true
-	case v.present[i]:
+	case v.hasSlot(i):
 		return false
-	case v.w.strict[i]:
+	}
+	return v.record(i, value)
+}
+
+// record records the attribute in slot i, whose value's JSON text is
+// value.
+func (v *wireView) record(i int, value []byte) bool {
+	if v.w.strict[i] {
 		text, ok := plainStringValue(value)
 		if !ok {
 			s := wire.New(value)
@@ -138,7 +151,22 @@ func (v *wireView) Attr(name, value []byte) bool {
 		}
 		v.val[i] = text
 	}
-	v.present[i] = true
+	v.present |= 1 << i
+	return true
+}
+
+// loadWatched records in v the attributes items watched (the view's
+// slots, by name) in the item it took last.
+func loadWatched[T any](v *wireView, items *codec.Items[T]) bool {
+	v.present = items.Watched()
+	for strict := v.present & v.w.strictSlots; strict != 0; strict &= strict - 1 {
+		i := bits.TrailingZeros32(strict)
+		if text, ok := items.String(i); ok {
+			v.val[i] = text
+		} else if !v.record(i, items.Value(i)) {
+			return false
+		}
+	}
 	return true
 }
 
@@ -158,8 +186,6 @@ func plainStringValue(value []byte) (text []byte, ok bool) {
 	}
 	return text, true
 }
-
-var _ codec.Watch = (*wireView)(nil)
 
 // scan reads the item at the start of data (a JSON object) and returns
 // its length. ok is false for what the direct path leaves to the SDK: JSON
@@ -182,7 +208,7 @@ func (v *wireView) scan(data []byte) (n int, ok bool) {
 		s.Peek()
 		start := s.Pos()
 		// k is in the body or in v.scratch, which Skip leaves alone.
-		if !s.Skip() || !v.Attr(k, s.Since(start)) {
+		if !s.Skip() || !v.attr(k, s.Since(start)) {
 			return 0, false
 		}
 		if s.Byte(',') {
@@ -230,28 +256,21 @@ const (
 // lacksFields tell it of the SDK's item.
 func (v *wireView) classify(e *entityKeys) wireKind {
 	w := v.w
-	if !v.present[w.hash] || !matchKey(e.hash.keyTemplate, v.val[w.hash]) {
+	if !v.hasSlot(w.hash) || !e.hash.matchBytes(v.val[w.hash]) {
 		return wireOther
 	}
-	if w.rng >= 0 && (!v.present[w.rng] || !matchKey(e.rng.keyTemplate, v.val[w.rng])) {
+	if w.rng >= 0 && (!v.hasSlot(w.rng) || !e.rng.matchBytes(v.val[w.rng])) {
 		return wireOther
 	}
-	if w.typ >= 0 && v.present[w.typ] && string(v.val[w.typ]) != e.name {
+	if w.typ >= 0 && v.hasSlot(w.typ) && string(v.val[w.typ]) != e.name {
 		return wireOther
 	}
-	for _, i := range w.keyFields {
-		if !v.present[i] {
-			return wireHydrate
-		}
+	if v.present&w.keyFields != w.keyFields {
+		return wireHydrate
 	}
 	for _, ix := range w.indexes {
-		if !v.present[ix.hash] {
-			continue
-		}
-		for _, i := range ix.fields {
-			if !v.present[i] {
-				return wireHydrate
-			}
+		if v.hasSlot(ix.hash) && v.present&ix.fields != ix.fields {
+			return wireHydrate
 		}
 	}
 	return wireOwn
@@ -259,7 +278,7 @@ func (v *wireView) classify(e *entityKeys) wireKind {
 
 func (v *wireView) keyText(attr string) (string, bool) {
 	i, ok := v.w.slots[attr]
-	if !ok || !v.present[i] || !v.w.strict[i] {
+	if !ok || !v.hasSlot(i) || !v.w.strict[i] {
 		return "", false
 	}
 	return string(v.val[i]), true
@@ -267,8 +286,11 @@ func (v *wireView) keyText(attr string) (string, bool) {
 
 func (v *wireView) has(name string) bool {
 	i, ok := v.w.slots[name]
-	return ok && v.present[i]
+	return ok && v.hasSlot(i)
 }
+
+// hasSlot reports whether the item has the attribute in slot i.
+func (v *wireView) hasSlot(i int) bool { return v.present&(1<<i) != 0 }
 
 // appendEntityJSON is codec.AppendJSON for entity e's reads: it decodes the
 // JSON array of items at the start of data, appending e's items to dst as
@@ -276,8 +298,9 @@ func (v *wireView) has(name string) bool {
 // filling fields from keys as decodeEntity does. ok is false for anything
 // it does not take; the SDK's path then gives the answer.
 //
-// Each item is read once: decoded into a T while the view is shown its
-// attributes (Attr), then recognised; a T made of another entity's item is
+// Each item is read once: decoded into a T while Items records the
+// attributes the view looks at (its slots, watched by name), then
+// recognised; a T made of another entity's item is
 // dropped. An item the codec does not take into T (another entity's, with
 // attributes of other types, say) is read again by the view alone, and
 // passed over when it is another entity's.
@@ -289,7 +312,7 @@ func appendEntityJSON[T any](e *entityKeys, dst []T, data []byte) (out []T, n, s
 	if e.wire == nil {
 		return fail()
 	}
-	items, ok := codec.For[T]().Items(data)
+	items, ok := codec.For[T]().Items(data, e.wire.names...)
 	if !ok {
 		return fail()
 	}
@@ -298,7 +321,10 @@ func appendEntityJSON[T any](e *entityKeys, dst []T, data []byte) (out []T, n, s
 	for !items.Done() {
 		v.reset()
 		var took bool
-		if out, took = items.Next(out, v); !took {
+		if out, took = items.Next(out); took && !loadWatched(v, items) {
+			return fail()
+		}
+		if !took {
 			if !v.passOver(e, data[items.Start():]) {
 				return fail()
 			}

@@ -41,7 +41,7 @@ func (c *Codec[T]) AppendJSON(dst []T, data []byte) (out []T, n int, ok bool) {
 	var zero T
 	for {
 		dst = append(dst, zero)
-		if !d.item(c.dec, unsafe.Pointer(&dst[len(dst)-1]), nil) {
+		if !d.item(c.dec, unsafe.Pointer(&dst[len(dst)-1])) {
 			return fail()
 		}
 		if d.s.Byte(',') {
@@ -63,7 +63,7 @@ func (c *Codec[T]) DecodeJSON(item []byte) (out T, ok bool) {
 		return out, false
 	}
 	d := wireDecoder{s: wire.New(item)}
-	if !d.item(c.dec, unsafe.Pointer(&out), nil) || !d.s.End() {
+	if !d.item(c.dec, unsafe.Pointer(&out)) || !d.s.End() {
 		var zero T
 		return zero, false
 	}
@@ -79,7 +79,7 @@ func (c *Codec[T]) DecodeJSON(item []byte) (out T, ok bool) {
 type wireDecoder struct {
 	s       wire.Scanner
 	scratch []byte
-	name    []byte // the name of the attribute being read, for a Watch
+	watch   *watching // the attributes Items watches, or nil
 	// unknown holds a few short names of attributes no field has, met
 	// before (a shared table's key attributes, in every item), which attr
 	// then passes over without matching them to the fields ignoring case
@@ -108,9 +108,9 @@ func (d *wireDecoder) text(b []byte) string {
 // maxWireDepth is how deep values may nest (DynamoDB allows 32 levels).
 const maxWireDepth = 40
 
-// item decodes an item into the zero struct at p, showing w (when not
-// nil) each attribute.
-func (d *wireDecoder) item(sd *structDec, p unsafe.Pointer, w Watch) bool {
+// item decodes an item into the zero struct at p, recording the watched
+// attributes when d.watch is set.
+func (d *wireDecoder) item(sd *structDec, p unsafe.Pointer) bool {
 	if len(sd.fields) > 128 || !d.s.Byte('{') {
 		return false
 	}
@@ -120,18 +120,7 @@ func (d *wireDecoder) item(sd *structDec, p unsafe.Pointer, w Watch) bool {
 	var seen [2]uint64
 	for {
 		name, ok := d.s.Key(&d.scratch)
-		if !ok {
-			return false
-		}
-		start := 0
-		if w != nil {
-			d.name = append(d.name[:0], name...) // name may be in scratch
-			start = d.s.Pos()
-		}
-		if !d.attr(sd, p, name, &seen) {
-			return false
-		}
-		if w != nil && !w.Attr(d.name, d.s.Since(start)) {
+		if !ok || !d.attr(sd, p, name, &seen) {
 			return false
 		}
 		if d.s.Byte(',') {
@@ -145,25 +134,52 @@ func (d *wireDecoder) item(sd *structDec, p unsafe.Pointer, w Watch) bool {
 // the struct at p, or reads it past when no field has it. seen holds the
 // fields decoded so far.
 func (d *wireDecoder) attr(sd *structDec, p unsafe.Pointer, name []byte, seen *[2]uint64) bool {
+	if d.watch != nil {
+		if w, ok := d.watch.other(name); ok {
+			return d.watched(w)
+		}
+	}
 	i, exact := sd.byName[string(name)]
 	if !exact {
-		// An attribute matching a field only ignoring case is decoded in
-		// an order of its own by decode: leave it to that.
-		if !d.knownUnknown(name) {
-			if sd.fold(string(name)) != nil {
-				return false
-			}
-			d.rememberUnknown(name)
-		}
-		_, ok := d.value(false, 0)
-		return ok
+		return d.unknownAttr(sd, name)
 	}
 	bit := uint64(1) << (i % 64)
 	if seen[i/64]&bit != 0 {
 		return false // the same attribute twice
 	}
 	seen[i/64] |= bit
-	return d.field(&sd.fields[i], p)
+	if d.watch == nil || d.watch.byField[i] < 0 {
+		return d.field(&sd.fields[i], p)
+	}
+	d.s.Peek()
+	start := d.s.Pos()
+	return d.field(&sd.fields[i], p) && d.watch.record(d.watch.byField[i], start, d.s.Pos())
+}
+
+// watched reads past the value of watched attribute w, which no field
+// has, and records it.
+func (d *wireDecoder) watched(w int8) bool {
+	d.s.Peek()
+	start := d.s.Pos()
+	if text, ok := d.s.PlainS(); ok {
+		return d.watch.recordString(w, start, d.s.Pos(), text)
+	}
+	_, ok := d.value(false, 0)
+	return ok && d.watch.record(w, start, d.s.Pos())
+}
+
+// unknownAttr reads past the value of an attribute no field has exactly.
+func (d *wireDecoder) unknownAttr(sd *structDec, name []byte) bool {
+	// An attribute matching a field only ignoring case is decoded in an
+	// order of its own by decode: leave it to that.
+	if !d.knownUnknown(name) {
+		if sd.fold(string(name)) != nil {
+			return false
+		}
+		d.rememberUnknown(name)
+	}
+	_, ok := d.value(false, 0)
+	return ok
 }
 
 // field decodes one attribute value into its field of the struct at p.

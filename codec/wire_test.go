@@ -169,9 +169,19 @@ func wireDifferential[T any](t *testing.T, data []byte) bool {
 	if catch(func() { got, n, took = c.AppendJSON(nil, arr) }) {
 		t.Fatalf("%T: AppendJSON panicked on %q", v, raw)
 	}
-	one, seen, oneN, oneTook := readItems(c, arr)
+	one, _, oneN, oneTook := readItems(c, arr, nil)
 	if oneTook != took || (took && (oneN != n || !equal(reflect.ValueOf(one), reflect.ValueOf(got)))) {
 		t.Fatalf("%T: Items one at a time took %v (%d bytes), AppendJSON %v (%d bytes): %q", v, oneTook, oneN, took, n, raw)
+	}
+	// Watching attributes changes nothing, but that an item with a watched
+	// attribute twice is not taken.
+	watch := watchedNames[T](g)
+	one, seen, oneN, oneTook := readItems(c, arr, watch)
+	if oneTook != took && !(took && twice(arr[:n], watch)) || oneTook && (oneN != n || !equal(reflect.ValueOf(one), reflect.ValueOf(got))) {
+		t.Fatalf("%T: Items watching %q took %v (%d bytes), AppendJSON %v (%d bytes): %q", v, watch, oneTook, oneN, took, n, raw)
+	}
+	if took && !oneTook {
+		return true
 	}
 	if !took {
 		return false
@@ -194,44 +204,117 @@ func wireDifferential[T any](t *testing.T, data []byte) bool {
 		if !equal(reflect.ValueOf(got[i]), reflect.ValueOf(want)) {
 			t.Fatalf("%T item %d differs:\nwire %#v\nsdk  %#v\n%q", v, i, got[i], want, raw)
 		}
-		if names := slices.Sorted(maps.Keys(item)); !slices.Equal(seen[i], names) {
-			t.Fatalf("%T item %d: the Watch saw %q, the SDK read %q: %q", v, i, seen[i], names, raw)
-		}
 	}
+	checkWatched(t, watch, sdk, seen, raw)
 	return true
 }
 
-// readItems reads the array at the start of arr with Items, as AppendJSON
-// reads it, and returns each item's attribute names (sorted) as a Watch
-// saw them (each once).
-func readItems[T any](c *codec.Codec[T], arr []byte) (out []T, seen [][]string, n int, ok bool) {
-	it, ok := c.Items(arr)
+// watchedNames returns the attributes Items watches in a body of T's
+// items: a few of T's own and two that no field has.
+func watchedNames[T any](g *gen) []string {
+	watch := []string{"unknown0", "unknown1"}
+	for i, f := range codec.Fields(reflect.TypeFor[T]()) {
+		if i < g.intn(6) {
+			watch = append(watch, f.Name)
+		}
+	}
+	return watch
+}
+
+// checkWatched checks what Items recorded of each item's watched
+// attributes against the SDK's items: the same attributes, whose recorded
+// JSON text the SDK reads as the same values.
+func checkWatched(t *testing.T, watch []string, sdk []map[string]types.AttributeValue, seen []map[string][]byte, raw []byte) {
+	t.Helper()
+	var b bytes.Buffer
+	b.WriteString(`{"Items":[`)
+	for i, values := range seen {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('{')
+		for j, name := range slices.Sorted(maps.Keys(values)) {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.Quote(name) + ":")
+			b.Write(values[name])
+		}
+		b.WriteByte('}')
+	}
+	b.WriteString(`]}`)
+	read, err := sdkItems(b.Bytes())
+	if err != nil {
+		t.Fatalf("the SDK refuses the watched values (%v): %q\nbody %q", err, b.Bytes(), raw)
+	}
+	for i, item := range sdk {
+		want := map[string]types.AttributeValue{}
+		for _, name := range watch {
+			if av, ok := item[name]; ok {
+				want[name] = av
+			}
+		}
+		if !reflect.DeepEqual(read[i], want) {
+			t.Fatalf("item %d: the watched values read %#v, the SDK's item has %#v: %q", i, read[i], want, raw)
+		}
+	}
+}
+
+// twice reports whether an item of the JSON array arr has one of the
+// attributes named watch twice.
+func twice(arr []byte, watch []string) bool {
+	var items []json.RawMessage
+	if json.Unmarshal(arr, &items) != nil {
+		return false
+	}
+	for _, item := range items {
+		d := json.NewDecoder(bytes.NewReader(item))
+		seen := map[string]bool{}
+		d.Token() // {
+		for d.More() {
+			k, _ := d.Token()
+			name, _ := k.(string)
+			if seen[name] && slices.Contains(watch, name) {
+				return true
+			}
+			seen[name] = true
+			var skip json.RawMessage
+			if d.Decode(&skip) != nil {
+				return false
+			}
+		}
+	}
+	return false
+}
+
+// readItems reads the array at the start of arr with Items watching the
+// attributes named watch, as AppendJSON reads it, and returns the JSON
+// text of each item's watched attributes.
+func readItems[T any](c *codec.Codec[T], arr []byte, watch []string) (out []T, seen []map[string][]byte, n int, ok bool) {
+	it, ok := c.Items(arr, watch...)
 	if !ok {
 		return nil, nil, 0, false
 	}
 	for !it.Done() {
-		w := &watchNames{}
 		var took bool
-		if out, took = it.Next(out, w); !took {
+		if out, took = it.Next(out); !took {
 			return nil, nil, 0, false
 		}
-		slices.Sort(w.names)
-		seen = append(seen, slices.Compact(w.names)) // the SDK keeps one of two
-
+		values := map[string][]byte{}
+		for i, name := range watch {
+			if v := it.Value(i); v != nil {
+				if !json.Valid(v) {
+					panic("a watched value that is not JSON: " + string(v))
+				}
+				values[name] = v
+				if text, ok := it.String(i); ok && string(v) != `{"S":"`+string(text)+`"}` {
+					panic("String gave " + string(text) + " for " + string(v))
+				}
+			}
+		}
+		seen = append(seen, values)
 	}
 	return out, seen, it.Pos(), true
-}
-
-// watchNames is a codec.Watch that keeps the names it is shown, each with
-// a value that reads as one JSON value.
-type watchNames struct{ names []string }
-
-func (w *watchNames) Attr(name, value []byte) bool {
-	if !json.Valid(value) {
-		panic("the Watch was shown a value that is not JSON: " + string(value))
-	}
-	w.names = append(w.names, string(name))
-	return true
 }
 
 // FuzzWire checks AppendJSON against the SDK's reading plus Decode, on

@@ -114,6 +114,33 @@ func (s *Scanner) String(scratch *[]byte) (text []byte, ok bool) {
 	return nil, false
 }
 
+// PlainS reads an attribute value that is exactly {"S":"text"}, with no
+// white space inside and nothing in text to unescape or check (ASCII
+// without control characters), and returns text. Otherwise ok is false
+// and the scanner has not moved past the white space before the value.
+func (s *Scanner) PlainS() (text []byte, ok bool) {
+	const head = `{"S":"`
+	s.space()
+	b := s.buf
+	start := s.pos + len(head)
+	if len(b) < start || string(b[s.pos:start]) != head {
+		return nil, false
+	}
+	for i := plainRun(b, start); i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '"':
+			if i+1 >= len(b) || b[i+1] != '}' {
+				return nil, false
+			}
+			s.pos = i + 2
+			return b[start:i], true
+		case c < 0x20 || c >= utf8.RuneSelf || c == '\\':
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
 // escaped reads the rest of a string that has escapes, from its start.
 func (s *Scanner) escaped(start int, scratch *[]byte) ([]byte, bool) {
 	out := (*scratch)[:0]

@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
 )
@@ -8,7 +9,7 @@ import (
 // FuzzScanner checks the scanner against encoding/json: a string it reads
 // is the one encoding/json reads, and a value it skips is valid JSON.
 func FuzzScanner(f *testing.F) {
-	for _, s := range []string{`"a"`, `"\u00e9\ud83d\ude00"`, `"x\"y\\z\/\b\f\n\r\t"`, `{"a":[1,-2.5e3,true,false,null,{}]}`, `"ünï"`, `"\ud800"`, "\"\x01\"", `01`, `1.`, `[1,]`, `"abcdefghijklmnopqrstuvwxyz\"0123"`} {
+	for _, s := range []string{`"a"`, `"\u00e9\ud83d\ude00"`, `"x\"y\\z\/\b\f\n\r\t"`, `{"a":[1,-2.5e3,true,false,null,{}]}`, `"ünï"`, `"\ud800"`, "\"\x01\"", `01`, `1.`, `[1,]`, `"abcdefghijklmnopqrstuvwxyz\"0123"`, `{"S":"USER#ada"}`, `{"S":"ORDER#order-0000000123-2026-11-25T09:30:00Z"}`, `{"S":"a\"b"}`, `{"S":""}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -21,8 +22,38 @@ func FuzzScanner(f *testing.F) {
 			}
 		}
 		s = New(data)
+		if text, ok := s.PlainS(); ok && s.End() {
+			var want map[string]string
+			if err := json.Unmarshal(data, &want); err != nil || len(want) != 1 || want["S"] != string(text) {
+				t.Fatalf("PlainS(%q) = %q; encoding/json: %q, %v", data, text, want, err)
+			}
+		} else if !ok && s.Pos() > len(data)-len(bytes.TrimLeft(data, " \t\r\n")) {
+			t.Fatalf("PlainS(%q) refused it past its start (at %d)", data, s.Pos())
+		}
+		s = New(data)
 		if s.Skip() && s.End() && !json.Valid(data) {
 			t.Fatalf("Skip took %q, which is not valid JSON", data)
 		}
 	})
+}
+
+// TestPlainS: PlainS takes {"S":"text"} exactly, with text that needs no
+// unescaping or checking, and leaves anything else where it was.
+func TestPlainS(t *testing.T) {
+	for in, want := range map[string]string{
+		` {"S":"USER#ada"},`: "USER#ada",
+		`{"S":""}`:           "",
+		`{"S":"a b~"}`:       "a b~",
+	} {
+		s := New([]byte(in))
+		if text, ok := s.PlainS(); !ok || string(text) != want {
+			t.Errorf("PlainS(%q) = %q, %v; want %q", in, text, ok, want)
+		}
+	}
+	for _, in := range []string{`{"S":"a\"b"}`, `{"S":"é"}`, "{\"S\":\"a\tb\"}", `{ "S":"a"}`, `{"S":"a" }`, `{"N":"1"}`, `{"S":"a"`, `{"S":"abcdefghijklmnop`, `{"S":`, `{"SS":["a"]}`} {
+		s := New([]byte(in))
+		if text, ok := s.PlainS(); ok || s.Pos() != 0 {
+			t.Errorf("PlainS(%q) = %q, %v at %d; want it refused at 0", in, text, ok, s.Pos())
+		}
+	}
 }
