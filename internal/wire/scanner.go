@@ -6,6 +6,7 @@ package wire
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -25,6 +26,9 @@ func New(b []byte) Scanner { return Scanner{buf: b} }
 func (s *Scanner) Pos() int { return s.pos }
 
 func (s *Scanner) space() {
+	if s.pos < len(s.buf) && s.buf[s.pos] > ' ' {
+		return // most often: DynamoDB sends no white space
+	}
 	for s.pos < len(s.buf) {
 		switch s.buf[s.pos] {
 		case ' ', '\t', '\n', '\r':
@@ -91,8 +95,12 @@ func (s *Scanner) String(scratch *[]byte) (text []byte, ok bool) {
 		return nil, false
 	}
 	start := s.pos + 1
+	i := plainEnd(s.buf, start)
+	if i < len(s.buf) && s.buf[i] == '"' {
+		s.pos = i + 1
+		return s.buf[start:i], true
+	}
 	ascii := true
-	i := plainRun(s.buf, start)
 	for ; i < len(s.buf); i++ {
 		c := s.buf[i]
 		switch {
@@ -126,19 +134,12 @@ func (s *Scanner) PlainS() (text []byte, ok bool) {
 	if len(b) < start || string(b[s.pos:start]) != head {
 		return nil, false
 	}
-	for i := plainRun(b, start); i < len(b); i++ {
-		switch c := b[i]; {
-		case c == '"':
-			if i+1 >= len(b) || b[i+1] != '}' {
-				return nil, false
-			}
-			s.pos = i + 2
-			return b[start:i], true
-		case c < 0x20 || c >= utf8.RuneSelf || c == '\\':
-			return nil, false
-		}
+	i := plainEnd(b, start)
+	if i+1 >= len(b) || b[i] != '"' || b[i+1] != '}' {
+		return nil, false
 	}
-	return nil, false
+	s.pos = i + 2
+	return b[start:i], true
 }
 
 // escaped reads the rest of a string that has escapes, from its start.
@@ -210,16 +211,22 @@ const (
 	highs = 0x8080808080808080
 )
 
-// plainRun returns the index of the first byte from i on that is a quote,
-// a backslash, a control character or not ASCII, reading 8 bytes at a time
-// (it may stop earlier, at the last whole word).
-func plainRun(b []byte, i int) int {
+// plainEnd returns the index of the first byte from i on that is a quote,
+// a backslash, a control character or not ASCII, or len(b) when there is
+// none. It reads 8 bytes at a time: in a word, the lowest byte the test
+// flags is the first such byte (a borrow only flags bytes above it).
+func plainEnd(b []byte, i int) int {
 	for ; i+8 <= len(b); i += 8 {
 		w := binary.LittleEndian.Uint64(b[i:])
 		q := w ^ ('"' * ones)
 		bs := w ^ ('\\' * ones)
-		special := (q-ones)&^q | (bs-ones)&^bs | (w - 0x20*ones) | w
-		if special&highs != 0 {
+		special := ((q-ones)&^q | (bs-ones)&^bs | (w - 0x20*ones) | w) & highs
+		if special != 0 {
+			return i + bits.TrailingZeros64(special)/8
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
 			return i
 		}
 	}
