@@ -138,9 +138,9 @@ func (t keyTemplate) match(key string) bool {
 
 // matchBytes is match of a key's text as bytes (a key read from a response
 // body: direct_entity.go), which it does not change.
-func (t keyTemplate) matchBytes(key []byte) bool {
-	for _, p := range t.parts {
-		switch {
+func (t *keyTemplate) matchBytes(key []byte) bool {
+	for i := range t.parts {
+		switch p := &t.parts[i]; {
 		case !p.isField():
 			if len(key) < len(p.lit) || string(key[:len(p.lit)]) != p.lit {
 				return false
