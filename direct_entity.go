@@ -1,6 +1,7 @@
 package dynamodel
 
 import (
+	"bytes"
 	"math/bits"
 	"reflect"
 
@@ -115,7 +116,8 @@ type wireView struct {
 	val     [maxWireSlots][]byte // the strict attributes' string values
 	buf     []byte               // values that had escapes, unescaped
 	scratch []byte
-	length  int // of the item passOver read
+	length  int    // of the item passOver read
+	matched []byte // a copy of a partition key text that matched the entity's template
 }
 
 // reset forgets the item read last.
@@ -256,8 +258,14 @@ const (
 // lacksFields tell it of the SDK's item.
 func (v *wireView) classify(e *entityKeys) wireKind {
 	w := v.w
-	if !v.hasSlot(w.hash) || !e.hash.matchBytes(v.val[w.hash]) {
+	if !v.hasSlot(w.hash) {
 		return wireOther
+	}
+	if hash := v.val[w.hash]; len(hash) == 0 || !bytes.Equal(hash, v.matched) { // a page's items most often share one
+		if !e.hash.matchBytes(hash) {
+			return wireOther
+		}
+		v.matched = append(v.matched[:0], hash...) // hash may be in v.buf
 	}
 	if w.rng >= 0 && (!v.hasSlot(w.rng) || !e.rng.matchBytes(v.val[w.rng])) {
 		return wireOther

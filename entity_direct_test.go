@@ -8,6 +8,7 @@ import (
 	"iter"
 	"math/rand/v2"
 	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -328,6 +329,26 @@ func TestEntityDirectTakesBodies(t *testing.T) {
 			require.Len(t, got[0].Items, 2)
 			checkEntityReads(t, body, kinds[k])
 		})
+	}
+}
+
+// TestEntityDirectPartitionKeysInTurn: a page's items whose partition key
+// equals the previous item's are not matched against the template again;
+// every other one is, whether the key's text was escaped (and unescaped
+// into a buffer the next item reuses) or empty.
+func TestEntityDirectPartitionKeysInTurn(t *testing.T) {
+	sh := newShop(t, cannedClient(&rawBody{}), "single-table")
+	kinds := entityItems(t, sh, rand.New(rand.NewPCG(1, 2)))
+	escaped := kinds["escaped key"]
+	pk := regexp.MustCompile(`"PK":\{"S":"[^"]*"\}`)
+	// The first item grows the buffer, the second's key is kept in it, the
+	// third's is written over it.
+	escapedToo := pk.ReplaceAllString(escaped, `"PK":{"S":"CUSTOMER\u0023c7"}`)
+	otherEscaped := pk.ReplaceAllString(escaped, `"PK":{"S":"CUSTOMXR\u0023c7"}`)
+	empty := pk.ReplaceAllString(kinds["order"], `"PK":{"S":""}`)
+	for _, items := range [][]string{{escaped, escapedToo, otherEscaped}, {escaped, otherEscaped}, {kinds["order"], otherEscaped},
+		{escaped, empty}, {empty, empty}, {kinds["order"], kinds["order"], escaped}} {
+		checkEntityReads(t, pageBody(items, false), "")
 	}
 }
 
