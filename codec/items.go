@@ -40,9 +40,6 @@ func (c *Codec[T]) Items(data []byte, watch ...string) (_ *Items[T], ok bool) {
 	if !it.w.plan(c.dec, watch) {
 		return nil, false
 	}
-	if len(watch) > 0 {
-		it.d.watch = &it.w
-	}
 	if !it.d.s.Byte('[') {
 		return nil, false
 	}
@@ -96,12 +93,21 @@ func (it *Items[T]) Next(dst []T) (_ []T, ok bool) {
 	it.w.seen, it.w.plain = 0, 0
 	var zero T
 	dst = append(dst, zero)
-	if !it.d.item(it.c.dec, unsafe.Pointer(&dst[len(dst)-1])) || !it.after() {
+	if !it.item(unsafe.Pointer(&dst[len(dst)-1])) || !it.after() {
 		clear(dst[len(dst)-1:])
 		it.w.seen, it.w.plain = 0, 0
 		return dst[:len(dst)-1], false
 	}
 	return dst, true
+}
+
+// item decodes the next item into the zero T at p, recording its watched
+// attributes.
+func (it *Items[T]) item(p unsafe.Pointer) bool {
+	if it.w.byField == nil {
+		return it.d.item(it.c.dec, p)
+	}
+	return it.d.watchedItem(it.c.dec, p, &it.w)
 }
 
 // Skip passes over the item Next read last, whose length the caller found
@@ -119,6 +125,62 @@ func (it *Items[T]) after() bool {
 	}
 	it.done = it.d.s.Byte(']')
 	return it.done
+}
+
+// watchedItem is wireDecoder.item recording the attributes w watches.
+func (d *wireDecoder) watchedItem(sd *structDec, p unsafe.Pointer, w *watching) bool {
+	if len(sd.fields) > 128 || !d.s.Byte('{') {
+		return false
+	}
+	if d.s.Byte('}') {
+		return true
+	}
+	var seen [2]uint64
+	for {
+		name, ok := d.s.Key(&d.scratch)
+		if !ok || !d.watchedAttr(sd, p, name, &seen, w) {
+			return false
+		}
+		if d.s.Byte(',') {
+			continue
+		}
+		return d.s.Byte('}')
+	}
+}
+
+// watchedAttr is wireDecoder.attr recording the attributes w watches. A
+// watched name no field has (a key attribute, most often) is looked for
+// first.
+func (d *wireDecoder) watchedAttr(sd *structDec, p unsafe.Pointer, name []byte, seen *[2]uint64, w *watching) bool {
+	if j, ok := w.other(name); ok {
+		return d.watched(w, j)
+	}
+	i, exact := sd.byName[string(name)]
+	if !exact {
+		return d.unknownAttr(sd, name)
+	}
+	if !once(seen, i) {
+		return false
+	}
+	j := w.byField[i]
+	if j < 0 {
+		return d.field(&sd.fields[i], p)
+	}
+	d.s.Peek()
+	start := d.s.Pos()
+	return d.field(&sd.fields[i], p) && w.record(j, start, d.s.Pos())
+}
+
+// watched reads past the value of watched attribute i, which no field
+// has, and records it.
+func (d *wireDecoder) watched(w *watching, i int8) bool {
+	d.s.Peek()
+	start := d.s.Pos()
+	if text, ok := d.s.PlainS(); ok {
+		return w.recordString(i, start, d.s.Pos(), text)
+	}
+	_, ok := d.value(false, 0)
+	return ok && w.record(i, start, d.s.Pos())
 }
 
 // watching is what Items watches in a struct plan's items, and what it
@@ -141,6 +203,9 @@ type span struct{ start, end int }
 // for a name watched twice, or one no field has that matches a field
 // ignoring case.
 func (w *watching) plan(sd *structDec, watch []string) bool {
+	if len(watch) == 0 {
+		return true
+	}
 	w.byField = make([]int8, len(sd.fields))
 	for i := range w.byField {
 		w.byField[i] = -1

@@ -79,7 +79,6 @@ func (c *Codec[T]) DecodeJSON(item []byte) (out T, ok bool) {
 type wireDecoder struct {
 	s       wire.Scanner
 	scratch []byte
-	watch   *watching // the attributes Items watches, or nil
 	// unknown holds a few short names of attributes no field has, met
 	// before (a shared table's key attributes, in every item), which attr
 	// then passes over without matching them to the fields ignoring case
@@ -108,8 +107,7 @@ func (d *wireDecoder) text(b []byte) string {
 // maxWireDepth is how deep values may nest (DynamoDB allows 32 levels).
 const maxWireDepth = 40
 
-// item decodes an item into the zero struct at p, recording the watched
-// attributes when d.watch is set.
+// item decodes an item into the zero struct at p.
 func (d *wireDecoder) item(sd *structDec, p unsafe.Pointer) bool {
 	if len(sd.fields) > 128 || !d.s.Byte('{') {
 		return false
@@ -134,38 +132,22 @@ func (d *wireDecoder) item(sd *structDec, p unsafe.Pointer) bool {
 // the struct at p, or reads it past when no field has it. seen holds the
 // fields decoded so far.
 func (d *wireDecoder) attr(sd *structDec, p unsafe.Pointer, name []byte, seen *[2]uint64) bool {
-	if d.watch != nil {
-		if w, ok := d.watch.other(name); ok {
-			return d.watched(w)
-		}
-	}
 	i, exact := sd.byName[string(name)]
 	if !exact {
 		return d.unknownAttr(sd, name)
 	}
-	bit := uint64(1) << (i % 64)
-	if seen[i/64]&bit != 0 {
-		return false // the same attribute twice
-	}
-	seen[i/64] |= bit
-	if d.watch == nil || d.watch.byField[i] < 0 {
-		return d.field(&sd.fields[i], p)
-	}
-	d.s.Peek()
-	start := d.s.Pos()
-	return d.field(&sd.fields[i], p) && d.watch.record(d.watch.byField[i], start, d.s.Pos())
+	return once(seen, i) && d.field(&sd.fields[i], p)
 }
 
-// watched reads past the value of watched attribute w, which no field
-// has, and records it.
-func (d *wireDecoder) watched(w int8) bool {
-	d.s.Peek()
-	start := d.s.Pos()
-	if text, ok := d.s.PlainS(); ok {
-		return d.watch.recordString(w, start, d.s.Pos(), text)
+// once marks field i decoded in seen, and reports false when it was: the
+// same attribute twice.
+func once(seen *[2]uint64, i int) bool {
+	bit := uint64(1) << (i % 64)
+	if seen[i/64]&bit != 0 {
+		return false
 	}
-	_, ok := d.value(false, 0)
-	return ok && d.watch.record(w, start, d.s.Pos())
+	seen[i/64] |= bit
+	return true
 }
 
 // unknownAttr reads past the value of an attribute no field has exactly.
