@@ -168,21 +168,25 @@ func (m *Model) keyOfItem(item map[string]types.AttributeValue) (itemKey, error)
 		return nil, err
 	}
 	out := make(itemKey, 2)
-	for _, name := range m.keyNames() {
-		out[name] = item[name]
+	for _, a := range m.keyAttrs() {
+		if a != nil {
+			out[a.Name] = item[a.Name]
+		}
 	}
 	return out, nil
 }
 
 // checkKeyOfItem checks the key attributes of an encoded item.
 func (m *Model) checkKeyOfItem(item map[string]types.AttributeValue) error {
-	for _, name := range m.keyNames() {
-		a, _ := m.Attribute(name)
-		av, ok := item[name]
-		if !ok {
-			return &InvalidKeyError{Attribute: name, Reason: "missing"}
+	for _, a := range m.keyAttrs() {
+		if a == nil {
+			continue
 		}
-		if err := checkKeyValue(&a, av); err != nil {
+		av, ok := item[a.Name]
+		if !ok {
+			return &InvalidKeyError{Attribute: a.Name, Reason: "missing"}
+		}
+		if err := checkKeyValue(a, av); err != nil {
 			return err
 		}
 	}

@@ -386,10 +386,8 @@ func (m *Model) Attributes() []Attribute {
 
 // Attribute returns the attribute called name.
 func (m *Model) Attribute(name string) (Attribute, bool) {
-	for _, a := range m.attrs {
-		if a.Name == name {
-			return a, true
-		}
+	if a := m.attribute(name); a != nil {
+		return *a, true
 	}
 	return Attribute{}, false
 }
@@ -440,6 +438,16 @@ func (m *Model) isKey(name string) bool {
 }
 
 // keyNames returns the key attribute names, hash first.
+// keyAttrs returns the model's partition key attribute and its sort key
+// attribute (nil without one), without copying them.
+func (m *Model) keyAttrs() [2]*Attribute {
+	keys := [2]*Attribute{&m.attrs[m.roles[RoleHash]], nil}
+	if i := m.roles[RoleRange]; i >= 0 {
+		keys[1] = &m.attrs[i]
+	}
+	return keys
+}
+
 func (m *Model) keyNames() []string {
 	names := []string{m.HashKey().Name}
 	if r, ok := m.RangeKey(); ok {
