@@ -257,7 +257,7 @@ func TestEntityOrderPage(t *testing.T) {
 
 // BenchmarkEntityQueryPage1MB reads one Query page of 3,000 orders into a
 // []T through a stub transport: a plain Repository[Order] on the direct
-// path (repository, the page without PK and SK, about 1.1 MB), and an
+// path (repository, the page without PK and SK, about 1.0 MB), and an
 // entity (the page with PK and SK, about 1.3 MB) on the direct path
 // (entity), through the SDK's attribute values (entity-sdkdecode), and on
 // the direct path with one item in ten a customer, passed over

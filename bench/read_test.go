@@ -17,16 +17,16 @@ import (
 
 var ordersSink []Order
 
-// pageItems is how many orders make a page of about 1.1 MB.
+// pageItems is how many orders make a page of about 1.0 MB.
 const pageItems = 3000
 
 func TestOrderPageSize(t *testing.T) {
 	if n := len(OrderPage(0, pageItems, true)); n < 1_000_000 || n > 1_200_000 {
-		t.Fatalf("the page is %d bytes, want about 1.1 MB", n)
+		t.Fatalf("the page is %d bytes, want about 1.0 MB", n)
 	}
 }
 
-// BenchmarkQueryPage1MB reads one Query page of about 1.1 MB (3,000
+// BenchmarkQueryPage1MB reads one Query page of about 1.0 MB (3,000
 // orders) into []Order through a stub transport: the raw SDK plus
 // attributevalue.UnmarshalListOfMaps (sdk), dynamodel decoding the SDK's
 // items (dynamodel-sdkdecode, Options.DecodeWithSDK) and dynamodel's
