@@ -437,7 +437,6 @@ func (m *Model) isKey(name string) bool {
 	return ok && r == name
 }
 
-// keyNames returns the key attribute names, hash first.
 // keyAttrs returns the model's partition key attribute and its sort key
 // attribute (nil without one), without copying them.
 func (m *Model) keyAttrs() [2]*Attribute {
@@ -448,6 +447,7 @@ func (m *Model) keyAttrs() [2]*Attribute {
 	return keys
 }
 
+// keyNames returns the key attribute names, hash first.
 func (m *Model) keyNames() []string {
 	names := []string{m.HashKey().Name}
 	if r, ok := m.RangeKey(); ok {

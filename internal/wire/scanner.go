@@ -123,9 +123,10 @@ func (s *Scanner) String(scratch *[]byte) (text []byte, ok bool) {
 }
 
 // PlainS reads an attribute value that is exactly {"S":"text"}, with no
-// white space inside and nothing in text to unescape or check (ASCII
-// without control characters), and returns text. Otherwise ok is false
-// and the scanner has not moved past the white space before the value.
+// white space inside and nothing in text to unescape or check (ASCII, no
+// byte below 0x20; DEL, which JSON allows as it is, is taken), and returns
+// text. Otherwise ok is false and the scanner has moved at most past the
+// white space before the value.
 func (s *Scanner) PlainS() (text []byte, ok bool) {
 	const head = `{"S":"`
 	s.space()
@@ -212,7 +213,7 @@ const (
 )
 
 // plainEnd returns the index of the first byte from i on that is a quote,
-// a backslash, a control character or not ASCII, or len(b) when there is
+// a backslash, below 0x20 or not ASCII, or len(b) when there is
 // none. It reads 8 bytes at a time: in a word, the lowest byte the test
 // flags is the first such byte (a borrow only flags bytes above it).
 func plainEnd(b []byte, i int) int {
