@@ -79,10 +79,16 @@ func marshalTagged(v any, tag codec.Tag) (types.AttributeValue, error) {
 // is ErrInvalidItem (the codec, as attributevalue, would make it an empty
 // item).
 func encodeItem[T any](c *codec.Codec[T], item *T) (map[string]types.AttributeValue, error) {
+	return encodeSized(c, item, 0)
+}
+
+// encodeSized is encodeItem with room in the map for extra attributes the
+// caller adds (an entity's keys).
+func encodeSized[T any](c *codec.Codec[T], item *T, extra int) (map[string]types.AttributeValue, error) {
 	if item == nil {
 		return nil, fmt.Errorf("%w: nil *%v", ErrInvalidItem, reflect.TypeFor[T]())
 	}
-	m, err := c.Encode(item)
+	m, err := c.EncodeSized(item, extra)
 	if err != nil {
 		return nil, fmt.Errorf("%w: encode %T: %w", ErrInvalidItem, *item, err)
 	}

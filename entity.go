@@ -377,7 +377,8 @@ func (e *entityKeys) fieldError(attr string, re *renderError) error {
 // index), and the entity-type attribute.
 func (e *entityKeys) addKeys(v reflect.Value, enc map[string]types.AttributeValue) error {
 	src := structSource(v)
-	for _, tm := range []*template{e.hash, e.rng} {
+	keys := new([2]types.AttributeValueMemberS) // one allocation for both
+	for i, tm := range [2]*template{e.hash, e.rng} {
 		if tm == nil {
 			continue
 		}
@@ -385,7 +386,8 @@ func (e *entityKeys) addKeys(v reflect.Value, enc map[string]types.AttributeValu
 		if re != nil {
 			return e.fieldError(tm.attr, re)
 		}
-		enc[tm.attr] = &types.AttributeValueMemberS{Value: s}
+		keys[i].Value = s
+		enc[tm.attr] = &keys[i]
 	}
 	for _, ix := range e.indexes {
 		if err := e.addIndexKeys(ix, src, enc); err != nil {
@@ -396,6 +398,18 @@ func (e *entityKeys) addKeys(v reflect.Value, enc map[string]types.AttributeValu
 		enc[e.typeAttr] = &types.AttributeValueMemberS{Value: e.name}
 	}
 	return nil
+}
+
+// added returns how many attributes addKeys may add to an item.
+func (e *entityKeys) added() int {
+	n := 1 + len(e.indexes)*2
+	if e.rng != nil {
+		n++
+	}
+	if e.typeAttr != "" {
+		n++
+	}
+	return n
 }
 
 // addIndexKeys renders one index's keys into enc, or none of them when a

@@ -322,7 +322,7 @@ func containsField(fs []*boundField, f *boundField) bool {
 // and index keys rendered from its fields, and the entity-type attribute
 // when the table has one. It applies no version or timestamp.
 func (e *Entity[T]) Encode(item T) (map[string]types.AttributeValue, error) {
-	enc, err := encodeItem(e.items, &item)
+	enc, err := encodeSized(e.items, &item, e.keys.added())
 	if err != nil {
 		return nil, err
 	}

@@ -95,7 +95,11 @@ func (r *Repository[T]) encodeForWrite(item *T, mode writeMode, keyed bool) (wri
 		w.condition = NotExists(Name(m.HashKey().Name))
 	}
 
-	enc, err := encodeItem(r.items, item)
+	extra := 0
+	if m.keys != nil {
+		extra = m.keys.added()
+	}
+	enc, err := encodeSized(r.items, item, extra)
 	if err != nil {
 		return w, err
 	}

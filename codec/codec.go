@@ -88,11 +88,18 @@ func For[T any]() *Codec[T] {
 // nil v that is an empty item. A codec made with SortableTimes stores those
 // attributes with SortableTimeLayout, even when T marshals itself.
 func (c *Codec[T]) Encode(v *T) (map[string]types.AttributeValue, error) {
+	return c.EncodeSized(v, 0)
+}
+
+// EncodeSized is Encode for a caller that adds attributes of its own to
+// the item (an entity's keys, say): the compiled plan makes the map with
+// room for extra more, so that adding them does not grow it.
+func (c *Codec[T]) EncodeSized(v *T, extra int) (map[string]types.AttributeValue, error) {
 	if v == nil {
 		return map[string]types.AttributeValue{}, nil
 	}
 	if c.enc != nil && !c.self {
-		if m, ok := c.enc.encode(unsafe.Pointer(v)); ok {
+		if m, ok := c.enc.encode(unsafe.Pointer(v), extra); ok {
 			return m, nil
 		}
 	}

@@ -121,8 +121,8 @@ func fieldReachable(t reflect.Type, index []int) bool {
 	return true
 }
 
-func (s *structEnc) encode(p unsafe.Pointer) (map[string]types.AttributeValue, bool) {
-	m := make(map[string]types.AttributeValue, len(s.fields))
+func (s *structEnc) encode(p unsafe.Pointer, extra int) (map[string]types.AttributeValue, bool) {
+	m := make(map[string]types.AttributeValue, len(s.fields)+max(extra, 0))
 	for i := range s.fields {
 		f := &s.fields[i]
 		av, ok := f.value(p)
@@ -369,7 +369,7 @@ func compileValue(t reflect.Type, tag Tag, seen map[reflect.Type]bool) encoder {
 			return nil
 		}
 		return func(p unsafe.Pointer) (types.AttributeValue, bool) {
-			m, ok := s.encode(p)
+			m, ok := s.encode(p, 0)
 			if !ok {
 				return nil, false
 			}
