@@ -195,18 +195,19 @@ func (e *entityKeys) keyFor(m *Model, arg any) (itemKey, error) {
 }
 
 func (e *entityKeys) ownKey(k EntityKey) (itemKey, error) {
-	if k.entity == nil && k.err == nil {
-		return nil, errZeroEntityKey()
-	}
-	if k.entity != e && k.err == nil {
+	if k.entity != nil && k.entity != e && k.err == nil {
 		return nil, &InvalidKeyError{Reason: k.entity.notOwn(e)}
 	}
-	return k.key, k.err
+	return k.encoded()
 }
 
-// errZeroEntityKey is the error of an EntityKey not made by Entity.Key.
-func errZeroEntityKey() error {
-	return &InvalidKeyError{Reason: "a zero EntityKey: make keys with Entity.Key"}
+// encoded returns the key k holds, or the error Entity.Key made it with;
+// a zero EntityKey (not made by Entity.Key) is an *InvalidKeyError.
+func (k EntityKey) encoded() (itemKey, error) {
+	if k.entity == nil && k.err == nil {
+		return nil, &InvalidKeyError{Reason: "a zero EntityKey: make keys with Entity.Key"}
+	}
+	return k.key, k.err
 }
 
 // notOwn says that a key of o was given to entity e, naming o's table

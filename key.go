@@ -60,10 +60,7 @@ func (m *Model) keyWith(k any, a *scalars) (itemKey, error) {
 		k = *p
 	}
 	if ek, ok := k.(EntityKey); ok {
-		if ek.entity == nil && ek.err == nil {
-			return nil, errZeroEntityKey()
-		}
-		return ek.key, ek.err
+		return ek.encoded()
 	}
 	if s, ok := k.(string); ok && m.stringHash {
 		// The common case, without reflection: a string for a hash key of
