@@ -144,16 +144,26 @@ func (v *wireView) attr(name, value []byte) bool {
 // value.
 func (v *wireView) record(i int, value []byte) bool {
 	if v.w.strict[i] {
-		text, ok := plainStringValue(value)
-		if !ok {
-			s := wire.New(value)
-			if text, ok = v.stringValue(&s); !ok || !s.End() {
-				return false
-			}
+		s := wire.New(value)
+		if text, ok := s.PlainS(); ok && s.End() {
+			v.val[i] = text
+		} else if !v.readString(i, value) {
+			return false
 		}
-		v.val[i] = text
 	}
 	v.present |= 1 << i
+	return true
+}
+
+// readString reads the value of strict slot i, whose JSON text is value
+// and must be exactly {"S": string}, with escapes and all.
+func (v *wireView) readString(i int, value []byte) bool {
+	s := wire.New(value)
+	text, ok := v.stringValue(&s)
+	if !ok || !s.End() {
+		return false
+	}
+	v.val[i] = text
 	return true
 }
 
@@ -163,30 +173,13 @@ func loadWatched[T any](v *wireView, items *codec.Items[T]) bool {
 	v.present = items.Watched()
 	for strict := v.present & v.w.strictSlots; strict != 0; strict &= strict - 1 {
 		i := bits.TrailingZeros32(strict)
-		if text, ok := items.String(i); ok {
+		if text, ok := items.String(i); ok { // the codec read it with PlainS
 			v.val[i] = text
-		} else if !v.record(i, items.Value(i)) {
+		} else if !v.readString(i, items.Value(i)) {
 			return false
 		}
 	}
 	return true
-}
-
-// plainStringValue returns the text of value when it is {"S":"text"}
-// exactly, with nothing in text to unescape or check (printable ASCII
-// only); otherwise ok is false and stringValue reads it.
-func plainStringValue(value []byte) (text []byte, ok bool) {
-	const head, tail = `{"S":"`, `"}`
-	if len(value) < len(head)+len(tail) || string(value[:len(head)]) != head || string(value[len(value)-len(tail):]) != tail {
-		return nil, false
-	}
-	text = value[len(head) : len(value)-len(tail)]
-	for _, c := range text {
-		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
-			return nil, false
-		}
-	}
-	return text, true
 }
 
 // scan reads the item at the start of data (a JSON object) and returns
