@@ -449,9 +449,11 @@ func (m *Model) keyAttrs() [2]*Attribute {
 
 // keyNames returns the key attribute names, hash first.
 func (m *Model) keyNames() []string {
-	names := []string{m.HashKey().Name}
-	if r, ok := m.RangeKey(); ok {
-		names = append(names, r.Name)
+	names := make([]string, 0, 2)
+	for _, a := range m.keyAttrs() {
+		if a != nil {
+			names = append(names, a.Name)
+		}
 	}
 	return names
 }
