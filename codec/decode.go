@@ -31,6 +31,10 @@ type fieldDec struct {
 type structDec struct {
 	fields []fieldDec
 	byName map[string]int
+	// quoted holds each field's name as an object member's name and colon
+	// in JSON written plainly ("name":), or "" when the name has a byte
+	// JSON may escape: the wire decoder compares it with the text.
+	quoted []string
 	// scalars is set when every field is a direct scalar (no embedded
 	// pointers, no containers): decodeScalars then handles the struct
 	// without calls through function values, so the value decoded into can
@@ -58,6 +62,7 @@ func compileStructDecSeen(t reflect.Type, seen map[reflect.Type]bool) *structDec
 			return nil
 		}
 		s.byName[f.Name] = len(s.fields)
+		s.quoted = append(s.quoted, quotedName(f.Name))
 		fd := fieldDec{name: f.Name, at: accessFor(t, f.Index), dec: dec,
 			op: scalarOpOf(f.FieldType), size: f.FieldType.Size(), tag: f.Tag,
 			strings: stringSliceField(f.FieldType)}

@@ -139,9 +139,8 @@ func (d *wireDecoder) watchedItem(sd *structDec, p unsafe.Pointer, w *watching) 
 		return true
 	}
 	var seen [2]uint64
-	for {
-		name, ok := d.s.Key(&d.scratch)
-		if !ok || !d.watchedAttr(sd, p, name, &seen, w) {
+	for k := 0; ; k++ {
+		if !d.watchedAttr(sd, p, k, &seen, w) {
 			return false
 		}
 		if d.s.Byte(',') {
@@ -151,16 +150,22 @@ func (d *wireDecoder) watchedItem(sd *structDec, p unsafe.Pointer, w *watching) 
 	}
 }
 
-// watchedAttr is wireDecoder.attr recording the attributes w watches. A
-// watched name no field has (a key attribute, most often) is looked for
-// first.
-func (d *wireDecoder) watchedAttr(sd *structDec, p unsafe.Pointer, name []byte, seen *[2]uint64, w *watching) bool {
-	if j, ok := w.other(name); ok {
-		return d.watched(w, j)
+// watchedAttr is wireDecoder.attr recording the attributes w watches.
+func (d *wireDecoder) watchedAttr(sd *structDec, p unsafe.Pointer, k int, seen *[2]uint64, w *watching) bool {
+	i, ok := d.predicted(w.quoted, k)
+	if !ok {
+		name, ok := d.s.Key(&d.scratch)
+		if !ok {
+			return false
+		}
+		if i, ok = w.index(sd, name); !ok {
+			d.remember(w.quoted, k, -1)
+			return d.unknownAttr(sd, name)
+		}
+		d.remember(w.quoted, k, i)
 	}
-	i, exact := sd.byName[string(name)]
-	if !exact {
-		return d.unknownAttr(sd, name)
+	if i >= len(sd.fields) {
+		return d.watched(w, w.otherAt[i-len(sd.fields)])
 	}
 	if !once(seen, i) {
 		return false
@@ -192,6 +197,7 @@ type watching struct {
 	byField []int8   // by field: the watched attribute's index, or -1
 	others  []string // watched names no field has
 	otherAt []int8   // their indexes
+	quoted  []string // the names of sd's fields, then of others, as structDec.quoted
 	lens    uint64   // their lengths: bit min(len, 63)
 	seen    uint32   // the watched attributes the item has
 	plain   uint32   // those of them that recordString recorded
@@ -228,17 +234,31 @@ func (w *watching) plan(sd *structDec, watch []string) bool {
 		w.otherAt = append(w.otherAt, int8(i))
 		w.lens |= 1 << min(len(name), 63)
 	}
+	w.quoted = slices.Clone(sd.quoted)
+	for _, name := range w.others {
+		w.quoted = append(w.quoted, quotedName(name))
+	}
 	return true
 }
 
-// other returns the index of the watched name no field has that is name.
-func (w *watching) other(name []byte) (int8, bool) {
+// index returns where name is in w.quoted: a field's index, or after the
+// fields, a watched name no field has.
+func (w *watching) index(sd *structDec, name []byte) (int, bool) {
+	if j, ok := w.other(name); ok {
+		return len(sd.fields) + j, true
+	}
+	i, ok := sd.byName[string(name)]
+	return i, ok
+}
+
+// other returns where name is among the watched names no field has.
+func (w *watching) other(name []byte) (int, bool) {
 	if w.lens&(1<<min(len(name), 63)) == 0 {
 		return 0, false
 	}
 	for j, o := range w.others {
 		if len(o) == len(name) && o == string(name) {
-			return w.otherAt[j], true
+			return j, true
 		}
 	}
 	return 0, false

@@ -88,6 +88,12 @@ type wireDecoder struct {
 	// short holds recent short strings, so that values repeated across a
 	// page's items (a status, a tag) share one allocation.
 	short [64]string
+	// order holds, for each of an item's first attributes, what the item
+	// before had there: 1 + its index in the plan's names (structDec.quoted,
+	// or watching.quoted), or 0. Items written by one program mostly list
+	// their attributes in one order, so the next item's name is compared
+	// with it before it is read and looked up.
+	order [24]int16
 }
 
 // text returns b as a new string, or as an equal short string made before.
@@ -116,9 +122,8 @@ func (d *wireDecoder) item(sd *structDec, p unsafe.Pointer) bool {
 		return true
 	}
 	var seen [2]uint64
-	for {
-		name, ok := d.s.Key(&d.scratch)
-		if !ok || !d.attr(sd, p, name, &seen) {
+	for k := 0; ; k++ {
+		if !d.attr(sd, p, k, &seen) {
 			return false
 		}
 		if d.s.Byte(',') {
@@ -128,13 +133,22 @@ func (d *wireDecoder) item(sd *structDec, p unsafe.Pointer) bool {
 	}
 }
 
-// attr decodes the value of the attribute named name into its field of
+// attr decodes the value of the item's k-th attribute into its field of
 // the struct at p, or reads it past when no field has it. seen holds the
 // fields decoded so far.
-func (d *wireDecoder) attr(sd *structDec, p unsafe.Pointer, name []byte, seen *[2]uint64) bool {
-	i, exact := sd.byName[string(name)]
-	if !exact {
-		return d.unknownAttr(sd, name)
+func (d *wireDecoder) attr(sd *structDec, p unsafe.Pointer, k int, seen *[2]uint64) bool {
+	i, ok := d.predicted(sd.quoted, k)
+	if !ok {
+		name, ok := d.s.Key(&d.scratch)
+		if !ok {
+			return false
+		}
+		i, ok = sd.byName[string(name)]
+		if !ok {
+			d.remember(sd.quoted, k, -1)
+			return d.unknownAttr(sd, name)
+		}
+		d.remember(sd.quoted, k, i)
 	}
 	return once(seen, i) && d.field(&sd.fields[i], p)
 }

@@ -63,7 +63,8 @@ func (s *Scanner) End() bool {
 	return s.pos == len(s.buf)
 }
 
-// Literal reads the literal word (true, false or null).
+// Literal reads word when it comes next, after white space, written
+// exactly so: a literal (true, false or null), or any other text.
 func (s *Scanner) Literal(word string) bool {
 	s.space()
 	if len(s.buf)-s.pos < len(word) || string(s.buf[s.pos:s.pos+len(word)]) != word {

@@ -1,0 +1,92 @@
+package codec_test
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/dynamodel/dynamodel/codec"
+)
+
+// TestAttributeOrder: items whose attributes come in an order other than
+// the item before's (another name, the name escaped, white space, a case
+// variant, a name the plan lacks) read as the SDK reads them, and an
+// attribute twice at a place the item before had it is refused, as
+// anywhere else.
+func TestAttributeOrder(t *testing.T) {
+	first := `{"email":{"S":"a@x"},"first_name":{"S":"Ada"},"last_name":{"S":"L"}}`
+	for _, tc := range []struct {
+		name, second string
+		taken        bool
+	}{
+		{"same order", `{"email":{"S":"b@x"},"first_name":{"S":"Bo"},"last_name":{"S":"M"}}`, true},
+		{"other order", `{"last_name":{"S":"M"},"email":{"S":"b@x"},"first_name":{"S":"Bo"}}`, true},
+		{"escaped name", `{"em\u0061il":{"S":"b@x"},"first_name":{"S":"Bo"}}`, true},
+		{"white space", `{ "email" : {"S":"b@x"}, "first_name":{"S":"Bo"}}`, true},
+		{"longer name", `{"emailx":{"S":"b@x"},"first_name":{"S":"Bo"}}`, true},
+		{"unknown first", `{"x":{"N":"1"},"email":{"S":"b@x"},"first_name":{"S":"Bo"}}`, true},
+		{"fewer", `{"email":{"S":"b@x"}}`, true},
+		{"case variant", `{"Email":{"S":"b@x"}}`, false},
+		{"twice where predicted", `{"first_name":{"S":"Bo"},"first_name":{"S":"Bo"}}`, false},
+		{"twice, first predicted", `{"email":{"S":"b@x"},"email":{"S":"c@x"}}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			arr := []byte("[" + first + "," + tc.second + "," + first + "]")
+			got, n, ok := codec.For[Small]().AppendJSON(nil, arr)
+			if ok != tc.taken {
+				t.Fatalf("taken %v, want %v", ok, tc.taken)
+			}
+			if !ok {
+				return
+			}
+			if n != len(arr) {
+				t.Fatalf("read %d bytes of %d", n, len(arr))
+			}
+			sdk, err := sdkItems([]byte(`{"Items":` + string(arr) + `}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, item := range sdk {
+				want, err := codec.For[Small]().Decode(item)
+				if err != nil || !reflect.DeepEqual(got[i], want) {
+					t.Fatalf("item %d: %+v, the SDK's %+v (%v)", i, got[i], want, err)
+				}
+			}
+		})
+	}
+}
+
+// TestAttributeOrderWatched: with watched attributes, a watched attribute
+// no field has, met twice at the place the item before had it, is
+// refused, and one met elsewhere is recorded.
+func TestAttributeOrderWatched(t *testing.T) {
+	first := `{"PK":{"S":"A"},"SK":{"S":"B"},"email":{"S":"a@x"}}`
+	for _, tc := range []struct {
+		name, second string
+		taken        bool
+		pk           string
+	}{
+		{"same order", `{"PK":{"S":"C"},"SK":{"S":"D"},"email":{"S":"b@x"}}`, true, "C"},
+		{"other order", `{"email":{"S":"b@x"},"SK":{"S":"D"},"PK":{"S":"C"}}`, true, "C"},
+		{"twice where predicted", `{"SK":{"S":"D"},"SK":{"S":"E"}}`, false, ""},
+		{"field twice where predicted", `{"email":{"S":"b@x"},"PK":{"S":"C"},"email":{"S":"b@x"}}`, false, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			arr := []byte("[" + first + "," + tc.second + "]")
+			it, ok := codec.For[Small]().Items(arr, "PK", "SK")
+			if !ok {
+				t.Fatal("Items refused")
+			}
+			var got []Small
+			if got, ok = it.Next(got); !ok {
+				t.Fatal("first item refused")
+			}
+			got, ok = it.Next(got)
+			if ok != tc.taken {
+				t.Fatalf("taken %v, want %v", ok, tc.taken)
+			}
+			if text, _ := it.String(0); ok && (string(text) != tc.pk || got[1].Email != "b@x") {
+				t.Fatalf("PK %q, item %+v", text, got[1])
+			}
+		})
+	}
+}
