@@ -29,7 +29,11 @@ type ReadOptions struct {
 	// Projection lists the attributes to read, as document paths (see
 	// Path: "address.city" reads one member of a map, "tags[0]" one element
 	// of a list); empty reads them all (all of the index's projection, for
-	// an index). Fields of attributes not read keep their zero values.
+	// an index). Fields of attributes not read keep their zero values, so
+	// a value read with a projection is not the whole item: putting it
+	// back (Put, a batch's or a transaction's put) replaces the stored
+	// item with what the value holds, dropping the attributes not read.
+	// Change such a value with Update, which writes only what it names.
 	// BatchGet also reads the key attributes, to match items to keys; the
 	// Get, Query and Scan of an entity or a Table, and a Collection's
 	// Query, read the table's key attributes and its EntityType attribute,
