@@ -33,7 +33,8 @@ type ReadOptions struct {
 	// a value read with a projection is not the whole item: putting it
 	// back (Put, a batch's or a transaction's put) replaces the stored
 	// item with what the value holds, dropping the attributes not read.
-	// Change such a value with Update, which writes only what it names.
+	// Change such an item with Update, which sets only the attributes it
+	// names (and those the repository keeps: version, timestamps).
 	// BatchGet also reads the key attributes, to match items to keys; the
 	// Get, Query and Scan of an entity or a Table, and a Collection's
 	// Query, read the table's key attributes and its EntityType attribute,
