@@ -181,10 +181,7 @@ func (d *wireDecoder) unknownAttr(sd *structDec, name []byte) bool {
 // field decodes one attribute value into its field of the struct at p.
 func (d *wireDecoder) field(f *fieldDec, p unsafe.Pointer) bool {
 	start := d.s
-	if !d.s.Byte('{') {
-		return false
-	}
-	tag, ok := d.s.Key(&d.scratch)
+	tag, ok := d.s.Tag(&d.scratch)
 	if !ok {
 		return false
 	}
@@ -273,10 +270,7 @@ func (d *wireDecoder) stringList(list bool) ([]string, bool) {
 	}
 	for {
 		if list {
-			if !d.s.Byte('{') {
-				return nil, false
-			}
-			tag, ok := d.s.Key(&d.scratch)
+			tag, ok := d.s.Tag(&d.scratch)
 			if !ok {
 				return nil, false
 			}
@@ -316,10 +310,10 @@ func (d *wireDecoder) stringList(list bool) ([]string, bool) {
 // member named for its type, and, when build is set, returns the attribute
 // value the SDK makes of it.
 func (d *wireDecoder) value(build bool, depth int) (types.AttributeValue, bool) {
-	if depth > maxWireDepth || !d.s.Byte('{') {
+	if depth > maxWireDepth {
 		return nil, false
 	}
-	tag, ok := d.s.Key(&d.scratch)
+	tag, ok := d.s.Tag(&d.scratch)
 	if !ok {
 		return nil, false
 	}

@@ -256,6 +256,41 @@ func hex4(b []byte, i int) (rune, bool) {
 	return r, true
 }
 
+// Tag reads the start of an attribute value in DynamoDB's JSON: an
+// object's opening brace and its member's name and colon ({"S":), and
+// returns the name, the value's type. It reads what Byte('{') then Key
+// read; a short name of capital letters written with nothing between it,
+// its quotes and its colon is read without them.
+func (s *Scanner) Tag(scratch *[]byte) ([]byte, bool) {
+	s.space()
+	if tag, ok := s.shortTag(); ok {
+		return tag, true
+	}
+	if !s.Byte('{') {
+		return nil, false
+	}
+	return s.Key(scratch)
+}
+
+// shortTag reads {"T": where T is one to four capital letters (DynamoDB's
+// type names: S, N, BOOL, NULL, SS, L, M, ...).
+func (s *Scanner) shortTag() ([]byte, bool) {
+	b, i := s.buf, s.pos
+	if len(b)-i < 5 || b[i] != '{' || b[i+1] != '"' {
+		return nil, false
+	}
+	for j := i + 2; j < min(i+7, len(b)-1); j++ {
+		switch c := b[j]; {
+		case c == '"' && j > i+2 && b[j+1] == ':':
+			s.pos = j + 2
+			return b[i+2 : j], true
+		case c < 'A' || c > 'Z':
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
 // Key reads an object member's name and the colon after it.
 func (s *Scanner) Key(scratch *[]byte) ([]byte, bool) {
 	k, ok := s.String(scratch)
