@@ -220,10 +220,7 @@ func (v *wireView) scan(data []byte) (n int, ok bool) {
 // and returns the string's text (in the body, or in v.buf when it had
 // escapes).
 func (v *wireView) stringValue(s *wire.Scanner) ([]byte, bool) {
-	if !s.Byte('{') {
-		return nil, false
-	}
-	if k, ok := s.Key(&v.scratch); !ok || string(k) != "S" {
+	if k, ok := s.Tag(&v.scratch); !ok || string(k) != "S" {
 		return nil, false
 	}
 	text, ok := s.String(&v.scratch)
