@@ -154,13 +154,16 @@ func (d *wireDecoder) watchedItem(sd *structDec, p unsafe.Pointer, w *watching) 
 func (d *wireDecoder) watchedAttr(sd *structDec, p unsafe.Pointer, k int, seen *[2]uint64, w *watching) bool {
 	i, ok := d.predicted(w.quoted, k)
 	if !ok {
+		if d.predictedUnknown(k) {
+			_, ok := d.value(false, 0)
+			return ok
+		}
 		name, ok := d.s.Key(&d.scratch)
 		if !ok {
 			return false
 		}
 		if i, ok = w.index(sd, name); !ok {
-			d.remember(w.quoted, k, -1)
-			return d.unknownAttr(sd, name)
+			return d.unknownAttr(sd, name, k)
 		}
 		d.remember(w.quoted, k, i)
 	}

@@ -90,3 +90,75 @@ func TestAttributeOrderWatched(t *testing.T) {
 		})
 	}
 }
+
+// TestAttributeOrderUnknown: attributes no field has, met where the item
+// before had them or elsewhere, are passed over as the SDK's reading
+// passes over them; a case variant of a field where the item before had
+// an unknown name is still left to Decode; names JSON escapes, long
+// names and more names than the decoder keeps read the same.
+func TestAttributeOrderUnknown(t *testing.T) {
+	first := `{"PK":{"S":"A"},"SK":{"S":"B"},"email":{"S":"a@x"},"x":{"L":[{"N":"1"}]}}`
+	for _, tc := range []struct {
+		name, second string
+		taken        bool
+	}{
+		{"same order", `{"PK":{"S":"C"},"SK":{"S":"D"},"email":{"S":"b@x"},"x":{"M":{}}}`, true},
+		{"a field where an unknown was", `{"email":{"S":"b@x"},"PK":{"S":"C"}}`, true},
+		{"an unknown where a field was", `{"PK":{"S":"C"},"SK":{"S":"D"},"y":{"N":"1"},"email":{"S":"b@x"}}`, true},
+		{"unknown twice where predicted", `{"PK":{"S":"C"},"PK":{"S":"C"}}`, true},
+		{"case variant where an unknown was", `{"Email":{"S":"b@x"}}`, false},
+		{"escaped unknown", `{"P\u004b":{"S":"C"},"SK":{"S":"D"}}`, true},
+		{"quote in a name", `{"a\"b":{"S":"C"},"email":{"S":"b@x"}}`, true},
+		{"long names", `{"a_long_attribute_name_of_30_b":{"S":"C"},"another_long_attribute_name_x":{"S":"D"}}`, true},
+		{"more names than kept", `{"u1":{"N":"1"},"u2":{"N":"2"},"u3":{"N":"3"},"u4":{"N":"4"},"u5":{"N":"5"},"email":{"S":"b@x"}}`, true},
+		{"bad value where predicted", `{"PK":{"S":"C"},"SK":{"X":"D"}}`, false},
+		{"cut where predicted", `{"PK":{"S":"C"},"SK":`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			arr := []byte("[" + first + "," + tc.second + "," + first + "," + tc.second + "]")
+			got, _, ok := codec.For[Small]().AppendJSON(nil, arr)
+			if ok != tc.taken {
+				t.Fatalf("taken %v, want %v", ok, tc.taken)
+			}
+			if !ok {
+				return
+			}
+			sdk, err := sdkItems([]byte(`{"Items":` + string(arr) + `}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, item := range sdk {
+				want, err := codec.For[Small]().Decode(item)
+				if err != nil || !reflect.DeepEqual(got[i], want) {
+					t.Fatalf("item %d: %+v, the SDK's %+v (%v)", i, got[i], want, err)
+				}
+			}
+			it, ok := codec.For[Small]().Items(arr, "SK")
+			for ok && !it.Done() {
+				_, ok = it.Next(nil)
+			}
+			if !ok {
+				t.Fatal("Items watching SK refused what AppendJSON took")
+			}
+		})
+	}
+}
+
+// TestAttributeOrderRefusesBadJSON: a name written where the item before
+// had one JSON escapes, now without its escape, is not valid JSON and is
+// refused, as the name compared as written is only ever one with nothing
+// to escape.
+func TestAttributeOrderRefusesBadJSON(t *testing.T) {
+	for _, arr := range []string{
+		`[{"a\"b":{"S":"C"}},{"a"b":{"S":"C"}}]`,
+		`[{"a\\x":{"S":"C"}},{"a\x":{"S":"C"}}]`,
+		"[{\"a\\tb\":{\"S\":\"C\"}},{\"a\tb\":{\"S\":\"C\"}}]",
+	} {
+		if _, _, ok := codec.For[Small]().AppendJSON(nil, []byte(arr)); ok {
+			t.Errorf("AppendJSON took %s", arr)
+		}
+		if _, err := sdkItems([]byte(`{"Items":` + arr + `}`)); err == nil {
+			t.Errorf("the SDK took %s", arr)
+		}
+	}
+}

@@ -80,19 +80,17 @@ type wireDecoder struct {
 	s       wire.Scanner
 	scratch []byte
 	// unknown holds a few short names of attributes no field has, met
-	// before (a shared table's key attributes, in every item), which attr
-	// then passes over without matching them to the fields ignoring case
-	// (a decoder reads the items of one struct plan).
+	// before (a shared table's key attributes, in every item: unknown.go;
+	// a decoder reads the items of one struct plan).
 	unknown     [4]shortName
 	nextUnknown uint8
 	// short holds recent short strings, so that values repeated across a
 	// page's items (a status, a tag) share one allocation.
 	short [64]string
 	// order holds, for each of an item's first attributes, what the item
-	// before had there: 1 + its index in the plan's names (structDec.quoted,
-	// or watching.quoted), or 0. Items written by one program mostly list
-	// their attributes in one order, so the next item's name is compared
-	// with it before it is read and looked up.
+	// before had there (order.go): 1 + its index in the plan's names
+	// (structDec.quoted, or watching.quoted), -1 - its index in unknown,
+	// or 0.
 	order [24]int16
 }
 
@@ -139,14 +137,16 @@ func (d *wireDecoder) item(sd *structDec, p unsafe.Pointer) bool {
 func (d *wireDecoder) attr(sd *structDec, p unsafe.Pointer, k int, seen *[2]uint64) bool {
 	i, ok := d.predicted(sd.quoted, k)
 	if !ok {
+		if d.predictedUnknown(k) {
+			_, ok := d.value(false, 0)
+			return ok
+		}
 		name, ok := d.s.Key(&d.scratch)
 		if !ok {
 			return false
 		}
-		i, ok = sd.byName[string(name)]
-		if !ok {
-			d.remember(sd.quoted, k, -1)
-			return d.unknownAttr(sd, name)
+		if i, ok = sd.byName[string(name)]; !ok {
+			return d.unknownAttr(sd, name, k)
 		}
 		d.remember(sd.quoted, k, i)
 	}
@@ -162,20 +162,6 @@ func once(seen *[2]uint64, i int) bool {
 	}
 	seen[i/64] |= bit
 	return true
-}
-
-// unknownAttr reads past the value of an attribute no field has exactly.
-func (d *wireDecoder) unknownAttr(sd *structDec, name []byte) bool {
-	// An attribute matching a field only ignoring case is decoded in an
-	// order of its own by decode: leave it to that.
-	if !d.knownUnknown(name) {
-		if sd.fold(string(name)) != nil {
-			return false
-		}
-		d.rememberUnknown(name)
-	}
-	_, ok := d.value(false, 0)
-	return ok
 }
 
 // field decodes one attribute value into its field of the struct at p.
@@ -228,34 +214,6 @@ func (d *wireDecoder) field(f *fieldDec, p unsafe.Pointer) bool {
 	d.s = start
 	av, ok := d.value(true, 0)
 	return ok && f.decodeField(av, p)
-}
-
-// A shortName is an attribute name of at most 16 bytes.
-type shortName struct {
-	n uint8
-	b [16]byte
-}
-
-// knownUnknown reports whether name is one of d.unknown.
-func (d *wireDecoder) knownUnknown(name []byte) bool {
-	for i := range d.unknown {
-		u := &d.unknown[i]
-		if int(u.n) == len(name) && string(u.b[:u.n]) == string(name) {
-			return true
-		}
-	}
-	return false
-}
-
-// rememberUnknown adds name, when short, to d.unknown (replacing the
-// oldest).
-func (d *wireDecoder) rememberUnknown(name []byte) {
-	if len(name) == 0 || len(name) > len(shortName{}.b) {
-		return
-	}
-	u := &d.unknown[d.nextUnknown%uint8(len(d.unknown))]
-	u.n = uint8(copy(u.b[:], name))
-	d.nextUnknown++
 }
 
 // stringList reads a list of S (and NULL, read as "", as stringSliceDec
