@@ -41,16 +41,7 @@ func TestAttributeOrder(t *testing.T) {
 			if n != len(arr) {
 				t.Fatalf("read %d bytes of %d", n, len(arr))
 			}
-			sdk, err := sdkItems([]byte(`{"Items":` + string(arr) + `}`))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i, item := range sdk {
-				want, err := codec.For[Small]().Decode(item)
-				if err != nil || !reflect.DeepEqual(got[i], want) {
-					t.Fatalf("item %d: %+v, the SDK's %+v (%v)", i, got[i], want, err)
-				}
-			}
+			sameAsSDK(t, arr, got)
 		})
 	}
 }
@@ -123,16 +114,7 @@ func TestAttributeOrderUnknown(t *testing.T) {
 			if !ok {
 				return
 			}
-			sdk, err := sdkItems([]byte(`{"Items":` + string(arr) + `}`))
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i, item := range sdk {
-				want, err := codec.For[Small]().Decode(item)
-				if err != nil || !reflect.DeepEqual(got[i], want) {
-					t.Fatalf("item %d: %+v, the SDK's %+v (%v)", i, got[i], want, err)
-				}
-			}
+			sameAsSDK(t, arr, got)
 			it, ok := codec.For[Small]().Items(arr, "SK")
 			for ok && !it.Done() {
 				_, ok = it.Next(nil)
@@ -159,6 +141,25 @@ func TestAttributeOrderRefusesBadJSON(t *testing.T) {
 		}
 		if _, err := sdkItems([]byte(`{"Items":` + arr + `}`)); err == nil {
 			t.Errorf("the SDK took %s", arr)
+		}
+	}
+}
+
+// sameAsSDK checks got, the items of the JSON array arr, against the SDK's
+// reading of arr plus Decode.
+func sameAsSDK(t *testing.T, arr []byte, got []Small) {
+	t.Helper()
+	sdk, err := sdkItems([]byte(`{"Items":` + string(arr) + `}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sdk) != len(got) {
+		t.Fatalf("%d items, the SDK's %d", len(got), len(sdk))
+	}
+	for i, item := range sdk {
+		want, err := codec.For[Small]().Decode(item)
+		if err != nil || !reflect.DeepEqual(got[i], want) {
+			t.Fatalf("item %d: %+v, the SDK's %+v (%v)", i, got[i], want, err)
 		}
 	}
 }
