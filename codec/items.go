@@ -150,7 +150,11 @@ func (d *wireDecoder) watchedItem(sd *structDec, p unsafe.Pointer, w *watching) 
 	}
 }
 
-// watchedAttr is wireDecoder.attr recording the attributes w watches.
+// watchedAttr is wireDecoder.attr recording the attributes w watches. How
+// it reads a name is attr's, kept apart like the loops: one function for
+// both (given a nil *watching for attr) made a plain repository's
+// 3,000-order page 3.2% and an entity's 5.8% slower (10 interleaved
+// rounds, p<=0.019).
 func (d *wireDecoder) watchedAttr(sd *structDec, p unsafe.Pointer, k int, seen *[2]uint64, w *watching) bool {
 	i, ok := d.predicted(w.quoted, k)
 	if !ok {
