@@ -38,6 +38,9 @@ type keyTemplate struct {
 	text  string
 	sep   byte
 	parts []templatePart
+	// short: literal text then one field that is not raw (USER#{id}), the
+	// shape most keys have, which matchBytes checks without walking parts.
+	short bool
 }
 
 // templatePart is literal text, or a field when name is set.
@@ -122,6 +125,7 @@ func parseTemplate(s string, sep byte) (keyTemplate, error) {
 			return t, fmt.Errorf("field %q must be followed by the separator %q, not %q", p.name, string(sep), t.parts[i+1].lit)
 		}
 	}
+	t.short = len(t.parts) == 2 && !t.parts[0].isField() && t.parts[1].isField() && t.parts[1].format != "raw"
 	return t, nil
 }
 
@@ -137,8 +141,13 @@ func (t keyTemplate) match(key string) bool {
 }
 
 // matchBytes is match of a key's text as bytes (a key read from a response
-// body: direct_entity.go), which it does not change.
+// body: direct_entity.go), which it does not change. A short template's
+// key is the literal text then a non-empty run without the separator.
 func (t *keyTemplate) matchBytes(key []byte) bool {
+	if t.short {
+		lit := t.parts[0].lit
+		return len(key) > len(lit) && string(key[:len(lit)]) == lit && bytes.IndexByte(key[len(lit):], t.sep) < 0
+	}
 	for i := range t.parts {
 		switch p := &t.parts[i]; {
 		case !p.isField():

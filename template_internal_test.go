@@ -232,6 +232,18 @@ func TestTemplateMatch(t *testing.T) {
 	assert.False(t, tm.match("PHOTO##2019"))
 	assert.False(t, tm.match("PHOTO#a#b#c"))
 	assert.False(t, tm.match("USER#ada"))
+	user, err := parseTemplate("USER#{u}", '#')
+	require.NoError(t, err)
+	assert.True(t, user.short)
+	assert.True(t, user.match("USER#ada"))
+	for _, key := range []string{"USER#", "USER#a#b", "USER#ada#", "USERS#ada", "USER", ""} {
+		assert.False(t, user.match(key), key)
+	}
+	for _, text := range []string{"PHOTO#{u}#{t}", "{u}", "USER#{u:raw}", "USER#{u}#X", "USER"} {
+		tm, err := parseTemplate(text, '#')
+		require.NoError(t, err)
+		assert.False(t, tm.short, text)
+	}
 	raw, err := parseTemplate("{p:raw}", '#')
 	require.NoError(t, err)
 	assert.True(t, raw.match("PHOTO#a#b"))
