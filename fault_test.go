@@ -466,6 +466,32 @@ func TestEngineSurvivesAClientHangingUp(t *testing.T) {
 	})
 }
 
+// TestQueryCountUnderFaults: a QueryCount whose second page the SDK gives
+// up on returns 0 and the service's error, as ScanCount does, not the
+// count of the first page.
+func TestQueryCountUnderFaults(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *dynamotest.DB) {
+		ctx := ctxT(t)
+		putOrders(t, ctx, repo[Order](t, db, "Orders", func(o *dynamodel.Options) { o.Batch.SkipVersionCheck = true }), "c1", 5)
+		f := &dynamotest.Faults{}
+		orders := faulty[Order](t, db, "Orders", f)
+		f.Add("Query", dynamotest.PassThrough, 1)
+		f.Add("Query", dynamotest.ServerError, 3)
+		n, err := orders.QueryCount(ctx, dynamodel.Partition("c1"), func(o *dynamodel.QueryOptions) { o.PageSize = 2 })
+		var op *dynamodel.OpError
+		require.ErrorAs(t, err, &op)
+		var apiErr smithy.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, "InternalServerError", apiErr.ErrorCode())
+		assert.Zero(t, n)
+		assert.Equal(t, 4, f.Attempts("Query"))
+
+		n, err = orders.QueryCount(ctx, dynamodel.Partition("c1"), func(o *dynamodel.QueryOptions) { o.PageSize = 2 })
+		require.NoError(t, err)
+		assert.Equal(t, 5, n)
+	})
+}
+
 // TestReadsUnderFaults fails reads part way, on both paths (direct and
 // through the SDK). A parallel scan whose third segment the SDK gives up on
 // yields the items of the segments read before it, then the service's

@@ -185,6 +185,8 @@ func (r *Repository[T]) QueryPage(ctx context.Context, kc KeyCondition, optFns .
 // QueryCount counts the items kc selects (after Filter), reading no items;
 // with Limit, it stops counting at Limit. With MaxEvaluated it may stop
 // early, returning the count so far and an error wrapping ErrMaxEvaluated.
+// On any other error the count is 0, as ScanCount's is: pages counted
+// before a request failed are not a count of anything.
 func (r *Repository[T]) QueryCount(ctx context.Context, kc KeyCondition, optFns ...func(*QueryOptions)) (int, error) {
 	opts := r.queryOptions(optFns)
 	opts.Projection, opts.RawProjection = nil, Raw{} // a count reads no attributes, and a name left unused is an error
@@ -203,7 +205,7 @@ func (r *Repository[T]) QueryCount(ctx context.Context, kc KeyCondition, optFns 
 		in.Limit = int32Ptr(b.request(total, evaluated))
 		out, err := r.client.Query(ctx, in, r.opts.ClientOptions...)
 		if err != nil {
-			return total, r.opError("Query", nil, classify(err))
+			return 0, r.opError("Query", nil, classify(err))
 		}
 		opts.Capacity.page(out.ConsumedCapacity, out.ScannedCount, out.Count)
 		total += int(out.Count)

@@ -105,7 +105,7 @@ func (r *Repository[T]) ScanPage(ctx context.Context, optFns ...func(*ScanOption
 // ScanCount counts the items of the table (after Filter), reading none; with
 // Segments, in parallel; with Limit, it stops counting at Limit. With
 // MaxEvaluated it may stop early, returning the count so far and an error
-// wrapping ErrMaxEvaluated.
+// wrapping ErrMaxEvaluated. On any other error the count is 0.
 func (r *Repository[T]) ScanCount(ctx context.Context, optFns ...func(*ScanOptions)) (int, error) {
 	opts := r.scanOptions(optFns)
 	opts.Projection, opts.RawProjection = nil, Raw{} // a count reads no attributes, and a name left unused is an error
