@@ -176,6 +176,24 @@ type EntityOrder struct {
 	Tags     []string `dynamodbav:"tags"`
 }
 
+// KeyedOrder is an order of the shared table as Go code keeps it without
+// entities: a plain Repository[KeyedOrder] whose PK and SK fields the
+// caller fills by hand (CUSTOMER#<customer>, ORDER#<id>), decoded like any
+// other field, with nothing recognised.
+type KeyedOrder struct {
+	PK       string   `dynamodbav:"PK" dynamodel:"hash"`
+	SK       string   `dynamodbav:"SK" dynamodel:"range"`
+	Customer string   `dynamodbav:"customer"`
+	ID       string   `dynamodbav:"id"`
+	Status   string   `dynamodbav:"status"`
+	Address  string   `dynamodbav:"address"`
+	Total    float64  `dynamodbav:"total"`
+	Quantity int      `dynamodbav:"quantity"`
+	Tags     []string `dynamodbav:"tags"`
+}
+
+var keyedOrdersSink []KeyedOrder
+
 // EntityCustomer is another entity of the same table, whose items an
 // order's read passes over.
 type EntityCustomer struct {
@@ -235,6 +253,20 @@ func TestEntityOrderPage(t *testing.T) {
 	want, err := orders.QueryPage(ctx, dynamodel.Partition("c1"))
 	if err != nil {
 		t.Fatal(err)
+	}
+	keyed, err := dynamodel.NewRepository[KeyedOrder](clientWith(stubTransport{bodies: map[string][]byte{"Query": body}}), "shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kp, err := keyed.QueryPage(ctx, dynamodel.Partition("CUSTOMER#c1"))
+	if err != nil || len(kp.Items) != pageItems {
+		t.Fatal(len(kp.Items), err)
+	}
+	for i, k := range kp.Items {
+		o := want.Items[i]
+		if k.PK != "CUSTOMER#"+o.Customer || k.SK != "ORDER#"+o.ID || !reflect.DeepEqual(Order{k.Customer, k.ID, k.Status, k.Address, k.Total, k.Quantity, k.Tags}, o) {
+			t.Fatalf("hand-keyed order %d: %+v, want %+v", i, k, o)
+		}
 	}
 	for _, sdk := range []bool{false, true} {
 		e := entityOrders(t, clientWith(stubTransport{bodies: map[string][]byte{"Query": body}}), sdk)
@@ -320,10 +352,12 @@ func BenchmarkEntityQueryPage1MB(b *testing.B) {
 
 // BenchmarkEntityQueryPagePaired reads the page of
 // BenchmarkEntityQueryPage1MB as a plain Repository[Order] (its own page,
-// and the entity's page with PK and SK: same-page) and as an entity, one
-// of each per iteration in turning order, and reports the entity's time
-// over each repository's: the three share whatever else the host runs at
-// the time, which a ratio of separate runs does not.
+// and the entity's page with PK and SK: same-page), as an entity, and as a
+// plain Repository[KeyedOrder] (the entity's page, its keys in fields of
+// their own: hand-keyed), one of each per iteration in turning order, and
+// reports the entity's time over each repository's: the four share
+// whatever else the host runs at the time, which a ratio of separate runs
+// does not.
 func BenchmarkEntityQueryPagePaired(b *testing.B) {
 	ctx := context.Background()
 	samePage := entityPageForRepository()
@@ -350,10 +384,22 @@ func BenchmarkEntityQueryPagePaired(b *testing.B) {
 		}
 		entityOrdersSink = p.Items
 	})
+	keyed, err := dynamodel.NewRepository[KeyedOrder](clientWith(stubTransport{bodies: map[string][]byte{"Query": EntityOrderPage(pageItems, 0)}}), "shop")
+	if err != nil {
+		b.Fatal(err)
+	}
+	reads = append(reads, func() {
+		p, err := keyed.QueryPage(ctx, dynamodel.Partition("CUSTOMER#c1"))
+		if err != nil || len(p.Items) != pageItems {
+			b.Fatal(len(p.Items), err)
+		}
+		keyedOrdersSink = p.Items
+	})
 	b.ReportAllocs()
 	took := paired(b, reads...)
 	b.ReportMetric(took[2]/took[0], "entity/repository")
 	b.ReportMetric(took[2]/took[1], "entity/repository-same-page")
+	b.ReportMetric(took[2]/took[3], "entity/repository-hand-keyed")
 	b.ReportMetric(took[0], "repository-ns/page")
 }
 
