@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"sync"
 
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
@@ -62,6 +63,9 @@ func (m *directItems) HandleDeserialize(ctx context.Context, in middleware.Deser
 	buf := bodyBuffers.Get().(*bytes.Buffer)
 	body, err := readBody(resp, buf)
 	if err != nil {
+		if ce, ok := err.(*checksumError); ok {
+			ce.read = isRead(awsmiddleware.GetOperationName(ctx))
+		}
 		return out, md, &smithy.DeserializationError{Err: err}
 	}
 	if sink, _ := ctx.Value(directKey{}).(directSink); sink != nil {
@@ -104,9 +108,35 @@ func readBody(resp *smithyhttp.Response, buf *bytes.Buffer) ([]byte, error) {
 		return nil, rerr
 	}
 	if cerr != nil && resp.Header.Get("X-Amz-Crc32") != "" {
-		return nil, cerr
+		return nil, &checksumError{err: cerr}
 	}
 	return buf.Bytes(), nil
+}
+
+// checksumError is a response body whose CRC32 did not match the one the
+// response declares: its bytes changed on the way. The SDK's retryer sends
+// a read again (as other SDKs do on a CRC32 mismatch); a write, which was
+// applied, is not sent again.
+type checksumError struct {
+	err  error
+	read bool
+}
+
+func (e *checksumError) Error() string { return e.err.Error() }
+
+func (e *checksumError) Unwrap() error { return e.err }
+
+// RetryableError tells the SDK's retryer whether to retry.
+func (e *checksumError) RetryableError() bool { return e.read }
+
+// isRead reports whether op, an operation's name, only reads, so that
+// sending it again changes nothing.
+func isRead(op string) bool {
+	switch op {
+	case "GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems":
+		return true
+	}
+	return false
 }
 
 // addDirectItems puts directItems in a read's stack, and outside the

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -284,6 +285,49 @@ func TestDirectCRC32(t *testing.T) {
 	q, _ := readDirect(t, &rawBody{body: body, noCRC: true}, false, nil)
 	if q.err != "" || len(q.items) != 2 {
 		t.Fatalf("no checksum: %+v", q)
+	}
+}
+
+// corruptFirst answers with body, its first bad answers changed in one
+// byte (with the CRC32 of the intact body), and counts the requests.
+type corruptFirst struct {
+	body     []byte
+	bad      int
+	attempts atomic.Int32
+}
+
+func (c *corruptFirst) RoundTrip(req *http.Request) (*http.Response, error) {
+	crc := crc32.ChecksumIEEE(c.body)
+	sent := c.body
+	if int(c.attempts.Add(1)) <= c.bad {
+		sent = bytes.Clone(c.body)
+		sent[bytes.Index(sent, []byte(`"42"`))+1] = '7'
+	}
+	return (&rawBody{body: sent, crc: &crc}).RoundTrip(req)
+}
+
+// TestDirectCRC32Retried: a read whose body fails its CRC32 is sent again
+// by the SDK's retryer, on both paths, and succeeds when the next body is
+// intact; a write that returns values is not sent again (it was applied),
+// and fails with the CRC32 error.
+func TestDirectCRC32Retried(t *testing.T) {
+	ctx := context.Background()
+	for _, sdk := range []bool{false, true} {
+		opts := func(o *dynamodel.Options) { o.DecodeWithSDK = sdk }
+		rt := &corruptFirst{body: []byte(directBodies["page"]), bad: 1}
+		orders, err := dynamodel.NewRepository[Order](cannedClient(rt), "Orders", opts)
+		require.NoError(t, err)
+		page, err := orders.QueryPage(ctx, dynamodel.Partition("c1"))
+		require.NoError(t, err, "DecodeWithSDK %v", sdk)
+		assert.Len(t, page.Items, 2)
+		assert.EqualValues(t, 2, rt.attempts.Load(), "DecodeWithSDK %v: the read was sent again", sdk)
+
+		rt = &corruptFirst{body: []byte(otherBodies["attributes"]), bad: 1}
+		orders, err = dynamodel.NewRepository[Order](cannedClient(rt), "Orders", opts)
+		require.NoError(t, err)
+		_, err = orders.PutReturning(ctx, Order{Customer: "c1", ID: "o1", Total: 1})
+		require.ErrorContains(t, err, "did not match expected checksum", "DecodeWithSDK %v", sdk)
+		assert.EqualValues(t, 1, rt.attempts.Load(), "DecodeWithSDK %v: the write was not sent again", sdk)
 	}
 }
 
