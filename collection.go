@@ -142,6 +142,7 @@ func (c *Collection) Query(ctx context.Context, kc KeyCondition, optFns ...func(
 			res.Items++
 			if err := h.handle(it); err != nil {
 				if errors.Is(err, ErrStop) {
+					err = nil
 					if i < len(page.items)-1 || len(page.next) > 0 {
 						res.Cursor, err = r.sealCursor("Query", read, r.lastKey(raw, opts.Index))
 					}

@@ -2,6 +2,7 @@ package dynamodel_test
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"os"
 	"slices"
@@ -336,6 +337,18 @@ func TestEntityOperationsIntegration(t *testing.T) {
 			dynamodel.ConsistentRead, func(o *dynamodel.QueryOptions) { o.Cursor = res.Cursor })
 		require.NoError(t, err)
 		assert.Equal(t, []int{4, 5, 6, 7, 8, 9}, numbers(mine))
+
+		// ErrStop, wrapped or not, on the read's last item (descending,
+		// #PROFILE comes last) stops it without an error or a cursor.
+		for _, stop := range []error{dynamodel.ErrStop, fmt.Errorf("done: %w", dynamodel.ErrStop)} {
+			cust = nil
+			res, err = sh.table.Collection(dynamodel.On(sh.customers, func(c ShopCustomer) error { cust = append(cust, c); return stop })).Query(ctx,
+				dynamodel.Partition(sh.customers.PartitionKey("c1")), dynamodel.ConsistentRead, func(o *dynamodel.QueryOptions) { o.Descending = true })
+			require.NoError(t, err)
+			assert.Len(t, cust, 1)
+			assert.Equal(t, "", res.Cursor)
+			assert.Equal(t, 10, res.Unknown, "nine orders and PAYMENT#1, which no handler takes")
+		}
 
 		// MaxEvaluated stops it with a cursor and an *OpError, as it
 		// stops any read.
