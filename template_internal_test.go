@@ -324,6 +324,22 @@ func TestFieldParse(t *testing.T) {
 		assert.Equal(t, x, got.Float())
 	}
 	assert.Nil(t, bindTest(t, "A#{name}", true).extract("B#x"))
+
+	// What no key is rendered from is not read back either: NaN (both
+	// encodings of it), an infinity in decimal, a float32 out of range.
+	ordered := &boundField{attr: &Attribute{field: codecField[float64]()}, kind: renderOrdered}
+	for _, text := range []string{"0000000000000000", "fff8000000000000", "0007ffffffffffff"} {
+		_, err := ordered.parse(text)
+		require.Error(t, err, text)
+	}
+	decimal := &boundField{attr: &Attribute{field: codecField[float64]()}, kind: renderDecimal}
+	for _, text := range []string{"NaN", "Inf", "-Infinity"} {
+		_, err := decimal.parse(text)
+		require.Error(t, err, text)
+	}
+	big, _ := orderedNumber(reflect.ValueOf(1e300))
+	_, err := (&boundField{attr: &Attribute{field: codecField[float32]()}, kind: renderOrdered}).parse(big)
+	require.Error(t, err, "1e300 in a float32")
 }
 
 // FuzzOrderedKeys checks differentially that the text of ordered numbers,

@@ -572,7 +572,7 @@ func (f *boundField) parse(text string) (reflect.Value, error) {
 			} else {
 				u = ^u
 			}
-			v.SetFloat(math.Float64frombits(u))
+			return v, setFloat(v, math.Float64frombits(u))
 		}
 	default: // decimal, padded
 		switch {
@@ -593,8 +593,24 @@ func (f *boundField) parse(text string) (reflect.Value, error) {
 			if err != nil {
 				return v, err
 			}
-			v.SetFloat(x)
+			if math.IsInf(x, 0) { // as render refuses it
+				return v, fmt.Errorf("%q is not a number a key can hold", text)
+			}
+			return v, setFloat(v, x)
 		}
 	}
 	return v, nil
+}
+
+// setFloat sets v, a float field, to x read from a key. NaN, which no key
+// is rendered from, is an error, as is a value v's type cannot hold.
+func setFloat(v reflect.Value, x float64) error {
+	if math.IsNaN(x) {
+		return fmt.Errorf("NaN is not a value a key is rendered from")
+	}
+	if v.OverflowFloat(x) {
+		return fmt.Errorf("%v overflows %v", x, v.Type())
+	}
+	v.SetFloat(x)
+	return nil
 }
