@@ -413,9 +413,10 @@ func (e *entityKeys) added() int {
 }
 
 // addIndexKeys renders one index's keys into enc, or none of them when a
-// field is empty.
+// field is empty. A key over DynamoDB's length limit for a key value is an
+// *InvalidKeyError, as the table's keys are.
 func (e *entityKeys) addIndexKeys(ix entityIndex, src fieldSource, enc map[string]types.AttributeValue) error {
-	var vals [2]string
+	var keys [2]*types.AttributeValueMemberS
 	for i, tm := range []*template{ix.hash, ix.rng} {
 		if tm == nil {
 			continue
@@ -427,11 +428,15 @@ func (e *entityKeys) addIndexKeys(ix entityIndex, src fieldSource, enc map[strin
 			}
 			return e.fieldError(tm.attr, re)
 		}
-		vals[i] = s
+		keys[i] = &types.AttributeValueMemberS{Value: s}
+		a := Attribute{Name: tm.attr, KeyType: types.ScalarAttributeTypeS, Role: [2]Role{RoleHash, RoleRange}[i]}
+		if err := checkKeyValue(&a, keys[i]); err != nil {
+			return err
+		}
 	}
-	enc[ix.hash.attr] = &types.AttributeValueMemberS{Value: vals[0]}
+	enc[ix.hash.attr] = keys[0]
 	if ix.rng != nil {
-		enc[ix.rng.attr] = &types.AttributeValueMemberS{Value: vals[1]}
+		enc[ix.rng.attr] = keys[1]
 	}
 	return nil
 }
