@@ -273,6 +273,9 @@ func (e *entityKeys) bind(m *Model, opts EntityOptions) error {
 			return bad(text, "%q is not a key attribute of table %s or of its indexes", attr, t.name)
 		}
 		tm, err := bindTemplate(m, attr, text, e.sep, sortKeys[attr] && attr != t.hash)
+		if err == nil {
+			err = checkKeyRoles(tm, attr == t.hash || attr == t.rng)
+		}
 		if err != nil {
 			return bad(text, "%v", err)
 		}
@@ -369,6 +372,23 @@ func (e *entityKeys) fieldError(attr string, re *renderError) error {
 		reason += ": a key field needs a value"
 	}
 	return &KeyFieldError{Entity: e.name, Attribute: attr, Field: re.field, Reason: reason}
+}
+
+// checkKeyRoles refuses a field whose value every write changes in a key
+// template: the version in any (an item's keys would change with it, and
+// an update, which adds to it, could not render them), the updated time in
+// the table's keys (an index may follow it: an update rewrites its keys).
+func checkKeyRoles(tm *template, tableKey bool) error {
+	for _, f := range tm.fields {
+		switch {
+		case f == nil:
+		case f.attr.Role == RoleVersion:
+			return fmt.Errorf("field %q is the version, which every write changes: no key can hold it", f.attr.Name)
+		case f.attr.Role == RoleUpdated && tableKey:
+			return fmt.Errorf("field %q is the time of the last write, which every write changes: the table's keys cannot hold it (an index's can)", f.attr.Name)
+		}
+	}
+	return nil
 }
 
 // addKeys renders the entity's key attributes from item v into enc: the

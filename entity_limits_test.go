@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -40,3 +42,74 @@ func TestEntityIndexKeyTooLong(t *testing.T) {
 
 // second returns the error of a call's two results.
 func second[T any](_ T, err error) error { return err }
+
+// Stamped has the fields a write stamps, for the tests of templates that
+// hold them.
+type Stamped struct {
+	ID      string    `dynamodbav:"id"`
+	Name    string    `dynamodbav:"name"`
+	Version int64     `dynamodbav:"version" dynamodel:"version"`
+	Updated time.Time `dynamodbav:"updated" dynamodel:"updated"`
+	Expires time.Time `dynamodbav:"expires" dynamodel:"ttl"`
+	Seen    time.Time `dynamodbav:"seen,unixtime"`
+}
+
+func stampedTable(t *testing.T, client dynamodel.API) *dynamodel.Table {
+	tbl, err := dynamodel.NewTable(client, "single-table", func(o *dynamodel.TableOptions) {
+		o.Indexes = []dynamodel.Index{{Name: "GSI1", PartitionKey: "GSI1PK", SortKey: "GSI1SK"}}
+		o.Clock = newClock().Now
+	})
+	require.NoError(t, err)
+	return tbl
+}
+
+// TestEntityKeyRoles: a key template may not hold the version (every write
+// changes it), nor the table's keys the time of the last write; an index
+// may follow that time. The error is a *TemplateError at declaration.
+func TestEntityKeyRoles(t *testing.T) {
+	for _, opts := range [][]func(*dynamodel.EntityOptions){
+		{dynamodel.Keys("S#{id}", "V#{version:08}")},
+		{dynamodel.Keys("S#{id}", "{updated}")},
+		{dynamodel.Keys("S#{id}", "S"), dynamodel.IndexKeys("GSI1", "N#{name}", "{version:08}")},
+	} {
+		_, err := dynamodel.NewEntity[Stamped](stampedTable(t, newStub(t)), "Stamped", opts...)
+		var te *dynamodel.TemplateError
+		require.ErrorAs(t, err, &te)
+		require.ErrorIs(t, err, dynamodel.ErrInvalidModel)
+	}
+	_, err := dynamodel.NewEntity[Stamped](stampedTable(t, newStub(t)), "Stamped", dynamodel.Keys("S#{id}", "S"),
+		dynamodel.IndexKeys("GSI1", "N#{name}", "{updated}#{id}"))
+	require.NoError(t, err)
+}
+
+// TestEntityKeyWholeSeconds: a time stored as epoch seconds (a TTL, a
+// unixtime field) is rendered in a key in whole seconds, as it is stored,
+// by a Put and by an Update alike.
+func TestEntityKeyWholeSeconds(t *testing.T) {
+	ctx := ctxT(t)
+	at := time.Date(2027, 1, 2, 3, 4, 5, 678000000, time.UTC)
+	want := "2027-01-02T03:04:05.000000000Z#2027-01-02T03:04:05.000000000Z"
+	st := newStub(t)
+	var put, update string
+	st.put = func(in *dynamodb.PutItemInput) (*dynamodb.PutItemOutput, error) {
+		put = in.Item["GSI1SK"].(*types.AttributeValueMemberS).Value
+		return &dynamodb.PutItemOutput{}, nil
+	}
+	st.update = func(in *dynamodb.UpdateItemInput) (*dynamodb.UpdateItemOutput, error) {
+		for _, v := range in.ExpressionAttributeValues {
+			if s, ok := v.(*types.AttributeValueMemberS); ok && strings.Contains(s.Value, "#2027") {
+				update = s.Value
+			}
+		}
+		return &dynamodb.UpdateItemOutput{}, nil
+	}
+	e, err := dynamodel.NewEntity[Stamped](stampedTable(t, st), "Stamped", dynamodel.Keys("S#{id}", "S"),
+		dynamodel.IndexKeys("GSI1", "E#{id}", "{expires}#{seen}"))
+	require.NoError(t, err)
+	_, err = e.Put(ctx, Stamped{ID: "1", Expires: at, Seen: at})
+	require.NoError(t, err)
+	_, err = e.Update(ctx, e.Key("1"), dynamodel.Set("expires", at).Set("seen", at))
+	require.NoError(t, err)
+	assert.Equal(t, want, put)
+	assert.Equal(t, want, update)
+}

@@ -33,6 +33,9 @@ type boundField struct {
 	kind   fieldKind
 	width  int    // renderPadded
 	layout string // renderTime
+	// seconds: a time stored as epoch seconds (a TTL, or tagged
+	// unixtime), rendered in whole seconds as it is stored.
+	seconds bool
 
 	// unordered: the field's text does not sort as its values do (a
 	// decimal number, a time layout out of order), which a partition
@@ -84,6 +87,7 @@ func bindField(a *Attribute, format string, sep byte, sortKey bool) (*boundField
 	switch {
 	case t == timeType:
 		f.kind, f.layout = renderTime, codec.SortableTimeLayout
+		f.seconds = a.Role == RoleTTL || a.field.Tag.AsUnixTime
 		if format != "" {
 			f.layout = format
 		}
@@ -361,6 +365,9 @@ func (f *boundField) format(v reflect.Value, sep byte) (string, *renderError) {
 			return "", &renderError{reason: "zero time", empty: true}
 		}
 		t = t.UTC()
+		if f.seconds {
+			t = t.Truncate(time.Second)
+		}
 		if y := t.Year(); y < 0 || y > 9999 {
 			return "", &renderError{reason: fmt.Sprintf("time %v: year outside 0000-9999 has no sortable form", t)}
 		}
