@@ -654,5 +654,21 @@ func TestCollectionEntityTypeMismatchIntegration(t *testing.T) {
 		page, err := sh.table.QueryPage(ctx, dynamodel.Partition(sh.customers.PartitionKey("c1")), dynamodel.ConsistentRead)
 		require.NoError(t, err)
 		assert.Equal(t, 1, page.Skipped)
+
+		// Table.Get and Table.Delete give its attributes with the error;
+		// Delete has deleted it.
+		for _, op := range []func() (dynamodel.Item, error){
+			func() (dynamodel.Item, error) { return sh.table.Get(ctx, sh.orders.Key("c1", 2), dynamodel.ConsistentRead) },
+			func() (dynamodel.Item, error) { return sh.table.Delete(ctx, sh.orders.Key("c1", 2)) },
+		} {
+			it, err := op()
+			var we *dynamodel.WrongEntityError
+			require.ErrorAs(t, err, &we)
+			assert.Equal(t, "Refund", we.Found)
+			assert.Equal(t, "", it.Entity())
+			assert.Equal(t, s("Refund"), it.Raw()["_et"])
+		}
+		_, err = sh.table.Get(ctx, sh.orders.Key("c1", 2), dynamodel.ConsistentRead)
+		assert.ErrorIs(t, err, dynamodel.ErrNotFound)
 	}, func(o *dynamodel.TableOptions) { o.EntityType = "_et" })
 }

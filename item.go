@@ -60,19 +60,21 @@ func (t *Table) decodeItem(raw map[string]types.AttributeValue) (Item, error) {
 }
 
 // decodeAs is decodeItem of an item recognized as entity e (nil: of no
-// declared entity).
+// declared entity). An item it cannot decode comes back with its error as
+// an Item holding only its Raw attributes, so that what a Delete removed
+// is not lost.
 func (t *Table) decodeAs(e *entityKeys, raw map[string]types.AttributeValue) (Item, error) {
 	if e == nil {
 		return Item{raw: raw}, nil
 	}
 	if e.typeAttr != "" { // checked first: never decoded as the wrong type
 		if s, ok := raw[e.typeAttr].(*types.AttributeValueMemberS); ok && s.Value != e.name {
-			return Item{}, &WrongEntityError{Table: t.name, Want: e.name, Found: s.Value, Key: t.keyString(raw)}
+			return Item{raw: raw}, &WrongEntityError{Table: t.name, Want: e.name, Found: s.Value, Key: t.keyString(raw)}
 		}
 	}
 	v, err := e.decode(raw)
 	if err != nil {
-		return Item{}, err
+		return Item{raw: raw}, err
 	}
 	return Item{entity: e, value: v, raw: raw}, nil
 }
@@ -95,7 +97,10 @@ func (t *Table) Get(ctx context.Context, key any, optFns ...func(*GetOptions)) (
 
 // Delete deletes the item with key and returns it as it was, decoded as
 // whichever entity it is (Entity "" for an item of no declared entity), or
-// an error wrapping ErrNotFound when there was none.
+// an error wrapping ErrNotFound when there was none. An item deleted that
+// cannot be decoded (its entity-type attribute names another entity than
+// its key, or a field does not fit its attribute) comes back with the
+// error as an Item holding its Raw attributes: it is deleted all the same.
 func (t *Table) Delete(ctx context.Context, key any, optFns ...func(*DeleteOptions)) (Item, error) {
 	if err := t.checkKey(key); err != nil {
 		return Item{}, t.raw.opError("DeleteItem", nil, err)
