@@ -433,22 +433,31 @@ func (e *entityKeys) added() int {
 }
 
 // addIndexKeys renders one index's keys into enc, or none of them when a
-// field is empty. A key over DynamoDB's length limit for a key value is an
-// *InvalidKeyError, as the table's keys are.
+// field is empty (a value a key cannot hold is refused all the same, in
+// whichever field). A key over DynamoDB's length limit for a key value is
+// an *InvalidKeyError, as the table's keys are.
 func (e *entityKeys) addIndexKeys(ix entityIndex, src fieldSource, enc map[string]types.AttributeValue) error {
 	var keys [2]*types.AttributeValueMemberS
-	for i, tm := range []*template{ix.hash, ix.rng} {
+	tms := [2]*template{ix.hash, ix.rng}
+	sparse := false
+	for i, tm := range tms {
 		if tm == nil {
 			continue
 		}
 		s, re := tm.render(src)
-		if re != nil {
-			if re.empty {
-				return nil
-			}
+		if re != nil && !re.empty {
 			return e.fieldError(tm.attr, re)
 		}
+		sparse = sparse || re != nil
 		keys[i] = &types.AttributeValueMemberS{Value: s}
+	}
+	if sparse {
+		return nil
+	}
+	for i, tm := range tms {
+		if tm == nil {
+			continue
+		}
 		a := Attribute{Name: tm.attr, KeyType: types.ScalarAttributeTypeS, Role: [2]Role{RoleHash, RoleRange}[i]}
 		if err := checkKeyValue(&a, keys[i]); err != nil {
 			return err

@@ -113,3 +113,40 @@ func TestEntityKeyWholeSeconds(t *testing.T) {
 	assert.Equal(t, want, put)
 	assert.Equal(t, want, update)
 }
+
+// Pair has two fields for an index's two keys.
+type Pair struct {
+	ID string `dynamodbav:"id"`
+	A  string `dynamodbav:"a"`
+	B  string `dynamodbav:"b"`
+}
+
+// TestEntitySparseIndexRefusesBadValues: a value no key can hold (the
+// separator) is refused in whichever field of an index it is, when
+// another field is empty as when none is (no index key is written for an
+// empty field, but the value is not let through for that); an index whose
+// fields are all fine but one empty is left out.
+func TestEntitySparseIndexRefusesBadValues(t *testing.T) {
+	ctx := ctxT(t)
+	st := newStub(t)
+	var written map[string]types.AttributeValue
+	st.put = func(in *dynamodb.PutItemInput) (*dynamodb.PutItemOutput, error) {
+		written = in.Item
+		return &dynamodb.PutItemOutput{}, nil
+	}
+	for _, idx := range [][2]string{{"A#{a}", "B#{b}"}, {"P", "{a}#{b}"}, {"{a}#{b}", "P"}} {
+		e, err := dynamodel.NewEntity[Pair](stampedTable(t, st), "Pair", dynamodel.Keys("P#{id}", "P"), dynamodel.IndexKeys("GSI1", idx[0], idx[1]))
+		require.NoError(t, err)
+		for _, p := range []Pair{{ID: "1", A: "", B: "x#y"}, {ID: "1", A: "x#y", B: ""}, {ID: "1", A: "x#y", B: "z"}} {
+			_, err := e.Put(ctx, p)
+			var kf *dynamodel.KeyFieldError
+			require.ErrorAs(t, err, &kf, "%v %+v", idx, p)
+			assert.Contains(t, err.Error(), "separator", "%v %+v", idx, p)
+		}
+		written = nil
+		_, err = e.Put(ctx, Pair{ID: "1", A: "", B: "z"})
+		require.NoError(t, err)
+		assert.NotContains(t, written, "GSI1PK", "%v", idx)
+		assert.NotContains(t, written, "GSI1SK", "%v", idx)
+	}
+}

@@ -270,6 +270,7 @@ func (t *template) render(src fieldSource) (string, *renderError) {
 	var buf [8]string
 	texts := buf[:0]
 	n := 0
+	var empty *renderError // the first field without a value, if any
 	for i, p := range t.parts {
 		f := t.fields[i]
 		if f == nil {
@@ -277,16 +278,18 @@ func (t *template) render(src fieldSource) (string, *renderError) {
 			n += len(p.lit)
 			continue
 		}
-		v, ok := src(f)
-		if !ok {
-			return "", &renderError{field: p.name, reason: "no value", empty: true}
+		s, err := t.renderField(src, f, p.name)
+		if err != nil && !err.empty {
+			return "", err // refused whether or not another field is empty
 		}
-		s, err := f.format(v, t.sep)
-		if err != nil {
-			return "", err.named(p.name)
+		if err != nil && empty == nil {
+			empty = err
 		}
 		texts = append(texts, s)
 		n += len(s)
+	}
+	if empty != nil {
+		return "", empty
 	}
 	if len(texts) == 1 {
 		return texts[0], nil
@@ -297,6 +300,19 @@ func (t *template) render(src fieldSource) (string, *renderError) {
 		b.WriteString(s)
 	}
 	return b.String(), nil
+}
+
+// renderField renders field f, named name, from src.
+func (t *template) renderField(src fieldSource, f *boundField, name string) (string, *renderError) {
+	v, ok := src(f)
+	if !ok {
+		return "", &renderError{field: name, reason: "no value", empty: true}
+	}
+	s, err := f.format(v, t.sep)
+	if err != nil {
+		return "", err.named(name)
+	}
+	return s, nil
 }
 
 // renderPrefix renders the template up to the first field src has no
