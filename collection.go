@@ -66,7 +66,9 @@ type CollectionResult struct {
 	Unknown int
 	// Cursor resumes the read (QueryOptions.Cursor) after the last item
 	// read, when Limit or a handler's ErrStop stopped it with more to
-	// read; "" when the read reached the end.
+	// read; "" when the read reached the end. As with Page.Cursor, a read
+	// that Limit ends exactly at the end may still have one (DynamoDB
+	// cannot tell there is nothing after it); it then reads nothing more.
 	Cursor string
 }
 
