@@ -658,7 +658,9 @@ func TestCollectionEntityTypeMismatchIntegration(t *testing.T) {
 		// Table.Get and Table.Delete give its attributes with the error;
 		// Delete has deleted it.
 		for _, op := range []func() (dynamodel.Item, error){
-			func() (dynamodel.Item, error) { return sh.table.Get(ctx, sh.orders.Key("c1", 2), dynamodel.ConsistentRead) },
+			func() (dynamodel.Item, error) {
+				return sh.table.Get(ctx, sh.orders.Key("c1", 2), dynamodel.ConsistentRead)
+			},
 			func() (dynamodel.Item, error) { return sh.table.Delete(ctx, sh.orders.Key("c1", 2)) },
 		} {
 			it, err := op()
