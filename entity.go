@@ -158,6 +158,11 @@ func NewEntity[T any](t *Table, name string, optFns ...func(*EntityOptions)) (*E
 	}
 	e.wire = newEntityWire(e)
 	m.keys, e.model = e, m
+	if s := t.opts.Schema; s != nil { // the table's schema is known: the entity must fit it now
+		if err := e.checkSchema(s); err != nil {
+			return nil, fmt.Errorf("%w %v: %w", ErrInvalidModel, typ, err)
+		}
+	}
 	r, err := newRepository[T](t.client, t.name, m, t.repositoryOptions())
 	if err != nil {
 		return nil, err

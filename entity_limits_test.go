@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dynamodel/dynamodel"
+	"github.com/dynamodel/dynamodel/schema"
 )
 
 // TestEntityIndexKeyTooLong: an index key rendered over DynamoDB's limit
@@ -149,4 +150,21 @@ func TestEntitySparseIndexRefusesBadValues(t *testing.T) {
 		assert.NotContains(t, written, "GSI1PK", "%v", idx)
 		assert.NotContains(t, written, "GSI1SK", "%v", idx)
 	}
+}
+
+// TestEntityFitsTableSchema: given the table's schema, NewEntity refuses
+// an entity that does not fit it (keys of type N, which a template cannot
+// render), as CheckSchema would: no write could succeed.
+func TestEntityFitsTableSchema(t *testing.T) {
+	s, err := schema.Read("numbers.json", strings.NewReader(`{"TableName":"numbers",
+		"AttributeDefinitions":[{"AttributeName":"PK","AttributeType":"N"},{"AttributeName":"SK","AttributeType":"S"}],
+		"KeySchema":[{"AttributeName":"PK","KeyType":"HASH"},{"AttributeName":"SK","KeyType":"RANGE"}],
+		"BillingMode":"PAY_PER_REQUEST"}`))
+	require.NoError(t, err)
+	tbl, err := dynamodel.NewTable(newStub(t), "numbers", func(o *dynamodel.TableOptions) { o.Schema = s })
+	require.NoError(t, err)
+	_, err = dynamodel.NewEntity[Pair](tbl, "Pair", dynamodel.Keys("P#{id}", "P"))
+	require.ErrorIs(t, err, dynamodel.ErrInvalidModel)
+	require.ErrorIs(t, err, schema.ErrMismatch)
+	assert.Contains(t, err.Error(), "key PK")
 }
