@@ -367,40 +367,38 @@ func BenchmarkEntityQueryPagePaired(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		reads = append(reads, func() {
-			p, err := orders.QueryPage(ctx, dynamodel.Partition("c1"))
-			if err != nil || len(p.Items) != pageItems {
-				b.Fatal(len(p.Items), err)
-			}
-			ordersSink = p.Items
-		})
+		reads = append(reads, pageRead(b, func() (dynamodel.Page[Order], error) {
+			return orders.QueryPage(ctx, dynamodel.Partition("c1"))
+		}, &ordersSink))
 	}
 	e := entityOrders(b, clientWith(stubTransport{bodies: map[string][]byte{"Query": EntityOrderPage(pageItems, 0)}}), false)
 	kc := dynamodel.Partition(e.PartitionKey("c1"))
-	reads = append(reads, func() {
-		p, err := e.QueryPage(ctx, kc)
-		if err != nil || len(p.Items) != pageItems {
-			b.Fatal(len(p.Items), err)
-		}
-		entityOrdersSink = p.Items
-	})
+	reads = append(reads, pageRead(b, func() (dynamodel.Page[EntityOrder], error) { return e.QueryPage(ctx, kc) }, &entityOrdersSink))
 	keyed, err := dynamodel.NewRepository[KeyedOrder](clientWith(stubTransport{bodies: map[string][]byte{"Query": EntityOrderPage(pageItems, 0)}}), "shop")
 	if err != nil {
 		b.Fatal(err)
 	}
-	reads = append(reads, func() {
-		p, err := keyed.QueryPage(ctx, dynamodel.Partition("CUSTOMER#c1"))
-		if err != nil || len(p.Items) != pageItems {
-			b.Fatal(len(p.Items), err)
-		}
-		keyedOrdersSink = p.Items
-	})
+	reads = append(reads, pageRead(b, func() (dynamodel.Page[KeyedOrder], error) {
+		return keyed.QueryPage(ctx, dynamodel.Partition("CUSTOMER#c1"))
+	}, &keyedOrdersSink))
 	b.ReportAllocs()
 	took := paired(b, reads...)
 	b.ReportMetric(took[2]/took[0], "entity/repository")
 	b.ReportMetric(took[2]/took[1], "entity/repository-same-page")
 	b.ReportMetric(took[2]/took[3], "entity/repository-hand-keyed")
 	b.ReportMetric(took[0], "repository-ns/page")
+}
+
+// pageRead returns a read of one page of pageItems items by query, kept
+// in sink, for paired.
+func pageRead[T any](b *testing.B, query func() (dynamodel.Page[T], error), sink *[]T) func() {
+	return func() {
+		p, err := query()
+		if err != nil || len(p.Items) != pageItems {
+			b.Fatal(len(p.Items), err)
+		}
+		*sink = p.Items
+	}
 }
 
 // paired calls each of fns once per iteration, in turning order, and
