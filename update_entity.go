@@ -75,7 +75,9 @@ func (e *entityKeys) keySource(m *Model, arg any) fieldSource {
 // anew, rendered from the update's values, the key's fields and read
 // (fields a consistent read found), or removes them when a field is left
 // empty (the item leaves a sparse index). It returns the fields it lacks
-// for some index, which only a read can give.
+// for some index, which only a read can give, as an *IndexFieldsError
+// together with the update as far as it could rewrite it, so that the
+// rest of the update can be checked before the read.
 func (e *entityKeys) rewriteUpdate(m *Model, keyArg any, ops []updateOp, read fieldValues) ([]updateOp, error) {
 	changed := map[*Attribute]int{} // the op that changes each field
 	for i, op := range ops {
@@ -107,24 +109,29 @@ func (e *entityKeys) rewriteUpdate(m *Model, keyArg any, ops []updateOp, read fi
 		var lacking []*boundField
 		var uses []string // the changed fields of this index
 		emptied := false  // a changed field is left empty: the index keys go
+		var bad error     // the first changed value the keys cannot hold
 		for _, tm := range []*template{ix.hash, ix.rng} {
 			for _, f := range tmFields(tm) {
 				if i, ok := changed[f.attr]; ok && !slices.Contains(uses, f.attr.Name) {
 					uses = append(uses, f.attr.Name)
-					v, err := changedValue(ops[i], f)
-					if err != nil {
-						return nil, &IndexFieldsError{Entity: e.name, Index: ix.name, Reason: fmt.Sprintf("field %q: %v", f.attr.Name, err)}
+					empties, err := e.changedEmpties(ix, tm, f, ops[i])
+					if _, ok := err.(*IndexFieldsError); ok {
+						return nil, err
 					}
-					// A value set if missing leaves a stored one: it
-					// empties nothing for sure.
-					if ops[i].kind != opSetIfMissing && isEmptyField(f, v, e.sep) {
-						emptied = true
+					emptied = emptied || empties
+					if bad == nil {
+						bad = err
 					}
 				}
 			}
 		}
 		if len(uses) == 0 {
 			continue
+		}
+		// A value the keys cannot hold is refused before anything is read,
+		// unless the update itself takes the item out of the index.
+		if bad != nil && !emptied {
+			return nil, bad
 		}
 		if emptied {
 			ops = removeIndexKeys(ix, ops)
@@ -204,9 +211,33 @@ func (e *entityKeys) rewriteUpdate(m *Model, keyArg any, ops []updateOp, read fi
 		}
 	}
 	if missing != nil {
-		return nil, missing
+		return ops, missing
 	}
 	return ops, nil
+}
+
+// changedEmpties checks the value op gives field f of index ix's template
+// tm, as rendering the key would: it reports whether the value leaves the
+// field empty (a value set if missing leaves a stored one: it empties
+// nothing for sure), or returns the *KeyFieldError of a value the key
+// cannot hold (the separator in it, say), or the *IndexFieldsError of a
+// change that gives no value.
+func (e *entityKeys) changedEmpties(ix entityIndex, tm *template, f *boundField, op updateOp) (bool, error) {
+	v, err := changedValue(op, f)
+	if err != nil {
+		return false, &IndexFieldsError{Entity: e.name, Index: ix.name, Reason: fmt.Sprintf("field %q: %v", f.attr.Name, err)}
+	}
+	if !v.IsValid() {
+		return op.kind != opSetIfMissing, nil
+	}
+	_, re := f.format(v, tm.sep)
+	switch {
+	case re == nil:
+		return false, nil
+	case re.empty:
+		return op.kind != opSetIfMissing, nil
+	}
+	return false, e.fieldError(tm.attr, re.named(f.attr.Name))
 }
 
 // isEmptyField reports whether v leaves field f empty in a key: removed,

@@ -176,9 +176,10 @@ func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*U
 	}
 	var buf [maxShapeOps]updateOp
 	ops, want, err := r.withRoles(upd.appendOps(buf[:0]), keyArg, opts, &w, &req.scalars, read)
-	if err != nil {
+	if err != nil && ops == nil {
 		return nil, w, err
 	}
+	lacking := err // with changes, the fields to read: the rest is checked first
 	in := &req.in
 	// Field by field: the request is on the heap already, and a composite
 	// literal would be built aside and copied over.
@@ -189,6 +190,9 @@ func (r *Repository[T]) updateInputRead(keyArg any, upd Update, optFns []func(*U
 	in.ReturnConsumedCapacity = opts.Capacity.mode()
 	if err := r.expressions(req, opts.Condition, w.mode, want, ops); err != nil {
 		return nil, w, err
+	}
+	if lacking != nil {
+		return nil, w, lacking
 	}
 	return in, w, nil
 }
@@ -211,7 +215,10 @@ func newUpdateRequest(optFns []func(*UpdateOptions), none *UpdateOptions) (*upda
 // is an item or the options give one), the update and creation times, an
 // entity's key attributes (and, when its fields were read, the condition
 // that they are unchanged, added to opts). It returns the changes and the
-// version the item must have (0 for none).
+// version the item must have (0 for none). When the update lacks fields
+// that opts let it read, it returns the changes it has so far along with
+// the *IndexFieldsError naming them, for them to be checked before the
+// read.
 func (r *Repository[T]) withRoles(ops []updateOp, keyArg any, opts *UpdateOptions, w *writeReq, sc *scalars, read indexRead) ([]updateOp, int64, error) {
 	m := r.model
 	if err := m.checkUpdate(ops); err != nil {
@@ -241,7 +248,7 @@ func (r *Repository[T]) withRoles(ops []updateOp, keyArg any, opts *UpdateOption
 		return ops, want, nil
 	}
 	ops, err := e.rewriteUpdate(m, keyArg, ops, read.fields)
-	if err != nil {
+	if err != nil && !(opts.ReadIndexFields && readable(err)) {
 		return nil, 0, err
 	}
 	if !read.cond.IsZero() {
@@ -253,7 +260,14 @@ func (r *Repository[T]) withRoles(ops []updateOp, keyArg any, opts *UpdateOption
 			ops = append(ops, updateOp{kind: opSet, path: Name(e.typeAttr), value: &types.AttributeValueMemberS{Value: e.name}})
 		}
 	}
-	return ops, want, nil
+	return ops, want, err
+}
+
+// readable reports whether err is an *IndexFieldsError for fields a read
+// can give.
+func readable(err error) bool {
+	ife, ok := err.(*IndexFieldsError)
+	return ok && ife.fields != nil
 }
 
 // expressions fills in req's expressions, names and values for the

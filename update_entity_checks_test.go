@@ -1,0 +1,106 @@
+package dynamodel_test
+
+import (
+	"errors"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dynamodel/dynamodel"
+)
+
+// storedShopOrder is order c1/1 as a GetItem finds it.
+func storedShopOrder() map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{
+		"PK": s("CUSTOMER#c1"), "SK": s("ORDER#000001"),
+		"customer": s("c1"), "number": n("1"), "status": s("open"),
+		"placed": s("2026-03-01T13:00:00.000000000Z"), "total": n("10"), "version": n("1"),
+	}
+}
+
+// With ReadIndexFields, an update that lacks index fields a read would
+// give is still refused for bad input before any call, with the error it
+// gets when nothing is read: a value an index key cannot hold, a bad
+// value, path, condition or return choice, a value over the size limit.
+func TestUpdateReadIndexFieldsChecksBeforeRead(t *testing.T) {
+	readFields := func(o *dynamodel.UpdateOptions) { o.ReadIndexFields = true }
+	year10000 := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	for name, tc := range map[string]struct {
+		upd      dynamodel.Update
+		opt      func(*dynamodel.UpdateOptions)
+		want     error
+		keyAttr  string // for a *KeyFieldError: the key and field it names
+		keyField string
+	}{
+		"separator":            {upd: dynamodel.Set("status", "a#b"), want: dynamodel.ErrInvalidKey, keyAttr: "GSI1PK", keyField: "status"},
+		"separator if absent":  {upd: dynamodel.Update{}.SetIfMissing("status", "a#b"), want: dynamodel.ErrInvalidKey, keyAttr: "GSI1PK", keyField: "status"},
+		"separator, 2nd index": {upd: dynamodel.Set("status", "s").Set("flag", "x#y"), want: dynamodel.ErrInvalidKey, keyAttr: "GSI2PK", keyField: "flag"},
+		"year 10000":           {upd: dynamodel.Set("placed", year10000), want: dynamodel.ErrInvalidKey, keyAttr: "GSI1SK", keyField: "placed"},
+		"nan in key":           {upd: dynamodel.Set("total", math.NaN()), want: dynamodel.ErrInvalidKey, keyAttr: "GSI2SK", keyField: "total"},
+		"nan":                  {upd: dynamodel.Set("status", "s").Set("note", math.NaN()), want: dynamodel.ErrInvalidUpdate},
+		"bad path":             {upd: dynamodel.Set("status", "s").Set("a..b", 1), want: dynamodel.ErrInvalidUpdate},
+		"bad condition":        {upd: dynamodel.Set("status", "s"), opt: func(o *dynamodel.UpdateOptions) { o.Condition = dynamodel.Equal("", 1) }, want: dynamodel.ErrInvalidCondition},
+		"too large":            {upd: dynamodel.Set("status", "s").Set("note", strings.Repeat("x", 500_000)), want: dynamodel.ErrInvalidUpdate},
+		"bad return":           {upd: dynamodel.Set("status", "s"), opt: func(o *dynamodel.UpdateOptions) { o.Return = dynamodel.ReturnValue(99) }, want: dynamodel.ErrInvalidUpdate},
+	} {
+		t.Run(name, func(t *testing.T) {
+			st := newStub(t)
+			st.get = func(*dynamodb.GetItemInput) (*dynamodb.GetItemOutput, error) {
+				return &dynamodb.GetItemOutput{Item: storedShopOrder()}, nil
+			}
+			sh := newShop(t, st, "single-table")
+			opts := []func(*dynamodel.UpdateOptions){readFields}
+			if tc.opt != nil {
+				opts = append(opts, tc.opt)
+			}
+			for _, upsert := range []bool{false, true} {
+				opts := append(opts, func(o *dynamodel.UpdateOptions) { o.Upsert = upsert })
+				_, err := sh.orders.Update(ctxT(t), sh.orders.Key("c1", 1), tc.upd, opts...)
+				require.ErrorIs(t, err, tc.want, "upsert %v", upsert)
+				var ife *dynamodel.IndexFieldsError
+				assert.False(t, errors.As(err, &ife), "upsert %v: %v", upsert, err)
+				if tc.keyAttr != "" {
+					var kfe *dynamodel.KeyFieldError
+					require.True(t, errors.As(err, &kfe), "upsert %v: want a *KeyFieldError, got %v", upsert, err)
+					assert.Equal(t, tc.keyAttr, kfe.Attribute)
+					assert.Equal(t, tc.keyField, kfe.Field)
+				}
+				assert.Empty(t, st.Calls(), "upsert %v: bad input must be refused before any call", upsert)
+			}
+		})
+	}
+}
+
+// The checks made before a read leave a good update as it was: it reads
+// once and sends the update, with the index keys from the fields read.
+func TestUpdateReadIndexFieldsGoodInputReads(t *testing.T) {
+	st := newStub(t)
+	st.get = func(*dynamodb.GetItemInput) (*dynamodb.GetItemOutput, error) {
+		return &dynamodb.GetItemOutput{Item: storedShopOrder()}, nil
+	}
+	var sent *dynamodb.UpdateItemInput
+	st.update = func(in *dynamodb.UpdateItemInput) (*dynamodb.UpdateItemOutput, error) {
+		sent = in
+		return &dynamodb.UpdateItemOutput{}, nil
+	}
+	sh := newShop(t, st, "single-table")
+	_, err := sh.orders.Update(ctxT(t), sh.orders.Key("c1", 1), dynamodel.Set("status", "shipped"),
+		func(o *dynamodel.UpdateOptions) { o.ReadIndexFields = true })
+	require.NoError(t, err)
+	assert.Equal(t, []string{"GetItem", "UpdateItem"}, st.Calls())
+	require.NotNil(t, sent)
+	values := map[string]string{}
+	for _, v := range sent.ExpressionAttributeValues {
+		if sv, ok := v.(*types.AttributeValueMemberS); ok {
+			values[sv.Value] = ""
+		}
+	}
+	assert.Contains(t, values, "STATUS#shipped")
+	assert.Contains(t, values, "2026-03-01T13:00:00.000000000Z#c1#000001")
+}
