@@ -273,10 +273,12 @@ func changedValue(op updateOp, f *boundField) (reflect.Value, error) {
 }
 
 // indexOps adds to ops the setting, by kind (opSet or opSetIfMissing), or,
-// for an empty field, the removal of an index's key attributes.
+// for an empty field, the removal of an index's key attributes. A key over
+// DynamoDB's length limit for a key value is an *InvalidKeyError, as the
+// table's keys are.
 func (e *entityKeys) indexOps(ix entityIndex, vals fieldValues, kind opKind, ops []updateOp) ([]updateOp, error) {
 	rendered := map[string]string{}
-	for _, tm := range []*template{ix.hash, ix.rng} {
+	for i, tm := range []*template{ix.hash, ix.rng} {
 		if tm == nil {
 			continue
 		}
@@ -287,6 +289,9 @@ func (e *entityKeys) indexOps(ix entityIndex, vals fieldValues, kind opKind, ops
 		if re != nil {
 			rendered = nil
 			break
+		}
+		if err := checkIndexKey(tm.attr, [2]Role{RoleHash, RoleRange}[i], s); err != nil {
+			return nil, err
 		}
 		rendered[tm.attr] = s
 	}
@@ -299,6 +304,14 @@ func (e *entityKeys) indexOps(ix entityIndex, vals fieldValues, kind opKind, ops
 		}
 	}
 	return ops, nil
+}
+
+// checkIndexKey checks the rendered value s of index key attribute name,
+// the index's partition (RoleHash) or sort key (RoleRange), as a table's
+// key value is checked: within DynamoDB's length limit, valid UTF-8.
+func checkIndexKey(name string, role Role, s string) error {
+	a := Attribute{Name: name, KeyType: types.ScalarAttributeTypeS, Role: role}
+	return checkKeyValue(&a, &types.AttributeValueMemberS{Value: s})
 }
 
 // removeIndexKeys adds to ops the removal of an index's key attributes:

@@ -104,3 +104,54 @@ func TestUpdateReadIndexFieldsGoodInputReads(t *testing.T) {
 	assert.Contains(t, values, "STATUS#shipped")
 	assert.Contains(t, values, "2026-03-01T13:00:00.000000000Z#c1#000001")
 }
+
+// namedThing has an index whose sort key is made from a string field.
+type namedThing struct {
+	ID   string `dynamodbav:"id"`
+	Name string `dynamodbav:"name"`
+}
+
+// An update refuses, before any call, an index key it renders over
+// DynamoDB's length limit for a key value (2,048 bytes for a partition
+// key, 1,024 for a sort key) with the *InvalidKeyError a table key over
+// it gets, and sends one at the limit.
+func TestUpdateIndexKeyTooLong(t *testing.T) {
+	st := newStub(t)
+	sh := newShop(t, st, "single-table")
+	tbl, err := dynamodel.NewTable(st, "single-table", func(o *dynamodel.TableOptions) {
+		o.Indexes = []dynamodel.Index{{Name: "GSI1", PartitionKey: "GSI1PK", SortKey: "GSI1SK"}}
+	})
+	require.NoError(t, err)
+	things, err := dynamodel.NewEntity[namedThing](tbl, "Thing", dynamodel.Keys("THING#{id}", "T"), dynamodel.IndexKeys("GSI1", "THINGS", "N#{name}"))
+	require.NoError(t, err)
+	ctx := ctxT(t)
+	over := map[string]func(opts ...func(*dynamodel.UpdateOptions)) error{
+		"GSI1PK": func(opts ...func(*dynamodel.UpdateOptions)) error {
+			_, err := sh.customers.Update(ctx, sh.customers.Key("c1"), dynamodel.Set("email", strings.Repeat("e", 2048-len("EMAIL#")+1)), opts...)
+			return err
+		},
+		"GSI1SK": func(opts ...func(*dynamodel.UpdateOptions)) error {
+			_, err := things.Update(ctx, things.Key("t1"), dynamodel.Set("name", strings.Repeat("n", 1024-len("N#")+1)), opts...)
+			return err
+		},
+	}
+	upsert := func(o *dynamodel.UpdateOptions) { o.Upsert = true }
+	for attr, update := range over {
+		for _, err := range []error{update(), update(upsert)} {
+			require.ErrorIs(t, err, dynamodel.ErrInvalidKey, attr)
+			var ike *dynamodel.InvalidKeyError
+			require.True(t, errors.As(err, &ike), "%s: want an *InvalidKeyError, got %v", attr, err)
+			assert.Equal(t, attr, ike.Attribute)
+		}
+	}
+	assert.Empty(t, st.Calls(), "an index key over the limit must be refused before any call")
+
+	st.update = func(*dynamodb.UpdateItemInput) (*dynamodb.UpdateItemOutput, error) {
+		return &dynamodb.UpdateItemOutput{}, nil
+	}
+	_, err = sh.customers.Update(ctx, sh.customers.Key("c1"), dynamodel.Set("email", strings.Repeat("e", 2048-len("EMAIL#"))))
+	require.NoError(t, err, "a partition key at the limit")
+	_, err = things.Update(ctx, things.Key("t1"), dynamodel.Set("name", strings.Repeat("n", 1024-len("N#"))))
+	require.NoError(t, err, "a sort key at the limit")
+	assert.Equal(t, []string{"UpdateItem", "UpdateItem"}, st.Calls())
+}
