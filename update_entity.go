@@ -169,7 +169,7 @@ func (e *entityKeys) rewriteUpdate(m *Model, keyArg any, ops []updateOp, read fi
 					continue
 				}
 				if v, ok := read[f.attr]; ok {
-					vals[f.attr] = v
+					vals[f.attr] = asDecoded(f, v)
 					continue
 				}
 				lacking = append(lacking, f)
@@ -257,19 +257,36 @@ func tmFields(tm *template) []*boundField {
 	return tm.distinctFields()
 }
 
-// changedValue is the value an update gives field f: set whole (or set
-// if missing), or removed (an invalid value: empty).
+// changedValue is the value an update gives field f, as decoding the
+// item afterwards gives it: set whole (or set if missing), or removed (the
+// field's zero value).
 func changedValue(op updateOp, f *boundField) (reflect.Value, error) {
 	if !isAttribute(op.path, f.attr.Name) {
 		return reflect.Value{}, fmt.Errorf("changed inside (%q), which gives no value to render its key from: set the whole field", op.path)
 	}
 	switch op.kind {
 	case opRemove:
-		return reflect.Value{}, nil
+		return asDecoded(f, reflect.Value{}), nil
 	case opSet, opSetIfMissing:
-		return convertField(*f.attr, op.value)
+		v, err := convertField(*f.attr, op.value)
+		if err != nil {
+			return reflect.Value{}, err
+		}
+		return asDecoded(f, v), nil
 	}
 	return reflect.Value{}, fmt.Errorf("changed by %v, which gives no value to render its key from: set it", op.kind)
+}
+
+// asDecoded is v, a value of field f, as decoding an item gives it: none
+// (an invalid v: the attribute absent, NULL or set to nil) is the field's
+// zero value. Its key then renders as a Put of the item renders it: a
+// number as 0, while an empty string, a nil pointer or a zero time leave
+// the key empty.
+func asDecoded(f *boundField, v reflect.Value) reflect.Value {
+	if v.IsValid() {
+		return v
+	}
+	return reflect.Zero(f.attr.field.Type)
 }
 
 // indexOps adds to ops the setting, by kind (opSet or opSetIfMissing), or,

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dynamodel/dynamodel"
+	"github.com/dynamodel/dynamodel/dynamotest"
 )
 
 // storedShopOrder is order c1/1 as a GetItem finds it.
@@ -154,4 +155,49 @@ func TestUpdateIndexKeyTooLong(t *testing.T) {
 	_, err = things.Update(ctx, things.Key("t1"), dynamodel.Set("name", strings.Repeat("n", 1024-len("N#"))))
 	require.NoError(t, err, "a sort key at the limit")
 	assert.Equal(t, []string{"UpdateItem", "UpdateItem"}, st.Calls())
+}
+
+// After an entity's update, the index keys stored are those a Put of the
+// item as read back renders: a number field the item lacks (never set,
+// removed, or set to NULL) is 0, as decoding gives it, and its index key
+// is written; a string or pointer field it lacks leaves its index out.
+func TestUpdateIndexKeysAsPutRendersThem(t *testing.T) {
+	shopEngine(t, func(t *testing.T, db *dynamotest.DB, sh shop) {
+		ctx := ctxT(t)
+		flag := "f"
+		o := order("c1", 1, "open", 3)
+		o.Flag = &flag
+		_, err := sh.orders.Create(ctx, o)
+		require.NoError(t, err)
+		read := func(o *dynamodel.UpdateOptions) { o.ReadIndexFields = true }
+		upsert := func(o *dynamodel.UpdateOptions) { o.ReadIndexFields, o.Upsert = true, true }
+		for _, step := range []struct {
+			name    string
+			key     dynamodel.EntityKey
+			upd     dynamodel.Update
+			opt     func(*dynamodel.UpdateOptions)
+			indexed bool // whether the item is in GSI2 afterwards
+		}{
+			{"upsert new, no total", sh.orders.Key("c9", 9), dynamodel.Set("status", "new").Set("flag", "z"), upsert, true},
+			{"upsert new, no flag", sh.orders.Key("c8", 8), dynamodel.Set("status", "new"), upsert, false},
+			{"upsert existing, no total", sh.orders.Key("c9", 9), dynamodel.Set("flag", "y"), upsert, true},
+			{"remove total", sh.orders.Key("c1", 1), dynamodel.Remove("total"), read, true},
+			{"set total", sh.orders.Key("c1", 1), dynamodel.Set("total", 5.5), read, true},
+			{"total to NULL", sh.orders.Key("c1", 1), dynamodel.Set("total", nil), read, true},
+			{"remove flag", sh.orders.Key("c1", 1), dynamodel.Remove("flag"), read, false},
+			{"flag back", sh.orders.Key("c1", 1), dynamodel.Set("flag", "g"), read, true},
+		} {
+			_, err := sh.orders.Update(ctx, step.key, step.upd, step.opt)
+			require.NoError(t, err, step.name)
+			back, err := sh.orders.Get(ctx, step.key, dynamodel.ConsistentRead)
+			require.NoError(t, err, step.name)
+			want, err := sh.orders.Encode(back)
+			require.NoError(t, err, step.name)
+			stored := rawShopItem(t, db, want["PK"].(*types.AttributeValueMemberS).Value, want["SK"].(*types.AttributeValueMemberS).Value)
+			for _, a := range []string{"GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK"} {
+				assert.Equal(t, want[a], stored[a], "%s: %s stored is not what a Put of the item renders", step.name, a)
+			}
+			assert.Equal(t, step.indexed, stored["GSI2SK"] != nil, "%s: in GSI2", step.name)
+		}
+	})
 }
