@@ -129,8 +129,9 @@ func (e *entityKeys) rewriteUpdate(m *Model, keyArg any, ops []updateOp, read fi
 			continue
 		}
 		// A value the keys cannot hold is refused before anything is read,
-		// unless the update itself takes the item out of the index.
-		if bad != nil && !emptied {
+		// even when another field takes the item out of the index, as a
+		// Put refuses it.
+		if bad != nil {
 			return nil, bad
 		}
 		if emptied {
@@ -290,12 +291,15 @@ func asDecoded(f *boundField, v reflect.Value) reflect.Value {
 }
 
 // indexOps adds to ops the setting, by kind (opSet or opSetIfMissing), or,
-// for an empty field, the removal of an index's key attributes. A key over
+// for an empty field, the removal of an index's key attributes (a value a
+// key cannot hold is refused all the same, in either key). A key over
 // DynamoDB's length limit for a key value is an *InvalidKeyError, as the
 // table's keys are.
 func (e *entityKeys) indexOps(ix entityIndex, vals fieldValues, kind opKind, ops []updateOp) ([]updateOp, error) {
-	rendered := map[string]string{}
-	for i, tm := range []*template{ix.hash, ix.rng} {
+	tms := [2]*template{ix.hash, ix.rng}
+	var rendered [2]string
+	sparse := false
+	for i, tm := range tms {
 		if tm == nil {
 			continue
 		}
@@ -303,22 +307,20 @@ func (e *entityKeys) indexOps(ix entityIndex, vals fieldValues, kind opKind, ops
 		if re != nil && !re.empty {
 			return nil, e.fieldError(tm.attr, re)
 		}
-		if re != nil {
-			rendered = nil
-			break
-		}
-		if err := checkIndexKey(tm.attr, [2]Role{RoleHash, RoleRange}[i], s); err != nil {
-			return nil, err
-		}
-		rendered[tm.attr] = s
+		sparse = sparse || re != nil
+		rendered[i] = s
 	}
-	if rendered == nil {
+	if sparse {
 		return removeIndexKeys(ix, ops), nil
 	}
-	for _, tm := range []*template{ix.hash, ix.rng} {
-		if tm != nil {
-			ops = append(ops, updateOp{kind: kind, path: Name(tm.attr), value: &types.AttributeValueMemberS{Value: rendered[tm.attr]}})
+	for i, tm := range tms {
+		if tm == nil {
+			continue
 		}
+		if err := checkIndexKey(tm.attr, [2]Role{RoleHash, RoleRange}[i], rendered[i]); err != nil {
+			return nil, err
+		}
+		ops = append(ops, updateOp{kind: kind, path: Name(tm.attr), value: &types.AttributeValueMemberS{Value: rendered[i]}})
 	}
 	return ops, nil
 }

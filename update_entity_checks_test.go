@@ -201,3 +201,24 @@ func TestUpdateIndexKeysAsPutRendersThem(t *testing.T) {
 		}
 	})
 }
+
+// A value no index key can hold is refused, before any call, even when
+// another field the update changes leaves the index empty, as a Put
+// refuses it: the item could not be put back as it is stored.
+func TestUpdateRefusesBadIndexValueBesideEmptyField(t *testing.T) {
+	year10000 := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	for name, upd := range map[string]dynamodel.Update{
+		"separator, empty after":  dynamodel.Set("status", "a#b").Set("placed", time.Time{}),
+		"year 10000, empty first": dynamodel.Set("status", "").Set("placed", year10000),
+		"nan, flag removed":       dynamodel.Set("total", math.NaN()).Remove("flag"),
+	} {
+		st := newStub(t)
+		sh := newShop(t, st, "single-table")
+		for _, read := range []bool{false, true} {
+			_, err := sh.orders.Update(ctxT(t), sh.orders.Key("c1", 1), upd, func(o *dynamodel.UpdateOptions) { o.ReadIndexFields = read })
+			var kfe *dynamodel.KeyFieldError
+			assert.True(t, errors.As(err, &kfe), "%s (read %v): want a *KeyFieldError, got %v", name, read, err)
+		}
+		assert.Empty(t, st.Calls(), name)
+	}
+}
