@@ -463,8 +463,7 @@ func (e *entityKeys) addIndexKeys(ix entityIndex, src fieldSource, enc map[strin
 		if tm == nil {
 			continue
 		}
-		a := Attribute{Name: tm.attr, KeyType: types.ScalarAttributeTypeS, Role: [2]Role{RoleHash, RoleRange}[i]}
-		if err := checkKeyValue(&a, keys[i]); err != nil {
+		if err := checkIndexKey(tm.attr, [2]Role{RoleHash, RoleRange}[i], keys[i].Value); err != nil {
 			return err
 		}
 	}
