@@ -438,40 +438,57 @@ func (e *entityKeys) added() int {
 }
 
 // addIndexKeys renders one index's keys into enc, or none of them when a
-// field is empty (a value a key cannot hold is refused all the same, in
-// whichever field). A key over DynamoDB's length limit for a key value is
-// an *InvalidKeyError, as the table's keys are.
+// field is empty (see renderIndexKeys).
 func (e *entityKeys) addIndexKeys(ix entityIndex, src fieldSource, enc map[string]types.AttributeValue) error {
-	var keys [2]*types.AttributeValueMemberS
+	keys, sparse, err := e.renderIndexKeys(ix, src)
+	if err != nil || sparse {
+		return err
+	}
+	enc[ix.hash.attr] = &types.AttributeValueMemberS{Value: keys[0]}
+	if ix.rng != nil {
+		enc[ix.rng.attr] = &types.AttributeValueMemberS{Value: keys[1]}
+	}
+	return nil
+}
+
+// renderIndexKeys renders index ix's keys from src, a Put's item or an
+// update's fields. sparse reports a field left empty: the item is not in
+// the index. A value a key cannot hold is a *KeyFieldError all the same,
+// in whichever field, and a key over DynamoDB's length limit for a key
+// value an *InvalidKeyError, as the table's keys are.
+func (e *entityKeys) renderIndexKeys(ix entityIndex, src fieldSource) (keys [2]string, sparse bool, err error) {
 	tms := [2]*template{ix.hash, ix.rng}
-	sparse := false
 	for i, tm := range tms {
 		if tm == nil {
 			continue
 		}
 		s, re := tm.render(src)
 		if re != nil && !re.empty {
-			return e.fieldError(tm.attr, re)
+			return keys, false, e.fieldError(tm.attr, re)
 		}
 		sparse = sparse || re != nil
-		keys[i] = &types.AttributeValueMemberS{Value: s}
+		keys[i] = s
 	}
 	if sparse {
-		return nil
+		return keys, true, nil
 	}
 	for i, tm := range tms {
 		if tm == nil {
 			continue
 		}
-		if err := checkIndexKey(tm.attr, [2]Role{RoleHash, RoleRange}[i], keys[i].Value); err != nil {
-			return err
+		if err := checkIndexKey(tm.attr, [2]Role{RoleHash, RoleRange}[i], keys[i]); err != nil {
+			return keys, false, err
 		}
 	}
-	enc[ix.hash.attr] = keys[0]
-	if ix.rng != nil {
-		enc[ix.rng.attr] = keys[1]
-	}
-	return nil
+	return keys, false, nil
+}
+
+// checkIndexKey checks the rendered value s of index key attribute name,
+// the index's partition (RoleHash) or sort key (RoleRange), as a table's
+// key value is checked: within DynamoDB's length limit, valid UTF-8.
+func checkIndexKey(name string, role Role, s string) error {
+	a := Attribute{Name: name, KeyType: types.ScalarAttributeTypeS, Role: role}
+	return checkKeyValue(&a, &types.AttributeValueMemberS{Value: s})
 }
 
 // decodeEntity decodes an item of entity e into a T. Fields whose

@@ -291,46 +291,22 @@ func asDecoded(f *boundField, v reflect.Value) reflect.Value {
 }
 
 // indexOps adds to ops the setting, by kind (opSet or opSetIfMissing), or,
-// for an empty field, the removal of an index's key attributes (a value a
-// key cannot hold is refused all the same, in either key). A key over
-// DynamoDB's length limit for a key value is an *InvalidKeyError, as the
-// table's keys are.
+// for an empty field, the removal of an index's key attributes (see
+// renderIndexKeys).
 func (e *entityKeys) indexOps(ix entityIndex, vals fieldValues, kind opKind, ops []updateOp) ([]updateOp, error) {
-	tms := [2]*template{ix.hash, ix.rng}
-	var rendered [2]string
-	sparse := false
-	for i, tm := range tms {
-		if tm == nil {
-			continue
-		}
-		s, re := tm.render(vals.source)
-		if re != nil && !re.empty {
-			return nil, e.fieldError(tm.attr, re)
-		}
-		sparse = sparse || re != nil
-		rendered[i] = s
+	keys, sparse, err := e.renderIndexKeys(ix, vals.source)
+	if err != nil {
+		return nil, err
 	}
 	if sparse {
 		return removeIndexKeys(ix, ops), nil
 	}
-	for i, tm := range tms {
-		if tm == nil {
-			continue
+	for i, tm := range [2]*template{ix.hash, ix.rng} {
+		if tm != nil {
+			ops = append(ops, updateOp{kind: kind, path: Name(tm.attr), value: &types.AttributeValueMemberS{Value: keys[i]}})
 		}
-		if err := checkIndexKey(tm.attr, [2]Role{RoleHash, RoleRange}[i], rendered[i]); err != nil {
-			return nil, err
-		}
-		ops = append(ops, updateOp{kind: kind, path: Name(tm.attr), value: &types.AttributeValueMemberS{Value: rendered[i]}})
 	}
 	return ops, nil
-}
-
-// checkIndexKey checks the rendered value s of index key attribute name,
-// the index's partition (RoleHash) or sort key (RoleRange), as a table's
-// key value is checked: within DynamoDB's length limit, valid UTF-8.
-func checkIndexKey(name string, role Role, s string) error {
-	a := Attribute{Name: name, KeyType: types.ScalarAttributeTypeS, Role: role}
-	return checkKeyValue(&a, &types.AttributeValueMemberS{Value: s})
 }
 
 // removeIndexKeys adds to ops the removal of an index's key attributes:
