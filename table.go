@@ -160,6 +160,10 @@ func (t *Table) repositoryOptions() func(*Options) {
 // Name returns the table's name.
 func (t *Table) Name() string { return t.name }
 
+// KeyAttributes returns the names of the table's key attributes: its
+// partition key, and its sort key ("" for a table without one).
+func (t *Table) KeyAttributes() (partition, sort string) { return t.hash, t.rng }
+
 // apart names t in an error about something of other, a different Table
 // value: by its table's name, or, when both are declared over one table,
 // as another Table of it.

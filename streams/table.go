@@ -34,7 +34,14 @@ func DecodeTable(t *dynamodel.Table, e events.DynamoDBEvent) ([]Record[dynamodel
 
 // DecodeTableRecord decodes one record of the stream of t (see
 // DecodeTable). Keys is the item's keys decoded as its entity: the fields
-// its key templates hold are set.
+// its key templates hold are set. Keys that lack one of t's key attributes
+// (a record of another table's stream) are an error wrapping
+// ErrMalformedEvent, as with Decode.
 func DecodeTableRecord(t *dynamodel.Table, r events.DynamoDBEventRecord) (Record[dynamodel.Item], error) {
-	return decodeRecord(r, t.Decode, nil)
+	partition, sort := t.KeyAttributes()
+	keyNames := []string{partition}
+	if sort != "" {
+		keyNames = append(keyNames, sort)
+	}
+	return decodeRecord(r, t.Decode, keyNames)
 }

@@ -79,3 +79,18 @@ func TestDecodeTableWrongEntity(t *testing.T) {
 	require.ErrorIs(t, err, dynamodel.ErrWrongEntity)
 	assert.Contains(t, err.Error(), "record 0 (1): NewImage")
 }
+
+// TestDecodeTableForeignRecord: a record whose Keys lack the table's key
+// attributes (PK, SK), a record of another table's stream, is an error
+// wrapping ErrMalformedEvent, as with Decode, not an item of no entity.
+func TestDecodeTableForeignRecord(t *testing.T) {
+	tbl, _, _ := photosTable(t)
+	e := load(t, "single-table-events.json")
+	e.Records = e.Records[:1]
+	email := events.NewStringAttribute("ada@example.com")
+	e.Records[0].Change.Keys = map[string]events.DynamoDBAttributeValue{"email": email}
+	e.Records[0].Change.NewImage = map[string]events.DynamoDBAttributeValue{"email": email}
+	_, err := streams.DecodeTable(tbl, e)
+	require.ErrorIs(t, err, streams.ErrMalformedEvent)
+	assert.Contains(t, err.Error(), `"PK"`)
+}
