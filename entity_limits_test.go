@@ -168,3 +168,24 @@ func TestEntityFitsTableSchema(t *testing.T) {
 	require.ErrorIs(t, err, schema.ErrMismatch)
 	assert.Contains(t, err.Error(), "key PK")
 }
+
+// TestEntityWholeSecondsBound: a sort condition on a time stored in whole
+// seconds compares with the time as given, so that 03:04:05 (as stored)
+// is less than 03:04:05.5.
+func TestEntityWholeSecondsBound(t *testing.T) {
+	st := newStub(t)
+	var sent []string
+	st.query = func(in *dynamodb.QueryInput) (*dynamodb.QueryOutput, error) {
+		for _, v := range in.ExpressionAttributeValues {
+			sent = append(sent, v.(*types.AttributeValueMemberS).Value)
+		}
+		return &dynamodb.QueryOutput{}, nil
+	}
+	e, err := dynamodel.NewEntity[Stamped](stampedTable(t, st), "Stamped", dynamodel.Keys("S#{id}", "S"),
+		dynamodel.IndexKeys("GSI1", "E#{id}", "{expires}"))
+	require.NoError(t, err)
+	bound := time.Date(2027, 1, 2, 3, 4, 5, 500000000, time.UTC)
+	_, err = e.QueryPage(ctxT(t), e.IndexPartition("GSI1", "1").SortLess(bound))
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []string{"E#1", "2027-01-02T03:04:05.500000000Z"}, sent)
+}

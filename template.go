@@ -22,7 +22,8 @@ import (
 //   - none: a string as given; an integer in decimal (in a partition key
 //     only); a time.Time in UTC with codec.SortableTimeLayout (fixed width,
 //     so string order is time order), in whole seconds when it is stored
-//     as epoch seconds (a ttl or unixtime field).
+//     as epoch seconds (a ttl or unixtime field; a sort condition's time
+//     is compared as given, so SortEqual needs a whole second).
 //   - a width such as 08: a non-negative integer zero-padded to that many
 //     digits, so string order is numeric order.
 //   - ordered: an integer or float in an order-preserving encoding (16

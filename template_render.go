@@ -427,7 +427,8 @@ func (f *boundField) format(v reflect.Value, sep byte) (string, *renderError) {
 
 // formatPartial renders the value of a key condition for the field: a
 // string as it is (a prefix of the field's text), anything else as format
-// does.
+// does, but a time in whole seconds (see seconds) as given, so that a
+// range compares with the stored whole seconds as the times do.
 func (f *boundField) formatPartial(v reflect.Value, sep byte) (string, *renderError) {
 	if v.Kind() == reflect.String && (f.kind == renderString || f.kind == renderRaw || f.kind == renderTime) {
 		s := v.String()
@@ -440,7 +441,9 @@ func (f *boundField) formatPartial(v reflect.Value, sep byte) (string, *renderEr
 	if err != nil {
 		return "", &renderError{reason: err.Error()}
 	}
-	return f.format(cv, sep)
+	exact := *f
+	exact.seconds = false
+	return exact.format(cv, sep)
 }
 
 // orderedNumber encodes an integer or a float as 16 hexadecimal digits
