@@ -2,6 +2,7 @@ package dynamodel
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -49,7 +50,10 @@ type BatchGetOptions struct {
 // BatchOptions). It returns the items found, in the order of keys; keys
 // without an item are skipped. Keys are checked, and duplicates rejected
 // (ErrDuplicateKey), before any call. On failure it returns what it read
-// and a *BatchGetError sorting the keys into read and not read.
+// and a *BatchGetError sorting the keys into read and not read. An item
+// read that cannot be decoded (ErrInvalidItem, or for an entity
+// ErrWrongEntity) is left out of the items returned, which are all the
+// others, and the error names it (in a *BatchGetError, among the causes).
 func (r *Repository[T]) BatchGet(ctx context.Context, keys []any, optFns ...func(*BatchGetOptions)) ([]T, error) {
 	opts := collectOptions(BatchGetOptions{ReadOptions: r.readDefaults(), BatchOptions: r.opts.Batch}, optFns)
 	batch := opts.BatchOptions.withDefaults()
@@ -169,23 +173,12 @@ func (r *Repository[T]) BatchGet(ctx context.Context, keys []any, optFns ...func
 	for _, c := range skipped {
 		markNotRead(chunks[c])
 	}
-	items := make([]T, 0, len(keys))
-	for i, raw := range found {
-		if got != nil && got[i] {
-			items = append(items, decoded[i])
-			continue
-		}
-		if raw == nil {
-			continue
-		}
-		item, derr := r.decode(raw)
-		if derr != nil {
-			return items, r.opError("BatchGetItem", projectKey(raw, keyNames), derr)
-		}
-		items = append(items, item)
-	}
+	items, derr := r.decodeFound(found, decoded, got, keyNames)
 	if err == nil {
-		return items, nil
+		return items, derr
+	}
+	if derr != nil {
+		err = errors.Join(err, derr)
 	}
 	be := &BatchGetError{Table: r.table, Err: err}
 	for i, key := range keys {
@@ -196,4 +189,28 @@ func (r *Repository[T]) BatchGet(ctx context.Context, keys []any, optFns ...func
 		}
 	}
 	return items, be
+}
+
+// decodeFound returns the items found, by key: decoded on the direct path
+// (got), or from their attributes. An item that cannot be decoded is left
+// out, and the others are kept: the error names each such item.
+func (r *Repository[T]) decodeFound(found []map[string]types.AttributeValue, decoded []T, got []bool, keyNames []string) ([]T, error) {
+	items := make([]T, 0, len(found))
+	var errs []error
+	for i, raw := range found {
+		if got != nil && got[i] {
+			items = append(items, decoded[i])
+			continue
+		}
+		if raw == nil {
+			continue
+		}
+		item, err := r.decode(raw)
+		if err != nil {
+			errs = append(errs, r.opError("BatchGetItem", projectKey(raw, keyNames), err))
+			continue
+		}
+		items = append(items, item)
+	}
+	return items, errors.Join(errs...)
 }

@@ -31,7 +31,10 @@ func (e *Entity[T]) Item(v T) Item { return Item{entity: e.keys, value: v} }
 // attributes), as in Query. Keys are checked before any call: an EntityKey
 // of another Table's entity, or a zero EntityKey, is ErrInvalidKey, and a
 // key given twice ErrDuplicateKey. On failure it returns what it read and a
-// *BatchGetError sorting the keys into read and not read.
+// *BatchGetError sorting the keys into read and not read. An item whose
+// entity-type attribute names another entity than its key is left out, as
+// Table.Get reports it: a *WrongEntityError names it, and the other items
+// are returned.
 func (t *Table) BatchGet(ctx context.Context, keys []any, optFns ...func(*BatchGetOptions)) ([]Item, error) {
 	if err := t.checkKeys(keys, "key"); err != nil {
 		return nil, t.raw.opError("BatchGetItem", nil, err)

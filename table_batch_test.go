@@ -2,6 +2,7 @@ package dynamodel_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -453,4 +454,52 @@ func TestTableWithoutSortKeyTakesAPartitionKeyValue(t *testing.T) {
 	require.ErrorIs(t, err, dynamodel.ErrInvalidKey)
 	assert.ErrorContains(t, err, "not a dynamodel_test.AppUser")
 	assert.Len(t, stub.Calls(), n, "refused before any call")
+}
+
+// TestBatchGetKeepsItemsBesideBadOnes: an item read that cannot be decoded
+// (its _et names another entity, or a field does not fit) is left out and
+// named in the error, and the other items are returned; when a request
+// also failed, the error is still the *BatchGetError sorting the keys,
+// with the item's error among its causes. Table's and the entity's own
+// BatchGet alike.
+func TestBatchGetKeepsItemsBesideBadOnes(t *testing.T) {
+	ctx := ctxT(t)
+	for _, tc := range []struct {
+		bad  map[string]types.AttributeValue
+		want error
+	}{
+		{map[string]types.AttributeValue{"PK": s("CUSTOMER#c0"), "SK": s("#PROFILE"), "id": s("c0"), "_et": s("Order")}, dynamodel.ErrWrongEntity},
+		{map[string]types.AttributeValue{"PK": s("CUSTOMER#c0"), "SK": s("#PROFILE"), "id": s("c0"), "name": &types.AttributeValueMemberM{}}, dynamodel.ErrInvalidItem},
+	} {
+		st := newStub(t)
+		sh := newShop(t, st, "shop", func(o *dynamodel.TableOptions) { o.EntityType = "_et" })
+		good := map[string]types.AttributeValue{"PK": s("CUSTOMER#c1"), "SK": s("#PROFILE"), "id": s("c1"), "name": s("Good"), "_et": s("Customer")}
+		st.batchGet = func(in *dynamodb.BatchGetItemInput) (*dynamodb.BatchGetItemOutput, error) {
+			if len(in.RequestItems["shop"].Keys) == 1 { // the second request of 101 keys
+				return nil, errors.New("connection reset")
+			}
+			return &dynamodb.BatchGetItemOutput{Responses: map[string][]map[string]types.AttributeValue{"shop": {tc.bad, good}}}, nil
+		}
+		keys := make([]any, 101)
+		for i := range keys {
+			keys[i] = sh.customers.Key(fmt.Sprintf("c%d", i))
+		}
+		for _, n := range []int{2, 101} {
+			items, err := sh.table.BatchGet(ctx, keys[:n])
+			require.ErrorIs(t, err, tc.want, n)
+			assert.Contains(t, err.Error(), `CUSTOMER#c0`)
+			require.Len(t, items, 1, n)
+			c, ok := dynamodel.As(sh.customers, items[0])
+			require.True(t, ok)
+			assert.Equal(t, "Good", c.Name)
+			cs, err := sh.customers.BatchGet(ctx, keys[:n])
+			require.ErrorIs(t, err, tc.want, n)
+			assert.Equal(t, []ShopCustomer{c}, cs, n)
+			var be *dynamodel.BatchGetError
+			assert.Equal(t, n == 101, errors.As(err, &be), "a *BatchGetError when a request failed (%d keys)", n)
+			if n == 101 {
+				assert.Equal(t, keys[100:], be.NotRead)
+			}
+		}
+	}
 }
