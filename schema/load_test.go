@@ -97,6 +97,20 @@ func TestParseSyntaxErrorHasLineAndColumn(t *testing.T) {
 	assert.Equal(t, "dynamodel: schema bad.json:3:3: invalid JSON: invalid character 'o' looking for beginning of object key string", se.Error())
 }
 
+// TestJSONMistakesNameTheLine: a field given twice, a file cut short and
+// data after the object are named by line and column too, not only by
+// file.
+func TestJSONMistakesNameTheLine(t *testing.T) {
+	for _, tc := range []struct{ doc, err string }{
+		{"{\n  \"TableName\": \"a\",\n  \"TableName\": \"b\"\n}", "bad.json:3:13: field TableName appears twice"},
+		{"{\n  \"AttributeDefinitions\": [\n    {\"AttributeName\": \"id\", \"AttributeName\": \"x\"}]}", "bad.json:3:43: field AttributeDefinitions[0].AttributeName appears twice"},
+		{"{\n  \"TableName\": \"a\",\n  \"KeySchema\": [", "bad.json:3:17: the JSON ends before its object does"},
+		{validTable + "\n\n  {}", "bad.json:" + fmt.Sprint(strings.Count(validTable, "\n")+3) + ":3: unexpected data after the JSON object"},
+	} {
+		assert.Equal(t, "dynamodel: schema "+tc.err, schemaErr(t, tc.doc).Error())
+	}
+}
+
 // TestErrorsNameTheLine: an error on a field names its line and column in
 // the file (JSON or YAML, table file or template, the field given or
 // through an alias), or the line of the object it is missing from.

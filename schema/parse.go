@@ -82,9 +82,13 @@ func parseAll(name string, data []byte) ([]*Table, error) {
 	if err != nil {
 		se := &Error{File: name, Msg: err.Error()}
 		var syn *json.SyntaxError
-		if errors.As(err, &syn) {
+		var at *jsonError
+		switch {
+		case errors.As(err, &syn):
 			se.Line, se.Column = lineColumn(data, syn.Offset)
 			se.Msg = "invalid JSON: " + syn.Error()
+		case errors.As(err, &at):
+			se.Line, se.Column = lineColumn(data, at.offset+1)
 		}
 		return nil, se
 	}
@@ -243,29 +247,44 @@ func describedTags(table any) []types.Tag {
 
 // decodeJSON decodes one JSON value, keeping numbers exact, and rejects
 // trailing data and duplicate keys (which a plain decode would let win
-// silently).
+// silently). A mistake found at a place in data is a *jsonError.
 func decodeJSON(data []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		if err == io.EOF {
+		switch err {
+		case io.EOF:
 			return nil, errors.New("empty file: want a JSON object (the create-table input)")
+		case io.ErrUnexpectedEOF:
+			return nil, &jsonError{"the JSON ends before its object does", int64(len(data))}
 		}
 		return nil, err
 	}
+	at := dec.InputOffset() // the end of the object
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("unexpected data after the JSON object")
+		for at < int64(len(data)) && bytes.IndexByte([]byte(" \t\r\n"), data[at]) >= 0 {
+			at++
+		}
+		return nil, &jsonError{"unexpected data after the JSON object", at}
 	}
-	if dup := duplicateKey(data); dup != "" {
-		return nil, fmt.Errorf("field %s appears twice", dup)
+	if dup, at := duplicateKey(data); dup != "" {
+		return nil, &jsonError{fmt.Sprintf("field %s appears twice", dup), at}
 	}
 	return v, nil
 }
 
+// jsonError is a mistake in a JSON file found at byte offset (from 0).
+type jsonError struct {
+	msg    string
+	offset int64
+}
+
+func (e *jsonError) Error() string { return e.msg }
+
 // duplicateKey returns the path of the first object key that appears twice
-// in one object, or "".
-func duplicateKey(data []byte) string {
+// in one object, and the offset just past its second appearance; or "".
+func duplicateKey(data []byte) (string, int64) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	type frame struct {
 		object bool
@@ -299,7 +318,7 @@ func duplicateKey(data []byte) string {
 	for {
 		tok, err := dec.Token()
 		if err != nil {
-			return ""
+			return "", 0
 		}
 		switch t := tok.(type) {
 		case json.Delim:
@@ -320,7 +339,7 @@ func duplicateKey(data []byte) string {
 			}
 			if f := stack[len(stack)-1]; f.object && f.key {
 				if f.keys[t] {
-					return childPath(f, t)
+					return childPath(f, t), dec.InputOffset() - 1
 				}
 				f.keys[t] = true
 				f.key = false
