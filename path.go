@@ -313,8 +313,9 @@ func pathSeparator(p string) int {
 }
 
 // pathsOverlap reports whether two valid paths are the same, or one is a
-// prefix of the other (a.b and a.b.c, tags and tags[0]): DynamoDB rejects
-// an update that changes both.
+// prefix of the other (a.b and a.b.c, tags and tags[0]), or they read one
+// value both as a map and as a list (m.b and m[0]): DynamoDB rejects an
+// update that changes both, and a projection of both.
 func pathsOverlap(a, b string) bool {
 	if a == b {
 		return true
@@ -327,7 +328,7 @@ func pathsOverlap(a, b string) bool {
 			return ra.err == nil && rb.err == nil
 		}
 		if sa != sb {
-			return false
+			return sa.isIndex() != sb.isIndex() && ra.err == nil && rb.err == nil
 		}
 	}
 }

@@ -56,6 +56,11 @@ func TestProjectionMistakes(t *testing.T) {
 		{[]string{"labels"}, dynamodel.Raw{Expr: "#l.#a", Names: map[string]string{"#l": "labels", "#a": "a"}}, `paths "labels" and "labels"."a" overlap`},
 		{[]string{"blob[0]"}, dynamodel.Raw{Expr: "#b", Names: map[string]string{"#b": "blob"}}, `paths "blob"[0] and "blob" overlap`},
 		{nil, dynamodel.Raw{Expr: "#c , #c", Names: map[string]string{"#c": "count"}}, `paths "count" and "count" overlap`},
+		// One value read as a map and as a list (dynalite: "Two document
+		// paths conflict with each other").
+		{[]string{"labels.b", "labels[0]"}, dynamodel.Raw{}, `Projection: "labels.b" and "labels[0]" overlap`},
+		{[]string{"labels[0].x", "labels.y"}, dynamodel.Raw{}, `Projection: "labels[0].x" and "labels.y" overlap`},
+		{nil, dynamodel.Raw{Expr: "#l.#a, #l[0]", Names: map[string]string{"#l": "labels", "#a": "a"}}, `paths "labels"."a" and "labels"[0] overlap`},
 		// A path into a key attribute (DynamoDB: "Key attributes must be
 		// scalars"; moto takes it).
 		{[]string{"id.x"}, dynamodel.Raw{}, `the projection has a path into key attribute "id"`},

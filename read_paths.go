@@ -96,7 +96,7 @@ func checkRenderedOverlap(w *exprWriter, proj string) error {
 	for i, p := range paths {
 		paths[i] = strings.Join(strings.Fields(p), "")
 		for _, q := range paths[:i] {
-			if renderedOverlap(paths[i], q) || renderedOverlap(q, paths[i]) {
+			if renderedOverlap(paths[i], q) || renderedOverlap(q, paths[i]) || renderedConflict(paths[i], q) {
 				return fmt.Errorf("%w: the projection's paths %s and %s overlap (DynamoDB refuses it)", ErrInvalidQuery, w.readable(q), w.readable(paths[i]))
 			}
 		}
@@ -108,6 +108,20 @@ func checkRenderedOverlap(w *exprWriter, proj string) error {
 func renderedOverlap(p, q string) bool {
 	rest, ok := strings.CutPrefix(q, p)
 	return ok && (rest == "" || rest[0] == '.' || rest[0] == '[')
+}
+
+// renderedConflict reports whether rendered paths p and q read one value
+// both as a map and as a list (#n0.#n1 and #n0[0]): where they first
+// differ, one goes on with a member and the other with an element.
+func renderedConflict(p, q string) bool {
+	n := 0
+	for n < len(p) && n < len(q) && p[n] == q[n] {
+		n++
+	}
+	if n == len(p) || n == len(q) {
+		return false
+	}
+	return (p[n] == '.' && q[n] == '[') || (p[n] == '[' && q[n] == '.')
 }
 
 // readable is a rendered path with its name placeholders replaced by their
