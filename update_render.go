@@ -9,6 +9,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/dynamodel/dynamodel/internal/attr"
+
 	"github.com/dynamodel/dynamodel/codec"
 )
 
@@ -202,7 +204,11 @@ func (op updateOp) encode(a *scalars) (types.AttributeValue, error) {
 func marshalSetOrNumber(v any) (types.AttributeValue, error) {
 	switch x := v.(type) {
 	case types.AttributeValue:
-		return x, nil
+		switch x.(type) {
+		case *types.AttributeValueMemberN, *types.AttributeValueMemberSS, *types.AttributeValueMemberNS, *types.AttributeValueMemberBS:
+			return x, nil
+		}
+		return nil, fmt.Errorf("want a number or a set, got %s", attr.TypeName(x))
 	case []string: // the common sets, as attributevalue encodes them, without reflection
 		if len(x) > 0 {
 			return &types.AttributeValueMemberSS{Value: slices.Clone(x)}, nil

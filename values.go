@@ -35,6 +35,36 @@ func checkValue(av types.AttributeValue) (int, error) {
 // nesting on the way.
 func valueSizeChecked(av types.AttributeValue) (int, error) { return valueSizeAt(av, 1) }
 
+// isNilValue reports whether av is nil, or a nil pointer of one of the
+// SDK's member types (a caller's (*types.AttributeValueMemberS)(nil)).
+func isNilValue(av types.AttributeValue) bool {
+	switch v := av.(type) {
+	case nil:
+		return true
+	case *types.AttributeValueMemberS:
+		return v == nil
+	case *types.AttributeValueMemberN:
+		return v == nil
+	case *types.AttributeValueMemberB:
+		return v == nil
+	case *types.AttributeValueMemberBOOL:
+		return v == nil
+	case *types.AttributeValueMemberNULL:
+		return v == nil
+	case *types.AttributeValueMemberSS:
+		return v == nil
+	case *types.AttributeValueMemberNS:
+		return v == nil
+	case *types.AttributeValueMemberBS:
+		return v == nil
+	case *types.AttributeValueMemberL:
+		return v == nil
+	case *types.AttributeValueMemberM:
+		return v == nil
+	}
+	return false
+}
+
 // valueSizeAt is valueSizeChecked of a value at nesting level level (an
 // attribute's value is at level 1; a member or element of a value at
 // level n, at n+1). DynamoDB refuses a value below level 32 (attr.MaxDepth,
@@ -43,9 +73,10 @@ func valueSizeAt(av types.AttributeValue, level int) (int, error) {
 	if level > attr.MaxDepth {
 		return 0, fmt.Errorf("a value nested more than %d levels deep, which DynamoDB refuses", attr.MaxDepth)
 	}
-	switch v := av.(type) {
-	case nil:
+	if isNilValue(av) {
 		return 0, fmt.Errorf("a nil attribute value")
+	}
+	switch v := av.(type) {
 	case *types.AttributeValueMemberS:
 		if !utf8.ValidString(v.Value) {
 			return 0, errNotUTF8(v.Value)
