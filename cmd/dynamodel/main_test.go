@@ -263,7 +263,7 @@ func TestMaxFileSize(t *testing.T) {
 }
 
 // TestTableNamesBeforeAnyCall: a table name DynamoDB would refuse, as
-// given or with -prefix and -suffix, and a negative -segments, are a
+// given or with -prefix and -suffix, and -segments out of range, are a
 // command line the command cannot run (status 2), found before any
 // request; dump makes no file name of such a name.
 func TestTableNamesBeforeAnyCall(t *testing.T) {
@@ -282,7 +282,8 @@ func TestTableNamesBeforeAnyCall(t *testing.T) {
 		{[]string{"dump", "-o", dir, "../escape"}, `invalid table name "../escape": character '/' not allowed`},
 		{[]string{"export", "bad name"}, `invalid table name "bad name"`},
 		{[]string{"export", "-prefix", "dev!", "User"}, `invalid table name "dev!User"`},
-		{[]string{"export", "-segments", "-3", "User"}, "-segments -3: want 1 or more"},
+		{[]string{"export", "-segments", "-3", "User"}, "-segments -3: want 1 to 1000000 (0, as none: 4)"},
+		{[]string{"export", "-segments", "2000000", "User"}, "-segments 2000000: want 1 to 1000000"},
 		{[]string{"import", "ab", "items.json"}, `invalid table name "ab": must be 3 to 255 characters long`},
 		{[]string{"backfill", "status", "-control", "a b", "run"}, `-control: dynamodel: invalid table name "a b"`},
 	} {
