@@ -224,12 +224,9 @@ func (e *entityKeys) rewriteUpdate(m *Model, keyArg any, ops []updateOp, read fi
 // cannot hold (the separator in it, say), or the *IndexFieldsError of a
 // change that gives no value.
 func (e *entityKeys) changedEmpties(ix entityIndex, tm *template, f *boundField, op updateOp) (bool, error) {
-	v, err := changedValue(op, f)
+	v, err := changedValue(op, f) // valid: none is the field's zero value (asDecoded)
 	if err != nil {
 		return false, &IndexFieldsError{Entity: e.name, Index: ix.name, Reason: fmt.Sprintf("field %q: %v", f.attr.Name, err)}
-	}
-	if !v.IsValid() {
-		return op.kind != opSetIfMissing, nil
 	}
 	_, re := f.format(v, tm.sep)
 	switch {

@@ -261,12 +261,10 @@ func decodeJSON(data []byte) (any, error) {
 		}
 		return nil, err
 	}
-	at := dec.InputOffset() // the end of the object
+	end := dec.InputOffset() // the end of the object
 	if _, err := dec.Token(); err != io.EOF {
-		for at < int64(len(data)) && bytes.IndexByte([]byte(" \t\r\n"), data[at]) >= 0 {
-			at++
-		}
-		return nil, &jsonError{"unexpected data after the JSON object", at}
+		rest := bytes.TrimLeft(data[end:], " \t\r\n")
+		return nil, &jsonError{"unexpected data after the JSON object", int64(len(data) - len(rest))}
 	}
 	if dup, at := duplicateKey(data); dup != "" {
 		return nil, &jsonError{fmt.Sprintf("field %s appears twice", dup), at}
