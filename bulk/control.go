@@ -247,9 +247,9 @@ func (c *controlTable) rows(ctx context.Context) (runHeader, []segmentRow, error
 			seg := int(num(item[attrSegment]))
 			if seg == headerSeg {
 				h = readHeader(item)
-				if h.segments < 1 || h.segments > maxSegments {
+				if h.segments < 1 || h.segments > MaxSegments {
 					return h, nil, c.fail("read", fmt.Errorf("%w: its header says %d segments, not a count from 1 to %d (was it edited?)",
-						ErrRunMismatch, h.segments, maxSegments))
+						ErrRunMismatch, h.segments, MaxSegments))
 				}
 				continue
 			}
@@ -269,11 +269,11 @@ func (c *controlTable) rows(ctx context.Context) (runHeader, []segmentRow, error
 }
 
 // checkRow reports a segment item no worker writes: a segment that is not
-// a whole number below maxSegments (a larger one would not fit an int), a
+// a whole number below MaxSegments (a larger one would not fit an int), a
 // position that is not a map.
 func checkRow(item map[string]types.AttributeValue) error {
 	seg := num(item[attrSegment])
-	if seg != math.Trunc(seg) || seg < 0 || seg >= maxSegments {
+	if seg != math.Trunc(seg) || seg < 0 || seg >= MaxSegments {
 		return fmt.Errorf("%w: a record of segment %s, not a segment number (was it edited?)", ErrRunMismatch, numText(item[attrSegment]))
 	}
 	if p, ok := item[attrPosition]; ok {

@@ -44,14 +44,15 @@ type ExportOptions struct {
 	ClientOptions []func(*dynamodb.Options)
 }
 
-// maxSegments is the most segments DynamoDB scans a table in.
-const maxSegments = 1000000
+// MaxSegments is the most segments DynamoDB scans a table in
+// (TotalSegments): ExportOptions.Segments may not exceed it.
+const MaxSegments = 1000000
 
 // checkScan checks the scan options exports and backfills share.
 func checkScan(segments, pageSize int) error {
 	switch {
-	case segments > maxSegments:
-		return fmt.Errorf("%w: %d segments: DynamoDB scans in at most %d", ErrInvalidOptions, segments, maxSegments)
+	case segments > MaxSegments:
+		return fmt.Errorf("%w: %d segments: DynamoDB scans in at most %d", ErrInvalidOptions, segments, MaxSegments)
 	case pageSize > math.MaxInt32:
 		return fmt.Errorf("%w: a page size of %d: at most %d", ErrInvalidOptions, pageSize, math.MaxInt32)
 	}

@@ -162,8 +162,8 @@ func (cp *checkpointFile) check() string {
 		return "no segments"
 	case cp.Offset < 0 || cp.Items < 0 || cp.Bytes < 0:
 		return fmt.Sprintf("offset %d, %d items, %d bytes", cp.Offset, cp.Items, cp.Bytes)
-	case len(cp.Positions) > maxSegments:
-		return fmt.Sprintf("%d segments: DynamoDB scans in at most %d", len(cp.Positions), maxSegments)
+	case len(cp.Positions) > MaxSegments:
+		return fmt.Sprintf("%d segments: DynamoDB scans in at most %d", len(cp.Positions), MaxSegments)
 	case cp.Items == 0 && (cp.Bytes > 0 || cp.Offset > 0):
 		return fmt.Sprintf("%d bytes of no items", max(cp.Bytes, cp.Offset))
 	case !cp.Gzip && cp.Offset != cp.Bytes:

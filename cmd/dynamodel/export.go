@@ -9,9 +9,6 @@ import (
 	"github.com/dynamodel/dynamodel/bulk"
 )
 
-// maxSegments is the most segments DynamoDB scans a table in.
-const maxSegments = 1000000
-
 // runExport writes every item of the table as a line of DynamoDB JSON: to
 // standard output, or with -o to FILE (gzip when it ends in .gz) with
 // checkpoints, so that -resume continues an interrupted export. Progress
@@ -24,8 +21,8 @@ func runExport(ctx context.Context, inv *invocation) int {
 	if o.resume && inv.opts.out == "" {
 		return inv.usage(errors.New("-resume continues the export of -o FILE: give -o"))
 	}
-	if o.segments < 0 || o.segments > maxSegments {
-		return inv.usage(fmt.Errorf("-segments %d: want 1 to %d (0, as none: 4)", o.segments, maxSegments))
+	if o.segments < 0 || o.segments > bulk.MaxSegments {
+		return inv.usage(fmt.Errorf("-segments %d: want 1 to %d (0, as none: 4)", o.segments, bulk.MaxSegments))
 	}
 	table, err := inv.tableName(inv.args[0])
 	if err != nil {
